@@ -1,0 +1,29 @@
+// Numbered schema migrations. Each domain owns its tables and exposes its migrations; the app
+// gathers them and Migrate() applies the missing ones in version order, each in its own
+// transaction, recording them in schema_migrations.
+//
+// Version ranges by owner: store 1-99, auth 100-199, project 200-299, tracking 300-399,
+// data 400-499, labeling 500-599, jobs 600-699, training/hpo 700-799, registry 800-899,
+// serving 900-999, monitoring 1000-1099, governance 1100-1199.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "store/meta/database.h"
+
+namespace moebius::store {
+
+struct Migration {
+  int version;
+  std::string name;
+  // Statements separated by ";\n". Portable SQL (see database.h).
+  std::string sql;
+};
+
+// Fails with kFailedPrecondition if the database has a migration this binary does not know
+// (it was written by a newer version).
+Status Migrate(Database& db, std::vector<Migration> migrations);
+
+}  // namespace moebius::store
