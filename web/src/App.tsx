@@ -1,0 +1,54 @@
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import { AuthProvider, RequireAuth } from './components/auth';
+import { Layout } from './components/Layout';
+import { Loading } from './components/Status';
+import { LoginPage } from './pages/login/LoginPage';
+import { ProjectsPage } from './pages/projects/ProjectsPage';
+import { ProjectPage } from './pages/project/ProjectPage';
+import { ExperimentPage } from './pages/experiment/ExperimentPage';
+import { NotFoundPage } from './pages/notfound/NotFoundPage';
+
+// The run and compare pages carry the charts; loading them (and ECharts) on demand keeps the
+// first page light.
+const RunPage = lazy(() => import('./pages/run/RunPage'));
+const ComparePage = lazy(() => import('./pages/compare/ComparePage'));
+
+export function App() {
+  return (
+    <AuthProvider>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route
+          element={
+            <RequireAuth>
+              <Layout />
+            </RequireAuth>
+          }
+        >
+          <Route path="/" element={<Navigate to="/projects" replace />} />
+          <Route path="/projects" element={<ProjectsPage />} />
+          <Route path="/projects/:project" element={<ProjectPage />} />
+          <Route path="/projects/:project/experiments/:experimentId" element={<ExperimentPage />} />
+          <Route
+            path="/runs/:runId"
+            element={
+              <Suspense fallback={<Loading />}>
+                <RunPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/compare"
+            element={
+              <Suspense fallback={<Loading />}>
+                <ComparePage />
+              </Suspense>
+            }
+          />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </AuthProvider>
+  );
+}

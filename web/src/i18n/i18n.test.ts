@@ -1,0 +1,97 @@
+// Both languages must carry the same keys, and every key the code asks for must exist.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import en from './en.json';
+import ko from './ko.json';
+import { ROLES } from '../pages/project/MembersTab';
+import { DOMAINS, PROBLEM_TYPES } from '../pages/project/TasksTab';
+
+type Tree = { [k: string]: string | Tree };
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+const SRC = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function flatten(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out.set(key, v);
+    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
+  }
+  return out;
+}
+
+/** Keys with plural suffixes folded together: Korean has only `_other`, English `_one` and `_other`. */
+function baseKeys(m: Map<string, string>): Set<string> {
+  return new Set([...m.keys()].map((k) => k.replace(PLURAL, '')));
+}
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...sourceFiles(p));
+    else if (/\.(ts|tsx)$/.test(name) && !/\.test\.tsx?$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+const enFlat = flatten(en as Tree);
+const koFlat = flatten(ko as Tree);
+const enKeys = baseKeys(enFlat);
+const koKeys = baseKeys(koFlat);
+
+describe('i18n resources', () => {
+  it('have the same keys in Korean and English', () => {
+    expect([...enKeys].filter((k) => !koKeys.has(k)), 'keys missing in ko.json').toEqual([]);
+    expect([...koKeys].filter((k) => !enKeys.has(k)), 'keys missing in en.json').toEqual([]);
+  });
+
+  it('have no empty strings', () => {
+    for (const [k, v] of [...enFlat, ...koFlat]) expect(v.trim(), k).not.toBe('');
+  });
+
+  it('use the same interpolation variables in both languages', () => {
+    const vars = (s: string) => [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+    for (const key of enKeys) {
+      const e = enFlat.get(key) ?? enFlat.get(`${key}_other`) ?? '';
+      const k = koFlat.get(key) ?? koFlat.get(`${key}_other`) ?? '';
+      expect(vars(k), key).toEqual(vars(e));
+    }
+  });
+
+  it('contain every key the source code uses', () => {
+    const namespaces = new Set(Object.keys(en));
+    const missing: string[] = [];
+    let found = 0;
+    for (const file of sourceFiles(SRC)) {
+      const text = readFileSync(file, 'utf8');
+      // t('a.b'), t("a.b") and any other literal 'ns.key' whose namespace is a resource namespace
+      // (labels passed through variables, keys chosen by a ternary).
+      const literals = [...text.matchAll(/['"]([A-Za-z][\w-]*(?:\.[\w-]+)+)['"]/g)].map((m) => m[1]);
+      const calls = [...text.matchAll(/\bt\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+      for (const key of new Set([...calls, ...literals.filter((k) => namespaces.has(k.split('.')[0]))])) {
+        found++;
+        if (!enKeys.has(key)) missing.push(`${file.slice(SRC.length + 1)}: ${key}`);
+      }
+    }
+    expect(found).toBeGreaterThan(100);
+    expect(missing).toEqual([]);
+  });
+
+  it('contain the keys built at run time from enumerations', () => {
+    const dynamic = [
+      ...ROLES.map((r) => `roles.${r}`),
+      ...DOMAINS.map((d) => `domains.${d}`),
+      ...PROBLEM_TYPES.map((p) => `problemTypes.${p}`),
+      ...['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].map((s) => `runStatus.${s}`),
+      ...['experiments', 'tasks', 'members'].map((s) => `projectPage.tabs.${s}`),
+      ...['step', 'time'].map((s) => `charts.${s}`),
+    ];
+    for (const key of dynamic) {
+      expect(enKeys.has(key), `en: ${key}`).toBe(true);
+      expect(koKeys.has(key), `ko: ${key}`).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatDateTime, formatDuration, formatNumber } from './format';
+
+describe('format', () => {
+  it('formats dates by locale and hides missing ones', () => {
+    const ms = Date.UTC(2024, 0, 15, 12, 0, 0);
+    expect(formatDateTime(ms, 'en-US')).toMatch(/2024/);
+    expect(formatDateTime(ms, 'ko-KR')).toMatch(/2024\. ?1\. ?15\./);
+    expect(formatDateTime(undefined, 'en-US')).toBe('');
+    expect(formatDateTime(0, 'en-US')).toBe('');
+  });
+  it('formats durations', () => {
+    expect(formatDuration(0, 1000)).toBe('');
+    expect(formatDuration(1000, 4000)).toBe('3s');
+    expect(formatDuration(1000, 1000 + 125_000)).toBe('2m 5s');
+    expect(formatDuration(1000, 1000 + 3_723_000)).toBe('1h 2m');
+    expect(formatDuration(5000, 1000)).toBe('');
+  });
+  it('formats numbers', () => {
+    expect(formatNumber(0.123456789, 'en-US')).toBe('0.123457');
+    expect(formatNumber(1e-7, 'en-US')).toBe('1.0000e-7');
+    expect(formatNumber(NaN, 'en-US')).toBe('NaN');
+    expect(formatNumber(undefined, 'en-US')).toBe('');
+  });
+  it('formats sizes', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(2048)).toBe('2.0 KiB');
+    expect(formatBytes(undefined)).toBe('');
+  });
+});

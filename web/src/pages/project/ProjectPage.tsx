@@ -1,0 +1,56 @@
+import { useParams, useSearchParams } from 'react-router-dom';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { getProject } from '../../api/endpoints';
+import { Breadcrumbs } from '../../components/Breadcrumbs';
+import { ErrorBox, Loading } from '../../components/Status';
+import { Tabs } from '../../components/Tabs';
+import { ExperimentsTab } from './ExperimentsTab';
+import { MembersTab } from './MembersTab';
+import { TasksTab } from './TasksTab';
+
+const TAB_IDS = ['experiments', 'tasks', 'members'] as const;
+type TabId = (typeof TAB_IDS)[number];
+
+export function ProjectPage() {
+  const { t } = useTranslation();
+  const { project = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const tab: TabId = (TAB_IDS as readonly string[]).includes(params.get('tab') ?? '')
+    ? (params.get('tab') as TabId)
+    : 'experiments';
+  const q = useQuery({ queryKey: ['project', project], queryFn: () => getProject(project) });
+  const p = q.data?.project;
+
+  return (
+    <div className="page">
+      <Breadcrumbs items={[{ label: t('nav.projects'), to: '/projects' }, { label: p?.display_name || project }]} />
+      {q.isPending && <Loading />}
+      <ErrorBox error={q.error} />
+      {p && (
+        <>
+          <div className="page-head">
+            <div>
+              <h1>
+                {p.display_name || p.name}
+                {p.archived && <span className="badge">{t('projects.archived')}</span>}
+              </h1>
+              <div className="mono muted small">{p.name}</div>
+              {p.description && <p className="muted">{p.description}</p>}
+            </div>
+          </div>
+          <Tabs
+            tabs={TAB_IDS.map((id) => ({ id, label: t(`projectPage.tabs.${id}`) }))}
+            active={tab}
+            onChange={(id) => setParams({ tab: id }, { replace: true })}
+          />
+          <div className="tab-panel">
+            {tab === 'tasks' && <TasksTab project={project} />}
+            {tab === 'experiments' && <ExperimentsTab project={project} />}
+            {tab === 'members' && <MembersTab project={project} />}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
