@@ -5,6 +5,20 @@ export function formatDateTime(ms: number | undefined | null, locale: string): s
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(ms));
 }
 
+/** A compact date and time for table cells. */
+export function formatDateTimeShort(ms: number | undefined | null, locale: string): string {
+  if (ms === undefined || ms === null || !Number.isFinite(ms) || ms <= 0) return '';
+  return new Intl.DateTimeFormat(locale, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  }).format(new Date(ms));
+}
+
 export function formatDuration(startMs?: number, endMs?: number): string {
   if (!startMs || !endMs || endMs < startMs) return '';
   let s = Math.round((endMs - startMs) / 1000);

@@ -21,7 +21,7 @@ import {
   type ColumnId,
   type SortState,
 } from '../../lib/columns';
-import { formatDateTime, formatDuration, formatNumber } from '../../lib/format';
+import { formatDateTime, formatDateTimeShort, formatDuration, formatNumber } from '../../lib/format';
 import { ColumnPicker } from './ColumnPicker';
 
 const PAGE_SIZE = 200;
@@ -94,7 +94,8 @@ export function ExperimentPage() {
       ),
     initialPageParam: '',
     getNextPageParam: (last) => last.next_page_token || undefined,
-    placeholderData: (prev) => prev,
+    // Keep showing the current rows while a new filter or sort loads (not across experiments).
+    placeholderData: (prev, prevQuery) => (prevQuery?.queryKey[1] === experimentId ? prev : undefined),
   });
 
   const runs: Run[] = useMemo(() => runsQ.data?.pages.flatMap((p) => p.runs ?? []) ?? [], [runsQ.data]);
@@ -301,7 +302,7 @@ export function ExperimentPage() {
                       transform: `translateY(${vi.start}px)`,
                     }}
                   >
-                    <div className="cell">
+                    <div className="cell cell-check">
                       <input
                         type="checkbox"
                         aria-label={t('runs.selectRun', { name: run.info.run_name || id })}
@@ -317,7 +318,7 @@ export function ExperimentPage() {
                     <div className="cell">
                       <RunStatus status={run.info.status} />
                     </div>
-                    <div className="cell">{formatDateTime(run.info.start_time, locale)}</div>
+                    <div className="cell">{formatDateTimeShort(run.info.start_time, locale)}</div>
                     <div className="cell">{formatDuration(run.info.start_time, run.info.end_time)}</div>
                     <div className="cell">{run.info.user_id}</div>
                     {columns.map((c) => {

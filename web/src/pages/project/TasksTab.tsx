@@ -18,8 +18,8 @@ export const PROBLEM_TYPES = [
   'ner',
   'qa',
   'clustering',
-  'time_series_classification',
-  'anomaly_detection',
+  'time-series-classification',
+  'anomaly-detection',
   'ranking',
 ] as const;
 

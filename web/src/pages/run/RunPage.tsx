@@ -247,11 +247,11 @@ function ArtifactsCard({ runId }: { runId: string }) {
                 <td>
                   {f.is_dir ? (
                     <button type="button" className="link-button" onClick={() => setPath(f.path)}>
-                      📁 {base(f.path)}/
+                      <FileIcon dir /> {base(f.path)}/
                     </button>
                   ) : (
                     <a href={artifactContentUrl(runId, f.path)} download={base(f.path)}>
-                      📄 {base(f.path)}
+                      <FileIcon /> {base(f.path)}
                     </a>
                   )}
                 </td>
@@ -262,5 +262,17 @@ function ArtifactsCard({ runId }: { runId: string }) {
         </table>
       )}
     </section>
+  );
+}
+
+function FileIcon({ dir }: { dir?: boolean }) {
+  return (
+    <svg className="file-icon" width="14" height="14" viewBox="0 0 16 16" aria-hidden="true">
+      {dir ? (
+        <path d="M1.5 3.5h4l1.5 1.5h7.5v8.5h-13z" fill="#f5c451" stroke="#c99a2e" />
+      ) : (
+        <path d="M3.5 1.5h6l3 3v10h-9z M9.5 1.5v3h3" fill="#fff" stroke="#8a94a6" />
+      )}
+    </svg>
   );
 }

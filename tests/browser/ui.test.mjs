@@ -1,0 +1,264 @@
+// End-to-end test of the web UI against the real server.
+//
+//   node --test tests/browser/
+//
+// Starts `moebius server` on a fresh data directory and port 0, seeds a project, an experiment
+// and runs (one with a 5000-point metric history) through the REST and MLflow-compatible APIs,
+// then drives Debian's chromium through login → project → experiment → run → charts → language
+// switch → compare. Screenshots go to tests/browser/out/. MOEBIUS_BIN overrides the binary.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, '..', '..');
+const BIN = process.env.MOEBIUS_BIN || join(REPO, 'build', 'moebius');
+const OUT = join(HERE, 'out');
+const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const HISTORY_POINTS = 5000;
+const BATCH = 1000;
+
+/** Starts the server and resolves with {proc, base, dataDir, logs} once it prints its URL. */
+function startServer() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'moebius-ui-data-'));
+  const proc = spawn(BIN, ['server', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs = [];
+  return new Promise((resolvePromise, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`server did not print its URL within 30 s; output:\n${logs.join('')}`));
+    }, 30_000);
+    const onData = (chunk) => {
+      const s = chunk.toString();
+      logs.push(s);
+      buf += s;
+      const m = /listening on (http:\/\/[^\s]+)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        proc.stdout.off('data', onData);
+        proc.stdout.on('data', (c) => logs.push(c.toString()));
+        resolvePromise({ proc, base: m[1].replace(/\/$/, ''), dataDir, logs });
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', (c) => logs.push(c.toString()));
+    proc.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    proc.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited early (code ${code}, signal ${signal}); output:\n${logs.join('')}`));
+    });
+  });
+}
+
+async function stopServer(proc) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A JSON client for the REST API with a bearer token. */
+function client(base, token) {
+  return async function call(method, path, body) {
+    const res = await fetch(base + path, {
+      method,
+      headers: {
+        'Content-Type': 'application/json',
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+    return text ? JSON.parse(text) : {};
+  };
+}
+
+async function seed(base, password) {
+  const anon = client(base);
+  const { token } = await anon('POST', '/api/v1/auth/login', { username: 'admin', password });
+  assert.ok(token, 'login returns a token');
+  const api = client(base, token);
+  await api('POST', '/api/v1/projects', {
+    name: 'ui-test',
+    display_name: 'UI test project',
+    description: 'Created by tests/browser/ui.test.mjs',
+  });
+  const { experiment } = await api('POST', '/api/v1/projects/ui-test/experiments', { name: 'exp-ui' });
+  const experimentId = experiment.experiment_id;
+  assert.ok(experimentId, 'experiment id');
+
+  const t0 = Date.now() - HISTORY_POINTS * 100;
+  const { run } = await api('POST', '/api/2.0/mlflow/runs/create', {
+    experiment_id: experimentId,
+    run_name: 'run-long',
+    start_time: t0,
+  });
+  const runId = run.info.run_id;
+  for (let from = 0; from < HISTORY_POINTS; from += BATCH) {
+    const metrics = [];
+    for (let step = from; step < Math.min(from + BATCH, HISTORY_POINTS); step++) {
+      metrics.push({ key: 'loss', value: 2 * Math.exp(-step / 1200) + 0.05 * Math.sin(step / 40), timestamp: t0 + step * 100, step });
+    }
+    await api('POST', '/api/2.0/mlflow/runs/log-batch', {
+      run_id: runId,
+      metrics,
+      params: from === 0 ? [{ key: 'lr', value: '0.01' }, { key: 'depth', value: '6' }] : [],
+    });
+  }
+  await api('POST', '/api/2.0/mlflow/runs/log-batch', {
+    run_id: runId,
+    metrics: Array.from({ length: 50 }, (_, i) => ({ key: 'acc', value: 0.5 + i / 110, timestamp: t0 + i * 10_000, step: i * 100 })),
+  });
+
+  // A second, short run to compare with.
+  const second = await api('POST', '/api/2.0/mlflow/runs/create', { experiment_id: experimentId, run_name: 'run-short' });
+  const secondId = second.run.info.run_id;
+  await api('POST', '/api/2.0/mlflow/runs/log-batch', {
+    run_id: secondId,
+    metrics: Array.from({ length: 200 }, (_, step) => ({ key: 'loss', value: 1.5 * Math.exp(-step / 60), timestamp: Date.now(), step: step * 25 })),
+    params: [{ key: 'lr', value: '0.1' }, { key: 'depth', value: '6' }],
+  });
+  return { experimentId, runId, secondId };
+}
+
+/** Number of non-transparent pixels in the first ECharts canvas inside `selector`. */
+async function paintedPixels(page, selector) {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector(`${sel} canvas`);
+    if (!canvas || canvas.width === 0 || canvas.height === 0) return 0;
+    const ctx = canvas.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
+    return n;
+  }, selector);
+}
+
+test('web UI: login, project, experiment, run charts, language switch, compare', { timeout: 180_000 }, async (t) => {
+  assert.ok(existsSync(BIN), `server binary not found at ${BIN} (build it, or set MOEBIUS_BIN)`);
+  mkdirSync(OUT, { recursive: true });
+  const server = await startServer();
+  const profile = mkdtempSync(join(tmpdir(), 'moebius-ui-chromium-'));
+  let context;
+  t.after(async () => {
+    if (context) await context.close().catch(() => {});
+    await stopServer(server.proc);
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(server.dataDir, { recursive: true, force: true });
+  });
+
+  const password = readFileSync(join(server.dataDir, 'initial-admin-password'), 'utf8').trim();
+  const { experimentId, runId } = await seed(server.base, password);
+
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    locale: 'en-US',
+    viewport: { width: 1440, height: 1000 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20_000);
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const shot = (name) => page.screenshot({ path: join(OUT, name), fullPage: true });
+
+  try {
+    // Unauthenticated visit lands on the login form.
+    await page.goto(`${server.base}/projects`);
+    await page.waitForURL(/\/login/);
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/projects$/);
+    await page.getByTestId('current-user').waitFor();
+
+    // Project → experiments tab → experiment.
+    await page.getByRole('link', { name: /UI test project/ }).click();
+    await page.waitForURL(/\/projects\/ui-test/);
+    await page.getByRole('link', { name: 'exp-ui' }).click();
+    await page.waitForURL(new RegExp(`/projects/ui-test/experiments/${experimentId}$`));
+    await page.getByRole('link', { name: 'run-long' }).waitFor();
+    await page.getByRole('link', { name: 'run-short' }).waitFor();
+    await page.getByRole('columnheader', { name: /loss/ }).waitFor();
+    await shot('experiment.png');
+
+    // An invalid filter shows the server's message inline.
+    await page.fill('input[name=filter]', 'metrics.loss >>> 1');
+    await page.press('input[name=filter]', 'Enter');
+    await page.getByTestId('filter-error').waitFor();
+    await page.fill('input[name=filter]', "params.lr = '0.01'");
+    await page.press('input[name=filter]', 'Enter');
+    await page.getByRole('link', { name: 'run-short' }).waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'run-long' }).waitFor();
+
+    // Run page with its charts.
+    await page.getByRole('link', { name: 'run-long' }).click();
+    await page.waitForURL(new RegExp(`/runs/${runId}$`));
+    await page.getByRole('heading', { name: 'Metric charts' }).waitFor();
+    await page.locator('[data-testid=metric-chart] canvas').first().waitFor();
+    await page.waitForFunction(() => {
+      const c = document.querySelector('[data-testid=metric-chart] canvas');
+      return c && c.width > 0 && c.height > 0;
+    });
+    await page.waitForTimeout(300);
+    const painted = await paintedPixels(page, '[data-testid=metric-chart]');
+    assert.ok(painted > 1000, `chart canvas is painted (${painted} non-transparent pixels)`);
+    await page.getByText(/\b5000 points/).first().waitFor();
+
+    // Korean and back.
+    await page.getByRole('button', { name: '한국어' }).click();
+    await page.getByRole('heading', { name: '지표 차트' }).waitFor();
+    await page.getByRole('heading', { name: '파라미터' }).waitFor();
+    await shot('run-ko.png');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Metric charts' }).waitFor();
+    await shot('run.png');
+
+    // Compare both runs.
+    await page.goto(`${server.base}/projects/ui-test/experiments/${experimentId}`);
+    await page.getByRole('checkbox', { name: /run-long/ }).check();
+    await page.getByRole('checkbox', { name: /run-short/ }).check();
+    await page.getByRole('button', { name: /Compare \(2\)/ }).click();
+    await page.waitForURL(/\/compare\?runs=/);
+    await page.getByRole('heading', { name: 'Metric curves' }).waitFor();
+    await page.locator('tr.differs', { hasText: 'lr' }).waitFor();
+    await page.locator('[data-testid=metric-chart] canvas').first().waitFor();
+    await page.waitForTimeout(300);
+    assert.ok((await paintedPixels(page, '[data-testid=metric-chart]')) > 1000, 'compare chart is painted');
+    await shot('compare.png');
+
+    // Logout returns to the form.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
+
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  } catch (e) {
+    await shot('failure.png').catch(() => {});
+    const tail = server.logs.join('').split('\n').slice(-40).join('\n');
+    throw new Error(`${e.message}\n--- server output (tail) ---\n${tail}`, { cause: e });
+  }
+});
