@@ -22,6 +22,7 @@ const OUT = join(HERE, 'out');
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const HISTORY_POINTS = 5000;
 const BATCH = 1000;
+const MANY_RUNS = 450;
 
 /** Starts the server and resolves with {proc, base, dataDir, logs} once it prints its URL. */
 function startServer() {
@@ -132,7 +133,24 @@ async function seed(base, password) {
     metrics: Array.from({ length: 200 }, (_, step) => ({ key: 'loss', value: 1.5 * Math.exp(-step / 60), timestamp: Date.now(), step: step * 25 })),
     params: [{ key: 'lr', value: '0.1' }, { key: 'depth', value: '6' }],
   });
-  return { experimentId, runId, secondId };
+
+  // Enough runs for several pages of the runs table (it asks for 200 at a time).
+  const many = await api('POST', '/api/v1/projects/ui-test/experiments', { name: 'exp-many' });
+  const manyId = many.experiment.experiment_id;
+  const indexes = Array.from({ length: MANY_RUNS }, (_, i) => i);
+  for (let i = 0; i < indexes.length; i += 16) {
+    await Promise.all(
+      indexes.slice(i, i + 16).map(async (k) => {
+        const r = await api('POST', '/api/2.0/mlflow/runs/create', { experiment_id: manyId, run_name: `trial-${k}` });
+        await api('POST', '/api/2.0/mlflow/runs/log-batch', {
+          run_id: r.run.info.run_id,
+          metrics: [{ key: 'score', value: k / MANY_RUNS, timestamp: Date.now(), step: 0 }],
+          params: [{ key: 'k', value: String(k) }],
+        });
+      }),
+    );
+  }
+  return { experimentId, runId, secondId, manyId };
 }
 
 /** Number of non-transparent pixels in the first ECharts canvas inside `selector`. */
@@ -162,7 +180,7 @@ test('web UI: login, project, experiment, run charts, language switch, compare',
   });
 
   const password = readFileSync(join(server.dataDir, 'initial-admin-password'), 'utf8').trim();
-  const { experimentId, runId } = await seed(server.base, password);
+  const { experimentId, runId, manyId } = await seed(server.base, password);
 
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -250,6 +268,23 @@ test('web UI: login, project, experiment, run charts, language switch, compare',
     await page.waitForTimeout(300);
     assert.ok((await paintedPixels(page, '[data-testid=metric-chart]')) > 1000, 'compare chart is painted');
     await shot('compare.png');
+
+    // Hundreds of runs: rows are windowed and further pages load on scroll.
+    await page.goto(`${server.base}/projects/ui-test/experiments/${manyId}`);
+    await page.getByText(/runs loaded, more on scroll/).waitFor();
+    const grid = page.getByRole('table');
+    for (let i = 0; i < 20; i++) {
+      if (await page.getByText(`${MANY_RUNS} runs`, { exact: true }).isVisible()) break;
+      await grid.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      await page.waitForTimeout(250);
+    }
+    await page.getByText(`${MANY_RUNS} runs`, { exact: true }).waitFor();
+    const rendered = await page.locator('.grid-row').count();
+    assert.ok(rendered < 120, `only visible rows are in the DOM (${rendered})`);
+    // Sorting by a metric asks the server for a new order.
+    await page.getByRole('columnheader', { name: /score/ }).getByRole('button').click();
+    await page.waitForFunction(() => document.querySelector('.grid-row:not(.grid-head) a')?.textContent === 'trial-449');
+    await shot('many-runs.png');
 
     // Logout returns to the form.
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -46,7 +46,7 @@ export interface NewTask {
 export const createTask = (project: string, body: NewTask) =>
   api.post<{ task: Task }>(`/api/v1/projects/${seg(project)}/tasks`, body);
 export const validateCriteria = (expression: string, signal?: AbortSignal) =>
-  api.post<{ valid: boolean; metrics?: string[] }>('/api/v1/criteria/validate', { expression }, { signal });
+  api.post<{ valid: boolean; metrics?: string[]; canonical?: string }>('/api/v1/criteria/validate', { expression }, { signal });
 
 export const listExperiments = (project: string) =>
   api.get<{ experiments?: Experiment[] }>(`/api/v1/projects/${seg(project)}/experiments`);

@@ -124,6 +124,9 @@ export function ExperimentPage() {
     estimateSize: () => ROW_HEIGHT,
     overscan: 15,
   });
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [filter, orderBy]);
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.length ? items[items.length - 1].index : -1;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = runsQ;

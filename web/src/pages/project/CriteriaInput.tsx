@@ -7,7 +7,7 @@ import { criteriaErrorPosition } from '../../lib/criteria';
 export type CriteriaState =
   | { kind: 'empty' }
   | { kind: 'checking' }
-  | { kind: 'valid'; metrics: string[] }
+  | { kind: 'valid'; metrics: string[]; canonical?: string }
   | { kind: 'invalid'; message: string; position: number | null }
   | { kind: 'unavailable'; message: string };
 
@@ -39,7 +39,7 @@ export function CriteriaInput({
       validateCriteria(value, ctl.signal)
         .then((res) => {
           if (res.valid === false) setState({ kind: 'invalid', message: t('criteria.invalid'), position: null });
-          else setState({ kind: 'valid', metrics: res.metrics ?? [] });
+          else setState({ kind: 'valid', metrics: res.metrics ?? [], canonical: res.canonical });
         })
         .catch((e: unknown) => {
           if (ctl.signal.aborted) return;
@@ -75,6 +75,12 @@ export function CriteriaInput({
         <small className="hint ok">
           {t('criteria.valid')}
           {state.metrics.length > 0 && ` — ${t('criteria.metrics', { metrics: state.metrics.join(', ') })}`}
+          {state.canonical && state.canonical !== value.trim() && (
+            <>
+              {' — '}
+              {t('criteria.canonical')} <code>{state.canonical}</code>
+            </>
+          )}
         </small>
       )}
       {state.kind === 'invalid' && (

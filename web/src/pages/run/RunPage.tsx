@@ -32,7 +32,7 @@ export default function RunPage() {
       <Breadcrumbs
         items={[
           { label: t('nav.projects'), to: '/projects' },
-          ...(exp
+          ...(exp?.project
             ? [
                 { label: exp.project, to: `/projects/${encodeURIComponent(exp.project)}` },
                 {
