@@ -81,6 +81,16 @@ CREATE TABLE run_inputs (
   PRIMARY KEY (run_uuid, kind, ref)
 )
 )SQL"},
+      {301, "run_artifacts", R"SQL(
+CREATE TABLE run_artifacts (
+  run_uuid TEXT NOT NULL,
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (run_uuid, path)
+)
+)SQL"},
   };
 }
 

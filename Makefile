@@ -1,0 +1,62 @@
+# The two commands of the README: `make up` and `make test`.
+SHELL := /bin/bash
+BUILD ?= build
+JOBS ?= $(shell nproc)
+PY := /usr/bin/python3
+DATA ?= data
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: all deps web build up test test-unit test-api test-cli test-mlflow test-browser test-crash bench clean docs
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+web/dist/index.html: $(shell find web/src -type f 2>/dev/null) web/package.json web/index.html web/vite.config.ts
+	cd web && npm run build
+
+web: web/dist/index.html
+
+$(BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: web $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Install what is missing, build, start the server with the demo project.
+up: deps build
+	@echo "Starting Moebius at http://$(HOST):$(PORT) (data in $(DATA)/; first start prints the admin password)"
+	$(BUILD)/moebius server --data-dir $(DATA) --host $(HOST) --port $(PORT) --demo
+
+# Install, build, run every test.
+test: deps build
+	$(MAKE) test-unit test-api test-crash test-cli test-mlflow test-browser
+
+test-unit:
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-api:
+	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius $(PY) -m pytest -q tests/api
+
+test-crash:
+	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius $(PY) -m pytest -q tests/crash
+
+test-cli:
+	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius tests/cli/cli_e2e_test.sh
+
+test-mlflow:
+	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius node --test tests/mlflow-client/
+
+test-browser:
+	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius node --test tests/browser/
+
+bench: build
+	bench/run.sh
+
+docs: build
+	$(BUILD)/moebius permissions > docs/permissions.md
+
+clean:
+	rm -rf $(BUILD) web/dist

@@ -1,0 +1,253 @@
+#include "api/router.h"
+
+#include <chrono>
+
+#include "api/metrics_registry.h"
+#include "auth/audit_log.h"
+#include "base/crypto.h"
+#include "base/log.h"
+#include "base/strings.h"
+
+namespace moebius::api {
+namespace {
+
+std::vector<std::string> PathSegments(const std::string& path) {
+  std::vector<std::string> out;
+  for (auto& s : Split(path, '/'))
+    if (!s.empty()) out.push_back(s);
+  return out;
+}
+
+bool IsMutating(const std::string& method) { return method != "GET" && method != "HEAD"; }
+
+std::optional<std::string> CookieValue(const HttpRequest& req, std::string_view name) {
+  auto header = req.Header("cookie");
+  if (!header) return std::nullopt;
+  for (const std::string& part : Split(*header, ';')) {
+    std::string_view kv = Trim(part);
+    size_t eq = kv.find('=');
+    if (eq != std::string_view::npos && kv.substr(0, eq) == name) return std::string(kv.substr(eq + 1));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<const Json*> RouteContext::Body() {
+  if (!body_) {
+    if (Trim(req.body).empty()) body_.emplace(Json::object());
+    else body_.emplace(ParseJson(req.body, json_limits));
+  }
+  if (!body_->ok()) return body_->status();
+  return &body_->value();
+}
+
+Result<std::optional<std::string>> RouteContext::QueryOrBodyString(const char* key) {
+  if (auto q = req.Query(key)) return std::optional<std::string>(*q);
+  if (req.method == "GET" || req.method == "HEAD") return std::optional<std::string>();
+  ASSIGN_OR_RETURN(const Json* body, Body());
+  if (!body->is_object()) return InvalidArgument("request body must be a JSON object");
+  auto it = body->find(key);
+  if (it == body->end() || it->is_null()) return std::optional<std::string>();
+  if (it->is_string()) return std::optional<std::string>(it->get<std::string>());
+  if (it->is_number_integer()) return std::optional<std::string>(std::to_string(it->get<int64_t>()));
+  return InvalidArgument(std::string("field '") + key + "' must be a string, got " + it->type_name());
+}
+
+int HttpStatusOf(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition: return 400;
+    case StatusCode::kUnauthenticated: return 401;
+    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kTooLarge: return 413;
+    case StatusCode::kResourceExhausted: return 429;
+    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+const char* ErrorCodeOf(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return "OK";
+    case StatusCode::kInvalidArgument: return "INVALID_PARAMETER_VALUE";
+    case StatusCode::kAlreadyExists: return "RESOURCE_ALREADY_EXISTS";
+    case StatusCode::kFailedPrecondition: return "INVALID_STATE";
+    case StatusCode::kUnauthenticated: return "UNAUTHENTICATED";
+    case StatusCode::kPermissionDenied: return "PERMISSION_DENIED";
+    case StatusCode::kNotFound: return "RESOURCE_DOES_NOT_EXIST";
+    case StatusCode::kTooLarge: return "RESOURCE_LIMIT_EXCEEDED";
+    case StatusCode::kResourceExhausted: return "REQUEST_LIMIT_EXCEEDED";
+    case StatusCode::kUnavailable: return "TEMPORARILY_UNAVAILABLE";
+    case StatusCode::kInternal: return "INTERNAL_ERROR";
+  }
+  return "INTERNAL_ERROR";
+}
+
+HttpResponse JsonResponse(const Json& body, int http_status) {
+  return HttpResponse::Json(http_status, body.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+HttpResponse ErrorResponse(const Status& status) {
+  HttpResponse r = JsonResponse(Json{{"error_code", ErrorCodeOf(status.code())}, {"message", status.message()}},
+                                HttpStatusOf(status.code()));
+  if (status.code() == StatusCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"moebius\"");
+  return r;
+}
+
+void Router::Add(const std::string& method, const std::string& pattern, auth::Permission permission, RouteHandler handler,
+                 RouteOptions options) {
+  Add(method, pattern, permission, nullptr, std::move(handler), options);
+}
+
+void Router::Add(const std::string& method, const std::string& pattern, auth::Permission permission,
+                 ProjectResolver resolver, RouteHandler handler, RouteOptions options) {
+  const auth::PermissionInfo& info = auth::InfoOf(permission);
+  if (info.scope == auth::Scope::kProject && !resolver) {
+    log::Error("route " + method + " " + pattern + " needs project permission " + info.name + " but has no project resolver");
+    std::abort();  // a programming error: refusing to serve a route that cannot be authorized
+  }
+  if (!handler) {
+    log::Error("route " + method + " " + pattern + " has no handler");
+    std::abort();
+  }
+  for (const Route& r : routes_)
+    if (r.method == method && r.pattern == pattern) {
+      log::Error("route " + method + " " + pattern + " registered twice");
+      std::abort();
+    }
+  routes_.push_back(Route{method, pattern, PathSegments(pattern), permission, std::move(resolver), std::move(handler),
+                          options.audit.value_or(IsMutating(method))});
+}
+
+std::vector<RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  for (const Route& r : routes_) out.push_back({r.method, r.pattern, r.permission});
+  return out;
+}
+
+Result<auth::Principal> Router::Authenticate(const HttpRequest& req, bool* via_cookie) {
+  *via_cookie = false;
+  if (auto h = req.Header("authorization")) {
+    std::string_view v = Trim(*h);
+    if (StartsWith(ToLower(v.substr(0, 7)), "bearer ")) return auth_.AuthenticateSecret(std::string(Trim(v.substr(7))));
+    if (StartsWith(ToLower(v.substr(0, 6)), "basic ")) {
+      auto decoded = Base64Decode(Trim(v.substr(6)));
+      if (!decoded) return Unauthenticated("malformed Basic credentials");
+      size_t colon = decoded->find(':');
+      if (colon == std::string::npos) return Unauthenticated("malformed Basic credentials");
+      return auth_.AuthenticateBasic(decoded->substr(0, colon), decoded->substr(colon + 1));
+    }
+    return Unauthenticated("unsupported Authorization scheme; use Bearer or Basic");
+  }
+  if (auto cookie = CookieValue(req, "moebius_session")) {
+    *via_cookie = true;
+    return auth_.AuthenticateSecret(*cookie);
+  }
+  return Unauthenticated("authentication required");
+}
+
+Status Router::Authorize(const Route& route, RouteContext& ctx) {
+  const auth::PermissionInfo& info = auth::InfoOf(route.permission);
+  const auth::User& user = ctx.principal->user;
+  if (info.scope == auth::Scope::kAuthenticated) return Status::Ok();
+  if (info.scope == auth::Scope::kGlobal) {
+    if (auth::RoleHas(user.global_role, route.permission)) return Status::Ok();
+    return PermissionDenied(std::string("this needs the '") + info.name + "' permission");
+  }
+  ASSIGN_OR_RETURN(ctx.project_ids, route.resolver(ctx));
+  if (user.global_role == auth::Role::kAdmin) return Status::Ok();
+  for (int64_t project_id : ctx.project_ids) {
+    ASSIGN_OR_RETURN(std::optional<auth::Role> role, auth_.RoleInProject(user.id, project_id));
+    // Non-members are told nothing about the project's contents.
+    if (!role) return NotFound("the requested resource does not exist or you are not a member of its project");
+    if (!auth::RoleHas(*role, route.permission))
+      return PermissionDenied(std::string("your role '") + auth::RoleName(*role) + "' lacks the '" + info.name +
+                              "' permission in this project");
+  }
+  return Status::Ok();
+}
+
+void Router::Audit(const Route& route, const RouteContext& ctx, int status) {
+  if (!route.audit) return;
+  std::string actor = ctx.principal ? ctx.principal->user.username : "-";
+  Json detail{{"status", status}, {"request_id", ctx.req.request_id}, {"remote", ctx.req.remote_addr}};
+  Status st = audit_.Append(actor, route.method + " " + route.pattern, ctx.req.path, detail.dump());
+  if (!st.ok()) log::Error("audit append failed: " + st.ToString());
+}
+
+std::optional<HttpResponse> Router::Handle(HttpRequest& req) {
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> segs = PathSegments(req.path);
+  const Route* match = nullptr;
+  bool path_matched = false;
+  std::map<std::string, std::string> params;
+  for (const Route& r : routes_) {
+    std::map<std::string, std::string> p;
+    bool ok = true;
+    size_t i = 0;
+    for (; i < r.segments.size(); ++i) {
+      const std::string& s = r.segments[i];
+      bool is_param = s.size() > 2 && s.front() == '{' && s.back() == '}';
+      if (is_param && EndsWith(s, "...}")) {  // rest of the path
+        if (i >= segs.size()) { ok = false; break; }
+        std::vector<std::string> rest(segs.begin() + static_cast<long>(i), segs.end());
+        p[s.substr(1, s.size() - 5)] = Join(rest, "/");
+        i = r.segments.size();
+        break;
+      }
+      if (i >= segs.size()) { ok = false; break; }
+      if (is_param) p[s.substr(1, s.size() - 2)] = segs[i];
+      else if (s != segs[i]) { ok = false; break; }
+    }
+    bool rest_pattern = !r.segments.empty() && EndsWith(r.segments.back(), "...}");
+    if (!ok || (!rest_pattern && segs.size() != r.segments.size())) continue;
+    path_matched = true;
+    if (r.method == req.method || (req.method == "HEAD" && r.method == "GET")) {
+      match = &r;
+      params = std::move(p);
+      break;
+    }
+  }
+  if (!match) {
+    if (!StartsWith(req.path, "/api/") && !path_matched) return std::nullopt;
+    Status st = path_matched ? Status(StatusCode::kInvalidArgument, "method " + req.method + " is not allowed on " + req.path)
+                             : NotFound("no API endpoint " + req.method + " " + req.path);
+    HttpResponse resp = ErrorResponse(st);
+    if (path_matched) resp.status = 405;
+    else resp.body = Json{{"error_code", "ENDPOINT_NOT_FOUND"}, {"message", st.message()}}.dump();
+    metrics_.ObserveRequest("unmatched", req.method, resp.status,
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return resp;
+  }
+
+  RouteContext ctx{req, std::move(params), std::nullopt, {}, {}};
+  HttpResponse resp;
+  auto run = [&]() -> Result<HttpResponse> {
+    const auth::PermissionInfo& info = auth::InfoOf(match->permission);
+    if (info.scope != auth::Scope::kPublic) {
+      bool via_cookie = false;
+      ASSIGN_OR_RETURN(ctx.principal, Authenticate(req, &via_cookie));
+      if (via_cookie && IsMutating(req.method)) {
+        auto sent = req.Header("x-csrf-token");
+        if (!sent || !ConstantTimeEquals(*sent, ctx.principal->csrf_token))
+          return PermissionDenied("missing or wrong X-CSRF-Token header for a cookie-authenticated request");
+      }
+      RETURN_IF_ERROR(Authorize(*match, ctx));
+    }
+    return match->handler(ctx);
+  };
+  Result<HttpResponse> result = run();
+  resp = result.ok() ? std::move(result).value() : ErrorResponse(result.status());
+  if (resp.status >= 500) log::Error(req.method + " " + req.path + " -> " + std::to_string(resp.status) + ": " + resp.body.substr(0, 300));
+  Audit(*match, ctx, resp.status);
+  metrics_.ObserveRequest(match->pattern, match->method, resp.status,
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return resp;
+}
+
+}  // namespace moebius::api

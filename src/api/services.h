@@ -1,0 +1,58 @@
+// The domain services the HTTP handlers use, wired by src/app.
+#pragma once
+
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+
+namespace moebius {
+namespace store {
+class Database;
+class BlobStore;
+}  // namespace store
+namespace auth {
+class AuthService;
+class AuditLog;
+struct User;
+}  // namespace auth
+namespace project {
+class ProjectService;
+}
+namespace tracking {
+class TrackingStore;
+}
+
+namespace api {
+
+class MetricsRegistry;
+class Router;
+
+struct ServerLimits {
+  size_t max_body_bytes = 64 << 20;
+  size_t max_artifact_bytes = 1LL << 30;
+};
+
+struct Services {
+  store::Database& db;
+  store::BlobStore& blobs;
+  auth::AuthService& auth;
+  auth::AuditLog& audit;
+  project::ProjectService& projects;
+  tracking::TrackingStore& tracking;
+  MetricsRegistry& metrics;
+  const Clock& clock;
+  ServerLimits limits;
+};
+
+// Project ids the user may see: every project for admins, their memberships otherwise.
+Result<std::vector<int64_t>> VisibleProjects(Services& s, const auth::User& user);
+
+void RegisterAuthRoutes(Router& router, Services& s);
+void RegisterProjectRoutes(Router& router, Services& s);
+void RegisterTrackingRoutes(Router& router, Services& s);
+void RegisterMlflowRoutes(Router& router, Services& s);
+void RegisterArtifactRoutes(Router& router, Services& s);
+
+}  // namespace api
+}  // namespace moebius

@@ -1,0 +1,252 @@
+#include "app/server_main.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "api/http_server.h"
+#include "api/metrics_registry.h"
+#include "api/router.h"
+#include "api/services.h"
+#include "api/static_assets.h"
+#include "app/demo.h"
+#include "auth/audit_log.h"
+#include "auth/auth_schema.h"
+#include "auth/auth_service.h"
+#include "base/log.h"
+#include "base/strings.h"
+#include "project/project_service.h"
+#include "store/blob/blob_store.h"
+#include "store/meta/migrations.h"
+#include "store/meta/sqlite_database.h"
+#include "tracking/tracking_schema.h"
+#include "tracking/tracking_store.h"
+
+namespace moebius::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+api::HttpServer* g_server = nullptr;
+
+void OnSignal(int) {
+  if (g_server) g_server->Stop();
+}
+
+std::vector<store::Migration> AllMigrations() {
+  std::vector<store::Migration> all;
+  for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations}) {
+    auto m = part();
+    all.insert(all.end(), m.begin(), m.end());
+  }
+  return all;
+}
+
+Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& data_dir, bool durable) {
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  if (ec) return Internal("cannot create data directory " + data_dir + ": " + ec.message());
+  store::SqliteOptions options;
+  options.synchronous_full = durable;
+  ASSIGN_OR_RETURN(auto db, store::OpenSqlite((fs::path(data_dir) / "meta.db").string(), options));
+  RETURN_IF_ERROR(store::Migrate(*db, AllMigrations()));
+  return db;
+}
+
+Status WriteSecretFile(const fs::path& path, const std::string& content) {
+  fs::path tmp = path.string() + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "w");
+  if (!f) return Internal("cannot write " + tmp.string());
+  ::fchmod(fileno(f), 0600);
+  std::fputs(content.c_str(), f);
+  std::fputc('\n', f);
+  std::fflush(f);
+  ::fsync(fileno(f));
+  std::fclose(f);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Internal("cannot write " + path.string());
+  return Status::Ok();
+}
+
+// The `default` project holds experiments created through the MLflow API without a project
+// (and MLflow's experiment 0).
+Status EnsureDefaultProject(project::ProjectService& projects, tracking::TrackingStore& tracking) {
+  auto existing = projects.GetProject("default");
+  int64_t id = 0;
+  if (existing.ok()) {
+    id = existing->id;
+  } else {
+    ASSIGN_OR_RETURN(project::Project p, projects.CreateProject("default", "Default", "Experiments created through the MLflow API without a project.",
+                                                                std::nullopt, "admin", nullptr));
+    id = p.id;
+  }
+  return tracking.EnsureDefaultExperiment(id);
+}
+
+// The embedded web UI, with index.html as the fallback for client-side routes.
+api::HttpResponse ServeWebUi(const api::HttpRequest& req) {
+  if (req.method != "GET" && req.method != "HEAD") return api::ErrorResponse(NotFound("no such resource " + req.path));
+  if (!api::HaveWebUi()) {
+    api::HttpResponse r;
+    r.status = 404;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "The web UI is not built into this binary. Build it with `make` (runs `npm run build` in web/).\n";
+    return r;
+  }
+  std::string path = req.path == "/" ? "/index.html" : req.path;
+  const api::StaticAsset* asset = api::FindStaticAsset(path);
+  bool is_index = false;
+  if (!asset) {
+    if (StartsWith(path, "/assets/")) return api::ErrorResponse(NotFound("no such file " + path));
+    asset = api::FindStaticAsset("/index.html");
+    is_index = true;
+  }
+  if (!asset) return api::ErrorResponse(NotFound("no such file " + path));
+  is_index = is_index || path == "/index.html";
+  api::HttpResponse r;
+  std::string etag = "\"" + std::string(asset->etag) + "\"";
+  r.headers.emplace_back("ETag", etag);
+  r.headers.emplace_back("Cache-Control", is_index ? "no-cache" : "public, max-age=31536000, immutable");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("X-Frame-Options", "DENY");
+  if (auto inm = req.Header("if-none-match"); inm && *inm == etag) {
+    r.status = 304;
+    r.content_type = std::string(asset->content_type);
+    return r;
+  }
+  r.content_type = std::string(asset->content_type);
+  r.body = std::string(asset->body);
+  return r;
+}
+
+}  // namespace
+
+int RunServer(const ServerConfig& config) {
+  auto start = std::chrono::steady_clock::now();
+  ::signal(SIGPIPE, SIG_IGN);
+  auto db_or = OpenDatabase(config.data_dir, config.durable_commits);
+  if (!db_or.ok()) {
+    std::fprintf(stderr, "error: %s\n", db_or.status().ToString().c_str());
+    return 1;
+  }
+  std::unique_ptr<store::Database> db = std::move(db_or).value();
+  auto blobs_or = store::OpenBlobStore((fs::path(config.data_dir) / "blobs").string());
+  if (!blobs_or.ok()) {
+    std::fprintf(stderr, "error: %s\n", blobs_or.status().ToString().c_str());
+    return 1;
+  }
+  std::unique_ptr<store::BlobStore> blobs = std::move(blobs_or).value();
+  const Clock& clock = SystemClock::Instance();
+  auth::AuthService auth(*db, clock);
+  auth::AuditLog audit(*db, clock);
+  project::ProjectService projects(*db, clock);
+  tracking::TrackingStore tracking(*db, *blobs, clock);
+  api::MetricsRegistry metrics;
+
+  auto pw = auth.BootstrapAdmin();
+  if (!pw.ok()) {
+    std::fprintf(stderr, "error: creating the admin user: %s\n", pw.status().ToString().c_str());
+    return 1;
+  }
+  if (pw->has_value()) {
+    fs::path file = fs::path(config.data_dir) / "initial-admin-password";
+    Status st = WriteSecretFile(file, **pw);
+    if (!st.ok()) {
+      std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
+      return 1;
+    }
+    std::printf("created user 'admin' with password: %s\n(also written once to %s)\n", (*pw)->c_str(), file.c_str());
+  }
+  if (Status st = EnsureDefaultProject(projects, tracking); !st.ok()) {
+    std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
+    return 1;
+  }
+
+  api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock, api::ServerLimits{config.max_body_bytes, config.max_body_bytes}};
+  api::Router router(auth, audit, metrics);
+  api::RegisterAuthRoutes(router, services);
+  api::RegisterProjectRoutes(router, services);
+  api::RegisterTrackingRoutes(router, services);
+  api::RegisterMlflowRoutes(router, services);
+  api::RegisterArtifactRoutes(router, services);
+
+  bool ready = false;
+  auto handler = [&](api::HttpRequest& req) -> api::HttpResponse {
+    if (req.path == "/healthz") return api::JsonResponse(Json{{"status", "ok"}});
+    if (req.path == "/readyz") {
+      Status st = db->Read([](store::Tx& tx) { return tx.Query("SELECT 1").status(); });
+      if (!ready || !st.ok()) return api::JsonResponse(Json{{"status", "not ready"}}, 503);
+      return api::JsonResponse(Json{{"status", "ok"}});
+    }
+    if (req.path == "/metrics") {
+      api::HttpResponse r;
+      r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      r.body = metrics.RenderPrometheus();
+      return r;
+    }
+    if (auto resp = router.Handle(req)) return std::move(*resp);
+    return ServeWebUi(req);
+  };
+
+  api::HttpServerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.threads = config.threads;
+  options.max_body_bytes = config.max_body_bytes;
+  auto server_or = api::HttpServer::Start(options, handler);
+  if (!server_or.ok()) {
+    std::fprintf(stderr, "error: %s\n", server_or.status().ToString().c_str());
+    return 1;
+  }
+  std::unique_ptr<api::HttpServer> server = std::move(server_or).value();
+  g_server = server.get();
+  ::signal(SIGINT, OnSignal);
+  ::signal(SIGTERM, OnSignal);
+  ready = true;
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
+  std::printf("listening on http://%s:%d\n", host.c_str(), server->port());
+  std::fflush(stdout);
+  log::Info("ready in " + std::to_string(static_cast<int>(ms)) + " ms; data in " + config.data_dir);
+  if (config.demo) {
+    std::thread([&, port = server->port()] {
+      Status st = LoadDemo(services);
+      if (!st.ok()) log::Warn("demo project: " + st.ToString());
+      else log::Info("demo project loaded");
+      (void)port;
+    }).detach();
+  }
+  server->Wait();
+  g_server = nullptr;
+  log::Info("stopped");
+  return 0;
+}
+
+int RunAuditVerify(const std::string& data_dir) {
+  if (!fs::exists(fs::path(data_dir) / "meta.db")) {
+    std::fprintf(stderr, "error: no database in %s\n", data_dir.c_str());
+    return 2;
+  }
+  auto db = OpenDatabase(data_dir, false);
+  if (!db.ok()) {
+    std::fprintf(stderr, "error: %s\n", db.status().ToString().c_str());
+    return 2;
+  }
+  auth::AuditLog audit(**db, SystemClock::Instance());
+  int64_t checked = 0;
+  auto problems = audit.Verify(&checked);
+  if (!problems.ok()) {
+    std::fprintf(stderr, "error: %s\n", problems.status().ToString().c_str());
+    return 2;
+  }
+  for (const auto& p : *problems) std::printf("row %lld: %s\n", static_cast<long long>(p.seq), p.problem.c_str());
+  std::printf("%lld entries checked, %zu problem(s)\n", static_cast<long long>(checked), problems->size());
+  return problems->empty() ? 0 : 1;
+}
+
+}  // namespace moebius::app
