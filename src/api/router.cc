@@ -225,7 +225,8 @@ std::optional<HttpResponse> Router::Handle(HttpRequest& req) {
     return resp;
   }
 
-  RouteContext ctx{req, std::move(params), std::nullopt, {}, {}};
+  RouteContext ctx(req);
+  ctx.params = std::move(params);
   HttpResponse resp;
   auto run = [&]() -> Result<HttpResponse> {
     const auth::PermissionInfo& info = auth::InfoOf(match->permission);

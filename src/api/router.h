@@ -33,6 +33,7 @@ namespace moebius::api {
 class MetricsRegistry;
 
 struct RouteContext {
+  explicit RouteContext(HttpRequest& r) : req(r) {}
   HttpRequest& req;
   std::map<std::string, std::string> params;
   std::optional<auth::Principal> principal;

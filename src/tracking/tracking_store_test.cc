@@ -58,7 +58,7 @@ TEST_F(TrackingStoreTest, BatchIsAllOrNothing) {
   // The second param conflicts, so the metric and the tag of the same batch must not land.
   Status st = store_->LogBatch(run_, {{"m", 1.0, 1, 0}}, {{"b", "2"}, {"a", "9"}}, {{"t", "x"}});
   ASSERT_FALSE(st.ok());
-  Run r = *store_->GetRun(run_);
+  tracking::Run r = *store_->GetRun(run_);
   EXPECT_TRUE(r.metrics.empty());
   EXPECT_EQ(r.params.size(), 1u);
   for (const auto& t : r.tags) EXPECT_NE(t.key, "t");
@@ -122,7 +122,7 @@ TEST_F(TrackingStoreTest, DeletedRunRejectsLoggingUntilRestored) {
 }
 
 TEST_F(TrackingStoreTest, RunNameAndTags) {
-  Run r = *store_->GetRun(run_);
+  tracking::Run r = *store_->GetRun(run_);
   EXPECT_EQ(r.info.run_name, "r1");
   bool has = false;
   for (const auto& t : r.tags) has |= t.key == "mlflow.runName" && t.value == "r1";

@@ -32,6 +32,7 @@ using SqlValue = std::variant<std::nullptr_t, int64_t, double, std::string, Blob
 // One result row. Accessors return defaults for NULL; IsNull() tells them apart.
 class Row {
  public:
+  Row() = default;
   explicit Row(std::vector<SqlValue> values) : values_(std::move(values)) {}
   size_t size() const { return values_.size(); }
   bool IsNull(size_t i) const { return std::holds_alternative<std::nullptr_t>(values_.at(i)); }
