@@ -23,12 +23,15 @@ int ServerCommand(int argc, char** argv) {
   app.add_option("--max-body-mb", max_body_mb, "largest request body accepted, MiB")->capture_default_str();
   app.add_flag("--durable", config.durable_commits, "fsync every commit (survives power loss; slower)");
   app.add_flag("--demo", config.demo, "load the demo project on start");
+  bool no_access_log = false;
+  app.add_flag("--no-access-log", no_access_log, "do not log one line per request");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
   config.max_body_bytes = max_body_mb << 20;
+  config.access_log = !no_access_log;
   return moebius::app::RunServer(config);
 }
 

@@ -176,7 +176,7 @@ int RunServer(const ServerConfig& config) {
   api::RegisterArtifactRoutes(router, services);
 
   bool ready = false;
-  auto handler = [&](api::HttpRequest& req) -> api::HttpResponse {
+  auto route = [&](api::HttpRequest& req) -> api::HttpResponse {
     if (req.path == "/healthz") return api::JsonResponse(Json{{"status", "ok"}});
     if (req.path == "/readyz") {
       Status st = db->Read([](store::Tx& tx) { return tx.Query("SELECT 1").status(); });
@@ -191,6 +191,18 @@ int RunServer(const ServerConfig& config) {
     }
     if (auto resp = router.Handle(req)) return std::move(*resp);
     return ServeWebUi(req);
+  };
+  // The access log: one line per request on stderr (request id, method, path, status, time).
+  auto handler = [&](api::HttpRequest& req) -> api::HttpResponse {
+    auto t0 = std::chrono::steady_clock::now();
+    api::HttpResponse resp = route(req);
+    if (config.access_log) {
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      char buf[64];
+      std::snprintf(buf, sizeof buf, " %d %.2fms", resp.status, ms);
+      log::Info("access " + req.request_id + " " + req.remote_addr + " " + req.method + " " + req.path + buf);
+    }
+    return resp;
   };
 
   api::HttpServerOptions options;

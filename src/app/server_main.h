@@ -13,6 +13,7 @@ struct ServerConfig {
   size_t max_body_bytes = 64 << 20;
   bool durable_commits = false;  // fsync every commit (survives power loss, slower)
   bool demo = false;             // load the demo project on start
+  bool access_log = true;        // one line per request on stderr
 };
 
 int RunServer(const ServerConfig& config);
