@@ -1,5 +1,6 @@
 #include "app/server_main.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,11 +34,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-api::HttpServer* g_server = nullptr;
-
-void OnSignal(int) {
-  if (g_server) g_server->Stop();
-}
 
 std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
@@ -210,15 +206,19 @@ int RunServer(const ServerConfig& config) {
   options.port = config.port;
   options.threads = config.threads;
   options.max_body_bytes = config.max_body_bytes;
+  // SIGINT/SIGTERM are blocked in every thread and taken by sigwait below, so shutdown runs in
+  // ordinary code rather than in a signal handler.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   auto server_or = api::HttpServer::Start(options, handler);
   if (!server_or.ok()) {
     std::fprintf(stderr, "error: %s\n", server_or.status().ToString().c_str());
     return 1;
   }
   std::unique_ptr<api::HttpServer> server = std::move(server_or).value();
-  g_server = server.get();
-  ::signal(SIGINT, OnSignal);
-  ::signal(SIGTERM, OnSignal);
   ready = true;
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
@@ -233,8 +233,10 @@ int RunServer(const ServerConfig& config) {
       (void)port;
     }).detach();
   }
-  server->Wait();
-  g_server = nullptr;
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log::Info(std::string("stopping on ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
+  server->Stop();
   log::Info("stopped");
   return 0;
 }
