@@ -31,7 +31,8 @@ class TrackingStoreTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   double Latest(const std::string& key) {
-    for (const auto& m : store_->GetRun(run_)->metrics)
+    tracking::Run run = *store_->GetRun(run_);
+    for (const auto& m : run.metrics)
       if (m.key == key) return m.value;
     return -12345;
   }
