@@ -93,10 +93,10 @@ HttpResponse JsonResponse(const Json& body, int http_status) {
 }
 
 HttpResponse ErrorResponse(const Status& status) {
-  HttpResponse r = JsonResponse(Json{{"error_code", ErrorCodeOf(status.code())}, {"message", status.message()}},
-                                HttpStatusOf(status.code()));
-  if (status.code() == StatusCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"moebius\"");
-  return r;
+  // No WWW-Authenticate challenge on 401: it would make browsers pop a Basic-auth dialog over
+  // the UI's own login page; MLflow clients send Basic credentials without being asked.
+  return JsonResponse(Json{{"error_code", ErrorCodeOf(status.code())}, {"message", status.message()}},
+                      HttpStatusOf(status.code()));
 }
 
 void Router::Add(const std::string& method, const std::string& pattern, auth::Permission permission, RouteHandler handler,

@@ -21,7 +21,7 @@ const BIN = process.env.MOEBIUS_BIN || join(REPO, 'build', 'moebius');
 const OUT = join(HERE, 'out');
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const HISTORY_POINTS = 5000;
-const BATCH = 1000;
+const BATCH = 990; // MLflow caps a batch at 1000 entities, params included
 const MANY_RUNS = 450;
 
 /** Starts the server and resolves with {proc, base, dataDir, logs} once it prints its URL. */
