@@ -84,27 +84,36 @@ Result<CompiledQuery> CompileRunSearch(const RunSearchRequest& req) {
   if (req.view_type == "ACTIVE_ONLY") b.AndWhere("runs.lifecycle_stage = 'active'");
   else if (req.view_type == "DELETED_ONLY") b.AndWhere("runs.lifecycle_stage = 'deleted'");
 
+  // Filters on metrics, params and tags select run ids through their (key, value) indexes; the
+  // intersection drives the query, so a selective filter never scans every run of the experiment.
+  std::string driving;
+  std::vector<SqlValue> driving_params;
+  auto Intersect = [&](const std::string& select) { driving += driving.empty() ? select : " INTERSECT " + select; };
   for (const Comparison& c : filter) {
     switch (c.key.type) {
       case EntityType::kMetric: {
         // NaN is stored as is_nan = 1 and never matches a numeric comparison.
-        b.where_params.push_back(c.key.name);
-        std::string cond = Condition("value", c, b.where_params);
-        b.AndWhere("runs.run_uuid IN (SELECT run_uuid FROM latest_metrics WHERE key = ? AND is_nan = 0 AND " + cond + ")");
+        driving_params.push_back(c.key.name);
+        std::string cond = Condition("value", c, driving_params);
+        Intersect("SELECT run_uuid FROM latest_metrics WHERE key = ? AND is_nan = 0 AND " + cond);
         break;
       }
       case EntityType::kParam:
       case EntityType::kTag: {
         const char* table = c.key.type == EntityType::kParam ? "params" : "tags";
-        b.where_params.push_back(c.key.name);
-        std::string cond = Condition("value", c, b.where_params);
-        b.AndWhere(std::string("runs.run_uuid IN (SELECT run_uuid FROM ") + table + " WHERE key = ? AND " + cond + ")");
+        driving_params.push_back(c.key.name);
+        std::string cond = Condition("value", c, driving_params);
+        Intersect(std::string("SELECT run_uuid FROM ") + table + " WHERE key = ? AND " + cond);
         break;
       }
       case EntityType::kAttribute:
         b.AndWhere(Condition(RunColumn(c.key.name), c, b.where_params));
         break;
     }
+  }
+  if (!driving.empty()) {
+    b.joins = " JOIN (" + driving + ") f ON f.run_uuid = runs.run_uuid";
+    b.join_params = std::move(driving_params);
   }
 
   bool has_start_time = false;

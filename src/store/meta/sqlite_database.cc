@@ -188,7 +188,9 @@ class SqliteDatabase final : public Database {
 
   Status Init() {
     ASSIGN_OR_RETURN(writer_, Connection::Open(path_, false, options_));
-    return Status::Ok();
+    // Refreshes planner statistics where they are stale (cheap; SQLite's advice for long-lived
+    // connections), so searches over large tables pick their indexes.
+    return writer_->ExecRaw("PRAGMA optimize=0x10002");
   }
 
   Status Read(const std::function<Status(Tx&)>& fn) override {
