@@ -86,7 +86,7 @@ bool RoleHas(Role role, Permission p) {
 std::string RenderPermissionsMarkdown() {
   std::string out =
       "# Roles and permissions\n\n"
-      "Generated from `src/auth/permissions.cc` by `moebius permissions --markdown`; do not edit by hand.\n"
+      "Generated from `src/auth/permissions.cc` by `moebius permissions`; do not edit by hand.\n"
       "Global permissions are checked against a user's global role, project permissions against the\n"
       "user's role in the project (admins hold every permission everywhere).\n\n| permission | scope | description |";
   for (Role r : AllRoles()) out += std::string(" ") + RoleName(r) + " |";
