@@ -1,0 +1,196 @@
+"""MLflow REST semantics, native tracking routes, projects, tasks and criteria."""
+import math
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def exp(admin):
+    return admin.ok("POST", "/api/2.0/mlflow/experiments/create",
+                    json={"name": "tracking-suite", "tags": [{"key": "team", "value": "ml"}]})["experiment_id"]
+
+
+def new_run(admin, exp, name, **extra):
+    return admin.ok("POST", "/api/2.0/mlflow/runs/create", json={"experiment_id": exp, "run_name": name, **extra})["run"]["info"]["run_id"]
+
+
+def log(admin, run_id, metrics=(), params=(), tags=()):
+    admin.ok("POST", "/api/2.0/mlflow/runs/log-batch", json={
+        "run_id": run_id,
+        "metrics": [{"key": k, "value": v, "timestamp": 1000 + s, "step": s} for k, v, s in metrics],
+        "params": [{"key": k, "value": v} for k, v in params],
+        "tags": [{"key": k, "value": v} for k, v in tags]})
+
+
+def test_experiment_lifecycle(admin, exp):
+    got = admin.ok("GET", "/api/2.0/mlflow/experiments/get", params={"experiment_id": exp})["experiment"]
+    assert got["name"] == "tracking-suite" and got["lifecycle_stage"] == "active"
+    assert {"key": "team", "value": "ml"} in got["tags"]
+    by_name = admin.ok("GET", "/api/2.0/mlflow/experiments/get-by-name", params={"experiment_name": "tracking-suite"})
+    assert by_name["experiment"]["experiment_id"] == exp
+    other = admin.ok("POST", "/api/2.0/mlflow/experiments/create", json={"name": "to-rename"})["experiment_id"]
+    admin.ok("POST", "/api/2.0/mlflow/experiments/update", json={"experiment_id": other, "new_name": "renamed"})
+    admin.ok("POST", "/api/2.0/mlflow/experiments/set-experiment-tag", json={"experiment_id": other, "key": "k", "value": "v"})
+    admin.ok("POST", "/api/2.0/mlflow/experiments/delete", json={"experiment_id": other})
+    active = admin.ok("POST", "/api/2.0/mlflow/experiments/search", json={"filter": "name = 'renamed'"})
+    assert active.get("experiments", []) == []
+    deleted = admin.ok("POST", "/api/2.0/mlflow/experiments/search", json={"filter": "name = 'renamed'", "view_type": "DELETED_ONLY"})
+    assert deleted["experiments"][0]["experiment_id"] == other
+    admin.ok("POST", "/api/2.0/mlflow/experiments/restore", json={"experiment_id": other})
+    assert admin.ok("GET", "/api/2.0/mlflow/experiments/get", params={"experiment_id": other})["experiment"]["lifecycle_stage"] == "active"
+    dup = admin.post("/api/2.0/mlflow/experiments/create", json={"name": "renamed"})
+    assert dup.status_code == 400 and dup.json()["error_code"] == "RESOURCE_ALREADY_EXISTS"
+
+
+def test_run_logging_and_get(admin, exp):
+    rid = new_run(admin, exp, "logged", tags=[{"key": "stage", "value": "dev"}])
+    admin.ok("POST", "/api/2.0/mlflow/runs/log-metric", json={"run_id": rid, "key": "loss", "value": 0.5, "timestamp": 10, "step": 1})
+    admin.ok("POST", "/api/2.0/mlflow/runs/log-metric", json={"run_id": rid, "key": "loss", "value": "NaN", "timestamp": 11, "step": 2})
+    admin.ok("POST", "/api/2.0/mlflow/runs/log-parameter", json={"run_id": rid, "key": "lr", "value": "0.01"})
+    admin.ok("POST", "/api/2.0/mlflow/runs/set-tag", json={"run_id": rid, "key": "note", "value": "hello"})
+    admin.ok("POST", "/api/2.0/mlflow/runs/delete-tag", json={"run_id": rid, "key": "stage"})
+    run = admin.ok("GET", "/api/2.0/mlflow/runs/get", params={"run_id": rid})["run"]
+    assert run["info"]["run_name"] == "logged" and run["info"]["status"] == "RUNNING"
+    assert run["info"]["user_id"] == "admin"
+    assert run["data"]["params"] == [{"key": "lr", "value": "0.01"}]
+    loss = [m for m in run["data"]["metrics"] if m["key"] == "loss"][0]
+    assert loss["value"] == "NaN" and loss["step"] == 2
+    tags = {t["key"]: t["value"] for t in run["data"]["tags"]}
+    assert tags["note"] == "hello" and "stage" not in tags and tags["mlflow.runName"] == "logged"
+    admin.ok("POST", "/api/2.0/mlflow/runs/update", json={"run_id": rid, "status": "FINISHED", "end_time": 99})
+    info = admin.ok("GET", "/api/2.0/mlflow/runs/get", params={"run_id": rid})["run"]["info"]
+    assert info["status"] == "FINISHED" and info["end_time"] == 99
+    bad = admin.post("/api/2.0/mlflow/runs/update", json={"run_id": rid, "status": "DONE"})
+    assert bad.status_code == 400
+
+
+def test_search_filters_order_and_pages(admin):
+    exp = admin.ok("POST", "/api/2.0/mlflow/experiments/create", json={"name": "search-suite"})["experiment_id"]
+    ids = {}
+    for i, (acc, lr, team) in enumerate([(0.9, "0.1", "red"), (0.7, "0.01", "Red"), (None, "0.1", "blue"), (0.95, "0.001", "blue")]):
+        rid = new_run(admin, exp, f"r{i}", start_time=1000 + i)
+        log(admin, rid, metrics=[("acc", acc, 0)] if acc is not None else [], params=[("lr", lr)], tags=[("team", team)])
+        ids[f"r{i}"] = rid
+
+    def names(**body):
+        res = admin.ok("POST", "/api/2.0/mlflow/runs/search", json={"experiment_ids": [exp], **body})
+        return [r["info"]["run_name"] for r in res.get("runs", [])]
+
+    assert names() == ["r3", "r2", "r1", "r0"]
+    assert names(filter="metrics.acc > 0.8") == ["r3", "r0"]
+    assert names(filter="params.lr = '0.1' and tags.team = 'blue'") == ["r2"]
+    assert names(filter="tags.team LIKE 'r%'") == ["r0"]
+    assert names(filter="tags.team ILIKE 'r%'") == ["r1", "r0"]
+    assert names(filter="params.lr IN ('0.01', '0.001')") == ["r3", "r1"]
+    assert names(filter="attributes.run_name = 'r2'") == ["r2"]
+    assert names(filter="attributes.start_time >= 1002") == ["r3", "r2"]
+    assert names(order_by=["metrics.acc ASC"]) == ["r1", "r0", "r3", "r2"]  # missing last
+    assert names(order_by=["metrics.acc DESC"]) == ["r3", "r0", "r1", "r2"]
+    seen, token = [], None
+    while True:
+        body = {"experiment_ids": [exp], "max_results": 3}
+        if token:
+            body["page_token"] = token
+        res = admin.ok("POST", "/api/2.0/mlflow/runs/search", json=body)
+        seen += [r["info"]["run_name"] for r in res["runs"]]
+        token = res.get("next_page_token")
+        if not token:
+            break
+    assert seen == ["r3", "r2", "r1", "r0"]
+    admin.ok("POST", "/api/2.0/mlflow/runs/delete", json={"run_id": ids["r2"]})
+    assert "r2" not in names()
+    assert names(run_view_type="DELETED_ONLY") == ["r2"]
+    admin.ok("POST", "/api/2.0/mlflow/runs/restore", json={"run_id": ids["r2"]})
+    assert "r2" in names()
+
+
+def test_metric_history_paging_and_bulk_downsampling(admin, exp):
+    rid = new_run(admin, exp, "long")
+    n = 100_000
+    for start in range(0, n, 1000):
+        admin.ok("POST", "/api/2.0/mlflow/runs/log-batch", json={"run_id": rid, "metrics": [
+            {"key": "loss", "value": math.sin(s / 500.0) + (50 if s == 54321 else 0), "timestamp": s, "step": s}
+            for s in range(start, start + 1000)]})
+    first = admin.ok("GET", "/api/2.0/mlflow/metrics/get-history", params={"run_id": rid, "metric_key": "loss", "max_results": 1000})
+    assert len(first["metrics"]) == 1000 and first["metrics"][0]["step"] == 0 and first["next_page_token"]
+    second = admin.ok("GET", "/api/2.0/mlflow/metrics/get-history",
+                      params={"run_id": rid, "metric_key": "loss", "max_results": 1000, "page_token": first["next_page_token"]})
+    assert second["metrics"][0]["step"] == 1000
+    bulk = admin.ok("POST", "/api/v1/metrics/bulk-history", json={"run_ids": [rid], "metric_keys": ["loss"], "max_points": 1000})
+    series = bulk["series"][0]
+    assert series["total"] == n and series["downsampled"] is True
+    pts = series["points"]
+    assert len(pts) <= 1000 and pts[0]["step"] == 0 and pts[-1]["step"] == n - 1
+    assert max(p["value"] for p in pts) > 49  # the spike survives downsampling
+    native = admin.ok("GET", f"/api/v1/runs/{rid}/metrics/loss/history", params={"max_results": 10})
+    assert len(native["metrics"]) == 10
+
+
+def test_artifacts_round_trip(admin, exp):
+    rid = new_run(admin, exp, "artifacts")
+    payload = bytes(range(256)) * 1000
+    base = f"/api/2.0/mlflow-artifacts/artifacts/{exp}/{rid}/artifacts"
+    assert admin.request("PUT", f"{base}/model/weights.bin", data=payload).status_code == 200
+    assert admin.request("PUT", f"{base}/README.txt", data=b"hi").status_code == 200
+    top = admin.ok("GET", "/api/2.0/mlflow/artifacts/list", params={"run_id": rid})["files"]
+    assert {f["path"]: f["is_dir"] for f in top} == {"README.txt": False, "model": True}
+    proxied = admin.ok("GET", "/api/2.0/mlflow-artifacts/artifacts", params={"path": f"{exp}/{rid}/artifacts/model"})["files"]
+    assert proxied == [{"path": "weights.bin", "is_dir": False, "file_size": len(payload)}]
+    got = admin.get(f"{base}/model/weights.bin")
+    assert got.status_code == 200 and got.content == payload
+    native = admin.get(f"/api/v1/runs/{rid}/artifacts/content", params={"path": "model/weights.bin"})
+    assert native.content == payload
+
+
+def test_projects_tasks_and_criteria(admin, unique):
+    name = unique("proj")
+    p = admin.ok("POST", "/api/v1/projects", json={"name": name, "display_name": "고객 이탈", "description": "d"})["project"]
+    assert p["display_name"] == "고객 이탈"
+    members = admin.ok("GET", f"/api/v1/projects/{name}/members")["members"]
+    assert members[0]["username"] == "admin" and members[0]["role"] == "project-manager"
+    task = admin.ok("POST", f"/api/v1/projects/{name}/tasks", json={
+        "name": "churn", "domain": "tabular", "problem_type": "classification", "primary_metric": "f1",
+        "metrics": ["accuracy"], "acceptance_criteria": "f1>=0.85 AND p99_latency_ms<=50"})["task"]
+    assert task["acceptance_criteria"] == "f1 >= 0.85 and p99_latency_ms <= 50"
+    assert task["metrics"] == ["f1", "accuracy"]
+    exp = admin.ok("POST", f"/api/v1/projects/{name}/experiments", json={"name": unique("e")})["experiment"]["experiment_id"]
+    good = new_run(admin, exp, "good")
+    log(admin, good, metrics=[("f1", 0.9, 0), ("p99_latency_ms", 30, 0)])
+    bad = new_run(admin, exp, "bad")
+    log(admin, bad, metrics=[("f1", 0.8, 0)])
+    ev = admin.ok("POST", f"/api/v1/projects/{name}/tasks/churn/evaluate", json={"run_id": good})
+    assert ev["passed"] is True and all(c["passed"] for c in ev["clauses"])
+    ev = admin.ok("POST", f"/api/v1/projects/{name}/tasks/churn/evaluate", json={"run_id": bad})
+    assert ev["passed"] is False and ev["missing"] == ["p99_latency_ms"]
+    assert ev["clauses"][0] == {"text": "f1 >= 0.85", "passed": False, "actual": 0.8}
+    valid = admin.ok("POST", "/api/v1/criteria/validate", json={"expression": "(a > 1 or b < 2) and not c == 3"})
+    assert valid["metrics"] == ["a", "b", "c"]
+    admin.ok("POST", f"/api/v1/projects/{name}/archive")
+    listed = [x["name"] for x in admin.ok("GET", "/api/v1/projects")["projects"]]
+    assert name not in listed
+    assert name in [x["name"] for x in admin.ok("GET", "/api/v1/projects", params={"include_archived": "true"})["projects"]]
+
+
+def test_members_see_only_their_projects(server, admin, unique):
+    from conftest import make_user
+    name = unique("private")
+    admin.ok("POST", "/api/v1/projects", json={"name": name})
+    exp = admin.ok("POST", f"/api/v1/projects/{name}/experiments", json={"name": unique("pe")})["experiment"]["experiment_id"]
+    outsider_name = unique("outsider")
+    outsider = make_user(server, admin, outsider_name, role="model-developer")
+    assert name not in [p["name"] for p in outsider.ok("GET", "/api/v1/projects")["projects"]]
+    assert outsider.get(f"/api/v1/projects/{name}").status_code == 404
+    assert outsider.get("/api/2.0/mlflow/experiments/get", params={"experiment_id": exp}).status_code == 404
+    found = outsider.ok("POST", "/api/2.0/mlflow/experiments/search", json={}).get("experiments", [])
+    assert exp not in [e["experiment_id"] for e in found]
+    admin.ok("PUT", f"/api/v1/projects/{name}/members/{outsider_name}", json={"role": "model-developer"})
+    assert outsider.get(f"/api/v1/projects/{name}").status_code == 200
+    run = outsider.ok("POST", "/api/2.0/mlflow/runs/create", json={"experiment_id": exp})["run"]
+    assert run["info"]["user_id"] == outsider_name
+
+
+def test_metrics_endpoint_counts_requests(server, admin):
+    import requests
+    text = requests.get(server.url + "/metrics").text
+    assert 'moebius_http_requests_total{route="/api/v1/projects",method="GET",status="200"}' in text
+    assert "moebius_http_request_duration_seconds_bucket" in text
