@@ -8,9 +8,7 @@
 
 #include "app/server_main.h"
 #include "auth/permissions.h"
-#ifdef MOEBIUS_HAVE_CLI
 #include "cli/cli.h"
-#endif
 
 namespace {
 
@@ -63,10 +61,5 @@ int main(int argc, char** argv) {
       return 0;
     }
   }
-#ifdef MOEBIUS_HAVE_CLI
   return moebius::cli::RunCli(argc, argv);
-#else
-  std::fprintf(stderr, "usage: moebius server|audit verify|permissions (this build has no CLI)\n");
-  return 2;
-#endif
 }

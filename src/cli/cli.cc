@@ -1,0 +1,566 @@
+#include "cli/cli.h"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "base/strings.h"
+#include "cli/credentials.h"
+#include "cli/rest_client.h"
+#include "cli/table_printer.h"
+
+namespace moebius::cli {
+namespace {
+
+struct Globals {
+  std::string server;
+  std::string token;
+  bool json = false;
+};
+
+std::string Str(const Json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || j[key].is_null()) return "";
+  const Json& v = j[key];
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_float()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v.get<double>());
+    return buf;
+  }
+  return v.dump();
+}
+
+std::string Time(const Json& j, const char* key) {
+  if (!j.contains(key) || !j[key].is_number()) return "";
+  std::time_t t = static_cast<std::time_t>(j[key].get<int64_t>() / 1000);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::localtime(&t));
+  return buf;
+}
+
+std::string ReadPassword(bool from_stdin) {
+  std::string pw;
+  if (!from_stdin && ::isatty(STDIN_FILENO)) {
+    std::fprintf(stderr, "Password: ");
+    termios old{};
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    std::getline(std::cin, pw);
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::fprintf(stderr, "\n");
+  } else {
+    std::getline(std::cin, pw);
+  }
+  while (!pw.empty() && (pw.back() == '\r' || pw.back() == '\n')) pw.pop_back();
+  return pw;
+}
+
+// Resolves server and token from flags, environment and the credentials file.
+Result<RestClient*> Connect(Globals& g, std::unique_ptr<RestClient>& holder) {
+  std::string server = g.server, token = g.token;
+  if (server.empty()) if (const char* e = std::getenv("MOEBIUS_SERVER")) server = e;
+  if (token.empty()) if (const char* e = std::getenv("MOEBIUS_TOKEN")) token = e;
+  if (server.empty() || token.empty()) {
+    ASSIGN_OR_RETURN(auto creds, LoadCredentials(CredentialsPath()));
+    if (creds) {
+      if (server.empty()) server = creds->server;
+      if (token.empty()) token = creds->token;
+    }
+  }
+  if (server.empty()) return Unauthenticated("not logged in: run `moebius login --server URL` (or set MOEBIUS_SERVER and MOEBIUS_TOKEN)");
+  holder = std::make_unique<RestClient>(server, token);
+  return holder.get();
+}
+
+using Action = std::function<Status(RestClient&)>;
+
+// Prints either the raw JSON or the table built by `table`.
+void Emit(const Globals& g, const Json& j, const std::function<void()>& table) {
+  if (g.json) std::cout << j.dump(2) << "\n";
+  else table();
+}
+
+class App {
+ public:
+  App() : app_("moebius: MLOps platform CLI (a client of the REST API)") {
+    app_.add_option("--server", g_.server, "server URL (default: from `moebius login` or MOEBIUS_SERVER)");
+    app_.add_option("--token", g_.token, "API token (default: from `moebius login` or MOEBIUS_TOKEN)");
+    app_.add_flag("--json", g_.json, "print JSON instead of tables");
+    app_.require_subcommand(1);
+    AddLogin();
+    AddProject();
+    AddTask();
+    AddExperiment();
+    AddRun();
+    AddUser();
+    AddToken();
+  }
+
+  int Run(int argc, char** argv) {
+    try {
+      app_.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      int code = app_.exit(e);
+      return code == 0 ? 0 : 2;
+    }
+    if (!action_) return 2;
+    Status st = action_();
+    if (!st.ok()) {
+      std::fprintf(stderr, "error: %s\n", st.message().c_str());
+      return 1;
+    }
+    return 0;
+  }
+
+ private:
+  // Registers `fn` to run with a connected client when `cmd` is chosen.
+  void OnRun(CLI::App* cmd, Action fn) {
+    cmd->callback([this, fn] {
+      action_ = [this, fn]() -> Status {
+        std::unique_ptr<RestClient> holder;
+        ASSIGN_OR_RETURN(RestClient * c, Connect(g_, holder));
+        return fn(*c);
+      };
+    });
+  }
+
+  CLI::App* Sub(CLI::App* parent, const char* name, const char* help) {
+    CLI::App* s = parent->add_subcommand(name, help);
+    s->fallthrough();
+    return s;
+  }
+
+  void AddLogin() {
+    auto* login = app_.add_subcommand("login", "sign in and store an API token for the CLI");
+    login->fallthrough();
+    auto* username = Own<std::string>("admin");
+    auto* stdin_pw = Own<bool>(false);
+    login->add_option("--username,-u", *username, "user name")->capture_default_str();
+    login->add_flag("--password-stdin", *stdin_pw, "read the password from standard input");
+    login->callback([this, username, stdin_pw] {
+      action_ = [this, username, stdin_pw]() -> Status {
+        std::string server = g_.server;
+        if (server.empty()) if (const char* e = std::getenv("MOEBIUS_SERVER")) server = e;
+        if (server.empty()) return InvalidArgument("--server URL is required for login");
+        std::string pw = ReadPassword(*stdin_pw);
+        RestClient anon(server, "");
+        ASSIGN_OR_RETURN(Json session, anon.Post("/api/v1/auth/login", Json{{"username", *username}, {"password", pw}}));
+        RestClient authed(server, session["token"].get<std::string>());
+        char host[256] = "host";
+        ::gethostname(host, sizeof host - 1);
+        ASSIGN_OR_RETURN(Json tok, authed.Post("/api/v1/tokens", Json{{"name", std::string("cli@") + host}}));
+        (void)authed.Post("/api/v1/auth/logout", Json::object());  // the session is no longer needed
+        Credentials c{anon.base_url(), *username, tok["secret"].get<std::string>(), tok["token"]["id"].get<std::string>()};
+        RETURN_IF_ERROR(SaveCredentials(CredentialsPath(), c));
+        std::printf("logged in to %s as %s (token saved to %s)\n", c.server.c_str(), c.username.c_str(), CredentialsPath().c_str());
+        return Status::Ok();
+      };
+    });
+    auto* logout = app_.add_subcommand("logout", "revoke the CLI's token and forget it");
+    logout->callback([this] {
+      action_ = [this]() -> Status {
+        ASSIGN_OR_RETURN(auto creds, LoadCredentials(CredentialsPath()));
+        if (!creds) return FailedPrecondition("not logged in");
+        RestClient c(creds->server, creds->token);
+        Status revoked = c.Delete("/api/v1/tokens/" + RestClient::Segment(creds->token_id)).status();
+        RETURN_IF_ERROR(RemoveCredentials(CredentialsPath()));
+        if (!revoked.ok()) std::fprintf(stderr, "warning: could not revoke the token on the server: %s\n", revoked.message().c_str());
+        std::printf("logged out\n");
+        return Status::Ok();
+      };
+    });
+  }
+
+  void AddProject() {
+    auto* p = app_.add_subcommand("project", "projects (분석 과제)");
+    p->require_subcommand(1);
+    auto* list = Sub(p, "list", "list the projects you can see");
+    auto* archived = Own<bool>(false);
+    list->add_flag("--archived", *archived, "include archived projects");
+    OnRun(list, [this, archived](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Get(std::string("/api/v1/projects") + (*archived ? "?include_archived=true" : "")));
+      Emit(g_, j, [&] {
+        TablePrinter t({"NAME", "DISPLAY NAME", "ARCHIVED", "CREATED", "BY"});
+        for (const auto& p : j["projects"]) t.AddRow({Str(p, "name"), Str(p, "display_name"), p["archived"].get<bool>() ? "yes" : "", Time(p, "created_at"), Str(p, "created_by")});
+        std::cout << t.Render();
+      });
+      return Status::Ok();
+    });
+    auto* show = Sub(p, "show", "show a project");
+    auto* name = Own<std::string>();
+    show->add_option("NAME", *name)->required();
+    OnRun(show, [this, name](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/projects/" + RestClient::Segment(*name)));
+      Emit(g_, j, [&] {
+        const Json& p = j["project"];
+        TablePrinter t({"FIELD", "VALUE"}, 80);
+        for (const char* k : {"name", "display_name", "description", "created_by"}) t.AddRow({k, Str(p, k)});
+        t.AddRow({"created", Time(p, "created_at")});
+        t.AddRow({"archived", p["archived"].get<bool>() ? "yes" : "no"});
+        std::cout << t.Render();
+      });
+      return Status::Ok();
+    });
+    auto* create = Sub(p, "create", "create a project; you become its project-manager");
+    auto* cname = Own<std::string>();
+    auto* display = Own<std::string>();
+    auto* desc = Own<std::string>();
+    create->add_option("NAME", *cname)->required();
+    create->add_option("--display-name", *display);
+    create->add_option("--description", *desc);
+    OnRun(create, [this, cname, display, desc](RestClient& c) -> Status {
+      Json body{{"name", *cname}};
+      if (!display->empty()) body["display_name"] = *display;
+      if (!desc->empty()) body["description"] = *desc;
+      ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/projects", body));
+      Emit(g_, j, [&] { std::printf("created project %s\n", Str(j["project"], "name").c_str()); });
+      return Status::Ok();
+    });
+    auto* archive = Sub(p, "archive", "archive a project");
+    auto* aname = Own<std::string>();
+    archive->add_option("NAME", *aname)->required();
+    OnRun(archive, [this, aname](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/projects/" + RestClient::Segment(*aname) + "/archive", Json::object()));
+      Emit(g_, j, [&] { std::printf("archived project %s\n", aname->c_str()); });
+      return Status::Ok();
+    });
+    auto* members = Sub(p, "members", "list a project's members");
+    auto* mname = Own<std::string>();
+    members->add_option("NAME", *mname)->required();
+    OnRun(members, [this, mname](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/projects/" + RestClient::Segment(*mname) + "/members"));
+      Emit(g_, j, [&] {
+        TablePrinter t({"USER", "ROLE", "ADDED"});
+        for (const auto& m : j["members"]) t.AddRow({Str(m, "username"), Str(m, "role"), Time(m, "added_at")});
+        std::cout << t.Render();
+      });
+      return Status::Ok();
+    });
+    auto* add = Sub(p, "add-member", "add a member or change their role");
+    auto* pn = Own<std::string>();
+    auto* user = Own<std::string>();
+    auto* role = Own<std::string>();
+    add->add_option("PROJECT", *pn)->required();
+    add->add_option("USER", *user)->required();
+    add->add_option("ROLE", *role, "admin, project-manager, data-engineer, labeler, model-developer, approver, operator, viewer")->required();
+    OnRun(add, [this, pn, user, role](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Put("/api/v1/projects/" + RestClient::Segment(*pn) + "/members/" + RestClient::Segment(*user), Json{{"role", *role}}));
+      Emit(g_, j, [&] { std::printf("%s is %s in %s\n", user->c_str(), role->c_str(), pn->c_str()); });
+      return Status::Ok();
+    });
+  }
+
+  void AddTask() {
+    auto* t = app_.add_subcommand("task", "tasks: problem type, metrics, acceptance criteria");
+    t->require_subcommand(1);
+    auto* list = Sub(t, "list", "list a project's tasks");
+    auto* project = Own<std::string>();
+    list->add_option("PROJECT", *project)->required();
+    OnRun(list, [this, project](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/projects/" + RestClient::Segment(*project) + "/tasks"));
+      Emit(g_, j, [&] {
+        TablePrinter tp({"NAME", "DOMAIN", "PROBLEM TYPE", "PRIMARY", "ACCEPTANCE CRITERIA"}, 60);
+        for (const auto& x : j["tasks"])
+          tp.AddRow({Str(x, "name"), Str(x, "domain"), Str(x, "problem_type"), Str(x, "primary_metric"), Str(x, "acceptance_criteria")});
+        std::cout << tp.Render();
+      });
+      return Status::Ok();
+    });
+    auto* show = Sub(t, "show", "show a task");
+    auto* sp = Own<std::string>();
+    auto* st = Own<std::string>();
+    show->add_option("PROJECT", *sp)->required();
+    show->add_option("TASK", *st)->required();
+    OnRun(show, [this, sp, st](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/projects/" + RestClient::Segment(*sp) + "/tasks/" + RestClient::Segment(*st)));
+      Emit(g_, j, [&] {
+        const Json& x = j["task"];
+        TablePrinter tp({"FIELD", "VALUE"}, 80);
+        for (const char* k : {"name", "domain", "problem_type", "primary_metric", "acceptance_criteria", "description"}) tp.AddRow({k, Str(x, k)});
+        tp.AddRow({"metrics", Join(x["metrics"].get<std::vector<std::string>>(), ", ")});
+        std::cout << tp.Render();
+      });
+      return Status::Ok();
+    });
+    auto* create = Sub(t, "create", "define a task");
+    auto* cp = Own<std::string>();
+    auto* cn = Own<std::string>();
+    auto* domain = Own<std::string>();
+    auto* problem = Own<std::string>();
+    auto* metrics = Own<std::vector<std::string>>();
+    auto* primary = Own<std::string>();
+    auto* criteria = Own<std::string>();
+    create->add_option("PROJECT", *cp)->required();
+    create->add_option("NAME", *cn)->required();
+    create->add_option("--domain", *domain, "vision, language, tabular or multimodal")->required();
+    create->add_option("--problem-type", *problem, "classification, regression, detection, ...")->required();
+    create->add_option("--metric", *metrics, "a metric of the task (repeatable)");
+    create->add_option("--primary-metric", *primary);
+    create->add_option("--criteria", *criteria, "acceptance criteria, e.g. \"f1 >= 0.85 and p99_latency_ms <= 50\"");
+    OnRun(create, [this, cp, cn, domain, problem, metrics, primary, criteria](RestClient& c) -> Status {
+      Json body{{"name", *cn}, {"domain", *domain}, {"problem_type", *problem}, {"metrics", *metrics}};
+      if (!primary->empty()) body["primary_metric"] = *primary;
+      if (!criteria->empty()) body["acceptance_criteria"] = *criteria;
+      ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/projects/" + RestClient::Segment(*cp) + "/tasks", body));
+      Emit(g_, j, [&] { std::printf("created task %s (criteria: %s)\n", cn->c_str(), Str(j["task"], "acceptance_criteria").c_str()); });
+      return Status::Ok();
+    });
+    auto* eval = Sub(t, "evaluate", "check a run against the task's acceptance criteria");
+    auto* ep = Own<std::string>();
+    auto* et = Own<std::string>();
+    auto* er = Own<std::string>();
+    eval->add_option("PROJECT", *ep)->required();
+    eval->add_option("TASK", *et)->required();
+    eval->add_option("RUN_ID", *er)->required();
+    OnRun(eval, [this, ep, et, er](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/projects/" + RestClient::Segment(*ep) + "/tasks/" + RestClient::Segment(*et) + "/evaluate",
+                                      Json{{"run_id", *er}}));
+      Emit(g_, j, [&] {
+        TablePrinter tp({"CLAUSE", "ACTUAL", "RESULT"});
+        for (const auto& cl : j["clauses"])
+          tp.AddRow({Str(cl, "text"), cl["actual"].is_null() ? "missing" : Str(cl, "actual"), cl["passed"].get<bool>() ? "pass" : "FAIL"});
+        std::cout << tp.Render() << (j["passed"].get<bool>() ? "PASSED" : "FAILED") << ": " << Str(j, "criteria") << "\n";
+      });
+      return Status::Ok();
+    });
+  }
+
+  void AddExperiment() {
+    auto* e = app_.add_subcommand("experiment", "experiments");
+    e->require_subcommand(1);
+    auto* list = Sub(e, "list", "list a project's experiments");
+    auto* project = Own<std::string>();
+    list->add_option("PROJECT", *project)->required();
+    OnRun(list, [this, project](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/projects/" + RestClient::Segment(*project) + "/experiments"));
+      Emit(g_, j, [&] {
+        TablePrinter t({"ID", "NAME", "STAGE", "CREATED"});
+        for (const auto& x : j["experiments"]) t.AddRow({Str(x, "experiment_id"), Str(x, "name"), Str(x, "lifecycle_stage"), Time(x, "creation_time")});
+        std::cout << t.Render();
+      });
+      return Status::Ok();
+    });
+    auto* show = Sub(e, "show", "show an experiment");
+    auto* id = Own<std::string>();
+    show->add_option("ID", *id)->required();
+    OnRun(show, [this, id](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/experiments/" + RestClient::Segment(*id)));
+      Emit(g_, j, [&] {
+        const Json& x = j["experiment"];
+        TablePrinter t({"FIELD", "VALUE"}, 80);
+        for (const char* k : {"experiment_id", "name", "project", "lifecycle_stage", "artifact_location"}) t.AddRow({k, Str(x, k)});
+        t.AddRow({"created", Time(x, "creation_time")});
+        for (const auto& tag : x["tags"]) t.AddRow({"tag " + Str(tag, "key"), Str(tag, "value")});
+        std::cout << t.Render();
+      });
+      return Status::Ok();
+    });
+    auto* create = Sub(e, "create", "create an experiment in a project");
+    auto* cp = Own<std::string>();
+    auto* cn = Own<std::string>();
+    create->add_option("PROJECT", *cp)->required();
+    create->add_option("NAME", *cn)->required();
+    OnRun(create, [this, cp, cn](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/projects/" + RestClient::Segment(*cp) + "/experiments", Json{{"name", *cn}}));
+      Emit(g_, j, [&] { std::printf("created experiment %s (id %s)\n", cn->c_str(), Str(j["experiment"], "experiment_id").c_str()); });
+      return Status::Ok();
+    });
+  }
+
+  static std::map<std::string, std::string> KeyValues(const Json& list, bool metric) {
+    std::map<std::string, std::string> out;
+    for (const auto& kv : list) out[Str(kv, "key")] = metric ? Str(kv, "value") : Str(kv, "value");
+    return out;
+  }
+
+  void AddRun() {
+    auto* r = app_.add_subcommand("run", "runs");
+    r->require_subcommand(1);
+    auto* list = Sub(r, "list", "search an experiment's runs");
+    auto* exp = Own<std::string>();
+    auto* filter = Own<std::string>();
+    auto* order = Own<std::vector<std::string>>();
+    auto* max = Own<int>(100);
+    list->add_option("EXPERIMENT_ID", *exp)->required();
+    list->add_option("--filter", *filter, "MLflow search filter, e.g. \"metrics.f1 > 0.8 and params.lr = '0.1'\"");
+    list->add_option("--order-by", *order, "e.g. \"metrics.f1 DESC\" (repeatable)");
+    list->add_option("--max", *max, "at most this many runs")->capture_default_str();
+    OnRun(list, [this, exp, filter, order, max](RestClient& c) -> Status {
+      Json body{{"experiment_ids", {*exp}}, {"filter", *filter}, {"order_by", *order}, {"max_results", *max}};
+      ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/runs/search", body));
+      Emit(g_, j, [&] {
+        std::set<std::string> metric_keys;
+        for (const auto& run : j["runs"])
+          for (const auto& m : run["data"]["metrics"]) metric_keys.insert(Str(m, "key"));
+        std::vector<std::string> headers{"RUN ID", "NAME", "STATUS", "STARTED"};
+        std::vector<std::string> shown(metric_keys.begin(), metric_keys.end());
+        if (shown.size() > 6) shown.resize(6);
+        for (const auto& k : shown) headers.push_back(k);
+        TablePrinter t(headers, 32);
+        for (const auto& run : j["runs"]) {
+          auto metrics = KeyValues(run["data"]["metrics"], true);
+          std::vector<std::string> row{Str(run["info"], "run_id"), Str(run["info"], "run_name"), Str(run["info"], "status"), Time(run["info"], "start_time")};
+          for (const auto& k : shown) row.push_back(metrics.count(k) ? metrics[k] : "");
+          t.AddRow(row);
+        }
+        std::cout << t.Render();
+        if (j.contains("next_page_token")) std::cout << "(more runs: raise --max)\n";
+      });
+      return Status::Ok();
+    });
+    auto* show = Sub(r, "show", "show a run");
+    auto* id = Own<std::string>();
+    show->add_option("RUN_ID", *id)->required();
+    OnRun(show, [this, id](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/runs/" + RestClient::Segment(*id)));
+      Emit(g_, j, [&] {
+        const Json& info = j["run"]["info"];
+        TablePrinter t({"FIELD", "VALUE"}, 80);
+        for (const char* k : {"run_id", "run_name", "status", "user_id", "experiment_id", "artifact_uri"}) t.AddRow({k, Str(info, k)});
+        t.AddRow({"project", Str(j, "project")});
+        t.AddRow({"started", Time(info, "start_time")});
+        t.AddRow({"ended", Time(info, "end_time")});
+        for (const auto& p : j["run"]["data"]["params"]) t.AddRow({"param " + Str(p, "key"), Str(p, "value")});
+        for (const auto& m : j["run"]["data"]["metrics"]) t.AddRow({"metric " + Str(m, "key"), Str(m, "value")});
+        for (const auto& tag : j["run"]["data"]["tags"]) t.AddRow({"tag " + Str(tag, "key"), Str(tag, "value")});
+        std::cout << t.Render();
+      });
+      return Status::Ok();
+    });
+    auto* compare = Sub(r, "compare", "compare 2 to 10 runs: params (differences marked) and latest metrics");
+    auto* ids = Own<std::vector<std::string>>();
+    compare->add_option("RUN_IDS", *ids)->required()->expected(2, 10);
+    OnRun(compare, [this, ids](RestClient& c) -> Status {
+      std::vector<Json> runs;
+      for (const auto& id : *ids) {
+        ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/runs/" + RestClient::Segment(id)));
+        runs.push_back(j["run"]);
+      }
+      Json all = Json::array();
+      for (const auto& r : runs) all.push_back(r);
+      Emit(g_, Json{{"runs", all}}, [&] {
+        std::vector<std::string> headers{"", "KEY"};
+        for (const auto& r : runs) headers.push_back(Str(r["info"], "run_name"));
+        for (const char* section : {"params", "metrics"}) {
+          std::set<std::string> keys;
+          std::vector<std::map<std::string, std::string>> values;
+          for (const auto& r : runs) {
+            values.push_back(KeyValues(r["data"][section], std::string(section) == "metrics"));
+            for (const auto& [k, v] : values.back()) keys.insert(k);
+          }
+          TablePrinter t(headers, 24);
+          for (const auto& k : keys) {
+            std::vector<std::string> row{"", k};
+            std::set<std::string> distinct;
+            for (auto& v : values) {
+              row.push_back(v.count(k) ? v[k] : "—");
+              distinct.insert(row.back());
+            }
+            row[0] = distinct.size() > 1 ? "*" : "";
+            t.AddRow(row);
+          }
+          std::cout << (std::string(section) == "params" ? "PARAMS (* = differs)\n" : "\nMETRICS (latest)\n") << t.Render();
+        }
+      });
+      return Status::Ok();
+    });
+  }
+
+  void AddUser() {
+    auto* u = app_.add_subcommand("user", "user accounts (admins)");
+    u->require_subcommand(1);
+    auto* list = Sub(u, "list", "list users");
+    OnRun(list, [this](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/users"));
+      Emit(g_, j, [&] {
+        TablePrinter t({"USER", "NAME", "GLOBAL ROLE", "DISABLED", "CREATED"});
+        for (const auto& x : j["users"])
+          t.AddRow({Str(x, "username"), Str(x, "display_name"), Str(x, "global_role"), x["disabled"].get<bool>() ? "yes" : "", Time(x, "created_at")});
+        std::cout << t.Render();
+      });
+      return Status::Ok();
+    });
+    auto* create = Sub(u, "create", "create a user; the password is read from standard input");
+    auto* name = Own<std::string>();
+    auto* role = Own<std::string>("viewer");
+    auto* stdin_pw = Own<bool>(false);
+    create->add_option("USER", *name)->required();
+    create->add_option("--role", *role, "global role")->capture_default_str();
+    create->add_flag("--password-stdin", *stdin_pw, "read the password from standard input without a prompt");
+    OnRun(create, [this, name, role, stdin_pw](RestClient& c) -> Status {
+      std::string pw = ReadPassword(*stdin_pw);
+      ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/users", Json{{"username", *name}, {"password", pw}, {"global_role", *role}}));
+      Emit(g_, j, [&] { std::printf("created user %s (%s)\n", name->c_str(), role->c_str()); });
+      return Status::Ok();
+    });
+  }
+
+  void AddToken() {
+    auto* t = app_.add_subcommand("token", "your API tokens");
+    t->require_subcommand(1);
+    auto* list = Sub(t, "list", "list your tokens");
+    OnRun(list, [this](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/tokens"));
+      Emit(g_, j, [&] {
+        TablePrinter tp({"ID", "NAME", "CREATED", "EXPIRES", "REVOKED"});
+        for (const auto& x : j["tokens"])
+          tp.AddRow({Str(x, "id"), Str(x, "name"), Time(x, "created_at"), x["expires_at"].is_null() ? "never" : Time(x, "expires_at"),
+                     x["revoked"].get<bool>() ? "yes" : ""});
+        std::cout << tp.Render();
+      });
+      return Status::Ok();
+    });
+    auto* create = Sub(t, "create", "create a token; its secret is shown once");
+    auto* name = Own<std::string>();
+    auto* days = Own<int>(0);
+    create->add_option("NAME", *name)->required();
+    create->add_option("--expires-days", *days, "expire after this many days (default: never)");
+    OnRun(create, [this, name, days](RestClient& c) -> Status {
+      Json body{{"name", *name}};
+      if (*days > 0) body["expires_in_days"] = *days;
+      ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/tokens", body));
+      Emit(g_, j, [&] { std::printf("token %s: %s\n(shown once; store it now)\n", Str(j["token"], "id").c_str(), Str(j, "secret").c_str()); });
+      return Status::Ok();
+    });
+    auto* revoke = Sub(t, "revoke", "revoke a token");
+    auto* id = Own<std::string>();
+    revoke->add_option("ID", *id)->required();
+    OnRun(revoke, [this, id](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Delete("/api/v1/tokens/" + RestClient::Segment(*id)));
+      Emit(g_, j, [&] { std::printf("revoked token %s\n", id->c_str()); });
+      return Status::Ok();
+    });
+  }
+
+  // Option values live as long as the App (CLI11 writes into them at parse time).
+  template <typename T>
+  T* Own(T init = T()) {
+    auto p = std::make_shared<T>(std::move(init));
+    owned_.push_back(p);
+    return p.get();
+  }
+
+  std::vector<std::shared_ptr<void>> owned_;
+  CLI::App app_;
+  Globals g_;
+  std::function<Status()> action_;
+};
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  App app;
+  return app.Run(argc, argv);
+}
+
+}  // namespace moebius::cli

@@ -1,0 +1,98 @@
+#include "cli/rest_client.h"
+
+#include <curl/curl.h>
+
+#include "base/strings.h"
+
+namespace moebius::cli {
+namespace {
+
+size_t Collect(char* p, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(p, size * n);
+  return size * n;
+}
+
+StatusCode CodeOf(long http) {
+  switch (http) {
+    case 400: return StatusCode::kInvalidArgument;
+    case 401: return StatusCode::kUnauthenticated;
+    case 403: return StatusCode::kPermissionDenied;
+    case 404: return StatusCode::kNotFound;
+    case 413: return StatusCode::kTooLarge;
+    case 429: return StatusCode::kResourceExhausted;
+    case 503: return StatusCode::kUnavailable;
+    default: return StatusCode::kInternal;
+  }
+}
+
+}  // namespace
+
+RestClient::RestClient(std::string base_url, std::string token)
+    : base_url_(std::move(base_url)), token_(std::move(token)), curl_(nullptr) {
+  while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+  static const bool init = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
+  (void)init;
+  curl_ = curl_easy_init();
+}
+
+RestClient::~RestClient() {
+  if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+std::string RestClient::Segment(const std::string& s) { return UrlEncode(s); }
+
+Result<Json> RestClient::Call(const char* method, const std::string& path, const std::string* body) {
+  CURL* c = static_cast<CURL*>(curl_);
+  if (!c) return Internal("could not initialize libcurl");
+  curl_easy_reset(c);
+  std::string url = base_url_ + path;
+  std::string response;
+  curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, "Accept: application/json");
+  headers = curl_slist_append(headers, "Content-Type: application/json");
+  std::string auth = "Authorization: Bearer " + token_;
+  if (!token_.empty()) headers = curl_slist_append(headers, auth.c_str());
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Collect);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  if (body) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body->size()));
+  }
+  CURLcode rc = curl_easy_perform(c);
+  long http = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &http);
+  curl_slist_free_all(headers);
+  if (rc != CURLE_OK) return Unavailable("cannot reach the server at " + base_url_ + ": " + curl_easy_strerror(rc));
+  Json parsed = response.empty() ? Json::object() : Json::parse(response, nullptr, false);
+  if (http >= 200 && http < 300) {
+    if (parsed.is_discarded()) return Internal("the server answered with something that is not JSON");
+    return parsed;
+  }
+  std::string message = "HTTP " + std::to_string(http);
+  if (!parsed.is_discarded() && parsed.is_object() && parsed.contains("message") && parsed["message"].is_string())
+    message = parsed["message"].get<std::string>();
+  return Status(CodeOf(http), message);
+}
+
+Result<Json> RestClient::Get(const std::string& path) { return Call("GET", path, nullptr); }
+Result<Json> RestClient::Delete(const std::string& path) { return Call("DELETE", path, nullptr); }
+Result<Json> RestClient::Post(const std::string& path, const Json& body) {
+  std::string b = body.dump();
+  return Call("POST", path, &b);
+}
+Result<Json> RestClient::Put(const std::string& path, const Json& body) {
+  std::string b = body.dump();
+  return Call("PUT", path, &b);
+}
+Result<Json> RestClient::Patch(const std::string& path, const Json& body) {
+  std::string b = body.dump();
+  return Call("PATCH", path, &b);
+}
+
+}  // namespace moebius::cli

@@ -1,0 +1,42 @@
+// A small JSON REST client over libcurl for the CLI. One keep-alive handle per client.
+// Server errors ({"error_code","message"}) become a Status carrying the server's message;
+// transport failures become kUnavailable naming the server.
+//
+// Thread-safety: not thread-safe; one client per thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/json.h"
+#include "base/status.h"
+
+namespace moebius::cli {
+
+class RestClient {
+ public:
+  RestClient(std::string base_url, std::string token);
+  ~RestClient();
+  RestClient(const RestClient&) = delete;
+  RestClient& operator=(const RestClient&) = delete;
+
+  Result<Json> Get(const std::string& path);
+  Result<Json> Post(const std::string& path, const Json& body);
+  Result<Json> Put(const std::string& path, const Json& body);
+  Result<Json> Patch(const std::string& path, const Json& body);
+  Result<Json> Delete(const std::string& path);
+
+  const std::string& base_url() const { return base_url_; }
+
+  // Percent-encodes one path segment (project names, usernames, metric keys).
+  static std::string Segment(const std::string& s);
+
+ private:
+  Result<Json> Call(const char* method, const std::string& path, const std::string* body);
+
+  std::string base_url_;
+  std::string token_;
+  void* curl_;  // CURL*
+};
+
+}  // namespace moebius::cli

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The CLI against a real server: login, create and list projects, tasks, experiments and runs,
+# tables and --json, evaluate, compare, errors and exit codes, logout.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=${MOEBIUS_BIN:-$ROOT/build/moebius}
+PY=/usr/bin/python3
+tmp=$(mktemp -d)
+export MOEBIUS_CONFIG_DIR=$tmp/config
+unset MOEBIUS_SERVER MOEBIUS_TOKEN
+"$BIN" server --data-dir "$tmp/data" --host 127.0.0.1 --port 0 --no-access-log > "$tmp/out" 2> "$tmp/err" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 200); do grep -q '^listening on' "$tmp/out" && break; sleep 0.05; done
+URL=$(sed -n 's/^listening on //p' "$tmp/out")
+[[ -n $URL ]] || { echo "server did not start"; cat "$tmp/err"; exit 1; }
+fail() { echo "FAIL: $*"; exit 1; }
+m() { "$BIN" "$@"; }
+
+# Not logged in: a clear error and exit code 1; a usage error is 2.
+set +e
+m project list > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "project list without login should exit 1"
+grep -q "not logged in" "$tmp/e" || fail "no 'not logged in' message"
+m project frobnicate > /dev/null 2>&1; [[ $? -eq 2 ]] || fail "unknown subcommand should exit 2"
+echo wrong-password | m login --server "$URL" --username admin --password-stdin > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "bad login should exit 1"
+grep -q "invalid username or password" "$tmp/e" || fail "bad login message"
+set -e
+
+m login --server "$URL" --username admin --password-stdin < "$tmp/data/initial-admin-password" | grep -q "logged in" || fail login
+[[ $(stat -c %a "$MOEBIUS_CONFIG_DIR/credentials.json") == 600 ]] || fail "credentials file mode"
+
+m project create churn --display-name "고객 이탈" --description "demo" | grep -q "created project churn" || fail "project create"
+m project list | grep -E "^churn +고객 이탈" > /dev/null || fail "project list table"
+m --json project list | $PY -c 'import json,sys; ps=json.load(sys.stdin)["projects"]; assert any(p["name"]=="churn" for p in ps)' || fail "project list --json"
+m project show churn | grep -q "고객 이탈" || fail "project show"
+
+m task create churn tabular-churn --domain tabular --problem-type classification --metric f1 --primary-metric f1 \
+  --criteria "f1>=0.85 and p99_latency_ms<=50" | grep -q "f1 >= 0.85 and p99_latency_ms <= 50" || fail "task create"
+set +e
+m task create churn broken --domain tabular --problem-type classification --criteria "f1 >=" > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "bad criteria exit code"
+set -e
+grep -q "column" "$tmp/e" || fail "bad criteria message names the column"
+m task list churn | grep -q "tabular-churn" || fail "task list"
+
+m experiment create churn xgb | grep -q "created experiment xgb" || fail "experiment create"
+EXP=$(m --json experiment list churn | $PY -c 'import json,sys; print(json.load(sys.stdin)["experiments"][0]["experiment_id"])')
+m experiment show "$EXP" | grep -q "churn" || fail "experiment show"
+
+# Two runs through the MLflow-compatible API with the CLI's own token.
+TOKEN=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$MOEBIUS_CONFIG_DIR/credentials.json")
+mkrun() {
+  local rid
+  rid=$(curl -sf -H "Authorization: Bearer $TOKEN" -X POST "$URL/api/2.0/mlflow/runs/create" -d "{\"experiment_id\":\"$EXP\",\"run_name\":\"$1\"}" |
+    $PY -c 'import json,sys; print(json.load(sys.stdin)["run"]["info"]["run_id"])')
+  curl -sf -H "Authorization: Bearer $TOKEN" -X POST "$URL/api/2.0/mlflow/runs/log-batch" -d "{\"run_id\":\"$rid\",
+    \"metrics\":[{\"key\":\"f1\",\"value\":$2,\"timestamp\":1,\"step\":0},{\"key\":\"p99_latency_ms\",\"value\":20,\"timestamp\":1,\"step\":0}],
+    \"params\":[{\"key\":\"lr\",\"value\":\"$3\"},{\"key\":\"depth\",\"value\":\"6\"}]}" > /dev/null
+  echo "$rid"
+}
+R1=$(mkrun good 0.9 0.1)
+R2=$(mkrun weak 0.7 0.01)
+m run list "$EXP" | grep -q "good" || fail "run list"
+[[ $(m --json run list "$EXP" --filter "metrics.f1 > 0.8" | $PY -c 'import json,sys; print(len(json.load(sys.stdin)["runs"]))') == 1 ]] || fail "run list --filter"
+m run list "$EXP" --order-by "metrics.f1 ASC" | sed -n 2p | grep -q weak || fail "run list --order-by"
+set +e
+m run list "$EXP" --filter "metrics.f1 > 1; DROP TABLE runs" > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "bad filter exit code"
+set -e
+grep -q "position" "$tmp/e" || fail "bad filter message"
+m run show "$R1" | grep -q "param lr" || fail "run show"
+m run compare "$R1" "$R2" | grep -E '^\* +lr' > /dev/null || fail "run compare marks the differing param"
+m run compare "$R1" "$R2" | grep -E '^ +depth' > /dev/null || fail "run compare leaves equal params unmarked"
+m task evaluate churn tabular-churn "$R1" | grep -q "^PASSED" || fail "evaluate pass"
+m task evaluate churn tabular-churn "$R2" | grep -q "^FAILED" || fail "evaluate fail"
+
+echo "password-456" | m user create alice --role model-developer --password-stdin | grep -q "created user alice" || fail "user create"
+m project add-member churn alice model-developer > /dev/null
+m project members churn | grep -E "^alice +model-developer" > /dev/null || fail "members"
+m token create ci --expires-days 7 | grep -q "mbt_" || fail "token create"
+TID=$(m --json token list | $PY -c 'import json,sys; print([t["id"] for t in json.load(sys.stdin)["tokens"] if t["name"]=="ci"][0])')
+m token revoke "$TID" | grep -q revoked || fail "token revoke"
+
+m logout | grep -q "logged out" || fail logout
+[[ ! -e $MOEBIUS_CONFIG_DIR/credentials.json ]] || fail "credentials kept after logout"
+# The CLI's token was revoked on the server.
+[[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$URL/api/v1/auth/me") == 401 ]] || fail "token still valid after logout"
+echo "cli e2e: ok"
