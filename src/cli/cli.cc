@@ -97,6 +97,8 @@ class App {
     app_.add_option("--token", g_.token, "API token (default: from `moebius login` or MOEBIUS_TOKEN)");
     app_.add_flag("--json", g_.json, "print JSON instead of tables");
     app_.require_subcommand(1);
+    app_.footer("Run by the same binary: `moebius server` (the control plane), `moebius audit verify --data-dir DIR`,\n"
+                "`moebius permissions` (the role matrix as Markdown).");
     AddLogin();
     AddProject();
     AddTask();
