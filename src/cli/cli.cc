@@ -420,6 +420,52 @@ class App {
       });
       return Status::Ok();
     });
+    auto* create = Sub(r, "create", "create a run and log params, metrics and tags in one batch");
+    auto* cexp = Own<std::string>();
+    auto* cname = Own<std::string>();
+    auto* cparams = Own<std::vector<std::string>>();
+    auto* cmetrics = Own<std::vector<std::string>>();
+    auto* ctags = Own<std::vector<std::string>>();
+    auto* finish = Own<bool>(false);
+    create->add_option("EXPERIMENT_ID", *cexp)->required();
+    create->add_option("--name", *cname, "run name (default: generated)");
+    create->add_option("--param", *cparams, "KEY=VALUE (repeatable)");
+    create->add_option("--metric", *cmetrics, "KEY=NUMBER (repeatable)");
+    create->add_option("--tag", *ctags, "KEY=VALUE (repeatable)");
+    create->add_flag("--finish", *finish, "mark the run FINISHED");
+    OnRun(create, [this, cexp, cname, cparams, cmetrics, ctags, finish](RestClient& c) -> Status {
+      auto pairs = [](const std::vector<std::string>& items, const char* what) -> Result<std::vector<std::pair<std::string, std::string>>> {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& item : items) {
+          size_t eq = item.find('=');
+          if (eq == std::string::npos || eq == 0) return InvalidArgument(std::string("--") + what + " takes KEY=VALUE, got '" + item + "'");
+          out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+        }
+        return out;
+      };
+      ASSIGN_OR_RETURN(auto params, pairs(*cparams, "param"));
+      ASSIGN_OR_RETURN(auto metrics, pairs(*cmetrics, "metric"));
+      ASSIGN_OR_RETURN(auto tags, pairs(*ctags, "tag"));
+      std::vector<std::pair<std::string, double>> numbers;  // validated before anything is created
+      for (const auto& [k, v] : metrics) {
+        auto num = ParseDouble(v);
+        if (!num) return InvalidArgument("--metric " + k + " needs a number, got '" + v + "'");
+        numbers.emplace_back(k, *num);
+      }
+      Json body{{"experiment_id", *cexp}};
+      if (!cname->empty()) body["run_name"] = *cname;
+      ASSIGN_OR_RETURN(Json created, c.Post("/api/2.0/mlflow/runs/create", body));
+      std::string run_id = created["run"]["info"]["run_id"];
+      int64_t now = static_cast<int64_t>(std::time(nullptr)) * 1000;
+      Json batch{{"run_id", run_id}, {"params", Json::array()}, {"metrics", Json::array()}, {"tags", Json::array()}};
+      for (const auto& [k, v] : params) batch["params"].push_back({{"key", k}, {"value", v}});
+      for (const auto& [k, v] : tags) batch["tags"].push_back({{"key", k}, {"value", v}});
+      for (const auto& [k, v] : numbers) batch["metrics"].push_back({{"key", k}, {"value", v}, {"timestamp", now}, {"step", 0}});
+      if (!params.empty() || !metrics.empty() || !tags.empty()) RETURN_IF_ERROR(c.Post("/api/2.0/mlflow/runs/log-batch", batch).status());
+      if (*finish) RETURN_IF_ERROR(c.Post("/api/2.0/mlflow/runs/update", Json{{"run_id", run_id}, {"status", "FINISHED"}, {"end_time", now}}).status());
+      Emit(g_, Json{{"run_id", run_id}}, [&] { std::printf("created run %s (%s)\n", run_id.c_str(), Str(created["run"]["info"], "run_name").c_str()); });
+      return Status::Ok();
+    });
     auto* show = Sub(r, "show", "show a run");
     auto* id = Own<std::string>();
     show->add_option("RUN_ID", *id)->required();

@@ -67,6 +67,11 @@ m run list "$EXP" --filter "metrics.f1 > 1; DROP TABLE runs" > /dev/null 2> "$tm
 set -e
 grep -q "position" "$tmp/e" || fail "bad filter message"
 m run show "$R1" | grep -q "param lr" || fail "run show"
+m run create "$EXP" --name cli-made --param lr=0.5 --metric f1=0.88 --metric p99_latency_ms=12 --tag src=cli --finish | grep -q "created run" || fail "run create"
+[[ $(m --json run list "$EXP" --filter "attributes.run_name = 'cli-made' and params.lr = '0.5' and metrics.f1 > 0.87" | $PY -c 'import json,sys; r=json.load(sys.stdin)["runs"]; print(len(r), r[0]["info"]["status"])') == "1 FINISHED" ]] || fail "run create logged its values"
+set +e
+m run create "$EXP" --metric f1=high > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "run create bad metric exit code"
+set -e
 m run compare "$R1" "$R2" | grep -E '^\* +lr' > /dev/null || fail "run compare marks the differing param"
 m run compare "$R1" "$R2" | grep -E '^ +depth' > /dev/null || fail "run compare leaves equal params unmarked"
 m task evaluate churn tabular-churn "$R1" | grep -q "^PASSED" || fail "evaluate pass"
