@@ -225,18 +225,19 @@ int RunServer(const ServerConfig& config) {
   std::printf("listening on http://%s:%d\n", host.c_str(), server->port());
   std::fflush(stdout);
   log::Info("ready in " + std::to_string(static_cast<int>(ms)) + " ms; data in " + config.data_dir);
+  std::thread demo;  // loads while the server already answers; joined before shutdown
   if (config.demo) {
-    std::thread([&, port = server->port()] {
+    demo = std::thread([&] {
       Status st = LoadDemo(services);
       if (!st.ok()) log::Warn("demo project: " + st.ToString());
       else log::Info("demo project loaded");
-      (void)port;
-    }).detach();
+    });
   }
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log::Info(std::string("stopping on ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
   server->Stop();
+  if (demo.joinable()) demo.join();
   log::Info("stopped");
   return 0;
 }
