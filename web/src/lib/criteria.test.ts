@@ -2,17 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { criteriaErrorPosition } from './criteria';
 
 describe('criteriaErrorPosition', () => {
-  it('prefers a numeric field of the error body', () => {
-    expect(criteriaErrorPosition({ body: { position: 7 }, message: 'at 3' })).toBe(7);
-    expect(criteriaErrorPosition({ body: { offset: 2 }, message: '' })).toBe(2);
+  it('turns the server\'s 1-based column into a 0-based offset', () => {
+    expect(criteriaErrorPosition({ message: "at column 7: expected a number after '>='" })).toBe(6);
+    expect(criteriaErrorPosition({ message: 'at column 1: the expression is empty' })).toBe(0);
   });
-  it.each([
-    ['unexpected token at position 12', 12],
-    ['syntax error (column 4): expected a number', 4],
-    ['expected comparison at 9', 9],
-    ['bad character at offset: 3', 3],
-    ['unknown operator', null],
-  ])('%s → %s', (message, expected) => {
-    expect(criteriaErrorPosition({ body: {}, message })).toBe(expected);
+  it('returns null when the message names no column', () => {
+    expect(criteriaErrorPosition({ message: 'the expression is empty' })).toBeNull();
+    expect(criteriaErrorPosition({ message: 'criteria longer than 4096 bytes' })).toBeNull();
   });
 });
