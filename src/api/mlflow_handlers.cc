@@ -54,7 +54,7 @@ ProjectResolver NewExperimentProject(Services& s) {
 }
 
 Result<HttpResponse> SearchExperimentsHandler(Services& s, RouteContext& ctx) {
-  tracking::ExperimentSearchQuery q;
+  tracking::ExperimentSearchRequest q;
   if (ctx.req.method == "GET") {
     q.filter = ctx.req.Query("filter").value_or("");
     q.order_by = ctx.req.QueryAll("order_by");
@@ -243,34 +243,13 @@ void RegisterMlflowRoutes(Router& r, Services& s) {
           return Empty();
         });
   r.Add("POST", "/api/2.0/mlflow/runs/search", Permission::kProjectRead, ExperimentsFromBodyArray(s),
-        [&s](RouteContext& ctx) -> Result<HttpResponse> {
-          ASSIGN_OR_RETURN(const Json* body, ctx.Body());
-          ASSIGN_OR_RETURN(tracking::RunSearchQuery q, ParseRunSearch(*body));
-          ASSIGN_OR_RETURN(auto page, s.tracking.SearchRuns(q));
-          Json runs = Json::array();
-          for (const auto& run : page.first) runs.push_back(RunJson(run));
-          Json resp{{"runs", runs}};
-          if (!page.second.empty()) resp["next_page_token"] = page.second;
-          return JsonResponse(resp);
-        },
-        kReadOnly);
+        [&s](RouteContext& ctx) { return HandleRunSearch(s, ctx); }, kReadOnly);
   r.Add("GET", "/api/2.0/mlflow/metrics/get-history", Permission::kProjectRead, RunFromField(s),
         [&s](RouteContext& ctx) -> Result<HttpResponse> {
           ASSIGN_OR_RETURN(std::string id, RunIdOf(ctx));
           auto key = ctx.req.Query("metric_key");
           if (!key) return InvalidArgument("Missing value for required parameter 'metric_key'");
-          int64_t max_results = 25000;
-          if (auto m = ctx.req.Query("max_results")) {
-            auto v = ParseInt64(*m);
-            if (!v) return InvalidArgument("max_results must be an integer");
-            max_results = *v;
-          }
-          ASSIGN_OR_RETURN(auto page, s.tracking.GetMetricHistory(id, *key, max_results, ctx.req.Query("page_token").value_or("")));
-          Json metrics = Json::array();
-          for (const auto& m : page.first) metrics.push_back(MetricJson(m));
-          Json resp{{"metrics", metrics}};
-          if (!page.second.empty()) resp["next_page_token"] = page.second;
-          return JsonResponse(resp);
+          return HandleMetricHistory(s, ctx, id, *key);
         });
 }
 

@@ -51,17 +51,7 @@ void RegisterTrackingRoutes(Router& r, Services& s) {
         });
 
   r.Add("POST", "/api/v1/runs/search", Permission::kProjectRead, ExperimentsFromBodyArray(s),
-        [&s](RouteContext& ctx) -> Result<HttpResponse> {
-          ASSIGN_OR_RETURN(const Json* body, ctx.Body());
-          ASSIGN_OR_RETURN(tracking::RunSearchQuery q, ParseRunSearch(*body));
-          ASSIGN_OR_RETURN(auto page, s.tracking.SearchRuns(q));
-          Json runs = Json::array();
-          for (const auto& run : page.first) runs.push_back(RunJson(run));
-          Json resp{{"runs", runs}};
-          if (!page.second.empty()) resp["next_page_token"] = page.second;
-          return JsonResponse(resp);
-        },
-        RouteOptions{.audit = false});
+        [&s](RouteContext& ctx) { return HandleRunSearch(s, ctx); }, RouteOptions{.audit = false});
 
   r.Add("GET", "/api/v1/runs/{run}", Permission::kProjectRead, RunFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(tracking::Run run, s.tracking.GetRun(ctx.Param("run")));
@@ -71,21 +61,7 @@ void RegisterTrackingRoutes(Router& r, Services& s) {
   });
 
   r.Add("GET", "/api/v1/runs/{run}/metrics/{key}/history", Permission::kProjectRead, RunFromPath(s),
-        [&s](RouteContext& ctx) -> Result<HttpResponse> {
-          int64_t max_results = 25000;
-          if (auto m = ctx.req.Query("max_results")) {
-            auto v = ParseInt64(*m);
-            if (!v) return InvalidArgument("max_results must be an integer");
-            max_results = *v;
-          }
-          ASSIGN_OR_RETURN(auto page, s.tracking.GetMetricHistory(ctx.Param("run"), ctx.Param("key"), max_results,
-                                                                  ctx.req.Query("page_token").value_or("")));
-          Json metrics = Json::array();
-          for (const auto& m : page.first) metrics.push_back(MetricJson(m));
-          Json resp{{"metrics", metrics}};
-          if (!page.second.empty()) resp["next_page_token"] = page.second;
-          return JsonResponse(resp);
-        });
+        [&s](RouteContext& ctx) { return HandleMetricHistory(s, ctx, ctx.Param("run"), ctx.Param("key")); });
 
   r.Add("POST", "/api/v1/metrics/bulk-history", Permission::kProjectRead, RunsFromBodyArray(s),
         [&s](RouteContext& ctx) -> Result<HttpResponse> {

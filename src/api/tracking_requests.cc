@@ -1,6 +1,8 @@
 #include "api/tracking_requests.h"
 
+#include "api/json_views.h"
 #include "api/resolvers.h"
+#include "base/strings.h"
 
 namespace moebius::api {
 
@@ -62,9 +64,9 @@ Result<std::vector<std::string>> ParseStringList(const Json& body, const char* f
   return out;
 }
 
-Result<tracking::RunSearchQuery> ParseRunSearch(const Json& body) {
+Result<tracking::RunSearchRequest> ParseRunSearch(const Json& body) {
   if (!body.is_object()) return InvalidArgument("request body must be a JSON object");
-  tracking::RunSearchQuery q;
+  tracking::RunSearchRequest q;
   auto it = body.find("experiment_ids");
   if (it == body.end() || !it->is_array()) return InvalidArgument("experiment_ids must be a list of experiment ids");
   for (const Json& e : *it) {
@@ -84,6 +86,32 @@ Result<tracking::RunSearchQuery> ParseRunSearch(const Json& body) {
   if (q.view_type != "ACTIVE_ONLY" && q.view_type != "DELETED_ONLY" && q.view_type != "ALL")
     return InvalidArgument("run_view_type must be ACTIVE_ONLY, DELETED_ONLY or ALL");
   return q;
+}
+
+Result<HttpResponse> HandleRunSearch(Services& s, RouteContext& ctx) {
+  ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+  ASSIGN_OR_RETURN(tracking::RunSearchRequest q, ParseRunSearch(*body));
+  ASSIGN_OR_RETURN(auto page, s.tracking.SearchRuns(q));
+  Json runs = Json::array();
+  for (const auto& run : page.first) runs.push_back(RunJson(run));
+  Json resp{{"runs", runs}};
+  if (!page.second.empty()) resp["next_page_token"] = page.second;
+  return JsonResponse(resp);
+}
+
+Result<HttpResponse> HandleMetricHistory(Services& s, RouteContext& ctx, const std::string& run_id, const std::string& key) {
+  int64_t max_results = 25000;
+  if (auto m = ctx.req.Query("max_results")) {
+    auto v = ParseInt64(*m);
+    if (!v) return InvalidArgument("max_results must be an integer");
+    max_results = *v;
+  }
+  ASSIGN_OR_RETURN(auto page, s.tracking.GetMetricHistory(run_id, key, max_results, ctx.req.Query("page_token").value_or("")));
+  Json metrics = Json::array();
+  for (const auto& m : page.first) metrics.push_back(MetricJson(m));
+  Json resp{{"metrics", metrics}};
+  if (!page.second.empty()) resp["next_page_token"] = page.second;
+  return JsonResponse(resp);
 }
 
 }  // namespace moebius::api

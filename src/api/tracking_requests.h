@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "api/router.h"
+#include "api/services.h"
 #include "base/json.h"
 #include "base/status.h"
 #include "tracking/tracking_store.h"
@@ -16,6 +18,12 @@ Result<std::vector<tracking::MetricPoint>> ParseMetricList(const Json& body, con
 Result<tracking::MetricPoint> ParseMetric(const Json& obj);
 Result<std::vector<std::string>> ParseStringList(const Json& body, const char* field, size_t max_items);
 // Run search body → query (shared by /api/v1/runs/search and MLflow runs/search).
-Result<tracking::RunSearchQuery> ParseRunSearch(const Json& body);
+Result<tracking::RunSearchRequest> ParseRunSearch(const Json& body);
+
+// Handlers shared by the native and the MLflow-compatible routes.
+// POST body {experiment_ids, filter, order_by, max_results, page_token, run_view_type} → runs.
+Result<HttpResponse> HandleRunSearch(Services& s, RouteContext& ctx);
+// Metric history of (run, key) with max_results (≤ 25000) and page_token from the query string.
+Result<HttpResponse> HandleMetricHistory(Services& s, RouteContext& ctx, const std::string& run_id, const std::string& key);
 
 }  // namespace moebius::api

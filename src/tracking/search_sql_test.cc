@@ -46,7 +46,7 @@ class SearchSqlTest : public ::testing::Test {
   }
 
   std::string Names(const std::string& filter, std::vector<std::string> order_by = {}) {
-    RunSearchQuery q;
+    RunSearchRequest q;
     q.experiment_ids = {exp_};
     q.filter = filter;
     q.order_by = std::move(order_by);
@@ -90,7 +90,7 @@ TEST_F(SearchSqlTest, OrderByPutsMissingLast) {
 }
 
 TEST_F(SearchSqlTest, PagingIsStable) {
-  RunSearchQuery q;
+  RunSearchRequest q;
   q.experiment_ids = {exp_};
   q.max_results = 2;
   std::string names;
@@ -111,7 +111,7 @@ TEST_F(SearchSqlTest, RejectsBadRequestsAndInjection) {
   EXPECT_NE(Names("params.lr = '' OR 1=1 --").find("error"), std::string::npos);
   EXPECT_EQ(Names("params.lr = ''' OR 1=1 --'"), "");  // a quote inside a value stays a value
   EXPECT_EQ(Names(""), "edcba");                          // and the table is intact
-  RunSearchQuery q;
+  RunSearchRequest q;
   q.experiment_ids = {exp_};
   q.max_results = 50001;
   EXPECT_EQ(store_->SearchRuns(q).status().code(), StatusCode::kInvalidArgument);
@@ -124,7 +124,7 @@ TEST_F(SearchSqlTest, RejectsBadRequestsAndInjection) {
 }
 
 TEST_F(SearchSqlTest, DeletedRunsByViewType) {
-  RunSearchQuery q;
+  RunSearchRequest q;
   q.experiment_ids = {exp_};
   auto all = store_->SearchRuns(q)->first;
   ASSERT_TRUE(store_->SetRunLifecycle(all[0].info.run_id, true).ok());
@@ -138,7 +138,7 @@ TEST_F(SearchSqlTest, DeletedRunsByViewType) {
 TEST_F(SearchSqlTest, ExperimentSearch) {
   ASSERT_TRUE(store_->CreateExperiment(2, "other", "", {{"team", "x"}}).ok());
   ASSERT_TRUE(store_->CreateExperiment(1, "exp-two", "", {{"team", "y"}}).ok());
-  ExperimentSearchQuery q;
+  ExperimentSearchRequest q;
   q.project_ids = {1};
   auto r = store_->SearchExperiments(q);
   ASSERT_TRUE(r.ok());

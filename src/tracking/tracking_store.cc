@@ -11,7 +11,6 @@
 #include "base/strings.h"
 #include "tracking/page_token.h"
 #include "tracking/run_names.h"
-#include "tracking/search_sql.h"
 
 namespace moebius::tracking {
 namespace {
@@ -211,15 +210,8 @@ Result<std::vector<Experiment>> TrackingStore::ListExperiments(int64_t project_i
   return out;
 }
 
-Result<std::pair<std::vector<Experiment>, std::string>> TrackingStore::SearchExperiments(const ExperimentSearchQuery& q) {
-  ExperimentSearchRequest req;
-  req.project_ids = q.project_ids;
-  req.filter = q.filter;
-  req.order_by = q.order_by;
-  req.max_results = q.max_results;
-  req.page_token = q.page_token;
-  req.view_type = q.view_type;
-  ASSIGN_OR_RETURN(CompiledQuery cq, CompileExperimentSearch(req));
+Result<std::pair<std::vector<Experiment>, std::string>> TrackingStore::SearchExperiments(const ExperimentSearchRequest& q) {
+  ASSIGN_OR_RETURN(CompiledQuery cq, CompileExperimentSearch(q));
   std::vector<Experiment> out;
   std::string next;
   RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
@@ -417,15 +409,8 @@ Status TrackingStore::SetRunLifecycle(const std::string& run_id, bool deleted) {
   });
 }
 
-Result<std::pair<std::vector<Run>, std::string>> TrackingStore::SearchRuns(const RunSearchQuery& q) {
-  RunSearchRequest req;
-  req.experiment_ids = q.experiment_ids;
-  req.filter = q.filter;
-  req.order_by = q.order_by;
-  req.max_results = q.max_results;
-  req.page_token = q.page_token;
-  req.view_type = q.view_type;
-  ASSIGN_OR_RETURN(CompiledQuery cq, CompileRunSearch(req));
+Result<std::pair<std::vector<Run>, std::string>> TrackingStore::SearchRuns(const RunSearchRequest& q) {
+  ASSIGN_OR_RETURN(CompiledQuery cq, CompileRunSearch(q));
   std::vector<Run> runs;
   std::string next;
   RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {

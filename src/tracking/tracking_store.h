@@ -15,27 +15,10 @@
 #include "base/status.h"
 #include "store/blob/blob_store.h"
 #include "store/meta/database.h"
+#include "tracking/search_sql.h"
 #include "tracking/tracking_types.h"
 
 namespace moebius::tracking {
-
-struct RunSearchQuery {
-  std::vector<int64_t> experiment_ids;
-  std::string filter;
-  std::vector<std::string> order_by;
-  int64_t max_results = 1000;
-  std::string page_token;
-  std::string view_type = "ACTIVE_ONLY";
-};
-
-struct ExperimentSearchQuery {
-  std::vector<int64_t> project_ids;  // experiments of these projects only
-  std::string filter;
-  std::vector<std::string> order_by;
-  int64_t max_results = 1000;
-  std::string page_token;
-  std::string view_type = "ACTIVE_ONLY";
-};
 
 struct RunUpdate {
   std::optional<std::string> status;
@@ -57,7 +40,7 @@ class TrackingStore {
   Result<Experiment> GetExperimentByName(const std::string& name);
   Result<std::vector<Experiment>> ListExperiments(int64_t project_id, const std::string& view_type);
   // Returns matching experiments and the next page token.
-  Result<std::pair<std::vector<Experiment>, std::string>> SearchExperiments(const ExperimentSearchQuery& q);
+  Result<std::pair<std::vector<Experiment>, std::string>> SearchExperiments(const ExperimentSearchRequest& q);
   Status RenameExperiment(int64_t experiment_id, const std::string& new_name);
   Status SetExperimentLifecycle(int64_t experiment_id, bool deleted);
   Status SetExperimentTag(int64_t experiment_id, const std::string& key, const std::string& value);
@@ -68,7 +51,7 @@ class TrackingStore {
   Result<Run> GetRun(const std::string& run_id);
   Result<RunInfo> UpdateRun(const std::string& run_id, const RunUpdate& update);
   Status SetRunLifecycle(const std::string& run_id, bool deleted);
-  Result<std::pair<std::vector<Run>, std::string>> SearchRuns(const RunSearchQuery& q);
+  Result<std::pair<std::vector<Run>, std::string>> SearchRuns(const RunSearchRequest& q);
   Result<int64_t> ExperimentOfRun(const std::string& run_id);
 
   // --- logging (the run must exist and be active)
