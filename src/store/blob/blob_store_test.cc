@@ -67,3 +67,62 @@ TEST_F(BlobStoreTest, VerifyDetectsCorruption) {
 
 }  // namespace
 }  // namespace moebius::store
+
+namespace moebius::store {
+namespace {
+
+TEST_F(BlobStoreTest, PacksStoreSmallObjectsAndSurviveReopen) {
+  auto pack = std::move(store_->NewPack()).value();
+  std::vector<std::string> shas;
+  for (int i = 0; i < 1000; ++i) shas.push_back(pack->Add("object " + std::to_string(i))->sha256);
+  ASSERT_TRUE(pack->Add("object 7").ok());  // repeated content is stored once
+  EXPECT_EQ(pack->added_objects(), 1000);
+  EXPECT_FALSE(store_->Exists(shas[0]));  // invisible until committed
+  ASSERT_TRUE(pack->Commit().ok());
+  EXPECT_EQ(*store_->Get(shas[123]), "object 123");
+  EXPECT_TRUE(store_->Verify(shas[999]).ok());
+  EXPECT_EQ(store_->PathOf(shas[1]).status().code(), StatusCode::kFailedPrecondition);
+  store_.reset();
+  store_ = std::move(OpenBlobStore(root_.string())).value();
+  EXPECT_EQ(*store_->Get(shas[500]), "object 500");
+  int64_t n = 0;
+  ASSERT_TRUE(store_->ForEach([&](const BlobInfo&) {
+    ++n;
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(n, 1000);
+  // A second pack with the same objects adds nothing.
+  auto again = std::move(store_->NewPack()).value();
+  ASSERT_TRUE(again->Add("object 5").ok());
+  EXPECT_EQ(again->added_objects(), 0);
+  ASSERT_TRUE(again->Commit().ok());
+}
+
+TEST_F(BlobStoreTest, UncommittedPackLeavesNothing) {
+  {
+    auto pack = std::move(store_->NewPack()).value();
+    ASSERT_TRUE(pack->Add("lost").ok());
+  }
+  EXPECT_FALSE(store_->Exists(Sha256Hex("lost")));
+  EXPECT_TRUE(fs::is_empty(root_ / "packs"));
+}
+
+TEST_F(BlobStoreTest, DamagedPackIndexIsReportedOnOpen) {
+  auto pack = std::move(store_->NewPack()).value();
+  ASSERT_TRUE(pack->Add("x").ok());
+  ASSERT_TRUE(pack->Commit().ok());
+  store_.reset();
+  for (const auto& e : fs::directory_iterator(root_ / "packs"))
+    if (e.path().extension() == ".idx") {
+      FILE* f = fopen(e.path().c_str(), "r+b");
+      fseek(f, 20, SEEK_SET);
+      fputc('Z', f);
+      fclose(f);
+    }
+  auto reopened = OpenBlobStore(root_.string());
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_NE(reopened.status().message().find("damaged"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace moebius::store
