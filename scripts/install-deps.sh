@@ -13,7 +13,7 @@ fi
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev curl
-  libargon2-dev libcli11-dev libspdlog-dev libfmt-dev libzstd-dev
+  libargon2-dev libcli11-dev libspdlog-dev libfmt-dev libzstd-dev libarchive-dev
   libgtest-dev libgmock-dev libbenchmark-dev libpq-dev
   python3 python3-pytest python3-requests
   chromium fonts-noto-cjk

@@ -1,0 +1,32 @@
+// Reads an uploaded file — a tar (optionally gzip/xz/zstd-compressed) or zip archive, or a
+// single plain file — and stores its files in the blob store, small ones in one pack. Every
+// entry path is checked before anything is stored; links, devices, absolute paths and '..'
+// fail the whole upload with an error naming the entry. libarchive is used only here.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "data/manifest.h"
+#include "store/blob/blob_store.h"
+
+namespace moebius::data {
+
+struct IngestLimits {
+  int64_t max_items = 10'000'000;
+  int64_t max_item_bytes = 8LL << 30;
+};
+
+// Checks one item's content for its domain (e.g. tabular files parse, texts are UTF-8, images
+// are a known type). kInvalidArgument names the item (and line) on failure.
+using ContentCheck = std::function<Status(const std::string& path, std::string_view bytes)>;
+
+// `format`: "archive" (detected: tar, tar.gz, zip, ...) or "file" (stored as `display_name`).
+// Returns the entries sorted by path. On error nothing becomes visible (the pack is discarded).
+Result<std::vector<ManifestEntry>> IngestUpload(store::BlobStore& blobs, const std::string& file, const std::string& format,
+                                                const std::string& display_name, const ContentCheck& check,
+                                                const IngestLimits& limits = {});
+
+}  // namespace moebius::data

@@ -1,0 +1,63 @@
+#include "data/data_schema.h"
+
+namespace moebius::data {
+
+std::vector<store::Migration> DataMigrations() {
+  return {
+      {400, "datasets_rounds_versions", R"SQL(
+CREATE TABLE datasets (
+  id BIGINT PRIMARY KEY,
+  project_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  description TEXT NOT NULL,
+  sensitive BIGINT NOT NULL,
+  tags TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  UNIQUE (project_id, name)
+);
+CREATE TABLE data_rounds (
+  id BIGINT PRIMARY KEY,
+  dataset_id BIGINT NOT NULL,
+  number BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  source TEXT NOT NULL,
+  note TEXT NOT NULL,
+  manifest_root TEXT NOT NULL,
+  item_count BIGINT NOT NULL,
+  total_bytes BIGINT NOT NULL,
+  sources TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  UNIQUE (dataset_id, number)
+);
+CREATE TABLE data_versions (
+  id BIGINT PRIMARY KEY,
+  dataset_id BIGINT NOT NULL,
+  number BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  manifest_root TEXT NOT NULL,
+  base_version BIGINT,
+  delta_sha TEXT NOT NULL,
+  item_count BIGINT NOT NULL,
+  total_bytes BIGINT NOT NULL,
+  message TEXT NOT NULL,
+  derived TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  UNIQUE (dataset_id, number)
+);
+CREATE TABLE data_lineage (
+  child_kind TEXT NOT NULL,
+  child_id BIGINT NOT NULL,
+  parent_kind TEXT NOT NULL,
+  parent_id BIGINT NOT NULL,
+  relation TEXT NOT NULL,
+  PRIMARY KEY (child_kind, child_id, parent_kind, parent_id)
+)
+)SQL"},
+  };
+}
+
+}  // namespace moebius::data

@@ -1,0 +1,125 @@
+// Datasets, rounds, bundles, versions and their lineage (DATA-1..6, DATA-9).
+//
+// A round (차수) is one ingest: it commits as a whole — its items are durable in the blob store
+// and its manifest stored before the single transaction that makes the round visible — or
+// leaves nothing behind. A bundle (묶음) is a round made of items chosen from other rounds. A
+// version (형상) is an immutable snapshot with a status (raw → refined → labeled → split); it is
+// stored as a full manifest or as a delta against its parent (see manifest.h).
+//
+// Thread-safety: thread-safe (state lives in the database and the blob store).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/status.h"
+#include "data/archive_ingest.h"
+#include "data/data_types.h"
+#include "data/manifest.h"
+#include "store/blob/blob_store.h"
+#include "store/meta/database.h"
+
+namespace moebius::data {
+
+struct BundleSpec {
+  std::vector<int64_t> rounds;  // round numbers to draw from
+  std::string path_prefix;      // keep items under this prefix (empty: all)
+  std::string label;            // keep items whose meta label equals this (empty: all)
+  std::optional<int64_t> sample_size;
+  std::optional<double> sample_fraction;
+  uint64_t seed = 0;
+};
+
+struct VersionSpec {
+  std::string status = "raw";
+  std::vector<int64_t> rounds;         // a raw version: the union of these rounds
+  std::optional<int64_t> from_version; // otherwise derived from this version
+  // labeled versions: path → label (from an imported CSV/JSONL), or labels taken from the first
+  // path segment (folder-per-class)
+  std::vector<std::pair<std::string, std::string>> labels;
+  bool labels_from_folders = false;
+  std::string message;
+};
+
+struct LineageNode {
+  std::string kind;  // dataset, round, version
+  int64_t id = 0;
+  std::string label;
+  Json detail;
+};
+
+struct LineageEdge {
+  std::string from_kind;
+  int64_t from_id;
+  std::string to_kind;
+  int64_t to_id;
+  std::string relation;
+};
+
+struct DiffResult {
+  ManifestDelta delta;
+  std::vector<std::pair<std::string, std::string>> renamed;  // (old path, new path), same content
+  std::vector<std::string> label_changes;                    // paths whose meta label changed
+};
+
+class DataStore {
+ public:
+  DataStore(store::Database& db, store::BlobStore& blobs, const Clock& clock) : db_(db), blobs_(blobs), manifests_(blobs), clock_(clock) {}
+
+  // --- datasets
+  Result<Dataset> CreateDataset(int64_t project_id, const std::string& name, const std::string& domain,
+                                const std::string& description, bool sensitive, const std::vector<std::string>& tags,
+                                const std::string& user);
+  Result<Dataset> GetDataset(int64_t project_id, const std::string& name);
+  // Datasets of the given projects whose name, tag or description contains `query` (all if empty).
+  Result<std::vector<Dataset>> ListDatasets(const std::vector<int64_t>& project_ids, const std::string& query);
+
+  // --- rounds
+  // Ingests a staged upload into a new round. `format` and `display_name` as in IngestUpload.
+  Result<Round> IngestRound(const Dataset& ds, const std::string& staged_file, const std::string& format,
+                            const std::string& display_name, const std::string& note, const std::string& user);
+  Result<Round> CreateBundle(const Dataset& ds, const BundleSpec& spec, const std::string& note, const std::string& user);
+  Result<std::vector<Round>> ListRounds(int64_t dataset_id);
+  Result<Round> GetRound(int64_t dataset_id, int64_t number);
+  Result<std::vector<ManifestEntry>> RoundItems(const Round& r);
+
+  // --- versions
+  Result<Version> CreateVersion(const Dataset& ds, const VersionSpec& spec, const std::string& user);
+  Result<std::vector<Version>> ListVersions(int64_t dataset_id);
+  Result<Version> GetVersion(int64_t dataset_id, int64_t number);
+  Result<std::vector<ManifestEntry>> Materialize(const Version& v);
+  Result<DiffResult> DiffVersions(const Version& a, const Version& b);
+  // A new version whose content equals version `number`'s.
+  Result<Version> Rollback(const Dataset& ds, int64_t number, const std::string& user);
+  // Manifest bytes stored for this version alone (its delta, or its chunks if full).
+  Result<int64_t> StoredManifestBytes(const Version& v);
+
+  // --- lineage
+  Status Lineage(const Dataset& ds, std::vector<LineageNode>* nodes, std::vector<LineageEdge>* edges);
+
+  // --- integrity
+  // Re-hashes every blob and reads every manifest and delta the database references; returns
+  // one line per problem.
+  Result<std::vector<std::string>> Fsck();
+
+  store::BlobStore& blobs() { return blobs_; }
+
+ private:
+  Result<Version> StoreVersion(const Dataset& ds, std::vector<ManifestEntry> entries, const std::string& status,
+                               std::optional<int64_t> parent, const Json& derived, const std::string& message,
+                               const std::vector<std::pair<std::string, int64_t>>& lineage_parents, const std::string& user);
+  ContentCheck CheckFor(const Dataset& ds) const;
+
+  store::Database& db_;
+  store::BlobStore& blobs_;
+  ManifestStore manifests_;
+  const Clock& clock_;
+};
+
+// "v3" or "3" → 3.
+Result<int64_t> ParseVersionNumber(const std::string& text);
+
+}  // namespace moebius::data

@@ -1,0 +1,187 @@
+#include "data/data_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "data/data_schema.h"
+#include "store/meta/sqlite_database.h"
+
+namespace moebius::data {
+namespace {
+
+namespace fs = std::filesystem;
+
+class DataStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("moebius-data-" + std::to_string(::getpid()) + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "src");
+    db_ = std::move(store::OpenSqlite((dir_ / "meta.db").string())).value();
+    ASSERT_TRUE(store::Migrate(*db_, DataMigrations()).ok());
+    blobs_ = std::move(store::OpenBlobStore((dir_ / "blobs").string())).value();
+    store_ = std::make_unique<DataStore>(*db_, *blobs_, clock_);
+    ds_ = *store_->CreateDataset(1, "docs", "language", "", false, {"ko"}, "alice");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void Write(const std::string& rel, const std::string& content) {
+    fs::create_directories((dir_ / "src" / rel).parent_path());
+    std::ofstream(dir_ / "src" / rel, std::ios::binary) << content;
+  }
+  std::string Tar(const std::string& name, const std::string& members = ".") {
+    std::string out = (dir_ / name).string();
+    std::string cmd = "tar -cf " + out + " -C " + (dir_ / "src").string() + " " + members;
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    return out;
+  }
+
+  ManualClock clock_{1700000000000};
+  fs::path dir_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<store::BlobStore> blobs_;
+  std::unique_ptr<DataStore> store_;
+  Dataset ds_;
+};
+
+TEST_F(DataStoreTest, IngestVersionDiffRollback) {
+  Write("pos/a.txt", "좋아요\n");
+  Write("neg/b.txt", "별로\n");
+  auto r1 = store_->IngestRound(ds_, Tar("r1.tar"), "archive", "r1.tar", "first", "alice");
+  ASSERT_TRUE(r1.ok()) << r1.status().ToString();
+  EXPECT_EQ(r1->number, 1);
+  EXPECT_EQ(r1->item_count, 2);
+  fs::remove_all(dir_ / "src");
+  Write("pos/c.txt", "최고\n");
+  Write("pos/a.txt", "좋아요\n");  // the same content again is stored once
+  auto r2 = *store_->IngestRound(ds_, Tar("r2.tar"), "archive", "r2.tar", "", "bob");
+  EXPECT_EQ(r2.number, 2);
+
+  auto v1 = store_->CreateVersion(ds_, VersionSpec{.status = "raw", .rounds = {1}}, "alice");
+  ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+  auto v2 = *store_->CreateVersion(ds_, VersionSpec{.status = "raw", .rounds = {1, 2}}, "alice");
+  EXPECT_EQ(v2.item_count, 3);
+  auto d = *store_->DiffVersions(*v1, v2);
+  ASSERT_EQ(d.delta.added.size(), 1u);
+  EXPECT_EQ(d.delta.added[0].path, "pos/c.txt");
+
+  VersionSpec labels{.status = "labeled", .from_version = 2, .labels_from_folders = true};
+  auto v3 = *store_->CreateVersion(ds_, labels, "alice");
+  EXPECT_EQ(v3.base_version.value_or(0), 0);  // every entry changed: stored in full, not as a delta
+  auto items = *store_->Materialize(v3);
+  EXPECT_NE(items[0].meta.find("\"label\":\"neg\""), std::string::npos);
+  VersionSpec relabel{.status = "labeled", .from_version = 3, .labels = {{"pos/a.txt", "neg"}}};
+  auto v4 = *store_->CreateVersion(ds_, relabel, "alice");
+  EXPECT_FALSE(v4.base_version.has_value());  // one of three items changed: over the delta share
+  auto d34 = *store_->DiffVersions(v3, v4);
+  ASSERT_EQ(d34.label_changes.size(), 1u);
+  EXPECT_EQ(d34.label_changes[0], "pos/a.txt");
+
+  auto v5 = *store_->Rollback(ds_, 1, "alice");
+  EXPECT_EQ(v5.number, 5);
+  EXPECT_EQ(*store_->Materialize(v5), *store_->Materialize(*v1));
+  EXPECT_TRUE(store_->Fsck()->empty());
+}
+
+TEST_F(DataStoreTest, SmallChangesAreStoredAsDeltasAndDiffWithoutTheBase) {
+  for (int i = 0; i < 100; ++i) Write("c" + std::to_string(i % 2) + "/f" + std::to_string(i) + ".txt", "t" + std::to_string(i) + "\n");
+  ASSERT_TRUE(store_->IngestRound(ds_, Tar("r.tar"), "archive", "r.tar", "", "u").ok());
+  auto v1 = *store_->CreateVersion(ds_, VersionSpec{.status = "labeled", .rounds = {1}, .labels_from_folders = true}, "u");
+  EXPECT_FALSE(v1.base_version.has_value());
+  auto v2 = *store_->CreateVersion(ds_, VersionSpec{.status = "labeled", .from_version = 1, .labels = {{"c0/f0.txt", "c1"}}}, "u");
+  ASSERT_TRUE(v2.base_version.has_value());
+  EXPECT_EQ(*v2.base_version, 1);
+  EXPECT_LT(*store_->StoredManifestBytes(v2), *store_->StoredManifestBytes(v1) / 5);
+  auto d = *store_->DiffVersions(v1, v2);
+  ASSERT_EQ(d.label_changes, std::vector<std::string>{"c0/f0.txt"});
+  auto back = *store_->DiffVersions(v2, v1);
+  EXPECT_EQ(back.label_changes.size(), 1u);
+  auto items = *store_->Materialize(v2);
+  EXPECT_EQ(items.size(), 100u);
+  EXPECT_TRUE(store_->Fsck()->empty());
+}
+
+TEST_F(DataStoreTest, RenamesAreDetected) {
+  Write("a.txt", "same\n");
+  Write("b.txt", "other\n");
+  ASSERT_TRUE(store_->IngestRound(ds_, Tar("r1.tar"), "archive", "r1.tar", "", "u").ok());
+  fs::remove_all(dir_ / "src");
+  Write("renamed.txt", "same\n");
+  Write("b.txt", "other\n");
+  ASSERT_TRUE(store_->IngestRound(ds_, Tar("r2.tar"), "archive", "r2.tar", "", "u").ok());
+  auto v1 = *store_->CreateVersion(ds_, VersionSpec{.status = "raw", .rounds = {1}}, "u");
+  auto v2 = *store_->CreateVersion(ds_, VersionSpec{.status = "raw", .rounds = {2}}, "u");
+  auto d = *store_->DiffVersions(v1, v2);
+  ASSERT_EQ(d.renamed.size(), 1u);
+  EXPECT_EQ(d.renamed[0].first, "a.txt");
+  EXPECT_EQ(d.renamed[0].second, "renamed.txt");
+  EXPECT_TRUE(d.delta.added.empty() && d.delta.removed.empty());
+}
+
+TEST_F(DataStoreTest, BadUploadsLeaveNoRound) {
+  Write("ok.txt", "fine\n");
+  Write("bad.txt", std::string("caf\xe9\n", 5));
+  auto r = store_->IngestRound(ds_, Tar("bad.tar"), "archive", "bad.tar", "", "u");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("bad.txt line 1 is not valid UTF-8"), std::string::npos) << r.status().message();
+  std::ofstream(dir_ / "corrupt.tar") << "this is not a tar file at all";
+  auto c = store_->IngestRound(ds_, (dir_ / "corrupt.tar").string(), "archive", "corrupt.tar", "", "u");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("corrupt.tar"), std::string::npos);
+  fs::remove_all(dir_ / "src");
+  fs::create_directories(dir_ / "src");
+  std::string evil = (dir_ / "evil.tar").string();
+  std::string cmd = "cd " + (dir_ / "src").string() + " && echo x > f && tar -cf " + evil + " --transform='s,^,../,' f";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  auto e = store_->IngestRound(ds_, evil, "archive", "evil.tar", "", "u");
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find("'../f'"), std::string::npos) << e.status().message();
+  Write("empty.txt", "");
+  auto empty = store_->IngestRound(ds_, Tar("empty.tar", "empty.txt"), "archive", "empty.tar", "", "u");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.status().message().find("empty.txt is empty"), std::string::npos);
+  EXPECT_TRUE(store_->ListRounds(ds_.id)->empty());
+  EXPECT_TRUE(fs::is_empty(dir_ / "blobs" / "packs"));
+}
+
+TEST_F(DataStoreTest, BundlesSampleDeterministically) {
+  for (int i = 0; i < 50; ++i) Write("c" + std::to_string(i % 2) + "/f" + std::to_string(i) + ".txt", "t" + std::to_string(i) + "\n");
+  ASSERT_TRUE(store_->IngestRound(ds_, Tar("r.tar"), "archive", "r.tar", "", "u").ok());
+  BundleSpec spec{.rounds = {1}, .path_prefix = "c1/", .sample_size = 10, .seed = 7};
+  auto b1 = *store_->CreateBundle(ds_, spec, "", "u");
+  auto b2 = *store_->CreateBundle(ds_, spec, "", "u");
+  EXPECT_EQ(b1.kind, "bundle");
+  EXPECT_EQ(b1.item_count, 10);
+  EXPECT_EQ(*store_->RoundItems(b1), *store_->RoundItems(b2));
+  spec.seed = 8;
+  EXPECT_NE(*store_->RoundItems(*store_->CreateBundle(ds_, spec, "", "u")), *store_->RoundItems(b1));
+  std::vector<LineageNode> nodes;
+  std::vector<LineageEdge> edges;
+  ASSERT_TRUE(store_->Lineage(ds_, &nodes, &edges).ok());
+  int bundled = 0;
+  for (const auto& e : edges) bundled += e.relation == "bundled from";
+  EXPECT_EQ(bundled, 3);
+}
+
+TEST_F(DataStoreTest, FsckFindsMissingContent) {
+  Write("a.txt", "x\n");
+  ASSERT_TRUE(store_->IngestRound(ds_, Tar("r.tar"), "archive", "r.tar", "", "u").ok());
+  ASSERT_TRUE(store_->Fsck()->empty());
+  for (const auto& e : fs::directory_iterator(dir_ / "blobs" / "packs"))
+    if (e.path().extension() == ".pack") {
+      std::ofstream f(e.path(), std::ios::binary | std::ios::in | std::ios::out);
+      f.seekp(0);
+      f << "Z";
+    }
+  auto problems = *store_->Fsck();
+  ASSERT_FALSE(problems.empty());
+  EXPECT_NE(problems[0].find("corrupt"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace moebius::data
