@@ -116,7 +116,13 @@ class App {
       return code == 0 ? 0 : 2;
     }
     if (!action_) return 2;
-    Status st = action_();
+    Status st;
+    try {
+      st = action_();
+    } catch (const Json::exception& e) {
+      // A field the server should have sent is missing or of another type: report, don't abort.
+      st = Internal(std::string("unexpected response from the server: ") + e.what());
+    }
     if (!st.ok()) {
       std::fprintf(stderr, "error: %s\n", st.message().c_str());
       return 1;
@@ -136,6 +142,13 @@ class App {
     });
   }
 
+  // A top-level command; global flags (--server, --token, --json) may follow it.
+  CLI::App* Noun(const char* name, const char* help) {
+    CLI::App* n = app_.add_subcommand(name, help);
+    n->fallthrough();
+    return n;
+  }
+
   CLI::App* Sub(CLI::App* parent, const char* name, const char* help) {
     CLI::App* s = parent->add_subcommand(name, help);
     s->fallthrough();
@@ -143,8 +156,7 @@ class App {
   }
 
   void AddLogin() {
-    auto* login = app_.add_subcommand("login", "sign in and store an API token for the CLI");
-    login->fallthrough();
+    auto* login = Noun("login", "sign in and store an API token for the CLI");
     auto* username = Own<std::string>("admin");
     auto* stdin_pw = Own<bool>(false);
     login->add_option("--username,-u", *username, "user name")->capture_default_str();
@@ -168,7 +180,7 @@ class App {
         return Status::Ok();
       };
     });
-    auto* logout = app_.add_subcommand("logout", "revoke the CLI's token and forget it");
+    auto* logout = Noun("logout", "revoke the CLI's token and forget it");
     logout->callback([this] {
       action_ = [this]() -> Status {
         ASSIGN_OR_RETURN(auto creds, LoadCredentials(CredentialsPath()));
@@ -184,7 +196,7 @@ class App {
   }
 
   void AddProject() {
-    auto* p = app_.add_subcommand("project", "projects (분석 과제)");
+    auto* p = Noun("project", "projects (분석 과제)");
     p->require_subcommand(1);
     auto* list = Sub(p, "list", "list the projects you can see");
     auto* archived = Own<bool>(false);
@@ -263,7 +275,7 @@ class App {
   }
 
   void AddTask() {
-    auto* t = app_.add_subcommand("task", "tasks: problem type, metrics, acceptance criteria");
+    auto* t = Noun("task", "tasks: problem type, metrics, acceptance criteria");
     t->require_subcommand(1);
     auto* list = Sub(t, "list", "list a project's tasks");
     auto* project = Own<std::string>();
@@ -338,7 +350,7 @@ class App {
   }
 
   void AddExperiment() {
-    auto* e = app_.add_subcommand("experiment", "experiments");
+    auto* e = Noun("experiment", "experiments");
     e->require_subcommand(1);
     auto* list = Sub(e, "list", "list a project's experiments");
     auto* project = Own<std::string>();
@@ -386,7 +398,7 @@ class App {
   }
 
   void AddRun() {
-    auto* r = app_.add_subcommand("run", "runs");
+    auto* r = Noun("run", "runs");
     r->require_subcommand(1);
     auto* list = Sub(r, "list", "search an experiment's runs");
     auto* exp = Own<std::string>();
@@ -525,7 +537,7 @@ class App {
   }
 
   void AddUser() {
-    auto* u = app_.add_subcommand("user", "user accounts (admins)");
+    auto* u = Noun("user", "user accounts (admins)");
     u->require_subcommand(1);
     auto* list = Sub(u, "list", "list users");
     OnRun(list, [this](RestClient& c) -> Status {
@@ -554,7 +566,7 @@ class App {
   }
 
   void AddToken() {
-    auto* t = app_.add_subcommand("token", "your API tokens");
+    auto* t = Noun("token", "your API tokens");
     t->require_subcommand(1);
     auto* list = Sub(t, "list", "list your tokens");
     OnRun(list, [this](RestClient& c) -> Status {

@@ -39,16 +39,25 @@ Result<std::optional<Credentials>> LoadCredentials(const std::string& path) {
 }
 
 Status SaveCredentials(const std::string& path, const Credentials& c) {
-  std::error_code ec;
-  fs::create_directories(fs::path(path).parent_path(), ec);
-  if (ec) return Internal("cannot create " + fs::path(path).parent_path().string() + ": " + ec.message());
-  std::string tmp = path + ".tmp";
+  fs::path dir = fs::path(path).parent_path();
+  if (!dir.empty()) {
+    std::error_code ec;
+    fs::path created;
+    // Create one level at a time so each new folder gets 0700 (the token is a secret).
+    for (const auto& part : dir) {
+      created /= part;
+      if (fs::exists(created, ec)) continue;
+      if (::mkdir(created.c_str(), 0700) != 0 && errno != EEXIST)
+        return Internal("cannot create " + created.string() + ": " + std::strerror(errno));
+    }
+  }
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Internal("cannot write " + tmp + ": " + std::strerror(errno));
-  ::fchmod(fd, 0600);
   std::string body = Json{{"server", c.server}, {"username", c.username}, {"token", c.token}, {"token_id", c.token_id}}.dump(2) + "\n";
-  bool ok = ::write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size()) && ::fsync(fd) == 0;
-  ::close(fd);
+  bool ok = ::fchmod(fd, 0600) == 0 && ::write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size()) &&
+            ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
     ::unlink(tmp.c_str());
     return Internal("cannot write " + path);

@@ -2,6 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <optional>
+#include <utility>
+
 #include "base/strings.h"
 
 namespace moebius::cli {
@@ -18,11 +21,34 @@ StatusCode CodeOf(long http) {
     case 401: return StatusCode::kUnauthenticated;
     case 403: return StatusCode::kPermissionDenied;
     case 404: return StatusCode::kNotFound;
+    case 409: return StatusCode::kAlreadyExists;
+    case 412: return StatusCode::kFailedPrecondition;
     case 413: return StatusCode::kTooLarge;
     case 429: return StatusCode::kResourceExhausted;
-    case 503: return StatusCode::kUnavailable;
+    case 502:
+    case 503:
+    case 504: return StatusCode::kUnavailable;
     default: return StatusCode::kInternal;
   }
+}
+
+// The server's MLflow-style error_code says more than the HTTP status (several codes share 400).
+std::optional<StatusCode> CodeOfError(const std::string& error_code) {
+  static const std::pair<const char*, StatusCode> kCodes[] = {
+      {"INVALID_PARAMETER_VALUE", StatusCode::kInvalidArgument},
+      {"RESOURCE_ALREADY_EXISTS", StatusCode::kAlreadyExists},
+      {"INVALID_STATE", StatusCode::kFailedPrecondition},
+      {"UNAUTHENTICATED", StatusCode::kUnauthenticated},
+      {"PERMISSION_DENIED", StatusCode::kPermissionDenied},
+      {"RESOURCE_DOES_NOT_EXIST", StatusCode::kNotFound},
+      {"RESOURCE_LIMIT_EXCEEDED", StatusCode::kTooLarge},
+      {"REQUEST_LIMIT_EXCEEDED", StatusCode::kResourceExhausted},
+      {"TEMPORARILY_UNAVAILABLE", StatusCode::kUnavailable},
+      {"INTERNAL_ERROR", StatusCode::kInternal},
+  };
+  for (const auto& [name, code] : kCodes)
+    if (error_code == name) return code;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -74,10 +100,14 @@ Result<Json> RestClient::Call(const char* method, const std::string& path, const
     if (parsed.is_discarded()) return Internal("the server answered with something that is not JSON");
     return parsed;
   }
-  std::string message = "HTTP " + std::to_string(http);
-  if (!parsed.is_discarded() && parsed.is_object() && parsed.contains("message") && parsed["message"].is_string())
-    message = parsed["message"].get<std::string>();
-  return Status(CodeOf(http), message);
+  std::string message = "HTTP " + std::to_string(http) + " from " + url;
+  StatusCode code = CodeOf(http);
+  if (!parsed.is_discarded() && parsed.is_object()) {
+    if (parsed.contains("message") && parsed["message"].is_string()) message = parsed["message"].get<std::string>();
+    if (parsed.contains("error_code") && parsed["error_code"].is_string())
+      code = CodeOfError(parsed["error_code"].get<std::string>()).value_or(code);
+  }
+  return Status(code, message);
 }
 
 Result<Json> RestClient::Get(const std::string& path) { return Call("GET", path, nullptr); }

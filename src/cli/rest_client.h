@@ -20,6 +20,11 @@ class RestClient {
   RestClient(const RestClient&) = delete;
   RestClient& operator=(const RestClient&) = delete;
 
+  // `path` starts with "/" and has its variable segments already encoded with Segment().
+  // Returns the parsed body of a 2xx answer ({} when empty). Errors: a non-2xx answer gives the
+  // server's `message` with the code its `error_code` names (else one from the HTTP status); no
+  // connection gives kUnavailable "cannot reach the server at URL: ..."; a 2xx body that is not
+  // JSON gives kInternal.
   Result<Json> Get(const std::string& path);
   Result<Json> Post(const std::string& path, const Json& body);
   Result<Json> Put(const std::string& path, const Json& body);

@@ -22,6 +22,15 @@ bool IsWide(uint32_t cp) {
          (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd);
 }
 
+// Combining marks, zero-width spaces and joiners, Hangul medial/final jamo and variation
+// selectors occupy no column of their own.
+bool IsZeroWidth(uint32_t cp) {
+  return (cp >= 0x0300 && cp <= 0x036f) || (cp >= 0x1160 && cp <= 0x11ff) || (cp >= 0x200b && cp <= 0x200f) ||
+         (cp >= 0xfe00 && cp <= 0xfe0f) || cp == 0xfeff;
+}
+
+size_t Columns(uint32_t cp) { return IsZeroWidth(cp) ? 0 : IsWide(cp) ? 2 : 1; }
+
 std::string Truncate(const std::string& s, size_t max) {
   if (DisplayWidth(s) <= max) return s;
   std::string out;
@@ -29,7 +38,7 @@ std::string Truncate(const std::string& s, size_t max) {
   while (i < s.size()) {
     size_t start = i;
     uint32_t cp = NextCodePoint(s, i);
-    size_t w = IsWide(cp) ? 2 : 1;
+    size_t w = Columns(cp);
     if (width + w > max - 1) break;
     out.append(s, start, i - start);
     width += w;
@@ -48,7 +57,7 @@ std::string Clean(const std::string& s) {
 
 size_t DisplayWidth(const std::string& s) {
   size_t width = 0, i = 0;
-  while (i < s.size()) width += IsWide(NextCodePoint(s, i)) ? 2 : 1;
+  while (i < s.size()) width += Columns(NextCodePoint(s, i));
   return width;
 }
 
