@@ -10,9 +10,12 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "base/strings.h"
+#include "cli/archive_io.h"
 #include "cli/credentials.h"
 #include "cli/rest_client.h"
 #include "cli/table_printer.h"
@@ -106,6 +109,7 @@ class App {
     AddRun();
     AddUser();
     AddToken();
+    AddData();
   }
 
   int Run(int argc, char** argv) {
@@ -598,6 +602,297 @@ class App {
     OnRun(revoke, [this, id](RestClient& c) -> Status {
       ASSIGN_OR_RETURN(Json j, c.Delete("/api/v1/tokens/" + RestClient::Segment(*id)));
       Emit(g_, j, [&] { std::printf("revoked token %s\n", id->c_str()); });
+      return Status::Ok();
+    });
+  }
+
+  // PROJECT/DATASET[@VERSION] → the REST path of the dataset, and the version if given.
+  struct DataRef {
+    std::string project, dataset, version;
+    std::string Path() const { return "/api/v1/projects/" + RestClient::Segment(project) + "/datasets/" + RestClient::Segment(dataset); }
+  };
+  static Result<DataRef> ParseRef(const std::string& text, bool want_version) {
+    DataRef r;
+    size_t slash = text.find('/');
+    size_t at = text.find('@');
+    if (slash == std::string::npos || slash == 0) return InvalidArgument("expected PROJECT/DATASET" + std::string(want_version ? "@VERSION" : "") + ", got '" + text + "'");
+    r.project = text.substr(0, slash);
+    r.dataset = text.substr(slash + 1, at == std::string::npos ? std::string::npos : at - slash - 1);
+    if (at != std::string::npos) r.version = text.substr(at + 1);
+    if (r.dataset.empty()) return InvalidArgument("missing the dataset name in '" + text + "'");
+    if (want_version && r.version.empty()) return InvalidArgument("missing @VERSION in '" + text + "', e.g. " + text + "@v1");
+    return r;
+  }
+
+  // Uploads a staged file in parts, resuming an earlier upload when `resume` is set.
+  static Result<Json> Upload(RestClient& c, const DataRef& ref, const std::string& file, const std::string& format,
+                             const std::string& filename, const std::string& note, const std::string& resume) {
+    std::string id = resume;
+    int64_t part_bytes = 32LL << 20;
+    std::map<int64_t, int64_t> have;
+    if (id.empty()) {
+      ASSIGN_OR_RETURN(Json up, c.Post(ref.Path() + "/uploads", Json::object()));
+      id = up["upload"]["id"];
+    } else {
+      ASSIGN_OR_RETURN(Json st, c.Get(ref.Path() + "/uploads/" + RestClient::Segment(id)));
+      for (const auto& p : st["upload"]["parts"]) have[p["part"].get<int64_t>()] = p["bytes"].get<int64_t>();
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Internal("cannot read " + file);
+    std::string buf(static_cast<size_t>(part_bytes), '\0');
+    for (int64_t part = 1;; ++part) {
+      in.read(buf.data(), part_bytes);
+      std::streamsize got = in.gcount();
+      if (got <= 0) break;
+      if (have.count(part) && have[part] == got) continue;  // already on the server
+      Status st = c.PutBytes(ref.Path() + "/uploads/" + RestClient::Segment(id) + "/parts/" + std::to_string(part),
+                             std::string_view(buf.data(), static_cast<size_t>(got))).status();
+      if (!st.ok()) return Status(st.code(), st.message() + " (resume with --resume " + id + ")");
+    }
+    Json body{{"format", format}, {"note", note}};
+    if (!filename.empty()) body["filename"] = filename;
+    auto done = c.Post(ref.Path() + "/uploads/" + RestClient::Segment(id) + "/complete", body);
+    if (!done.ok()) return Status(done.status().code(), done.status().message() + " (the upload " + id + " is kept; fix and retry with --resume)");
+    return done;
+  }
+
+  void AddData() {
+    namespace fs = std::filesystem;
+    auto* d = app_.add_subcommand("data", "datasets: rounds (차수), bundles (묶음), versions (형상)");
+    d->require_subcommand(1);
+
+    auto* list = Sub(d, "list", "list or search datasets you can see");
+    auto* query = Own<std::string>();
+    list->add_option("--query,-q", *query, "match name, tag or description");
+    OnRun(list, [this, query](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/datasets?q=" + RestClient::Segment(*query)));
+      Emit(g_, j, [&] {
+        TablePrinter t({"DATASET", "DOMAIN", "SENSITIVE", "TAGS", "CREATED"});
+        for (const auto& x : j["datasets"])
+          t.AddRow({Str(x, "project") + "/" + Str(x, "name"), Str(x, "domain"), x["sensitive"].get<bool>() ? "yes" : "",
+                    Join(x["tags"].get<std::vector<std::string>>(), ","), Time(x, "created_at")});
+        std::cout << t.Render();
+      });
+      return Status::Ok();
+    });
+
+    auto* create = Sub(d, "create", "create a dataset");
+    auto* cref = Own<std::string>();
+    auto* domain = Own<std::string>();
+    auto* desc = Own<std::string>();
+    auto* sensitive = Own<bool>(false);
+    auto* tags = Own<std::vector<std::string>>();
+    create->add_option("PROJECT/DATASET", *cref)->required();
+    create->add_option("--domain", *domain, "vision, language, tabular or multimodal")->required();
+    create->add_option("--description", *desc);
+    create->add_flag("--sensitive", *sensitive, "audit every read");
+    create->add_option("--tag", *tags, "a tag (repeatable)");
+    OnRun(create, [this, cref, domain, desc, sensitive, tags](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ref, ParseRef(*cref, false));
+      ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/projects/" + RestClient::Segment(ref.project) + "/datasets",
+                                      Json{{"name", ref.dataset}, {"domain", *domain}, {"description", *desc}, {"sensitive", *sensitive}, {"tags", *tags}}));
+      Emit(g_, j, [&] { std::printf("created dataset %s/%s\n", ref.project.c_str(), ref.dataset.c_str()); });
+      return Status::Ok();
+    });
+
+    auto* show = Sub(d, "show", "a dataset's rounds and versions");
+    auto* sref = Own<std::string>();
+    show->add_option("PROJECT/DATASET", *sref)->required();
+    OnRun(show, [this, sref](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ref, ParseRef(*sref, false));
+      ASSIGN_OR_RETURN(Json j, c.Get(ref.Path()));
+      Emit(g_, j, [&] {
+        std::printf("%s/%s (%s)\n\nROUNDS\n", ref.project.c_str(), ref.dataset.c_str(), Str(j["dataset"], "domain").c_str());
+        TablePrinter rt({"ROUND", "KIND", "ITEMS", "BYTES", "SOURCE", "NOTE", "BY", "CREATED"});
+        for (const auto& r : j["rounds"])
+          rt.AddRow({Str(r, "number"), Str(r, "kind"), Str(r, "items"), Str(r, "bytes"), Str(r, "source"), Str(r, "note"), Str(r, "created_by"), Time(r, "created_at")});
+        std::cout << rt.Render() << "\nVERSIONS\n";
+        TablePrinter vt({"VERSION", "STATUS", "ITEMS", "STORED AS", "MESSAGE", "BY", "CREATED"});
+        for (const auto& v : j["versions"])
+          vt.AddRow({Str(v, "name"), Str(v, "status"), Str(v, "items"), Str(v, "storage") + (v.contains("delta_of") ? " of " + Str(v, "delta_of") : ""),
+                     Str(v, "message"), Str(v, "created_by"), Time(v, "created_at")});
+        std::cout << vt.Render();
+      });
+      return Status::Ok();
+    });
+
+    auto* ingest = Sub(d, "ingest", "upload a folder, an archive (tar, tar.gz, zip) or a file as a new round");
+    auto* iref = Own<std::string>();
+    auto* path = Own<std::string>();
+    auto* note = Own<std::string>();
+    auto* resume = Own<std::string>();
+    ingest->add_option("PROJECT/DATASET", *iref)->required();
+    ingest->add_option("PATH", *path)->required();
+    ingest->add_option("--note", *note, "what this round is");
+    ingest->add_option("--resume", *resume, "continue an interrupted upload");
+    OnRun(ingest, [this, iref, path, note, resume](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ref, ParseRef(*iref, false));
+      std::error_code ec;
+      std::string staged = *path, format = "archive", filename;
+      std::string tmp;
+      if (fs::is_directory(*path, ec)) {
+        tmp = (fs::temp_directory_path() / ("moebius-ingest-" + std::to_string(::getpid()) + ".tar")).string();
+        ASSIGN_OR_RETURN(int64_t n, TarDirectory(*path, tmp));
+        if (!g_.json) std::fprintf(stderr, "packed %lld files from %s\n", static_cast<long long>(n), path->c_str());
+        staged = tmp;
+      } else if (!fs::is_regular_file(*path, ec)) {
+        return InvalidArgument(*path + " is not a file or folder");
+      } else {
+        std::string lower = ToLower(*path);
+        bool archive = EndsWith(lower, ".tar") || EndsWith(lower, ".tar.gz") || EndsWith(lower, ".tgz") || EndsWith(lower, ".zip") ||
+                       EndsWith(lower, ".tar.zst") || EndsWith(lower, ".tar.xz");
+        if (!archive) {
+          format = "file";
+          filename = fs::path(*path).filename().string();
+        }
+      }
+      auto done = Upload(c, ref, staged, format, filename, *note, *resume);
+      if (!tmp.empty()) fs::remove(tmp, ec);
+      if (!done.ok()) return done.status();
+      const Json& r = (*done)["round"];
+      Emit(g_, *done, [&] { std::printf("round %s: %s items, %s bytes\n", Str(r, "number").c_str(), Str(r, "items").c_str(), Str(r, "bytes").c_str()); });
+      return Status::Ok();
+    });
+
+    auto* bundle = Sub(d, "bundle", "mix items of rounds into a new round");
+    auto* bref = Own<std::string>();
+    auto* rounds = Own<std::vector<int64_t>>();
+    auto* prefix = Own<std::string>();
+    auto* label = Own<std::string>();
+    auto* sample = Own<int64_t>(0);
+    auto* fraction = Own<double>(0);
+    auto* seed = Own<int64_t>(0);
+    bundle->add_option("PROJECT/DATASET", *bref)->required();
+    bundle->add_option("--round", *rounds, "a source round (repeatable)")->required();
+    bundle->add_option("--prefix", *prefix, "only items under this path prefix");
+    bundle->add_option("--label", *label, "only items with this label");
+    bundle->add_option("--sample", *sample, "draw this many items");
+    bundle->add_option("--fraction", *fraction, "draw this share of the items");
+    bundle->add_option("--seed", *seed, "seed of the draw");
+    OnRun(bundle, [this, bref, rounds, prefix, label, sample, fraction, seed](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ref, ParseRef(*bref, false));
+      Json body{{"rounds", *rounds}, {"path_prefix", *prefix}, {"label", *label}, {"seed", *seed}};
+      if (*sample > 0) body["sample_size"] = *sample;
+      if (*fraction > 0) body["sample_fraction"] = *fraction;
+      ASSIGN_OR_RETURN(Json j, c.Post(ref.Path() + "/bundles", body));
+      Emit(g_, j, [&] { std::printf("round %s (bundle): %s items\n", Str(j["round"], "number").c_str(), Str(j["round"], "items").c_str()); });
+      return Status::Ok();
+    });
+
+    auto* version = Sub(d, "version", "create a version from rounds or from an earlier version");
+    auto* vref = Own<std::string>();
+    auto* vrounds = Own<std::vector<int64_t>>();
+    auto* from = Own<std::string>();
+    auto* status = Own<std::string>("raw");
+    auto* labels_file = Own<std::string>();
+    auto* folders = Own<bool>(false);
+    auto* message = Own<std::string>();
+    version->add_option("PROJECT/DATASET", *vref)->required();
+    version->add_option("--round", *vrounds, "a round to include (repeatable)");
+    version->add_option("--from", *from, "derive from this version, e.g. v2");
+    version->add_option("--status", *status, "raw, refined, labeled or split")->capture_default_str();
+    version->add_option("--labels", *labels_file, "labels to import: a CSV (path,label) or JSONL ({path,label}) file");
+    version->add_flag("--labels-from-folders", *folders, "label = the item's top folder");
+    version->add_option("--message,-m", *message);
+    OnRun(version, [this, vref, vrounds, from, status, labels_file, folders, message](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ref, ParseRef(*vref, false));
+      Json body{{"status", *status}, {"message", *message}};
+      if (!vrounds->empty()) body["rounds"] = *vrounds;
+      if (!from->empty()) body["from_version"] = *from;
+      if (*folders) body["labels"] = {{"from", "folders"}};
+      if (!labels_file->empty()) {
+        std::ifstream in(*labels_file);
+        if (!in) return InvalidArgument("cannot read " + *labels_file);
+        std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        body["labels"] = {{"format", EndsWith(ToLower(*labels_file), ".jsonl") ? "jsonl" : "csv"}, {"content", content}};
+      }
+      ASSIGN_OR_RETURN(Json j, c.Post(ref.Path() + "/versions", body));
+      Emit(g_, j, [&] {
+        const Json& v = j["version"];
+        std::printf("%s (%s): %s items, stored as %s\n", Str(v, "name").c_str(), Str(v, "status").c_str(), Str(v, "items").c_str(),
+                    Str(v, "storage").c_str());
+      });
+      return Status::Ok();
+    });
+
+    auto* checkout = Sub(d, "checkout", "restore a version's files into a folder, byte for byte");
+    auto* coref = Own<std::string>();
+    auto* dir = Own<std::string>();
+    checkout->add_option("PROJECT/DATASET@VERSION", *coref)->required();
+    checkout->add_option("DIR", *dir)->required();
+    OnRun(checkout, [this, coref, dir](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ref, ParseRef(*coref, true));
+      ASSIGN_OR_RETURN(std::string tar, c.GetBytes(ref.Path() + "/versions/" + RestClient::Segment(ref.version) + "/archive"));
+      ASSIGN_OR_RETURN(int64_t n, ExtractTar(tar, *dir));
+      Emit(g_, Json{{"files", n}, {"dir", *dir}}, [&] { std::printf("checked out %lld files into %s\n", static_cast<long long>(n), dir->c_str()); });
+      return Status::Ok();
+    });
+
+    auto* diff = Sub(d, "diff", "what changed between two versions: added, removed, modified, renamed, relabeled");
+    auto* a = Own<std::string>();
+    auto* b = Own<std::string>();
+    diff->add_option("A", *a, "PROJECT/DATASET@VERSION")->required();
+    diff->add_option("B", *b, "PROJECT/DATASET@VERSION, or just VERSION of the same dataset")->required();
+    OnRun(diff, [this, a, b](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ra, ParseRef(*a, true));
+      DataRef rb = ra;
+      if (b->find('/') != std::string::npos) {
+        ASSIGN_OR_RETURN(rb, ParseRef(*b, true));
+        if (rb.project != ra.project || rb.dataset != ra.dataset) return InvalidArgument("diff compares two versions of one dataset");
+      } else {
+        rb.version = *b;
+      }
+      ASSIGN_OR_RETURN(Json j, c.Get(ra.Path() + "/diff?from=" + RestClient::Segment(ra.version) + "&to=" + RestClient::Segment(rb.version)));
+      Emit(g_, j, [&] {
+        const Json& n = j["counts"];
+        std::printf("%s → %s: %s added, %s removed, %s modified, %s renamed, %s label changes\n", Str(j, "from").c_str(), Str(j, "to").c_str(),
+                    Str(n, "added").c_str(), Str(n, "removed").c_str(), Str(n, "modified").c_str(), Str(n, "renamed").c_str(),
+                    Str(n, "label_changes").c_str());
+        for (const auto& e : j["added"]) std::printf("A  %s\n", Str(e, "path").c_str());
+        for (const auto& p : j["removed"]) std::printf("D  %s\n", p.get<std::string>().c_str());
+        for (const auto& e : j["modified"]) std::printf("M  %s\n", Str(e, "path").c_str());
+        for (const auto& r : j["renamed"]) std::printf("R  %s -> %s\n", Str(r, "from").c_str(), Str(r, "to").c_str());
+        for (const auto& p : j["label_changes"]) std::printf("L  %s\n", p.get<std::string>().c_str());
+      });
+      return Status::Ok();
+    });
+
+    auto* rollback = Sub(d, "rollback", "create a new version equal to an old one");
+    auto* rref = Own<std::string>();
+    rollback->add_option("PROJECT/DATASET@VERSION", *rref)->required();
+    OnRun(rollback, [this, rref](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ref, ParseRef(*rref, true));
+      ASSIGN_OR_RETURN(Json j, c.Post(ref.Path() + "/versions/" + RestClient::Segment(ref.version) + "/rollback", Json::object()));
+      Emit(g_, j, [&] { std::printf("%s now equals %s\n", Str(j["version"], "name").c_str(), ref.version.c_str()); });
+      return Status::Ok();
+    });
+
+    auto* lineage = Sub(d, "lineage", "rounds, bundles, versions and the runs that used them");
+    auto* lref = Own<std::string>();
+    lineage->add_option("PROJECT/DATASET", *lref)->required();
+    OnRun(lineage, [this, lref](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ref, ParseRef(*lref, false));
+      ASSIGN_OR_RETURN(Json j, c.Get(ref.Path() + "/lineage"));
+      Emit(g_, j, [&] {
+        std::map<std::string, std::string> label;
+        for (const auto& n : j["nodes"]) label[Str(n, "id")] = Str(n, "label");
+        TablePrinter t({"FROM", "RELATION", "TO"});
+        for (const auto& e : j["edges"]) t.AddRow({label[Str(e, "from")], Str(e, "relation"), label[Str(e, "to")]});
+        std::cout << t.Render();
+      });
+      return Status::Ok();
+    });
+
+    auto* use = Sub(d, "use", "record that a run read a data version");
+    auto* run_id = Own<std::string>();
+    auto* uref = Own<std::string>();
+    use->add_option("RUN_ID", *run_id)->required();
+    use->add_option("PROJECT/DATASET@VERSION", *uref)->required();
+    OnRun(use, [this, run_id, uref](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ref, ParseRef(*uref, true));
+      (void)ref;
+      ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/runs/" + RestClient::Segment(*run_id) + "/inputs", Json{{"kind", "dataset_version"}, {"ref", *uref}}));
+      Emit(g_, j, [&] { std::printf("run %s used %s\n", run_id->c_str(), Str(j["input"], "ref").c_str()); });
       return Status::Ok();
     });
   }

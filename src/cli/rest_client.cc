@@ -67,40 +67,40 @@ RestClient::~RestClient() {
 
 std::string RestClient::Segment(const std::string& s) { return UrlEncode(s); }
 
-Result<Json> RestClient::Call(const char* method, const std::string& path, const std::string* body) {
+Result<long> RestClient::Perform(const char* method, const std::string& path, std::string_view body, bool has_body, bool json,
+                                 std::string* response) {
   CURL* c = static_cast<CURL*>(curl_);
   if (!c) return Internal("could not initialize libcurl");
   curl_easy_reset(c);
   std::string url = base_url_ + path;
-  std::string response;
   curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, "Accept: application/json");
-  headers = curl_slist_append(headers, "Content-Type: application/json");
+  headers = curl_slist_append(headers, json ? "Content-Type: application/json" : "Content-Type: application/octet-stream");
+  headers = curl_slist_append(headers, "Expect:");
   std::string auth = "Authorization: Bearer " + token_;
   if (!token_.empty()) headers = curl_slist_append(headers, auth.c_str());
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Collect);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, response);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 3600L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  if (body) {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->c_str());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body->size()));
+  if (has_body) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   }
   CURLcode rc = curl_easy_perform(c);
   long http = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &http);
   curl_slist_free_all(headers);
   if (rc != CURLE_OK) return Unavailable("cannot reach the server at " + base_url_ + ": " + curl_easy_strerror(rc));
-  Json parsed = response.empty() ? Json::object() : Json::parse(response, nullptr, false);
-  if (http >= 200 && http < 300) {
-    if (parsed.is_discarded()) return Internal("the server answered with something that is not JSON");
-    return parsed;
-  }
-  std::string message = "HTTP " + std::to_string(http) + " from " + url;
+  return http;
+}
+
+Status RestClient::ErrorFrom(long http, const std::string& response) {
+  Json parsed = Json::parse(response, nullptr, false);
+  std::string message = "HTTP " + std::to_string(http);
   StatusCode code = CodeOf(http);
   if (!parsed.is_discarded() && parsed.is_object()) {
     if (parsed.contains("message") && parsed["message"].is_string()) message = parsed["message"].get<std::string>();
@@ -108,6 +108,31 @@ Result<Json> RestClient::Call(const char* method, const std::string& path, const
       code = CodeOfError(parsed["error_code"].get<std::string>()).value_or(code);
   }
   return Status(code, message);
+}
+
+Result<Json> RestClient::Call(const char* method, const std::string& path, const std::string* body) {
+  std::string response;
+  ASSIGN_OR_RETURN(long http, Perform(method, path, body ? std::string_view(*body) : std::string_view(), body != nullptr, true, &response));
+  if (http < 200 || http >= 300) return ErrorFrom(http, response);
+  Json parsed = response.empty() ? Json::object() : Json::parse(response, nullptr, false);
+  if (parsed.is_discarded()) return Internal("the server answered with something that is not JSON");
+  return parsed;
+}
+
+Result<Json> RestClient::PutBytes(const std::string& path, std::string_view bytes) {
+  std::string response;
+  ASSIGN_OR_RETURN(long http, Perform("PUT", path, bytes, true, false, &response));
+  if (http < 200 || http >= 300) return ErrorFrom(http, response);
+  Json parsed = response.empty() ? Json::object() : Json::parse(response, nullptr, false);
+  if (parsed.is_discarded()) return Internal("the server answered with something that is not JSON");
+  return parsed;
+}
+
+Result<std::string> RestClient::GetBytes(const std::string& path) {
+  std::string response;
+  ASSIGN_OR_RETURN(long http, Perform("GET", path, {}, false, false, &response));
+  if (http < 200 || http >= 300) return ErrorFrom(http, response);
+  return response;
 }
 
 Result<Json> RestClient::Get(const std::string& path) { return Call("GET", path, nullptr); }

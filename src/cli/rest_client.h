@@ -30,6 +30,9 @@ class RestClient {
   Result<Json> Put(const std::string& path, const Json& body);
   Result<Json> Patch(const std::string& path, const Json& body);
   Result<Json> Delete(const std::string& path);
+  // Raw bodies: uploads of data parts and downloads of archives.
+  Result<Json> PutBytes(const std::string& path, std::string_view bytes);
+  Result<std::string> GetBytes(const std::string& path);
 
   const std::string& base_url() const { return base_url_; }
 
@@ -38,6 +41,10 @@ class RestClient {
 
  private:
   Result<Json> Call(const char* method, const std::string& path, const std::string* body);
+  // Performs the request; returns the HTTP status and fills `response`.
+  Result<long> Perform(const char* method, const std::string& path, std::string_view body, bool has_body, bool json,
+                       std::string* response);
+  static Status ErrorFrom(long http, const std::string& response);
 
   std::string base_url_;
   std::string token_;

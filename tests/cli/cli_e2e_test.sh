@@ -8,6 +8,7 @@ PY=/usr/bin/python3
 tmp=$(mktemp -d)
 export MOEBIUS_CONFIG_DIR=$tmp/config
 unset MOEBIUS_SERVER MOEBIUS_TOKEN
+: > "$tmp/out"  # exists before the server opens it, so the wait loop can read it
 "$BIN" server --data-dir "$tmp/data" --host 127.0.0.1 --port 0 --no-access-log > "$tmp/out" 2> "$tmp/err" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -28,11 +29,27 @@ set -e
 
 m login --server "$URL" --username admin --password-stdin < "$tmp/data/initial-admin-password" | grep -q "logged in" || fail login
 [[ $(stat -c %a "$MOEBIUS_CONFIG_DIR/credentials.json") == 600 ]] || fail "credentials file mode"
+[[ $(stat -c %a "$MOEBIUS_CONFIG_DIR") == 700 ]] || fail "credentials folder mode"
 
 m project create churn --display-name "고객 이탈" --description "demo" | grep -q "created project churn" || fail "project create"
 m project list | grep -E "^churn +고객 이탈" > /dev/null || fail "project list table"
 m --json project list | $PY -c 'import json,sys; ps=json.load(sys.stdin)["projects"]; assert any(p["name"]=="churn" for p in ps)' || fail "project list --json"
 m project show churn | grep -q "고객 이탈" || fail "project show"
+# --json may follow the command; the table aligns the wide display name (width 9, not 13 bytes).
+m project list --json | $PY -c 'import json,sys; assert "churn" in [p["name"] for p in json.load(sys.stdin)["projects"]]' || fail "project list --json after the command"
+m project create short-one --display-name "short" > /dev/null
+m project list | $PY -c '
+import re, sys, unicodedata
+rows = sys.stdin.read().splitlines()
+def width(s): return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+col = rows[0].index("CREATED")
+starts = {r.split()[0]: width(r[:re.search(r"\d{4}-\d\d-\d\d", r).start()]) for r in rows[1:]}
+assert {"churn", "short-one"} <= set(starts) and set(starts.values()) == {col}, (rows, starts, col)
+' || fail "project list columns align with Korean names"
+set +e
+m project create churn > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "duplicate project exit code"
+set -e
+grep -q "^error: .*churn" "$tmp/e" || fail "duplicate project message: $(cat "$tmp/e")"
 
 m task create churn tabular-churn --domain tabular --problem-type classification --metric f1 --primary-metric f1 \
   --criteria "f1>=0.85 and p99_latency_ms<=50" | grep -q "f1 >= 0.85 and p99_latency_ms <= 50" || fail "task create"
