@@ -58,6 +58,7 @@ m task create churn broken --domain tabular --problem-type classification --crit
 set -e
 grep -q "column" "$tmp/e" || fail "bad criteria message names the column"
 m task list churn | grep -q "tabular-churn" || fail "task list"
+m task show churn tabular-churn | grep -E "^metrics +f1" > /dev/null || fail "task show"
 
 m experiment create churn xgb | grep -q "created experiment xgb" || fail "experiment create"
 EXP=$(m --json experiment list churn | $PY -c 'import json,sys; print(json.load(sys.stdin)["experiments"][0]["experiment_id"])')
@@ -95,9 +96,11 @@ m task evaluate churn tabular-churn "$R1" | grep -q "^PASSED" || fail "evaluate 
 m task evaluate churn tabular-churn "$R2" | grep -q "^FAILED" || fail "evaluate fail"
 
 echo "password-456" | m user create alice --role model-developer --password-stdin | grep -q "created user alice" || fail "user create"
+m user list | grep -E "^alice +.*model-developer" > /dev/null || fail "user list"
 m project add-member churn alice model-developer > /dev/null
 m project members churn | grep -E "^alice +model-developer" > /dev/null || fail "members"
 m token create ci --expires-days 7 | grep -q "mbt_" || fail "token create"
+m token list | grep -E "cli@.* never" > /dev/null || fail "token list shows the CLI's own token"
 TID=$(m --json token list | $PY -c 'import json,sys; print([t["id"] for t in json.load(sys.stdin)["tokens"] if t["name"]=="ci"][0])')
 m token revoke "$TID" | grep -q revoked || fail "token revoke"
 
