@@ -22,6 +22,10 @@ class ProjectService;
 namespace tracking {
 class TrackingStore;
 }
+namespace data {
+class DataStore;
+class UploadStore;
+}
 
 namespace api {
 
@@ -43,6 +47,8 @@ struct Services {
   MetricsRegistry& metrics;
   const Clock& clock;
   ServerLimits limits;
+  data::DataStore& data;
+  data::UploadStore& uploads;
 };
 
 // Project ids the user may see: every project for admins, their memberships otherwise.
@@ -53,6 +59,7 @@ void RegisterProjectRoutes(Router& router, Services& s);
 void RegisterTrackingRoutes(Router& router, Services& s);
 void RegisterMlflowRoutes(Router& router, Services& s);
 void RegisterArtifactRoutes(Router& router, Services& s);
+void RegisterDataRoutes(Router& router, Services& s);
 
 }  // namespace api
 }  // namespace moebius

@@ -49,6 +49,18 @@ int AuditCommand(int argc, char** argv) {
   return moebius::app::RunAuditVerify(data_dir);
 }
 
+int FsckCommand(int argc, char** argv) {
+  CLI::App app{"moebius fsck: check every blob, manifest, item and artifact of a data directory"};
+  std::string data_dir = "./data";
+  app.add_option("--data-dir", data_dir, "the server's data directory")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return moebius::app::RunFsck(data_dir);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,6 +68,7 @@ int main(int argc, char** argv) {
     std::string cmd = argv[1];
     if (cmd == "server") return ServerCommand(argc - 1, argv + 1);
     if (cmd == "audit") return AuditCommand(argc - 1, argv + 1);
+    if (cmd == "fsck") return FsckCommand(argc - 1, argv + 1);
     if (cmd == "permissions") {
       std::fputs(moebius::auth::RenderPermissionsMarkdown().c_str(), stdout);
       return 0;

@@ -20,6 +20,9 @@
 #include "auth/audit_log.h"
 #include "auth/auth_schema.h"
 #include "auth/auth_service.h"
+#include "data/data_schema.h"
+#include "data/data_store.h"
+#include "data/upload_store.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "project/project_service.h"
@@ -37,7 +40,7 @@ namespace fs = std::filesystem;
 
 std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
-  for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations}) {
+  for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -143,6 +146,12 @@ int RunServer(const ServerConfig& config) {
   project::ProjectService projects(*db, clock);
   tracking::TrackingStore tracking(*db, *blobs, clock);
   api::MetricsRegistry metrics;
+  data::DataStore data_store(*db, *blobs, clock);
+  data::UploadStore uploads((fs::path(config.data_dir) / "uploads").string(), clock);
+  if (Status st = uploads.Init(); !st.ok()) {
+    std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
+    return 1;
+  }
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -163,13 +172,15 @@ int RunServer(const ServerConfig& config) {
     return 1;
   }
 
-  api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock, api::ServerLimits{config.max_body_bytes, config.max_body_bytes}};
+  api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock,
+                         api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads};
   api::Router router(auth, audit, metrics);
   api::RegisterAuthRoutes(router, services);
   api::RegisterProjectRoutes(router, services);
   api::RegisterTrackingRoutes(router, services);
   api::RegisterMlflowRoutes(router, services);
   api::RegisterArtifactRoutes(router, services);
+  api::RegisterDataRoutes(router, services);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {
@@ -261,6 +272,40 @@ int RunAuditVerify(const std::string& data_dir) {
   }
   for (const auto& p : *problems) std::printf("row %lld: %s\n", static_cast<long long>(p.seq), p.problem.c_str());
   std::printf("%lld entries checked, %zu problem(s)\n", static_cast<long long>(checked), problems->size());
+  return problems->empty() ? 0 : 1;
+}
+
+}  // namespace moebius::app
+
+namespace moebius::app {
+
+int RunFsck(const std::string& data_dir) {
+  if (!fs::exists(fs::path(data_dir) / "meta.db")) {
+    std::fprintf(stderr, "error: no database in %s\n", data_dir.c_str());
+    return 2;
+  }
+  auto db = OpenDatabase(data_dir, false);
+  auto blobs = store::OpenBlobStore((fs::path(data_dir) / "blobs").string());
+  if (!db.ok() || !blobs.ok()) {
+    std::fprintf(stderr, "error: %s\n", (!db.ok() ? db.status() : blobs.status()).ToString().c_str());
+    return 1;  // a damaged pack index is a finding too
+  }
+  data::DataStore data_store(**db, **blobs, SystemClock::Instance());
+  tracking::TrackingStore tracking(**db, **blobs, SystemClock::Instance());
+  auto problems = data_store.Fsck();
+  if (!problems.ok()) {
+    std::fprintf(stderr, "error: %s\n", problems.status().ToString().c_str());
+    return 2;
+  }
+  auto artifacts = tracking.AllArtifacts();
+  if (artifacts.ok())
+    for (const auto& [run, path, sha] : *artifacts)
+      if (!(*blobs)->Exists(sha)) problems->push_back("run " + run + ": artifact '" + path + "' has no stored content " + sha);
+  auto integrity = (*db)->IntegrityCheck();
+  if (integrity.ok())
+    for (const auto& p : *integrity) problems->push_back("meta.db: " + p);
+  for (const auto& p : *problems) std::printf("%s\n", p.c_str());
+  std::printf("fsck: %zu problem(s)\n", problems->size());
   return problems->empty() ? 0 : 1;
 }
 

@@ -19,5 +19,8 @@ struct ServerConfig {
 int RunServer(const ServerConfig& config);
 // `moebius audit verify --data-dir DIR`: exit 0 when the chain is intact, 1 otherwise.
 int RunAuditVerify(const std::string& data_dir);
+// `moebius fsck --data-dir DIR`: re-hashes every blob, reads every manifest and delta, and checks
+// that every item and artifact has its content. Exit 0 when clean, 1 with one line per problem.
+int RunFsck(const std::string& data_dir);
 
 }  // namespace moebius::app

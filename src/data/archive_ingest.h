@@ -29,4 +29,8 @@ Result<std::vector<ManifestEntry>> IngestUpload(store::BlobStore& blobs, const s
                                                 const std::string& display_name, const ContentCheck& check,
                                                 const IngestLimits& limits = {});
 
+// A tar archive (ustar/pax) of the entries' content, byte for byte, in path order; entry times
+// are fixed so the same version always yields the same archive.
+Result<std::string> ExportTar(store::BlobStore& blobs, const std::vector<ManifestEntry>& entries);
+
 }  // namespace moebius::data

@@ -549,6 +549,18 @@ Status TrackingStore::LogInput(const std::string& run_id, const RunInput& input)
   });
 }
 
+Result<std::vector<RunInfo>> TrackingStore::RunsWithInput(const std::string& kind, const std::string& ref) {
+  std::vector<RunInfo> out;
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Rows rows, tx.Query(std::string("SELECT ") + kRunColumns + " FROM runs WHERE run_uuid IN "
+                                         "(SELECT run_uuid FROM run_inputs WHERE kind = ? AND ref = ?) ORDER BY start_time DESC",
+                                         {kind, ref}));
+    for (const Row& r : rows) out.push_back(RunInfoOf(r));
+    return Status::Ok();
+  }));
+  return out;
+}
+
 // ---------------------------------------------------------------------------- history
 
 Result<std::pair<std::vector<MetricPoint>, std::string>> TrackingStore::GetMetricHistory(const std::string& run_id,
@@ -700,6 +712,16 @@ Result<std::vector<ArtifactEntry>> TrackingStore::ListArtifacts(const std::strin
       }
     }
     std::sort(out.begin(), out.end(), [](const ArtifactEntry& a, const ArtifactEntry& b) { return a.path < b.path; });
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<std::tuple<std::string, std::string, std::string>>> TrackingStore::AllArtifacts() {
+  std::vector<std::tuple<std::string, std::string, std::string>> out;
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Rows rows, tx.Query("SELECT run_uuid, path, sha256 FROM run_artifacts ORDER BY run_uuid, path"));
+    for (const Row& r : rows) out.emplace_back(r.Text(0), r.Text(1), r.Text(2));
     return Status::Ok();
   }));
   return out;

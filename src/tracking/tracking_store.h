@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <optional>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,8 @@ class TrackingStore {
                   const std::vector<KeyValue>& tags);
   Status DeleteTag(const std::string& run_id, const std::string& key);
   Status LogInput(const std::string& run_id, const RunInput& input);
+  // Runs that recorded an input of this kind and ref (e.g. a data version).
+  Result<std::vector<RunInfo>> RunsWithInput(const std::string& kind, const std::string& ref);
 
   // --- metric history
   // Points ordered by (step, timestamp); paging by opaque token.
@@ -76,6 +79,8 @@ class TrackingStore {
   Result<std::vector<ArtifactEntry>> ListArtifacts(const std::string& run_id, const std::string& path);
   Result<ArtifactEntry> GetArtifact(const std::string& run_id, const std::string& path);
   store::BlobStore& blobs() { return blobs_; }
+  // (run id, path, sha256) of every artifact, for fsck.
+  Result<std::vector<std::tuple<std::string, std::string, std::string>>> AllArtifacts();
 
  private:
   Result<std::vector<Run>> LoadRuns(store::Tx& tx, const std::vector<std::string>& ids);
