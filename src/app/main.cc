@@ -1,5 +1,6 @@
 // The moebius binary: `server`, `audit verify` and `permissions` run here; every other command
 // is the CLI, a client of the REST API (src/cli).
+#include <clocale>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -64,6 +65,8 @@ int FsckCommand(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Item paths are UTF-8; libarchive converts names through the C library's locale.
+  std::setlocale(LC_CTYPE, "C.UTF-8");
   if (argc >= 2) {
     std::string cmd = argv[1];
     if (cmd == "server") return ServerCommand(argc - 1, argv + 1);

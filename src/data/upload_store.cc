@@ -103,7 +103,7 @@ Result<std::string> UploadStore::Assemble(int64_t dataset_id, const std::string&
     char name[32];
     std::snprintf(name, sizeof name, "part-%06d", n);
     std::ifstream in(fs::path(Dir(id)) / name, std::ios::binary);
-    o << in.rdbuf();
+    if (in.peek() != std::ifstream::traits_type::eof()) o << in.rdbuf();  // an empty part writes nothing
   }
   o.close();
   if (!o) return Internal("cannot assemble upload " + id);
