@@ -78,3 +78,95 @@ def test_audit_log_records_writes_and_verifies(server, admin, unique):
     assert hit and hit[0]["actor"] == "admin" and hit[0]["detail"]["status"] == 200
     verify = admin.ok("GET", "/api/v1/audit/verify")
     assert verify["ok"] is True and verify["checked"] >= len(entries)
+
+
+def test_wrong_password_and_unknown_user(server, admin, unique):
+    name = unique("pw")
+    make_user(server, admin, name)
+    for user, pw in ((name, "password-124"), (name, "PASSWORD-123"), (unique("nobody"), "password-123")):
+        r = requests.post(server.url + "/api/v1/auth/login", json={"username": user, "password": pw})
+        assert r.status_code == 401 and r.json()["error_code"] == "UNAUTHENTICATED", (user, pw, r.text)
+        # The message does not tell an unknown user from a wrong password.
+        assert r.json()["message"] == "invalid username or password", r.text
+    assert requests.get(server.url + "/api/v1/auth/me", auth=(name, "password-124")).status_code == 401
+
+
+def test_expired_token_is_refused(server, admin, unique):
+    """A token past its expires_at is refused at once (the clock is moved by editing the row)."""
+    import sqlite3
+    import time
+    created = admin.ok("POST", "/api/v1/tokens", json={"name": unique("exp"), "expires_in_days": 1})
+    secret, token_id = created["secret"], created["token"]["id"]
+    bearer = {"Authorization": "Bearer " + secret}
+    assert requests.get(server.url + "/api/v1/auth/me", headers=bearer).status_code == 200
+    db = sqlite3.connect(f"{server.data_dir}/meta.db", timeout=30)
+    n = db.execute("UPDATE credentials SET expires_at = ? WHERE id = ?", (int(time.time() * 1000) - 1000, token_id)).rowcount
+    db.commit()
+    db.close()
+    assert n == 1, "the token row was not found in table credentials"
+    r = requests.get(server.url + "/api/v1/auth/me", headers=bearer)
+    assert r.status_code == 401 and r.json()["error_code"] == "UNAUTHENTICATED", r.text
+    assert "expired" in r.json()["message"]
+    # Also as the Basic password of an MLflow client.
+    assert requests.post(server.url + "/api/2.0/mlflow/experiments/search", json={}, auth=("admin", secret)).status_code == 401
+
+
+def test_csrf_token_must_match_the_session(server, admin, unique):
+    def session():
+        s = requests.Session()
+        r = s.post(server.url + "/api/v1/auth/login", json={"username": "admin", "password": server.admin_password()})
+        assert r.status_code == 200
+        return s, r.json()["csrf_token"]
+
+    s1, csrf1 = session()
+    s2, csrf2 = session()
+    assert csrf1 != csrf2
+    for bad in ("", "x", csrf2, csrf1.upper() if csrf1.upper() != csrf1 else csrf1.lower()):
+        r = s1.post(server.url + "/api/v1/projects", json={"name": unique("csrf")}, headers={"X-CSRF-Token": bad})
+        assert r.status_code == 403 and r.json()["error_code"] == "PERMISSION_DENIED", (bad, r.text)
+    # The MLflow API and other verbs need it too when the cookie is the credential.
+    r = s1.post(server.url + "/api/2.0/mlflow/experiments/create", json={"name": unique("csrf")})
+    assert r.status_code == 403, r.text
+    r = s1.request("PATCH", server.url + "/api/v1/users/admin", json={"display_name": "x"})
+    assert r.status_code == 403, r.text
+    r = s1.request("DELETE", server.url + "/api/v1/tokens/0000000000000000")
+    assert r.status_code == 403, r.text
+    # /auth/me hands the session its CSRF token again (a reloaded UI page).
+    assert s1.get(server.url + "/api/v1/auth/me").json()["csrf_token"] == csrf1
+    ok = s1.post(server.url + "/api/2.0/mlflow/experiments/create", json={"name": unique("csrf")}, headers={"X-CSRF-Token": csrf1})
+    assert ok.status_code == 200, ok.text
+
+
+def test_disabled_user_loses_tokens_and_basic(server, admin, unique):
+    name = unique("off")
+    user = make_user(server, admin, name, role="model-developer")
+    secret = user.ok("POST", "/api/v1/tokens", json={"name": "ci"})["secret"]
+    basic = (name, "password-123")
+    assert requests.get(server.url + "/api/v1/auth/me", auth=basic).status_code == 200  # warms any Basic cache
+    admin.ok("PATCH", f"/api/v1/users/{name}", json={"disabled": True})
+    assert requests.get(server.url + "/api/v1/auth/me", headers={"Authorization": "Bearer " + secret}).status_code == 401
+    assert requests.get(server.url + "/api/v1/auth/me", auth=basic).status_code == 401
+    assert requests.get(server.url + "/api/v1/auth/me", auth=(name, secret)).status_code == 401
+    assert user.get("/api/v1/auth/me").status_code == 401
+
+
+def test_password_change_ends_sessions_and_old_basic(server, admin, unique):
+    name = unique("chg")
+    user = make_user(server, admin, name)
+    old = (name, "password-123")
+    assert requests.get(server.url + "/api/v1/auth/me", auth=old).status_code == 200  # warms any Basic cache
+    admin.ok("PATCH", f"/api/v1/users/{name}", json={"password": "password-456"})
+    assert requests.get(server.url + "/api/v1/auth/me", auth=old).status_code == 401
+    assert user.get("/api/v1/auth/me").status_code == 401
+    assert requests.get(server.url + "/api/v1/auth/me", auth=(name, "password-456")).status_code == 200
+
+
+def test_non_admin_cannot_escalate(server, admin, unique):
+    name = unique("esc")
+    user = make_user(server, admin, name, role="project-manager")
+    assert user.request("PATCH", f"/api/v1/users/{name}", json={"global_role": "admin"}).status_code == 403
+    assert user.post("/api/v1/users", json={"username": unique("x"), "password": "password-123", "global_role": "admin"}).status_code == 403
+    p = unique("esc")
+    user.ok("POST", "/api/v1/projects", json={"name": p})  # the creator becomes its project-manager
+    assert user.ok("GET", "/api/v1/auth/me")["global_role"] == "project-manager"
+    assert user.get("/api/v1/audit").status_code == 403

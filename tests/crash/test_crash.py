@@ -1,6 +1,7 @@
 """kill -9 during concurrent log-batch load: every acknowledged write survives, the database
 passes integrity_check, and the audit chain still verifies."""
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -11,6 +12,13 @@ import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from moebius_server import BIN, Server  # noqa: E402
+
+
+def integrity_ok(data_dir):
+    """`sqlite3 DATA/meta.db 'PRAGMA integrity_check'` with the sqlite3 CLI (scripts/install-deps.sh installs it)."""
+    assert shutil.which("sqlite3"), "the sqlite3 command-line tool is missing: run scripts/install-deps.sh"
+    out = subprocess.run(["sqlite3", os.path.join(data_dir, "meta.db"), "PRAGMA integrity_check"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stdout + out.stderr
 
 
 def test_kill9_during_ingest_keeps_acknowledged_writes():
@@ -35,9 +43,28 @@ def test_kill9_during_ingest_keeps_acknowledged_writes():
                     return  # the server died mid-request: not acknowledged
                 if r.status_code == 200:
                     acked[rid].append(step)
+                else:
+                    errors.append(f"log-batch -> {r.status_code} {r.text[:200]}")
                 step += 100
 
-        threads = [threading.Thread(target=load, args=(rid,)) for rid in runs]
+        def create_runs():
+            """A fifth writer: runs with a tag and a param, each checked after the restart."""
+            s = requests.Session()
+            i = 0
+            while not stop.is_set():
+                try:
+                    r = s.post(server.url + "/api/2.0/mlflow/runs/create",
+                               json={"experiment_id": exp, "run_name": f"c{i}", "tags": [{"key": "n", "value": str(i)}]}, headers=h, timeout=5)
+                except requests.RequestException:
+                    return
+                if r.status_code == 200:
+                    created.append((r.json()["run"]["info"]["run_id"], str(i)))
+                else:
+                    errors.append(f"runs/create -> {r.status_code} {r.text[:200]}")
+                i += 1
+
+        errors, created = [], []
+        threads = [threading.Thread(target=load, args=(rid,)) for rid in runs] + [threading.Thread(target=create_runs)]
         for t in threads:
             t.start()
         time.sleep(2)
@@ -45,11 +72,12 @@ def test_kill9_during_ingest_keeps_acknowledged_writes():
         stop.set()
         for t in threads:
             t.join()
-        assert sum(len(v) for v in acked.values()) > 20, "the load generator got too few batches in"
+        total = sum(len(v) for v in acked.values())
+        print(f"{total} batches ({total * 100} points) acknowledged before kill -9")
+        assert total > 20, "the load generator got too few batches in"
+        assert not errors, errors[:5]
 
-        db = os.path.join(server.data_dir, "meta.db")
-        check = sqlite3.connect(db).execute("PRAGMA integrity_check").fetchall()
-        assert check == [("ok",)]
+        integrity_ok(server.data_dir)
 
         server.start()
         for rid, starts in acked.items():
@@ -68,11 +96,16 @@ def test_kill9_during_ingest_keeps_acknowledged_writes():
                 assert not missing, f"acknowledged batch at step {start} of run {rid} lost {len(missing)} points"
             # A batch is all or nothing: every stored point belongs to a complete batch.
             assert all(len([s for s in steps if s // 100 == b]) == 100 for b in {s // 100 for s in steps})
+        for rid, n in created:
+            r = requests.get(server.url + "/api/2.0/mlflow/runs/get", params={"run_id": rid}, headers=h)
+            assert r.status_code == 200, f"acknowledged run {rid} lost: {r.status_code} {r.text}"
+            assert {"key": "n", "value": n} in r.json()["run"]["data"]["tags"]
         # A repeated ingest after the restart succeeds.
         r = requests.post(server.url + "/api/2.0/mlflow/runs/log-batch",
                           json={"run_id": runs[0], "metrics": [{"key": "after", "value": 1, "timestamp": 1, "step": 0}]}, headers=h)
         assert r.status_code == 200
         server.stop()
+        integrity_ok(server.data_dir)
         verify = subprocess.run([BIN, "audit", "verify", "--data-dir", server.data_dir], capture_output=True, text=True)
         assert verify.returncode == 0, verify.stdout + verify.stderr
     finally:
