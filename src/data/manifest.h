@@ -36,7 +36,8 @@ struct ManifestDelta {
   std::vector<ManifestEntry> modified;  // paths in the base whose content or meta changed
   std::vector<std::string> removed;     // base paths that are gone
   // The base's entries of the modified and removed paths, so a delta alone answers a diff
-  // (renames by content, label changes) without reading the base manifest.
+  // (renames by content, label changes) without reading the base manifest. After a round trip
+  // through the store, entries of modified paths keep their meta but not their digest ("-").
   std::vector<ManifestEntry> before;
   size_t size() const { return added.size() + modified.size() + removed.size(); }
 };

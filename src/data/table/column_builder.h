@@ -1,0 +1,57 @@
+// ColumnBuilder: grows one column while a reader streams rows, inferring its type as it goes.
+// Internal to the table readers.
+//
+// Type inference: a column starts untyped; its first non-missing value makes it bool, int or
+// float; int widens to float; any other mix (text after numbers, numbers after bools) makes it a
+// string column, whose earlier values are rendered back from their numbers ("1.50" becomes
+// "1.5"). The CSV reader re-reads such columns from the source when it can, so they keep their
+// exact text; `converted_with_values()` tells it when that is needed.
+//
+// Missing-value tokens are pandas' defaults: "", NA, NaN, nan, null, NULL, None, N/A, n/a, <NA>,
+// #N/A, #NA, -NaN, -nan and the old Excel spellings; bool tokens are true/false, True/False,
+// TRUE/FALSE. Numbers may carry surrounding spaces and a leading '+'; "inf" and "-inf" are
+// numbers.
+//
+// Thread safety: none; one builder per column per reader.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "data/table/table.h"
+
+namespace moebius::data::internal {
+
+bool IsMissingToken(std::string_view s);
+
+class ColumnBuilder {
+ public:
+  ColumnBuilder(std::string name, bool force_string);
+
+  // Appends one field given as text (CSV, TSV).
+  void AddText(std::string_view text);
+  // Appends typed values (JSONL). AddString keeps the text literally, even "NA" or "12".
+  void AddMissing();
+  void AddBool(bool v);
+  void AddNumber(double v, bool integral);
+  void AddString(std::string_view s);
+
+  void Reserve(size_t rows);
+  size_t size() const;
+  // True once the column turned into a string column after holding non-missing numbers.
+  bool converted_with_values() const { return converted_with_values_; }
+  const std::string& name() const { return column_.name; }
+  // The finished column; an all-missing column is typed float.
+  Column Finish() &&;
+
+ private:
+  enum class State { kEmpty, kBool, kInt, kFloat, kString };
+  void ToString();
+  void AddClassified(State kind, double v);
+
+  Column column_;
+  State state_;
+  bool converted_with_values_ = false;
+};
+
+}  // namespace moebius::data::internal
