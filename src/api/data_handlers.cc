@@ -299,6 +299,10 @@ void RegisterDataRoutes(Router& r, Services& s) {
         ASSIGN_OR_RETURN(spec.labels, ParseLabels(fmt, content));
       }
     }
+    if (body->contains("split")) {
+      ASSIGN_OR_RETURN(data::SplitSpec split, data::SplitSpecFromJson((*body)["split"]));
+      spec.split = split;
+    }
     ASSIGN_OR_RETURN(data::Version v, s.data.CreateVersion(c.dataset, spec, ctx.user().username));
     return JsonResponse(Json{{"version", VersionJson(v)}});
   });

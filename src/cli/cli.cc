@@ -815,6 +815,45 @@ class App {
       return Status::Ok();
     });
 
+    auto* split = Sub(d, "split", "make a split version: every item assigned to train/val/test or a fold");
+    auto* spref = Own<std::string>();
+    auto* method = Own<std::string>("random");
+    auto* ratios = Own<std::string>("train=0.8,val=0.1,test=0.1");
+    auto* kfolds = Own<int>(5);
+    auto* sseed = Own<int64_t>(0);
+    auto* group_by = Own<std::string>("folder");
+    auto* time_key = Own<std::string>();
+    split->add_option("PROJECT/DATASET@VERSION", *spref)->required();
+    split->add_option("--method", *method, "random, stratified, kfold, group or time")->capture_default_str();
+    split->add_option("--ratios", *ratios, "NAME=SHARE,... summing to 1")->capture_default_str();
+    split->add_option("--folds", *kfolds, "folds for kfold")->capture_default_str();
+    split->add_option("--seed", *sseed)->capture_default_str();
+    split->add_option("--group-by", *group_by, "group: 'folder' or a meta key")->capture_default_str();
+    split->add_option("--time-key", *time_key, "time: the meta key to order by (default: the path)");
+    OnRun(split, [this, spref, method, ratios, kfolds, sseed, group_by, time_key](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ref, ParseRef(*spref, true));
+      Json r = Json::object();
+      for (const std::string& part : Split(*ratios, ',')) {
+        size_t eq = part.find('=');
+        auto share = eq == std::string::npos ? std::nullopt : ParseDouble(part.substr(eq + 1));
+        if (!share) return InvalidArgument("--ratios takes NAME=SHARE pairs, got '" + part + "'");
+        r[part.substr(0, eq)] = *share;
+      }
+      Json spec{{"method", *method}, {"ratios", r}, {"folds", *kfolds}, {"seed", *sseed}, {"group_by", *group_by}, {"time_key", *time_key}};
+      ASSIGN_OR_RETURN(Json j, c.Post(ref.Path() + "/versions", Json{{"status", "split"}, {"from_version", ref.version}, {"split", spec}}));
+      Emit(g_, j, [&] {
+        const Json& v = j["version"];
+        std::printf("%s (split of %s):", Str(v, "name").c_str(), ref.version.c_str());
+        for (const auto& [name, n] : v["derived"]["split_report"]["counts"].items()) std::printf(" %s=%s", name.c_str(), n.dump().c_str());
+        std::printf("\n");
+        TablePrinter t({"SPLIT", "CLASS", "ITEMS"});
+        for (const auto& [name, classes] : v["derived"]["split_report"]["classes"].items())
+          for (const auto& [label, n] : classes.items()) t.AddRow({name, label, n.dump()});
+        std::cout << t.Render();
+      });
+      return Status::Ok();
+    });
+
     auto* checkout = Sub(d, "checkout", "restore a version's files into a folder, byte for byte");
     auto* coref = Own<std::string>();
     auto* dir = Own<std::string>();

@@ -453,6 +453,16 @@ Result<Version> DataStore::CreateVersion(const Dataset& ds, const VersionSpec& s
     derived["labeled_items"] = labeled;
     derived["labels"] = spec.labels_from_folders ? "folders" : "imported";
   }
+  if (spec.split) {
+    if (spec.status != "split") return InvalidArgument("a version with a split spec has status 'split'");
+    if (!spec.from_version) return InvalidArgument("a split is made from an earlier version (from_version)");
+    ASSIGN_OR_RETURN(auto split, ApplySplit(std::move(entries), *spec.split));
+    entries = std::move(split.first);
+    derived["split"] = SplitSpecToJson(*spec.split);
+    derived["split_report"] = split.second.ToJson();
+  } else if (spec.status == "split") {
+    return InvalidArgument("a split version needs a split spec (method, ratios or folds, seed)");
+  }
   return StoreVersion(ds, std::move(entries), spec.status, parent_number, derived, spec.message, parents, user);
 }
 

@@ -19,6 +19,7 @@
 #include "data/archive_ingest.h"
 #include "data/data_types.h"
 #include "data/manifest.h"
+#include "data/split.h"
 #include "store/blob/blob_store.h"
 #include "store/meta/database.h"
 
@@ -41,6 +42,8 @@ struct VersionSpec {
   // path segment (folder-per-class)
   std::vector<std::pair<std::string, std::string>> labels;
   bool labels_from_folders = false;
+  // split versions: how to assign items to train/val/test or folds (from_version required)
+  std::optional<SplitSpec> split;
   std::string message;
 };
 
