@@ -103,6 +103,36 @@ export async function apiRequest<T>(
   return (parsed ?? {}) as T;
 }
 
+/**
+ * Sends raw bytes (an upload part). Errors are reported like apiRequest's; the body is not JSON.
+ */
+export async function putBytes<T>(path: string, body: Blob, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/octet-stream' };
+  const csrf = getCsrfToken();
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  let response: Response;
+  try {
+    response = await fetch(path, { method: 'PUT', headers, body, credentials: 'same-origin', signal: options.signal });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'NETWORK_ERROR', e instanceof Error ? e.message : String(e), {});
+  }
+  const text = await response.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    parsed = {};
+  }
+  if (!response.ok) {
+    if (response.status === 401 && unauthorizedListener) unauthorizedListener();
+    const code = typeof parsed.error_code === 'string' ? parsed.error_code : `HTTP_${response.status}`;
+    const message = typeof parsed.message === 'string' && parsed.message ? parsed.message : `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, code, message, parsed);
+  }
+  return parsed as T;
+}
+
 export const api = {
   get: <T>(path: string, options?: RequestOptions) => apiRequest<T>('GET', path, undefined, options),
   post: <T>(path: string, body: unknown = {}, options?: RequestOptions) =>

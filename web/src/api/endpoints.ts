@@ -1,17 +1,26 @@
 // One function per endpoint the UI uses (docs/api.md).
-import { api, qs, seg } from './client';
+import { api, putBytes, qs, seg } from './client';
 import type {
   ArtifactFile,
+  DataDiff,
+  DataRound,
+  DataVersion,
+  Dataset,
+  DatasetDetail,
   Experiment,
+  ItemsPage,
+  Lineage,
   LoginResponse,
   Me,
   Member,
   MetricSeries,
   Project,
   Run,
+  RunInfo,
   RunSearchRequest,
   RunSearchResponse,
   Task,
+  UploadPartInfo,
 } from './types';
 
 export const login = (username: string, password: string) =>
@@ -68,3 +77,75 @@ export const listArtifacts = (runId: string, path?: string) =>
   api.get<{ files?: ArtifactFile[] }>(`/api/v1/runs/${seg(runId)}/artifacts${qs({ path })}`);
 export const artifactContentUrl = (runId: string, path: string) =>
   `/api/v1/runs/${seg(runId)}/artifacts/content${qs({ path })}`;
+
+// ---- data management
+
+const ds = (project: string, dataset: string) => `/api/v1/projects/${seg(project)}/datasets/${seg(dataset)}`;
+
+export const searchDatasets = (q: string) => api.get<{ datasets?: Dataset[] }>(`/api/v1/datasets${qs({ q })}`);
+export const listDatasets = (project: string) =>
+  api.get<{ datasets?: Dataset[] }>(`/api/v1/projects/${seg(project)}/datasets`);
+export interface NewDataset {
+  name: string;
+  domain: string;
+  description?: string;
+  sensitive?: boolean;
+  tags?: string[];
+}
+export const createDataset = (project: string, body: NewDataset) =>
+  api.post<{ dataset: Dataset }>(`/api/v1/projects/${seg(project)}/datasets`, body);
+export const getDataset = (project: string, dataset: string) => api.get<DatasetDetail>(ds(project, dataset));
+
+export interface ItemsQuery {
+  offset?: number;
+  limit?: number;
+  prefix?: string;
+}
+export const getRoundItems = (project: string, dataset: string, round: number, q: ItemsQuery) =>
+  api.get<ItemsPage & { round: DataRound }>(`${ds(project, dataset)}/rounds/${round}${qs({ ...q })}`);
+
+export const createUpload = (project: string, dataset: string) =>
+  api.post<{ upload: { id: string; max_part_bytes: number; max_parts?: number } }>(`${ds(project, dataset)}/uploads`, {});
+export const getUpload = (project: string, dataset: string, id: string) =>
+  api.get<{ upload: { id: string; created_at?: number; parts?: UploadPartInfo[] } }>(`${ds(project, dataset)}/uploads/${seg(id)}`);
+export const putUploadPart = (project: string, dataset: string, id: string, part: number, body: Blob, signal?: AbortSignal) =>
+  putBytes<{ part: number; bytes: number }>(`${ds(project, dataset)}/uploads/${seg(id)}/parts/${part}`, body, { signal });
+export const completeUpload = (
+  project: string,
+  dataset: string,
+  id: string,
+  body: { format: 'archive' | 'file'; filename?: string; note?: string },
+) => api.post<{ round: DataRound }>(`${ds(project, dataset)}/uploads/${seg(id)}/complete`, body);
+
+export interface NewBundle {
+  rounds: number[];
+  path_prefix?: string;
+  label?: string;
+  sample_size?: number;
+  sample_fraction?: number;
+  seed?: number;
+  note?: string;
+}
+export const createBundle = (project: string, dataset: string, body: NewBundle) =>
+  api.post<{ round: DataRound }>(`${ds(project, dataset)}/bundles`, body);
+
+export interface NewVersion {
+  status: string;
+  rounds?: number[];
+  from_version?: string;
+  labels?: { from: 'folders' } | { format: 'csv' | 'jsonl'; content: string };
+  message?: string;
+}
+export const createVersion = (project: string, dataset: string, body: NewVersion) =>
+  api.post<{ version: DataVersion }>(`${ds(project, dataset)}/versions`, body);
+export const getVersion = (project: string, dataset: string, version: string) =>
+  api.get<{ version: DataVersion; ref: string; runs?: RunInfo[] }>(`${ds(project, dataset)}/versions/${seg(version)}`);
+export const getVersionItems = (project: string, dataset: string, version: string, q: ItemsQuery) =>
+  api.get<ItemsPage>(`${ds(project, dataset)}/versions/${seg(version)}/items${qs({ ...q })}`);
+export const versionArchiveUrl = (project: string, dataset: string, version: string) =>
+  `${ds(project, dataset)}/versions/${seg(version)}/archive`;
+export const rollbackVersion = (project: string, dataset: string, version: string) =>
+  api.post<{ version: DataVersion }>(`${ds(project, dataset)}/versions/${seg(version)}/rollback`, {});
+export const diffVersions = (project: string, dataset: string, from: string, to: string) =>
+  api.get<DataDiff>(`${ds(project, dataset)}/diff${qs({ from, to })}`);
+export const getLineage = (project: string, dataset: string) => api.get<Lineage>(`${ds(project, dataset)}/lineage`);

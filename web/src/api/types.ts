@@ -132,3 +132,111 @@ export interface ArtifactFile {
   is_dir: boolean;
   file_size?: number;
 }
+
+// ---- data management (datasets, rounds, versions)
+
+export type DataDomain = 'vision' | 'language' | 'tabular' | 'multimodal';
+export type DataStatus = 'raw' | 'refined' | 'labeled' | 'split';
+
+export interface Dataset {
+  id: number | string;
+  project: string;
+  name: string;
+  domain: DataDomain | string;
+  description?: string;
+  sensitive?: boolean;
+  tags?: string[];
+  created_at?: number;
+  created_by?: string;
+}
+
+export interface DataRound {
+  number: number;
+  kind: 'upload' | 'bundle' | string;
+  source?: string;
+  note?: string;
+  items: number;
+  bytes: number;
+  manifest?: string;
+  sources?: unknown;
+  created_at?: number;
+  created_by?: string;
+}
+
+export interface DataVersionDerived {
+  rounds?: number[];
+  from_version?: string | number;
+  rollback_to?: string | number;
+  labels?: unknown;
+  [k: string]: unknown;
+}
+
+export interface DataVersion {
+  number: number;
+  name: string;
+  status: DataStatus | string;
+  items: number;
+  bytes: number;
+  message?: string;
+  derived?: DataVersionDerived | null;
+  storage: 'full' | 'delta' | string;
+  delta_of?: string;
+  manifest_bytes?: number;
+  created_at?: number;
+  created_by?: string;
+}
+
+export interface DatasetDetail {
+  dataset: Dataset;
+  rounds?: DataRound[];
+  versions?: DataVersion[];
+  versions_by_status?: Partial<Record<DataStatus, number>>;
+}
+
+export interface DataItem {
+  path: string;
+  sha256: string;
+  size: number;
+  meta?: Record<string, unknown> | null;
+}
+
+export interface ItemsPage {
+  items?: DataItem[];
+  total: number;
+  offset: number;
+}
+
+export interface UploadPartInfo {
+  part: number;
+  bytes: number;
+}
+
+export interface DataDiff {
+  from: string;
+  to: string;
+  counts: { added: number; removed: number; modified: number; renamed: number; label_changes: number };
+  added?: DataItem[];
+  removed?: string[];
+  modified?: DataItem[];
+  renamed?: { from: string; to: string }[];
+  label_changes?: string[];
+  listed_at_most?: number;
+}
+
+export interface LineageNode {
+  id: string;
+  kind: 'dataset' | 'round' | 'version' | 'run' | string;
+  label: string;
+  detail?: Record<string, unknown> | null;
+}
+
+export interface LineageEdge {
+  from: string;
+  to: string;
+  relation: string;
+}
+
+export interface Lineage {
+  nodes?: LineageNode[];
+  edges?: LineageEdge[];
+}
