@@ -194,3 +194,97 @@ def test_metrics_endpoint_counts_requests(server, admin):
     text = requests.get(server.url + "/metrics").text
     assert 'moebius_http_requests_total{route="/api/v1/projects",method="GET",status="200"}' in text
     assert "moebius_http_request_duration_seconds_bucket" in text
+
+
+def test_search_grammar_aliases_quoting_and_negation(admin):
+    exp = admin.ok("POST", "/api/2.0/mlflow/experiments/create", json={"name": "grammar-suite"})["experiment_id"]
+    ids = {}
+    for i, (acc, team, lr) in enumerate([(0.9, "red", "0.1"), (0.7, "Red", "0.01"), (None, "blue", "0.1"), (0.95, "blue team", "0.001")]):
+        rid = new_run(admin, exp, f"r{i}", start_time=1000 + i)
+        ids[f"r{i}"] = rid
+        log(admin, rid, metrics=[("acc", acc, 0), ("my acc", acc, 0)] if acc is not None else [], params=[("lr", lr)], tags=[("team", team)])
+    admin.ok("POST", "/api/2.0/mlflow/runs/update", json={"run_id": ids["r0"], "status": "FINISHED", "end_time": 5000})
+
+    def names(f=None, order=None):
+        body = {"experiment_ids": [exp]}
+        if f is not None:
+            body["filter"] = f
+        if order:
+            body["order_by"] = order
+        return [r["info"]["run_name"] for r in admin.ok("POST", "/api/2.0/mlflow/runs/search", json=body).get("runs", [])]
+
+    cases = {
+        # MLflow's singular and short prefixes, and bare attribute names
+        "metric.acc > 0.8": ["r3", "r0"], "param.lr = '0.1'": ["r2", "r0"], "tag.team = 'red'": ["r0"],
+        "attribute.status = 'FINISHED'": ["r0"], "attr.run_name = 'r1'": ["r1"], "run.status = 'RUNNING'": ["r3", "r2", "r1"],
+        "status = 'FINISHED'": ["r0"], "run_name = 'r1'": ["r1"],
+        # quoting of keys and values
+        "metrics.`my acc` > 0.8": ["r3", "r0"], 'metrics."my acc" > 0.8': ["r3", "r0"], "tags.`team` = 'blue team'": ["r3"],
+        'tags.team = "red"': ["r0"], "tags.`mlflow.runName` = 'r2'": ["r2"], "tags.mlflow.user = 'admin'": ["r3", "r2", "r1", "r0"],
+        # negation and sets
+        "tags.team != 'red'": ["r3", "r2", "r1"], "metrics.acc != 0.9": ["r3", "r1"],
+        "attributes.status IN ('FINISHED', 'KILLED')": ["r0"], "attributes.status NOT IN ('FINISHED')": ["r3", "r2", "r1"],
+        f"attributes.run_id NOT IN ('{ids['r0']}')": ["r3", "r2", "r1"], f"attributes.run_id IN ('{ids['r1']}', '{ids['r2']}')": ["r2", "r1"],
+        "tags.team NOT IN ('red')": ["r3", "r2", "r1"],
+        # numbers and ranges
+        "metrics.acc > -1": ["r3", "r1", "r0"], "metrics.acc > 1e-3": ["r3", "r1", "r0"],
+        "metrics.acc >= 0.9 AND metrics.acc <= 0.9": ["r0"], "attributes.end_time > 0": ["r0"],
+        "tags.team ILIKE '%TEAM'": ["r3"], "params.lr LIKE '0.0%'": ["r3", "r1"],
+        "": ["r3", "r2", "r1", "r0"],
+    }
+    for f, want in cases.items():
+        assert names(f) == want, f
+    assert names(order=["attributes.end_time DESC"])[0] == "r0"  # the runs without end_time follow
+    assert names(order=["params.lr ASC", "attributes.start_time DESC"]) == ["r3", "r1", "r2", "r0"]
+    assert names(order=["run_name"]) == ["r0", "r1", "r2", "r3"]
+    for bad in ("metrics.acc > 0.5 or params.lr = '0.1'", "metrics.acc IS NULL", "tags.team = 'red' AND", "foo.bar = 1"):
+        r = admin.post("/api/2.0/mlflow/runs/search", json={"experiment_ids": [exp], "filter": bad})
+        assert r.status_code == 400 and r.json()["error_code"] == "INVALID_PARAMETER_VALUE", (bad, r.text)
+
+
+def test_concurrent_writers_keep_invariants(server, admin):
+    """Racing writers: one param value wins and is the one stored; one experiment or project per name."""
+    import threading
+    import requests
+    exp = admin.ok("POST", "/api/2.0/mlflow/experiments/create", json={"name": "race-suite"})["experiment_id"]
+    rid = new_run(admin, exp, "race")
+    h = {"Authorization": admin.s.headers["Authorization"]}
+    results = []
+
+    def race(n, method_path_body):
+        barrier = threading.Barrier(n)
+
+        def one(i):
+            path, body = method_path_body(i)
+            barrier.wait()
+            results.append((i, requests.post(server.url + path, json=body, headers=h)))
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        out = list(results)
+        results.clear()
+        for _, r in out:
+            assert r.status_code in (200, 400), r.text
+        return [i for i, r in out if r.status_code == 200], [r for _, r in out if r.status_code == 400]
+
+    won, lost = race(16, lambda i: ("/api/2.0/mlflow/runs/log-parameter", {"run_id": rid, "key": "seed", "value": str(i)}))
+    assert len(won) == 1 and all(r.json()["error_code"] == "INVALID_PARAMETER_VALUE" for r in lost)
+    params = admin.ok("GET", "/api/2.0/mlflow/runs/get", params={"run_id": rid})["run"]["data"]["params"]
+    assert [p["value"] for p in params if p["key"] == "seed"] == [str(won[0])]
+
+    won, lost = race(16, lambda i: ("/api/2.0/mlflow/experiments/create", {"name": "race-same-name"}))
+    assert len(won) == 1 and all(r.json()["error_code"] == "RESOURCE_ALREADY_EXISTS" for r in lost)
+    found = admin.ok("POST", "/api/2.0/mlflow/experiments/search", json={"filter": "name = 'race-same-name'"})["experiments"]
+    assert len(found) == 1
+
+    won, lost = race(16, lambda i: ("/api/v1/projects", {"name": "race-same-project"}))
+    assert len(won) == 1 and all(r.json()["error_code"] == "RESOURCE_ALREADY_EXISTS" for r in lost)
+
+    # Concurrent batches to one run: every point of every acknowledged batch is stored, once.
+    won, lost = race(8, lambda i: ("/api/2.0/mlflow/runs/log-batch", {"run_id": rid, "metrics": [
+        {"key": "loss", "value": float(i * 1000 + s), "timestamp": 1, "step": i * 1000 + s} for s in range(500)]}))
+    assert len(won) == 8 and not lost
+    hist = admin.ok("GET", "/api/2.0/mlflow/metrics/get-history", params={"run_id": rid, "metric_key": "loss", "max_results": 25000})["metrics"]
+    assert sorted(m["step"] for m in hist) == sorted(i * 1000 + s for i in range(8) for s in range(500))
