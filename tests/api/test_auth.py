@@ -170,3 +170,24 @@ def test_non_admin_cannot_escalate(server, admin, unique):
     user.ok("POST", "/api/v1/projects", json={"name": p})  # the creator becomes its project-manager
     assert user.ok("GET", "/api/v1/auth/me")["global_role"] == "project-manager"
     assert user.get("/api/v1/audit").status_code == 403
+
+
+def test_audit_records_denials_and_failed_logins_and_pages(server, admin, unique):
+    name = unique("aud")
+    viewer = make_user(server, admin, name, role="viewer")
+    assert viewer.post("/api/v1/projects", json={"name": unique("no")}).status_code == 403
+    assert requests.post(server.url + "/api/v1/auth/login", json={"username": name, "password": "wrong-password"}).status_code == 401
+    exp = admin.ok("POST", "/api/2.0/mlflow/experiments/create", json={"name": unique("aud")})["experiment_id"]
+    entries = admin.ok("GET", "/api/v1/audit", params={"limit": 20})["entries"]
+    seqs = [e["seq"] for e in entries]
+    assert seqs == sorted(seqs, reverse=True) and len(set(seqs)) == len(seqs)
+    assert all(set(e) >= {"seq", "ts", "actor", "action", "target", "detail", "hash"} for e in entries)
+    denied = [e for e in entries if e["actor"] == name and e["action"] == "POST /api/v1/projects"]
+    assert denied and denied[0]["detail"]["status"] == 403
+    assert any(e["action"] == "POST /api/v1/auth/login" and e["detail"]["status"] == 401 for e in entries)
+    assert any(e["action"] == "POST /api/2.0/mlflow/experiments/create" and e["detail"]["status"] == 200 for e in entries)
+    assert "password-123" not in str(entries) and "wrong-password" not in str(entries)
+    # Paging backwards with ?before=
+    first = admin.ok("GET", "/api/v1/audit", params={"limit": 3})["entries"]
+    older = admin.ok("GET", "/api/v1/audit", params={"limit": 3, "before": first[-1]["seq"]})["entries"]
+    assert len(first) == 3 and [e["seq"] for e in older] == [first[-1]["seq"] - i for i in (1, 2, 3)]

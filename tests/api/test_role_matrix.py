@@ -6,81 +6,9 @@ know fails loudly instead of being skipped."""
 import requests
 
 from conftest import make_user
+from route_fixtures import TARGET_USER, build_fixtures, destructive, request_for
 
 FIXTURE_PROJECT = "matrix"
-TARGET_USER = "matrix-target"  # a member the member and user routes may change and remove
-
-
-def build_fixtures(server, admin):
-    p = FIXTURE_PROJECT
-    admin.ok("POST", "/api/v1/projects", json={"name": p})
-    admin.ok("POST", f"/api/v1/projects/{p}/tasks",
-             json={"name": "t1", "domain": "tabular", "problem_type": "classification", "acceptance_criteria": "f1 > 0.5"})
-    exp = admin.ok("POST", f"/api/v1/projects/{p}/experiments", json={"name": "matrix-exp"})["experiment"]
-    run = admin.ok("POST", "/api/2.0/mlflow/runs/create", json={"experiment_id": exp["experiment_id"]})["run"]
-    run_id = run["info"]["run_id"]
-    admin.ok("POST", "/api/2.0/mlflow/runs/log-batch", json={"run_id": run_id, "metrics": [{"key": "f1", "value": 0.7, "timestamp": 1, "step": 0}]})
-    admin.ok("PUT", f"/api/2.0/mlflow-artifacts/artifacts/{exp['experiment_id']}/{run_id}/artifacts/a.txt", data=b"hello")
-    # A dataset with one round (a single CSV file) and one version, and an open upload.
-    ds = "matrix-ds"
-    admin.ok("POST", f"/api/v1/projects/{p}/datasets", json={"name": ds, "domain": "tabular"})
-    first = admin.ok("POST", f"/api/v1/projects/{p}/datasets/{ds}/uploads", json={})["upload"]["id"]
-    admin.ok("PUT", f"/api/v1/projects/{p}/datasets/{ds}/uploads/{first}/parts/1", data=b"a,b\n1,2\n3,4\n")
-    rnd = admin.ok("POST", f"/api/v1/projects/{p}/datasets/{ds}/uploads/{first}/complete",
-                   json={"format": "file", "filename": "data.csv"})["round"]["number"]
-    version = admin.ok("POST", f"/api/v1/projects/{p}/datasets/{ds}/versions", json={"rounds": [rnd]})["version"]["name"]
-    upload = admin.ok("POST", f"/api/v1/projects/{p}/datasets/{ds}/uploads", json={})["upload"]["id"]
-    return {"experiment_id": exp["experiment_id"], "experiment_name": "matrix-exp", "run_id": run_id,
-            "dataset": ds, "round": str(rnd), "version": version, "upload": upload}
-
-
-def fill_path(path, fx):
-    values = {
-        "project": FIXTURE_PROJECT,
-        "task": "t1",
-        "experiment": fx["experiment_id"],
-        "run": fx["run_id"],
-        "key": "f1",
-        "user": TARGET_USER,
-        "token": "0000000000000000",
-        "path...": f"{fx['experiment_id']}/{fx['run_id']}/artifacts/a.txt",
-        "dataset": fx["dataset"],
-        "round": fx["round"],
-        "version": fx["version"],
-        "upload": fx["upload"],
-        "part": "2",
-    }
-    out = []
-    for seg in path.split("/"):
-        if seg.startswith("{") and seg.endswith("}"):
-            name = seg[1:-1]
-            assert name in values, f"route {path} has a path parameter {{{name}}} this test does not know: add a fixture for it"
-            out.append(values[name])
-        else:
-            out.append(seg)
-    return "/".join(out)
-
-
-def request_for(route, fx):
-    """(path, query, json body, raw body) for one route, with every fixture id a handler may look for."""
-    path = fill_path(route["path"], fx)
-    query = {"experiment_id": fx["experiment_id"], "run_id": fx["run_id"], "experiment_name": fx["experiment_name"],
-             "metric_key": "f1", "path": f"{fx['experiment_id']}/{fx['run_id']}/artifacts",
-             "from": fx["version"], "to": fx["version"]}
-    body = {"experiment_id": fx["experiment_id"], "run_id": fx["run_id"], "experiment_ids": [fx["experiment_id"]],
-            "run_ids": [fx["run_id"]], "metric_keys": ["f1"]}
-    method = route["method"]
-    if method == "PUT" and ("/artifacts/" in route["path"] or "/parts/" in route["path"]):
-        return path, query, None, b"x"
-    if method in ("POST", "PUT", "PATCH"):
-        return path, query, body, None
-    return path, query, None, None
-
-
-def destructive(route):
-    """Routes that delete, archive, roll back or end a session run after everything else."""
-    p = route["path"]
-    return route["method"] == "DELETE" or any(w in p for w in ("delete", "archive", "rollback", "logout"))
 
 
 def test_every_route_for_every_role(server, admin):
@@ -92,7 +20,7 @@ def test_every_route_for_every_role(server, admin):
     assert {"admin", "viewer"} <= set(perms["roles"])
     for route in routes:
         assert route["permission"] in holders, f"{route} names a permission missing from GET /api/v1/permissions"
-    fx = build_fixtures(server, admin)
+    fx = build_fixtures(admin, FIXTURE_PROJECT)
 
     clients = {}
     for role in perms["roles"]:
