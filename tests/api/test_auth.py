@@ -191,3 +191,24 @@ def test_audit_records_denials_and_failed_logins_and_pages(server, admin, unique
     first = admin.ok("GET", "/api/v1/audit", params={"limit": 3})["entries"]
     older = admin.ok("GET", "/api/v1/audit", params={"limit": 3, "before": first[-1]["seq"]})["entries"]
     assert len(first) == 3 and [e["seq"] for e in older] == [first[-1]["seq"] - i for i in (1, 2, 3)]
+
+
+def test_session_cookie_attributes_and_logout_ends_the_token(server):
+    r = requests.post(server.url + "/api/v1/auth/login", json={"username": "admin", "password": server.admin_password()})
+    cookie = r.headers["Set-Cookie"]
+    attrs = [a.strip().lower() for a in cookie.split(";")]
+    assert attrs[0].startswith("moebius_session=")
+    assert "httponly" in attrs and "samesite=strict" in attrs and "path=/" in attrs, cookie
+    token, csrf = r.json()["token"], r.json()["csrf_token"]
+    assert token not in str(r.json()["user"]) and csrf != token
+    bearer = {"Authorization": "Bearer " + token}
+    assert requests.post(server.url + "/api/v1/auth/logout", headers=bearer).status_code == 200
+    assert requests.get(server.url + "/api/v1/auth/me", headers=bearer).status_code == 401
+    assert requests.get(server.url + "/api/v1/auth/me", cookies={"moebius_session": cookie.split(";")[0].split("=", 1)[1]}).status_code == 401
+
+
+def test_users_list_never_shows_secrets(admin):
+    users = admin.ok("GET", "/api/v1/users")["users"]
+    for u in users:
+        assert set(u) <= {"id", "username", "display_name", "global_role", "disabled", "created_at"}, u
+    assert "argon2" not in str(users)

@@ -112,25 +112,72 @@ def test_kill9_during_ingest_keeps_acknowledged_writes():
         server.cleanup()
 
 
+def audit_verify(data_dir):
+    return subprocess.run([BIN, "audit", "verify", "--data-dir", data_dir], capture_output=True, text=True)
+
+
 def test_audit_verify_names_a_tampered_row():
     server = Server().start()
     try:
         token = server.login("admin", server.admin_password())
         for i in range(5):
-            requests.post(server.url + "/api/v1/projects", json={"name": f"tamper-{i}"}, headers={"Authorization": "Bearer " + token})
+            r = requests.post(server.url + "/api/v1/projects", json={"name": f"tamper-{i}"}, headers={"Authorization": "Bearer " + token})
+            assert r.status_code == 200
         server.stop()
-        ok = subprocess.run([BIN, "audit", "verify", "--data-dir", server.data_dir], capture_output=True, text=True)
-        assert ok.returncode == 0, ok.stdout
+        ok = audit_verify(server.data_dir)
+        assert ok.returncode == 0, ok.stdout + ok.stderr
         db = sqlite3.connect(os.path.join(server.data_dir, "meta.db"))
+        cols = [c[1] for c in db.execute("PRAGMA table_info(audit_log)")]
+        assert {"seq", "actor", "detail", "hash"} <= set(cols), cols
+
+        # 1. A changed field in row 3 is reported as row 3, and only that row.
+        actor = db.execute("SELECT actor FROM audit_log WHERE seq = 3").fetchone()[0]
         db.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3")
         db.commit()
-        bad = subprocess.run([BIN, "audit", "verify", "--data-dir", server.data_dir], capture_output=True, text=True)
-        assert bad.returncode == 1
-        assert "row 3" in bad.stdout
-        db.execute("UPDATE audit_log SET actor = (SELECT actor FROM audit_log WHERE seq = 2) WHERE seq = 3")
+        bad = audit_verify(server.data_dir)
+        assert bad.returncode == 1, bad.stdout
+        assert "row 3" in bad.stdout and "row 2" not in bad.stdout and "row 4" not in bad.stdout, bad.stdout
+        db.execute("UPDATE audit_log SET actor = ? WHERE seq = 3", (actor,))
+        db.commit()
+        assert audit_verify(server.data_dir).returncode == 0  # put back: the chain verifies again
+
+        # 2. A changed detail (the recorded HTTP status) is caught as well.
+        detail = db.execute("SELECT detail FROM audit_log WHERE seq = 4").fetchone()[0]
+        db.execute("UPDATE audit_log SET detail = replace(detail, '200', '201') WHERE seq = 4")
+        db.commit()
+        bad = audit_verify(server.data_dir)
+        assert bad.returncode == 1 and "row 4" in bad.stdout, bad.stdout
+        db.execute("UPDATE audit_log SET detail = ? WHERE seq = 4", (detail,))
+        db.commit()
+
+        # 3. A deleted row in the middle is named by the row after the gap.
+        row = db.execute("SELECT * FROM audit_log WHERE seq = 3").fetchone()
+        db.execute("DELETE FROM audit_log WHERE seq = 3")
+        db.commit()
+        gap = audit_verify(server.data_dir)
+        assert gap.returncode == 1 and "row 4" in gap.stdout, gap.stdout
+        db.execute(f"INSERT INTO audit_log VALUES ({','.join('?' * len(row))})", row)
+        db.commit()
+        assert audit_verify(server.data_dir).returncode == 0
+
+        # 4. The API reports the same problem while serving.
+        actor2 = db.execute("SELECT actor FROM audit_log WHERE seq = 2").fetchone()[0]
+        db.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
+        db.commit()
+        server.start()
+        token = server.login("admin", server.admin_password())
+        v = requests.get(server.url + "/api/v1/audit/verify", headers={"Authorization": "Bearer " + token}).json()
+        assert v["ok"] is False and 2 in [p["seq"] for p in v["problems"]], v
+        server.stop()
+
+        # 5. A truncated tail (the newest rows deleted) is detected too.
+        db.execute("UPDATE audit_log SET actor = ? WHERE seq = 2", (actor2,))
+        db.commit()
+        assert audit_verify(server.data_dir).returncode == 0
         db.execute("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
         db.commit()
-        tail = subprocess.run([BIN, "audit", "verify", "--data-dir", server.data_dir], capture_output=True, text=True)
+        tail = audit_verify(server.data_dir)
         assert tail.returncode == 1, tail.stdout
+        db.close()
     finally:
         server.cleanup()
