@@ -288,3 +288,33 @@ def test_concurrent_writers_keep_invariants(server, admin):
     assert len(won) == 8 and not lost
     hist = admin.ok("GET", "/api/2.0/mlflow/metrics/get-history", params={"run_id": rid, "metric_key": "loss", "max_results": 25000})["metrics"]
     assert sorted(m["step"] for m in hist) == sorted(i * 1000 + s for i in range(8) for s in range(500))
+
+
+def test_documented_mlflow_rules(admin, exp):
+    """The rules docs/mlflow-compat.md promises: identical points are no-ops, user_id is the caller,
+    unknown fields are ignored, latest = greatest (step, timestamp, value), artifact_uri shape."""
+    rid = admin.ok("POST", "/api/2.0/mlflow/runs/create", json={
+        "experiment_id": exp, "run_name": "rules", "user_id": "mallory", "no_such_field": {"x": 1}})["run"]["info"]["run_id"]
+    run = admin.ok("GET", "/api/2.0/mlflow/runs/get", params={"run_id": rid})["run"]
+    assert run["info"]["user_id"] == "admin"
+    assert {"key": "mlflow.user", "value": "admin"} in run["data"]["tags"]
+    assert run["info"]["artifact_uri"] == f"mlflow-artifacts:/{exp}/{rid}/artifacts"
+    assert run["info"]["run_uuid"] == rid
+    point = {"run_id": rid, "key": "m", "value": 1.0, "timestamp": 7, "step": 2, "unknown": True}
+    admin.ok("POST", "/api/2.0/mlflow/runs/log-metric", json=point)
+    admin.ok("POST", "/api/2.0/mlflow/runs/log-metric", json=point)
+    admin.ok("POST", "/api/2.0/mlflow/runs/log-batch", json={"run_id": rid, "metrics": [point, point]})
+    hist = admin.ok("GET", "/api/2.0/mlflow/metrics/get-history", params={"run_id": rid, "metric_key": "m"})["metrics"]
+    assert hist == [{"key": "m", "value": 1.0, "timestamp": 7, "step": 2}]
+    for st, ts, v in [(5, 1, 1.0), (5, 2, 2.0), (3, 10, 3.0), (5, 2, 1.5)]:
+        admin.ok("POST", "/api/2.0/mlflow/runs/log-metric", json={"run_id": rid, "key": "m", "value": v, "timestamp": ts, "step": st})
+    latest = [m for m in admin.ok("GET", "/api/2.0/mlflow/runs/get", params={"run_id": rid})["run"]["data"]["metrics"] if m["key"] == "m"]
+    assert latest == [{"key": "m", "value": 2.0, "timestamp": 2, "step": 5}]
+    # set-tag mlflow.runName renames the run, runs/update run_name rewrites the tag.
+    admin.ok("POST", "/api/2.0/mlflow/runs/set-tag", json={"run_id": rid, "key": "mlflow.runName", "value": "renamed"})
+    assert admin.ok("GET", "/api/2.0/mlflow/runs/get", params={"run_id": rid})["run"]["info"]["run_name"] == "renamed"
+    admin.ok("POST", "/api/2.0/mlflow/runs/update", json={"run_id": rid, "run_name": "again"})
+    tags = admin.ok("GET", "/api/2.0/mlflow/runs/get", params={"run_id": rid})["run"]["data"]["tags"]
+    assert {"key": "mlflow.runName", "value": "again"} in tags
+    missing = admin.post("/api/2.0/mlflow/runs/delete-tag", json={"run_id": rid, "key": "no-such-tag"})
+    assert missing.status_code == 404 and missing.json()["error_code"] == "RESOURCE_DOES_NOT_EXIST"
