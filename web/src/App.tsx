@@ -7,12 +7,17 @@ import { LoginPage } from './pages/login/LoginPage';
 import { ProjectsPage } from './pages/projects/ProjectsPage';
 import { ProjectPage } from './pages/project/ProjectPage';
 import { ExperimentPage } from './pages/experiment/ExperimentPage';
+import { DatasetSearchPage } from './pages/datasets/DatasetSearchPage';
 import { NotFoundPage } from './pages/notfound/NotFoundPage';
 
 // The run and compare pages carry the charts; loading them (and ECharts) on demand keeps the
 // first page light.
 const RunPage = lazy(() => import('./pages/run/RunPage'));
 const ComparePage = lazy(() => import('./pages/compare/ComparePage'));
+// Data management pages (charts, lineage graph) are loaded on demand too.
+const DatasetPage = lazy(() => import('./pages/dataset/DatasetPage'));
+const DiffPage = lazy(() => import('./pages/datasetdiff/DiffPage'));
+const VersionPage = lazy(() => import('./pages/dataversion/VersionPage'));
 
 export function App() {
   return (
@@ -30,6 +35,31 @@ export function App() {
           <Route path="/projects" element={<ProjectsPage />} />
           <Route path="/projects/:project" element={<ProjectPage />} />
           <Route path="/projects/:project/experiments/:experimentId" element={<ExperimentPage />} />
+          <Route path="/datasets" element={<DatasetSearchPage />} />
+          <Route
+            path="/projects/:project/datasets/:dataset"
+            element={
+              <Suspense fallback={<Loading />}>
+                <DatasetPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/projects/:project/datasets/:dataset/diff"
+            element={
+              <Suspense fallback={<Loading />}>
+                <DiffPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/projects/:project/datasets/:dataset/versions/:version"
+            element={
+              <Suspense fallback={<Loading />}>
+                <VersionPage />
+              </Suspense>
+            }
+          />
           <Route
             path="/runs/:runId"
             element={

@@ -16,6 +16,7 @@ export function Layout() {
         </NavLink>
         <nav className="topnav">
           <NavLink to="/projects">{t('nav.projects')}</NavLink>
+          <NavLink to="/datasets">{t('nav.datasets')}</NavLink>
         </nav>
         <div className="topbar-right">
           <LanguageSwitch />

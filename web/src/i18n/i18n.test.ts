@@ -7,6 +7,8 @@ import en from './en.json';
 import ko from './ko.json';
 import { ROLES } from '../pages/project/MembersTab';
 import { DOMAINS, PROBLEM_TYPES } from '../pages/project/TasksTab';
+import { DATA_DOMAINS, DATA_STATUSES } from '../components/DataStatusChip';
+import { DATASET_TABS } from '../pages/dataset/tabs';
 
 type Tree = { [k: string]: string | Tree };
 const PLURAL = /_(zero|one|two|few|many|other)$/;
@@ -86,7 +88,11 @@ describe('i18n resources', () => {
       ...DOMAINS.map((d) => `domains.${d}`),
       ...PROBLEM_TYPES.map((p) => `problemTypes.${p}`),
       ...['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].map((s) => `runStatus.${s}`),
-      ...['experiments', 'tasks', 'members'].map((s) => `projectPage.tabs.${s}`),
+      ...['experiments', 'datasets', 'tasks', 'members'].map((s) => `projectPage.tabs.${s}`),
+      ...DATA_STATUSES.map((s) => `dataStatus.${s}`),
+      ...DATA_DOMAINS.map((d) => `domains.${d}`),
+      ...DATASET_TABS.map((s) => `dataset.tabs.${s}`),
+      ...['dataset', 'round', 'version', 'run'].map((k) => `lineage.kinds.${k}`),
       ...['step', 'time'].map((s) => `charts.${s}`),
     ];
     for (const key of dynamic) {

@@ -58,6 +58,15 @@ describe('layoutLineage', () => {
     expect(cyc.nodes).toHaveLength(2);
   });
 
+  it('keeps one node per id when a run used several versions', () => {
+    const twice = layoutLineage(
+      [n('version:1', 'version', 1), n('version:2', 'version', 2), n('run:r', 'run'), n('run:r', 'run')],
+      [e('version:1', 'run:r', 'used by'), e('version:2', 'run:r', 'used by'), e('version:2', 'run:r', 'used by')],
+    );
+    expect(twice.nodes.map((x) => x.id).sort()).toEqual(['run:r', 'version:1', 'version:2']);
+    expect(twice.edges).toHaveLength(2);
+  });
+
   it('reads run ids from run nodes', () => {
     expect(runIdOf(n('run:abc', 'run'))).toBe('abc');
     expect(runIdOf(n('round:1', 'round'))).toBeNull();

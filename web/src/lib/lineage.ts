@@ -19,9 +19,20 @@ function sortKey(n: LineageNode): number {
   return Number.isFinite(num) ? num : Number.POSITIVE_INFINITY;
 }
 
-export function layoutLineage(nodes: LineageNode[], edges: LineageEdge[]): { nodes: PlacedNode[]; edges: LineageEdge[] } {
-  const ids = new Set(nodes.map((n) => n.id));
-  const kept = edges.filter((e) => ids.has(e.from) && ids.has(e.to) && e.from !== e.to);
+export function layoutLineage(all: LineageNode[], edges: LineageEdge[]): { nodes: PlacedNode[]; edges: LineageEdge[] } {
+  // A run that used several versions is listed once per version; keep one node per id and one
+  // edge per (from, to, relation).
+  const seen = new Map<string, LineageNode>();
+  for (const n of all) if (!seen.has(n.id)) seen.set(n.id, n);
+  const nodes = [...seen.values()];
+  const ids = new Set(seen.keys());
+  const edgeKeys = new Set<string>();
+  const kept = edges.filter((e) => {
+    const k = `${e.from}\n${e.to}\n${e.relation}`;
+    if (!ids.has(e.from) || !ids.has(e.to) || e.from === e.to || edgeKeys.has(k)) return false;
+    edgeKeys.add(k);
+    return true;
+  });
   const column = new Map(nodes.map((n) => [n.id, 0]));
   // Longest path by relaxation; at most |nodes| rounds, so a cycle cannot loop forever.
   for (let i = 0; i < nodes.length; i++) {

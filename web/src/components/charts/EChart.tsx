@@ -2,7 +2,7 @@
 // demand (see MetricChart.tsx), so ECharts is a separate chunk.
 import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
-import { LineChart } from 'echarts/charts';
+import { BarChart, GraphChart, LineChart } from 'echarts/charts';
 import {
   DataZoomComponent,
   GridComponent,
@@ -13,16 +13,33 @@ import {
 import { CanvasRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption } from 'echarts/core';
 
-echarts.use([LineChart, GridComponent, TooltipComponent, DataZoomComponent, LegendComponent, TitleComponent, CanvasRenderer]);
+echarts.use([LineChart, BarChart, GraphChart, GridComponent, TooltipComponent, DataZoomComponent, LegendComponent, TitleComponent, CanvasRenderer]);
 
-export default function EChart({ option, height = 280 }: { option: EChartsCoreOption; height?: number }) {
+export interface ChartClick {
+  dataType?: string;
+  data?: unknown;
+  name?: string;
+}
+
+export default function EChart({
+  option,
+  height = 280,
+  onClick,
+}: {
+  option: EChartsCoreOption;
+  height?: number;
+  onClick?: (e: ChartClick) => void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
+  const clickRef = useRef(onClick);
+  clickRef.current = onClick;
 
   useEffect(() => {
     if (!ref.current) return;
     const c = echarts.init(ref.current, undefined, { renderer: 'canvas' });
     chart.current = c;
+    c.on('click', (e) => clickRef.current?.(e as ChartClick));
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(ref.current);
     return () => {

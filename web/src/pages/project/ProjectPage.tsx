@@ -5,11 +5,12 @@ import { getProject } from '../../api/endpoints';
 import { Breadcrumbs } from '../../components/Breadcrumbs';
 import { ErrorBox, Loading } from '../../components/Status';
 import { Tabs } from '../../components/Tabs';
+import { DatasetsTab } from './DatasetsTab';
 import { ExperimentsTab } from './ExperimentsTab';
 import { MembersTab } from './MembersTab';
 import { TasksTab } from './TasksTab';
 
-const TAB_IDS = ['experiments', 'tasks', 'members'] as const;
+const TAB_IDS = ['experiments', 'datasets', 'tasks', 'members'] as const;
 type TabId = (typeof TAB_IDS)[number];
 
 export function ProjectPage() {
@@ -47,6 +48,7 @@ export function ProjectPage() {
           <div className="tab-panel">
             {tab === 'tasks' && <TasksTab project={project} />}
             {tab === 'experiments' && <ExperimentsTab project={project} />}
+            {tab === 'datasets' && <DatasetsTab project={project} />}
             {tab === 'members' && <MembersTab project={project} />}
           </div>
         </>

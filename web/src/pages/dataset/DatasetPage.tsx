@@ -1,0 +1,105 @@
+import { useParams, useSearchParams } from 'react-router-dom';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { getDataset } from '../../api/endpoints';
+import { useAuth } from '../../components/auth';
+import { Breadcrumbs } from '../../components/Breadcrumbs';
+import { datasetPath, SensitiveBadge, Tags } from '../../components/DataStatusChip';
+import { ErrorBox, Loading } from '../../components/Status';
+import { Tabs } from '../../components/Tabs';
+import { BundleTab } from './BundleTab';
+import { Dashboard } from './Dashboard';
+import { LineageTab } from './LineageTab';
+import { NewVersionTab } from './NewVersionTab';
+import { RoundsTab } from './RoundsTab';
+import { DATASET_TABS, WRITE_TABS, type DatasetTab } from './tabs';
+import { Timeline } from './Timeline';
+import { UploadTab } from './UploadTab';
+import { VersionsTab } from './VersionsTab';
+
+export const datasetKey = (project: string, dataset: string) => ['dataset', project, dataset];
+
+export default function DatasetPage() {
+  const { t } = useTranslation();
+  const { project = '', dataset = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const { can } = useAuth();
+  const write = can('data.write', project);
+  const tabs = DATASET_TABS.filter((id) => write || !WRITE_TABS.has(id));
+  const requested = params.get('tab') ?? '';
+  const tab: DatasetTab = (tabs as readonly string[]).includes(requested) ? (requested as DatasetTab) : 'rounds';
+  const round = Number(params.get('round')) || null;
+  const q = useQuery({ queryKey: datasetKey(project, dataset), queryFn: () => getDataset(project, dataset) });
+  const d = q.data?.dataset;
+  const base = datasetPath(project, dataset);
+  const versionPath = (name: string) => `${base}/versions/${encodeURIComponent(name)}`;
+  const go = (id: string, extra: Record<string, string> = {}) => setParams({ tab: id, ...extra }, { replace: true });
+
+  return (
+    <div className="page">
+      <Breadcrumbs
+        items={[
+          { label: t('nav.projects'), to: '/projects' },
+          { label: project, to: `/projects/${encodeURIComponent(project)}?tab=datasets` },
+          { label: dataset },
+        ]}
+      />
+      {q.isPending && <Loading />}
+      <ErrorBox error={q.error} />
+      {d && q.data && (
+        <>
+          <div className="page-head">
+            <div>
+              <h1>
+                {d.name}
+                <span className="badge">{t(`domains.${d.domain}`, { defaultValue: d.domain })}</span>
+                {d.sensitive && <SensitiveBadge />}
+              </h1>
+              <Tags tags={d.tags} />
+              {d.description && <p className="muted">{d.description}</p>}
+            </div>
+          </div>
+          <div className="dataset-top">
+            <Dashboard detail={q.data} />
+            <Timeline
+              rounds={q.data.rounds ?? []}
+              versions={q.data.versions ?? []}
+              versionPath={versionPath}
+              onRound={(n) => go('rounds', { round: String(n) })}
+            />
+          </div>
+          {!write && <p className="muted small">{t('dataset.writeNeeded')}</p>}
+          <Tabs tabs={tabs.map((id) => ({ id, label: t(`dataset.tabs.${id}`) }))} active={tab} onChange={(id) => go(id)} />
+          <div className="tab-panel">
+            {tab === 'rounds' && (
+              <RoundsTab
+                project={project}
+                dataset={dataset}
+                rounds={q.data.rounds ?? []}
+                selected={round}
+                onSelect={(n) => go('rounds', n ? { round: String(n) } : {})}
+              />
+            )}
+            {tab === 'versions' && (
+              <VersionsTab project={project} dataset={dataset} versions={q.data.versions ?? []} write={write} versionPath={versionPath} />
+            )}
+            {tab === 'lineage' && <LineageTab project={project} dataset={dataset} versionPath={versionPath} />}
+            {tab === 'upload' && <UploadTab project={project} dataset={dataset} onDone={(n) => go('rounds', { round: String(n) })} />}
+            {tab === 'bundle' && (
+              <BundleTab project={project} dataset={dataset} rounds={q.data.rounds ?? []} onDone={(n) => go('rounds', { round: String(n) })} />
+            )}
+            {tab === 'newVersion' && (
+              <NewVersionTab
+                project={project}
+                dataset={dataset}
+                rounds={q.data.rounds ?? []}
+                versions={q.data.versions ?? []}
+                onDone={() => go('versions')}
+              />
+            )}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,194 @@
+import { useMemo, useState } from 'react';
+import { useParams, useSearchParams } from 'react-router-dom';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { diffVersions, getDataset } from '../../api/endpoints';
+import type { DataDiff } from '../../api/types';
+import { Breadcrumbs } from '../../components/Breadcrumbs';
+import { datasetPath } from '../../components/DataStatusChip';
+import { Empty, ErrorBox, Loading } from '../../components/Status';
+import { Tabs } from '../../components/Tabs';
+import { formatBytes } from '../../lib/format';
+
+const KINDS = ['added', 'removed', 'modified', 'renamed', 'labelChanges'] as const;
+type Kind = (typeof KINDS)[number];
+const COUNT_KEY: Record<Kind, keyof DataDiff['counts']> = {
+  added: 'added',
+  removed: 'removed',
+  modified: 'modified',
+  renamed: 'renamed',
+  labelChanges: 'label_changes',
+};
+
+export default function DiffPage() {
+  const { t } = useTranslation();
+  const { project = '', dataset = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const [kind, setKind] = useState<Kind>('added');
+  const [filter, setFilter] = useState('');
+  const dq = useQuery({ queryKey: ['dataset', project, dataset], queryFn: () => getDataset(project, dataset) });
+  const versions = useMemo(() => [...(dq.data?.versions ?? [])].sort((a, b) => a.number - b.number), [dq.data]);
+  const from = params.get('from') ?? versions[versions.length - 2]?.name ?? '';
+  const to = params.get('to') ?? versions[versions.length - 1]?.name ?? '';
+  const same = !!from && from === to;
+  const q = useQuery({
+    queryKey: ['diff', project, dataset, from, to],
+    queryFn: () => diffVersions(project, dataset, from, to),
+    enabled: !!from && !!to && !same,
+  });
+  const set = (next: { from?: string; to?: string }) => setParams({ from: next.from ?? from, to: next.to ?? to }, { replace: true });
+  const d = q.data;
+  const f = filter.trim().toLowerCase();
+
+  return (
+    <div className="page">
+      <Breadcrumbs
+        items={[
+          { label: t('nav.projects'), to: '/projects' },
+          { label: project, to: `/projects/${encodeURIComponent(project)}?tab=datasets` },
+          { label: dataset, to: datasetPath(project, dataset) },
+          { label: t('diff.title') },
+        ]}
+      />
+      <div className="page-head">
+        <h1>{t('diff.title')}</h1>
+      </div>
+      {dq.isPending && <Loading />}
+      <ErrorBox error={dq.error} />
+      {dq.data && versions.length < 2 && <Empty>{t('diff.needTwo')}</Empty>}
+      {versions.length >= 2 && (
+        <div className="card row diff-pickers">
+          <label className="field">
+            <span>{t('diff.from')}</span>
+            <select name="from" value={from} onChange={(e) => set({ from: e.target.value })}>
+              {versions.map((v) => (
+                <option key={v.number} value={v.name}>
+                  {v.name} · {t(`dataStatus.${v.status}`, { defaultValue: v.status })}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="btn" onClick={() => set({ from: to, to: from })}>
+            ⇄ {t('diff.swap')}
+          </button>
+          <label className="field">
+            <span>{t('diff.to')}</span>
+            <select name="to" value={to} onChange={(e) => set({ to: e.target.value })}>
+              {versions.map((v) => (
+                <option key={v.number} value={v.name}>
+                  {v.name} · {t(`dataStatus.${v.status}`, { defaultValue: v.status })}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
+      {same && <Empty>{t('diff.same')}</Empty>}
+      {q.isPending && q.fetchStatus !== 'idle' && <Loading />}
+      <ErrorBox error={q.error} />
+      {d && (
+        <>
+          <div className="stat-row diff-counts" data-testid="diff-counts">
+            {KINDS.map((k) => (
+              <button
+                key={k}
+                type="button"
+                className={`stat stat-button diff-${k}${kind === k ? ' active' : ''}`}
+                data-testid={`diff-count-${k}`}
+                onClick={() => setKind(k)}
+              >
+                <span className="muted small">{t(`diff.${k}`)}</span>
+                <strong>{d.counts[COUNT_KEY[k]]}</strong>
+              </button>
+            ))}
+          </div>
+          <Tabs
+            tabs={KINDS.map((k) => ({ id: k, label: `${t(`diff.${k}`)} (${d.counts[COUNT_KEY[k]]})` }))}
+            active={kind}
+            onChange={(id) => setKind(id as Kind)}
+          />
+          <div className="filter-bar">
+            <input
+              type="search"
+              className="filter-input mono"
+              placeholder={t('diff.filter')}
+              aria-label={t('diff.filter')}
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+            />
+            {d.listed_at_most !== undefined && <span className="muted small">{t('diff.listedAtMost', { max: d.listed_at_most })}</span>}
+          </div>
+          <DiffList diff={d} kind={kind} filter={f} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function DiffList({ diff, kind, filter }: { diff: DataDiff; kind: Kind; filter: string }) {
+  const { t } = useTranslation();
+  const match = (p: string) => !filter || p.toLowerCase().includes(filter);
+  const total = diff.counts[COUNT_KEY[kind]];
+  let rows: React.ReactNode[] = [];
+  let head: React.ReactNode = null;
+  if (kind === 'added' || kind === 'modified') {
+    const list = (kind === 'added' ? diff.added : diff.modified) ?? [];
+    head = (
+      <tr>
+        <th>{t('items.path')}</th>
+        <th className="right">{t('items.size')}</th>
+        <th>{t('items.sha')}</th>
+        <th>{t('items.meta')}</th>
+      </tr>
+    );
+    rows = list
+      .filter((e) => match(e.path))
+      .map((e) => (
+        <tr key={e.path}>
+          <td className="mono break">{e.path}</td>
+          <td className="right">{formatBytes(e.size)}</td>
+          <td className="mono muted" title={e.sha256}>
+            {e.sha256.slice(0, 12)}
+          </td>
+          <td className="mono small">{e.meta && Object.keys(e.meta).length ? JSON.stringify(e.meta) : ''}</td>
+        </tr>
+      ));
+  } else if (kind === 'renamed') {
+    head = (
+      <tr>
+        <th>{t('diff.oldPath')}</th>
+        <th>{t('diff.newPath')}</th>
+      </tr>
+    );
+    rows = (diff.renamed ?? [])
+      .filter((r) => match(r.from) || match(r.to))
+      .map((r) => (
+        <tr key={`${r.from}→${r.to}`}>
+          <td className="mono break">{r.from}</td>
+          <td className="mono break">{r.to}</td>
+        </tr>
+      ));
+  } else {
+    const list = (kind === 'removed' ? diff.removed : diff.label_changes) ?? [];
+    head = (
+      <tr>
+        <th>{t('items.path')}</th>
+      </tr>
+    );
+    rows = list.filter(match).map((p) => (
+      <tr key={p}>
+        <td className="mono break">{p}</td>
+      </tr>
+    ));
+  }
+  if (total === 0) return <Empty>{t('diff.none')}</Empty>;
+  return (
+    <section>
+      <div className="muted small">{t('diff.showing', { shown: rows.length, total })}</div>
+      <table className={`table compact diff-list diff-${kind}`} data-testid="diff-list">
+        <thead>{head}</thead>
+        <tbody>{rows}</tbody>
+      </table>
+    </section>
+  );
+}
