@@ -28,7 +28,7 @@ PACKAGES=(
   libargon2-dev libcli11-dev libspdlog-dev libfmt-dev libzstd-dev libarchive-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # tests: tools, Python (Debian packages only), real peers, browser and fonts for Korean text
-  sqlite3 curl python3 python3-pytest python3-requests
+  sqlite3 curl python3 python3-pytest python3-requests python3-pandas
   postgresql nginx prometheus chromium fonts-noto-cjk
 )
 # Node from Debian only when none is on PATH (a newer one may have been installed another way).
