@@ -7,6 +7,7 @@
 #include "auth/audit_log.h"
 #include "base/strings.h"
 #include "data/data_store.h"
+#include "data/refine.h"
 #include "data/upload_store.h"
 #include "project/project_service.h"
 #include "tracking/tracking_store.h"
@@ -298,6 +299,10 @@ void RegisterDataRoutes(Router& r, Services& s) {
         ASSIGN_OR_RETURN(std::string content, ReqString(labels, "content"));
         ASSIGN_OR_RETURN(spec.labels, ParseLabels(fmt, content));
       }
+    }
+    if (body->contains("operations")) {
+      RETURN_IF_ERROR(data::ValidateOperations((*body)["operations"]));
+      spec.operations = (*body)["operations"];
     }
     if (body->contains("split")) {
       ASSIGN_OR_RETURN(data::SplitSpec split, data::SplitSpecFromJson((*body)["split"]));

@@ -23,6 +23,7 @@
 #include "data/data_schema.h"
 #include "data/data_store.h"
 #include "data/upload_store.h"
+#include "base/crypto.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "project/project_service.h"
@@ -70,6 +71,20 @@ Status WriteSecretFile(const fs::path& path, const std::string& content) {
   std::fclose(f);
   if (std::rename(tmp.c_str(), path.c_str()) != 0) return Internal("cannot write " + path.string());
   return Status::Ok();
+}
+
+// A server secret kept in the data directory (mode 0600), created on first use.
+Result<std::string> LoadOrCreateSecret(const fs::path& path) {
+  std::ifstream in(path);
+  std::string secret;
+  if (in && std::getline(in, secret) && secret.size() >= 32) return secret;
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) return Internal("cannot create " + path.parent_path().string());
+  ::chmod(path.parent_path().c_str(), 0700);
+  secret = RandomHex(32);
+  RETURN_IF_ERROR(WriteSecretFile(path, secret));
+  return secret;
 }
 
 // The `default` project holds experiments created through the MLflow API without a project
@@ -146,7 +161,12 @@ int RunServer(const ServerConfig& config) {
   project::ProjectService projects(*db, clock);
   tracking::TrackingStore tracking(*db, *blobs, clock);
   api::MetricsRegistry metrics;
-  data::DataStore data_store(*db, *blobs, clock);
+  auto pii_key = LoadOrCreateSecret(fs::path(config.data_dir) / "secrets" / "pii.key");
+  if (!pii_key.ok()) {
+    std::fprintf(stderr, "error: %s\n", pii_key.status().ToString().c_str());
+    return 1;
+  }
+  data::DataStore data_store(*db, *blobs, clock, *pii_key);
   data::UploadStore uploads((fs::path(config.data_dir) / "uploads").string(), clock);
   if (Status st = uploads.Init(); !st.ok()) {
     std::fprintf(stderr, "error: %s\n", st.ToString().c_str());

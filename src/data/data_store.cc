@@ -6,6 +6,8 @@
 #include <set>
 
 #include "base/strings.h"
+#include "data/refine.h"
+#include "data/table/table_reader.h"
 
 namespace moebius::data {
 namespace {
@@ -110,15 +112,12 @@ Status CheckText(const std::string& path, std::string_view bytes) {
   return Status::Ok();
 }
 
+// Tabular items must parse: ragged rows, bad quoting, invalid UTF-8, oversized lines and empty
+// files fail with the reader's message, which names the file, the line and the column.
 Status CheckTabular(const std::string& path, std::string_view bytes) {
-  std::string lower = ToLower(path);
-  if (!(EndsWith(lower, ".csv") || EndsWith(lower, ".tsv") || EndsWith(lower, ".jsonl") || EndsWith(lower, ".json")))
-    return InvalidArgument(path + " has an unsupported type for a tabular dataset; use CSV, TSV or JSONL");
-  if (bytes.empty()) return InvalidArgument(path + " is empty");
-  size_t nl = bytes.find('\n');
-  if ((nl == std::string_view::npos ? bytes.size() : nl) > (1u << 20))
-    return InvalidArgument(path + " line 1 is longer than 1 MiB");
-  return CheckText(path, bytes);
+  auto format = FormatFromPath(path);
+  if (!format) return InvalidArgument(path + " has an unsupported type for a tabular dataset; use CSV, TSV or JSONL");
+  return ReadTableFromBuffer(bytes, ReadOptions{*format, path, {}}).status();
 }
 
 Status CheckImage(const std::string& path, std::string_view bytes) {
@@ -452,6 +451,17 @@ Result<Version> DataStore::CreateVersion(const Dataset& ds, const VersionSpec& s
     if (labeled == 0) return InvalidArgument("no item received a label");
     derived["labeled_items"] = labeled;
     derived["labels"] = spec.labels_from_folders ? "folders" : "imported";
+  }
+  if (!spec.operations.is_null()) {
+    if (spec.status != "refined") return InvalidArgument("a version made by operations has status 'refined'");
+    if (pii_key_.empty()) return FailedPrecondition("the server has no key for pseudonymization");
+    ASSIGN_OR_RETURN(RefineResult refined, Refine(entries, spec.operations, blobs_, pii_key_));
+    if (refined.items.empty()) return InvalidArgument("the operations left no items");
+    entries = std::move(refined.items);
+    derived["operations"] = spec.operations;
+    derived["refine_report"] = refined.report;
+  } else if (spec.status == "refined") {
+    return InvalidArgument("a refined version needs its operations (drop_duplicate_rows, filter_outliers, ...)");
   }
   if (spec.split) {
     if (spec.status != "split") return InvalidArgument("a version with a split spec has status 'split'");

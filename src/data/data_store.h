@@ -44,6 +44,8 @@ struct VersionSpec {
   bool labels_from_folders = false;
   // split versions: how to assign items to train/val/test or folds (from_version required)
   std::optional<SplitSpec> split;
+  // refined versions: the operations of refine.h, recorded with their report
+  Json operations;  // null when none
   std::string message;
 };
 
@@ -70,7 +72,9 @@ struct DiffResult {
 
 class DataStore {
  public:
-  DataStore(store::Database& db, store::BlobStore& blobs, const Clock& clock) : db_(db), blobs_(blobs), manifests_(blobs), clock_(clock) {}
+  // `pii_key` keys the HMAC of the pseudonymize operation; keep it secret and stable.
+  DataStore(store::Database& db, store::BlobStore& blobs, const Clock& clock, std::string pii_key = "")
+      : db_(db), blobs_(blobs), manifests_(blobs), clock_(clock), pii_key_(std::move(pii_key)) {}
 
   // --- datasets
   Result<Dataset> CreateDataset(int64_t project_id, const std::string& name, const std::string& domain,
@@ -120,6 +124,7 @@ class DataStore {
   store::BlobStore& blobs_;
   ManifestStore manifests_;
   const Clock& clock_;
+  const std::string pii_key_;
 };
 
 // "v3" or "3" → 3.

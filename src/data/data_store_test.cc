@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "data/data_schema.h"
+#include "data/refine.h"
 #include "store/meta/sqlite_database.h"
 
 namespace moebius::data {
@@ -25,7 +26,7 @@ class DataStoreTest : public ::testing::Test {
     db_ = std::move(store::OpenSqlite((dir_ / "meta.db").string())).value();
     ASSERT_TRUE(store::Migrate(*db_, DataMigrations()).ok());
     blobs_ = std::move(store::OpenBlobStore((dir_ / "blobs").string())).value();
-    store_ = std::make_unique<DataStore>(*db_, *blobs_, clock_);
+    store_ = std::make_unique<DataStore>(*db_, *blobs_, clock_, "test-pii-key-0123456789abcdef012345");
     ds_ = *store_->CreateDataset(1, "docs", "language", "", false, {"ko"}, "alice");
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -181,6 +182,65 @@ TEST_F(DataStoreTest, FsckFindsMissingContent) {
   auto problems = *store_->Fsck();
   ASSERT_FALSE(problems.empty());
   EXPECT_NE(problems[0].find("corrupt"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace moebius::data
+
+namespace moebius::data {
+namespace {
+
+class RefineTest : public DataStoreTest {};
+
+TEST_F(RefineTest, RowOperationsAreRecordedAndPseudonymsAreStable) {
+  auto tab = *store_->CreateDataset(1, "customers", "tabular", "", true, {}, "alice");
+  Write("c.csv",
+        "id,name,age,score\n"
+        "1,Kim,34,0.5\n"
+        "1,Kim,34,0.5\n"
+        "2,Lee,,0.7\n"
+        "3,Park,29,0.6\n"
+        "4,Choi,31,250\n"
+        "5,Jung,-3,0.4\n");
+  auto r = store_->IngestRound(tab, Tar("t.tar", "c.csv"), "archive", "t.tar", "", "u");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(store_->CreateVersion(tab, VersionSpec{.status = "raw", .rounds = {1}}, "u").ok());
+  VersionSpec refine{.status = "refined", .from_version = 1};
+  refine.operations = Json::parse(R"([
+    {"op": "drop_duplicate_rows"},
+    {"op": "drop_missing_rows", "columns": ["age"]},
+    {"op": "filter_rows", "expression": "age >= 0 and age < 130"},
+    {"op": "filter_outliers", "column": "score", "method": "iqr", "k": 1.5},
+    {"op": "pseudonymize", "columns": ["name"]}
+  ])");
+  auto v = store_->CreateVersion(tab, refine, "u");
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  Json derived = Json::parse(v->derived_json);
+  EXPECT_EQ(derived["refine_report"][0]["rows_dropped"], 1);
+  EXPECT_EQ(derived["refine_report"][1]["rows_dropped"], 1);
+  EXPECT_EQ(derived["refine_report"][2]["rows_dropped"], 1);
+  EXPECT_EQ(derived["refine_report"][3]["rows_dropped"], 1);
+  auto items = *store_->Materialize(*v);
+  std::string csv = *blobs_->Get(items[0].sha256);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "id,name,age,score");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);  // header + Kim + Park
+  EXPECT_EQ(csv.find("Kim"), std::string::npos);
+  EXPECT_NE(csv.find("p_"), std::string::npos);
+  // The same value always gets the same pseudonym (joins across files still work).
+  auto again = *store_->CreateVersion(tab, refine, "u");
+  EXPECT_EQ(*store_->Materialize(again), items);
+}
+
+TEST_F(RefineTest, BadOperationsAndRaggedRowsAreRefused) {
+  auto tab = *store_->CreateDataset(1, "t2", "tabular", "", false, {}, "alice");
+  Write("bad.csv", "a,b\n1,2\n3\n");
+  auto bad = store_->IngestRound(tab, Tar("b.tar", "bad.csv"), "archive", "b.tar", "", "u");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("bad.csv: line 3 has 1 fields; the header has 2"), std::string::npos) << bad.status().message();
+  EXPECT_FALSE(ValidateOperations(Json::parse(R"([{"op":"explode"}])")).ok());
+  EXPECT_FALSE(ValidateOperations(Json::parse(R"([{"op":"filter_rows","expression":"age >"}])")).ok());
+  EXPECT_FALSE(ValidateOperations(Json::parse(R"([{"op":"filter_outliers"}])")).ok());
+  EXPECT_FALSE(ValidateOperations(Json::parse("[]")).ok());
 }
 
 }  // namespace

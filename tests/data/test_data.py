@@ -148,8 +148,10 @@ def test_bad_uploads_name_the_file_and_leave_no_round(env):
         ("tables", tar_bytes([("../escape.csv", b"a\n1\n")]), "archive", None, "'../escape.csv'"),
         ("tables", tar_bytes([("/etc/passwd.csv", b"a\n1\n")]), "archive", None, "absolute path"),
         ("texts", tar_bytes([("ok.txt", "좋다\n".encode()), ("bad.txt", b"line one\ncaf\xe9\n")]), "archive", None, "bad.txt line 2 is not valid UTF-8"),
-        ("tables", b"x" * (10 * 1024 * 1024) + b"\n1\n", "file", "huge.csv", "huge.csv line 1 is longer than 1 MiB"),
-        ("tables", b"", "file", "empty.csv", "empty.csv is empty"),
+        ("tables", b"x" * (10 * 1024 * 1024) + b"\n1\n", "file", "huge.csv", "huge.csv: line 1"),
+        ("tables", b"", "file", "empty.csv", "empty.csv: the file is empty"),
+        ("tables", b"a,b,c\n1,2,3\n4,5\n", "file", "ragged.csv", "ragged.csv: line 3 has 2 fields; the header has 3"),
+        ("tables", b"a,b\n1,caf\xe9\n", "file", "latin1.csv", "latin1.csv: line 2"),
         ("tables", b"\x00\x01binary", "file", "model.bin", "model.bin has an unsupported type"),
     ]
     for ds, payload, fmt, name, message in cases:

@@ -1,0 +1,294 @@
+#include "data/refine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <unordered_set>
+
+#include "base/crypto.h"
+#include "base/strings.h"
+#include "data/table/table_reader.h"
+#include "project/criteria.h"
+
+namespace moebius::data {
+namespace {
+
+const std::set<std::string>& KnownOps() {
+  static const std::set<std::string> kOps = {"drop_duplicate_items", "normalize_text", "drop_duplicate_rows", "drop_missing_rows",
+                                             "filter_outliers",      "filter_rows",    "pseudonymize"};
+  return kOps;
+}
+
+bool IsTableItem(const std::string& path) { return FormatFromPath(path).has_value(); }
+
+std::string Quote(const std::string& v, char delim) {
+  bool needs = v.find(delim) != std::string::npos || v.find('"') != std::string::npos || v.find('\n') != std::string::npos ||
+               v.find('\r') != std::string::npos;
+  if (!needs) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Writes the kept rows back in the item's own format.
+std::string WriteTable(const Table& t, const std::vector<size_t>& rows, TableFormat format) {
+  std::string out;
+  if (format == TableFormat::kJsonl) {
+    for (size_t r : rows) {
+      Json obj = Json::object();
+      for (const auto& c : t.columns()) {
+        auto text = c.Text(r);
+        if (!text) continue;
+        if (c.type == ColumnType::kString) obj[c.name] = *text;
+        else if (c.type == ColumnType::kBool) obj[c.name] = c.numbers[r] != 0;
+        else obj[c.name] = c.numbers[r];
+      }
+      out += obj.dump() + "\n";
+    }
+    return out;
+  }
+  char delim = format == TableFormat::kTsv ? '\t' : ',';
+  for (size_t i = 0; i < t.columns().size(); ++i) out += (i ? std::string(1, delim) : "") + Quote(t.columns()[i].name, delim);
+  out += "\n";
+  for (size_t r : rows) {
+    for (size_t i = 0; i < t.columns().size(); ++i) {
+      if (i) out += delim;
+      auto text = t.columns()[i].Text(r);
+      if (text) out += Quote(*text, delim);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::vector<std::string> StringList(const Json& args, const char* key) {
+  std::vector<std::string> out;
+  if (args.contains(key) && args[key].is_array())
+    for (const auto& x : args[key])
+      if (x.is_string()) out.push_back(x.get<std::string>());
+  return out;
+}
+
+double Quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  double pos = q * static_cast<double>(v.size() - 1);
+  size_t lo = static_cast<size_t>(std::floor(pos));
+  size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+// Applies one row operation to one table; `keep` holds the surviving row numbers.
+Status ApplyRowOp(const std::string& item, const std::string& op, const Json& args, Table& t, std::vector<size_t>& keep,
+                  const std::string& pii_key, int64_t* changed) {
+  auto column = [&](const std::string& name) -> Result<const Column*> {
+    const Column* c = t.Find(name);
+    if (!c) return InvalidArgument(item + ": no column '" + name + "' for " + op);
+    return c;
+  };
+  std::vector<size_t> next;
+  if (op == "drop_duplicate_rows") {
+    std::unordered_set<std::string> seen;
+    for (size_t r : keep) {
+      std::string key;
+      for (const auto& c : t.columns()) {
+        auto text = c.Text(r);
+        key += text ? "1" + *text : "0";
+        key += '\x1f';
+      }
+      if (seen.insert(key).second) next.push_back(r);
+    }
+  } else if (op == "drop_missing_rows") {
+    std::vector<const Column*> cols;
+    for (const auto& name : StringList(args, "columns")) {
+      ASSIGN_OR_RETURN(const Column* c, column(name));
+      cols.push_back(c);
+    }
+    if (cols.empty())
+      for (const auto& c : t.columns()) cols.push_back(&c);
+    for (size_t r : keep) {
+      bool missing = false;
+      for (const Column* c : cols) missing = missing || c->IsMissing(r);
+      if (!missing) next.push_back(r);
+    }
+  } else if (op == "filter_outliers") {
+    ASSIGN_OR_RETURN(const Column* c, column(args.value("column", "")));
+    if (!IsNumeric(c->type)) return InvalidArgument(item + ": filter_outliers needs a numeric column, '" + c->name + "' is text");
+    std::vector<double> values;
+    for (size_t r : keep)
+      if (!c->IsMissing(r)) values.push_back(c->numbers[r]);
+    double k = args.value("k", args.value("method", "iqr") == "iqr" ? 1.5 : 3.0);
+    double lo = -INFINITY, hi = INFINITY;
+    if (values.size() >= 2) {
+      if (args.value("method", "iqr") == "iqr") {
+        double q1 = Quantile(values, 0.25), q3 = Quantile(values, 0.75);
+        lo = q1 - k * (q3 - q1);
+        hi = q3 + k * (q3 - q1);
+      } else {
+        double mean = 0, sq = 0;
+        for (double v : values) mean += v;
+        mean /= static_cast<double>(values.size());
+        for (double v : values) sq += (v - mean) * (v - mean);
+        double sd = std::sqrt(sq / static_cast<double>(values.size()));
+        if (sd > 0) {
+          lo = mean - k * sd;
+          hi = mean + k * sd;
+        }
+      }
+    }
+    for (size_t r : keep)
+      if (c->IsMissing(r) || (c->numbers[r] >= lo && c->numbers[r] <= hi)) next.push_back(r);
+  } else if (op == "filter_rows") {
+    ASSIGN_OR_RETURN(project::Criteria rule, project::ParseCriteria(args.value("expression", "")));
+    for (const auto& m : rule.Metrics()) {
+      ASSIGN_OR_RETURN(const Column* c, column(m));
+      if (!IsNumeric(c->type)) return InvalidArgument(item + ": filter_rows compares numbers; column '" + m + "' is text");
+    }
+    for (size_t r : keep) {
+      auto ev = rule.Evaluate([&](std::string_view name) -> std::optional<double> {
+        const Column* c = t.Find(name);
+        if (!c || c->IsMissing(r)) return std::nullopt;
+        return c->numbers[r];
+      });
+      if (ev.passed) next.push_back(r);
+    }
+  } else if (op == "pseudonymize") {
+    std::vector<std::string> names = StringList(args, "columns");
+    for (const auto& name : names) {
+      ASSIGN_OR_RETURN(const Column* c, column(name));
+      // Replace the column by a string column of pseudonyms.
+      Column p;
+      p.name = c->name;
+      p.type = ColumnType::kString;
+      for (size_t r = 0; r < c->size(); ++r) {
+        auto text = c->Text(r);
+        if (text) {
+          p.strings.push_back("p_" + HmacSha256Hex(pii_key, *text).substr(0, 16));
+          ++*changed;
+        } else {
+          p.strings.push_back(std::nullopt);
+        }
+      }
+      Table rebuilt;
+      for (const auto& col : t.columns()) RETURN_IF_ERROR(rebuilt.AddColumn(col.name == name ? p : col));
+      t = std::move(rebuilt);
+    }
+    return Status::Ok();
+  }
+  *changed += static_cast<int64_t>(keep.size() - next.size());
+  keep = std::move(next);
+  return Status::Ok();
+}
+
+std::string NormalizeText(const std::string& in, bool lowercase, bool collapse) {
+  std::string out;
+  for (const std::string& raw : Split(in, '\n')) {
+    std::string line(Trim(raw));
+    if (collapse) {
+      std::string c;
+      bool space = false;
+      for (char ch : line) {
+        bool is_space = ch == ' ' || ch == '\t';
+        if (is_space && space) continue;
+        c += is_space ? ' ' : ch;
+        space = is_space;
+      }
+      line = c;
+    }
+    if (lowercase)
+      for (char& ch : line)
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    out += line + "\n";
+  }
+  while (out.size() >= 2 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+Status ValidateOperations(const Json& ops) {
+  if (!ops.is_array() || ops.empty()) return InvalidArgument("operations must be a non-empty list");
+  if (ops.size() > 50) return InvalidArgument("at most 50 operations");
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const Json& o = ops[i];
+    std::string where = "operations[" + std::to_string(i) + "]";
+    if (!o.is_object() || !o.contains("op") || !o["op"].is_string()) return InvalidArgument(where + " needs a string field 'op'");
+    std::string op = o["op"];
+    if (!KnownOps().count(op)) return InvalidArgument(where + ": unknown operation '" + op + "'");
+    if (op == "filter_outliers") {
+      if (!o.contains("column") || !o["column"].is_string()) return InvalidArgument(where + ": filter_outliers needs 'column'");
+      std::string method = o.value("method", "iqr");
+      if (method != "iqr" && method != "zscore") return InvalidArgument(where + ": method must be 'iqr' or 'zscore'");
+      if (o.contains("k") && (!o["k"].is_number() || o["k"].get<double>() <= 0)) return InvalidArgument(where + ": k must be a positive number");
+    }
+    if (op == "filter_rows") {
+      if (!o.contains("expression") || !o["expression"].is_string()) return InvalidArgument(where + ": filter_rows needs 'expression'");
+      auto parsed = project::ParseCriteria(o["expression"].get<std::string>());
+      if (!parsed.ok()) return parsed.status().WithContext(where + " expression");
+    }
+    if (op == "pseudonymize" && (!o.contains("columns") || !o["columns"].is_array() || o["columns"].empty()))
+      return InvalidArgument(where + ": pseudonymize needs a non-empty 'columns' list");
+    if (op == "drop_missing_rows" && o.contains("columns") && !o["columns"].is_array())
+      return InvalidArgument(where + ": columns must be a list");
+  }
+  return Status::Ok();
+}
+
+Result<RefineResult> Refine(const std::vector<ManifestEntry>& input, const Json& ops, store::BlobStore& blobs, const std::string& pii_key) {
+  RETURN_IF_ERROR(ValidateOperations(ops));
+  RefineResult res;
+  res.items = input;
+  for (const Json& o : ops) {
+    std::string op = o["op"];
+    Json report{{"op", op}};
+    int64_t changed = 0;
+    if (op == "drop_duplicate_items") {
+      std::set<std::string> seen;
+      std::vector<ManifestEntry> kept;
+      for (auto& e : res.items)
+        if (seen.insert(e.sha256).second) kept.push_back(std::move(e));
+      changed = static_cast<int64_t>(res.items.size() - kept.size());
+      res.items = std::move(kept);
+      report["items_dropped"] = changed;
+    } else if (op == "normalize_text") {
+      for (auto& e : res.items) {
+        if (IsTableItem(e.path)) continue;
+        ASSIGN_OR_RETURN(std::string bytes, blobs.Get(e.sha256));
+        if (!IsValidUtf8(bytes)) continue;
+        std::string norm = NormalizeText(bytes, o.value("lowercase", false), o.value("collapse_whitespace", true));
+        if (norm == bytes) continue;
+        ASSIGN_OR_RETURN(store::BlobInfo info, blobs.Put(norm));
+        e.sha256 = info.sha256;
+        e.size = info.size;
+        ++changed;
+      }
+      report["items_rewritten"] = changed;
+    } else {
+      int64_t files = 0;
+      for (auto& e : res.items) {
+        auto format = FormatFromPath(e.path);
+        if (!format) continue;
+        ASSIGN_OR_RETURN(std::string bytes, blobs.Get(e.sha256));
+        ASSIGN_OR_RETURN(Table t, ReadTableFromBuffer(bytes, ReadOptions{*format, e.path, {}}));
+        std::vector<size_t> keep(t.num_rows());
+        for (size_t r = 0; r < keep.size(); ++r) keep[r] = r;
+        int64_t before = changed;
+        RETURN_IF_ERROR(ApplyRowOp(e.path, op, o, t, keep, pii_key, &changed));
+        if (changed == before) continue;
+        ASSIGN_OR_RETURN(store::BlobInfo info, blobs.Put(WriteTable(t, keep, *format)));
+        e.sha256 = info.sha256;
+        e.size = info.size;
+        ++files;
+      }
+      report[op == "pseudonymize" ? "values_replaced" : "rows_dropped"] = changed;
+      report["files_rewritten"] = files;
+    }
+    res.report.push_back(report);
+  }
+  return res;
+}
+
+}  // namespace moebius::data
