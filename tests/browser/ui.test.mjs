@@ -8,85 +8,14 @@
 // switch → compare. Screenshots go to tests/browser/out/. MOEBIUS_BIN overrides the binary.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { adminPassword, BIN, client, launchBrowser, OUT, paintedPixels, startServer, stopServer } from './harness.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO = resolve(HERE, '..', '..');
-const BIN = process.env.MOEBIUS_BIN || join(REPO, 'build', 'moebius');
-const OUT = join(HERE, 'out');
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const HISTORY_POINTS = 5000;
 const BATCH = 990; // MLflow caps a batch at 1000 entities, params included
 const MANY_RUNS = 450;
-
-/** Starts the server and resolves with {proc, base, dataDir, logs} once it prints its URL. */
-function startServer() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'moebius-ui-data-'));
-  const proc = spawn(BIN, ['server', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs = [];
-  return new Promise((resolvePromise, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`server did not print its URL within 30 s; output:\n${logs.join('')}`));
-    }, 30_000);
-    const onData = (chunk) => {
-      const s = chunk.toString();
-      logs.push(s);
-      buf += s;
-      const m = /listening on (http:\/\/[^\s]+)/.exec(buf);
-      if (m) {
-        clearTimeout(timer);
-        proc.stdout.off('data', onData);
-        proc.stdout.on('data', (c) => logs.push(c.toString()));
-        resolvePromise({ proc, base: m[1].replace(/\/$/, ''), dataDir, logs });
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', (c) => logs.push(c.toString()));
-    proc.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    proc.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited early (code ${code}, signal ${signal}); output:\n${logs.join('')}`));
-    });
-  });
-}
-
-async function stopServer(proc) {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** A JSON client for the REST API with a bearer token. */
-function client(base, token) {
-  return async function call(method, path, body) {
-    const res = await fetch(base + path, {
-      method,
-      headers: {
-        'Content-Type': 'application/json',
-        ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
-    return text ? JSON.parse(text) : {};
-  };
-}
 
 async function seed(base, password) {
   const anon = client(base);
@@ -153,19 +82,6 @@ async function seed(base, password) {
   return { experimentId, runId, secondId, manyId };
 }
 
-/** Number of non-transparent pixels in the first ECharts canvas inside `selector`. */
-async function paintedPixels(page, selector) {
-  return page.evaluate((sel) => {
-    const canvas = document.querySelector(`${sel} canvas`);
-    if (!canvas || canvas.width === 0 || canvas.height === 0) return 0;
-    const ctx = canvas.getContext('2d');
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    let n = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
-    return n;
-  }, selector);
-}
-
 test('web UI: login, project, experiment, run charts, language switch, compare', { timeout: 180_000 }, async (t) => {
   assert.ok(existsSync(BIN), `server binary not found at ${BIN} (build it, or set MOEBIUS_BIN)`);
   mkdirSync(OUT, { recursive: true });
@@ -179,25 +95,10 @@ test('web UI: login, project, experiment, run charts, language switch, compare',
     rmSync(server.dataDir, { recursive: true, force: true });
   });
 
-  const password = readFileSync(join(server.dataDir, 'initial-admin-password'), 'utf8').trim();
+  const password = adminPassword(server);
   const { experimentId, runId, manyId } = await seed(server.base, password);
 
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    locale: 'en-US',
-    viewport: { width: 1440, height: 1000 },
-  });
+  context = await launchBrowser(profile);
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(20_000);
   const pageErrors = [];

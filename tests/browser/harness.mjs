@@ -1,0 +1,170 @@
+// Shared helpers of the browser tests: start/stop `moebius server` on a fresh data directory and
+// port 0, a JSON client for the REST API, and Debian's chromium through playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const HERE = dirname(fileURLToPath(import.meta.url));
+export const REPO = resolve(HERE, '..', '..');
+export const BIN = process.env.MOEBIUS_BIN || join(REPO, 'build', 'moebius');
+export const OUT = join(HERE, 'out');
+export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+
+/** Starts the server and resolves with {proc, base, dataDir, logs} once it prints its URL. */
+export function startServer() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'moebius-ui-data-'));
+  const proc = spawn(BIN, ['server', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs = [];
+  return new Promise((resolvePromise, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`server did not print its URL within 30 s; output:\n${logs.join('')}`));
+    }, 30_000);
+    const onData = (chunk) => {
+      const s = chunk.toString();
+      logs.push(s);
+      buf += s;
+      const m = /listening on (http:\/\/[^\s]+)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        proc.stdout.off('data', onData);
+        proc.stdout.on('data', (c) => logs.push(c.toString()));
+        resolvePromise({ proc, base: m[1].replace(/\/$/, ''), dataDir, logs });
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', (c) => logs.push(c.toString()));
+    proc.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    proc.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited early (code ${code}, signal ${signal}); output:\n${logs.join('')}`));
+    });
+  });
+}
+
+export async function stopServer(proc) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The initial admin password the server wrote into its data directory. */
+export function adminPassword(server) {
+  return readFileSync(join(server.dataDir, 'initial-admin-password'), 'utf8').trim();
+}
+
+/** A JSON client for the REST API with a bearer token. */
+export function client(base, token) {
+  return async function call(method, path, body) {
+    const res = await fetch(base + path, {
+      method,
+      headers: {
+        'Content-Type': 'application/json',
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+    return text ? JSON.parse(text) : {};
+  };
+}
+
+/** Logs in as admin over the API and returns a client with its token. */
+export async function adminClient(base, password) {
+  const { token } = await client(base)('POST', '/api/v1/auth/login', { username: 'admin', password });
+  if (!token) throw new Error('login returned no token');
+  return { api: client(base, token), token };
+}
+
+/** A headless chromium with a throwaway profile (remove `profile` afterwards). */
+export async function launchBrowser(profile, { locale = 'en-US', viewport = { width: 1440, height: 1000 } } = {}) {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    locale,
+    viewport,
+  });
+}
+
+/** Fills the login form at `base` and waits for the signed-in header. */
+export async function loginInBrowser(page, base, password, startPath = '/projects') {
+  await page.goto(`${base}${startPath}`);
+  await page.waitForURL(/\/login/);
+  await page.fill('input[name=username]', 'admin');
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.getByTestId('current-user').waitFor();
+}
+
+/** Number of non-transparent pixels in the first ECharts canvas inside `selector`. */
+export async function paintedPixels(page, selector) {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector(`${sel} canvas`);
+    if (!canvas || canvas.width === 0 || canvas.height === 0) return 0;
+    const ctx = canvas.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
+    return n;
+  }, selector);
+}
+
+// ---- tar archives built in memory (ustar, regular files only)
+
+function octal(n, width) {
+  return n.toString(8).padStart(width - 1, '0') + '\0';
+}
+
+/** A ustar archive of {path: Buffer|string} files. */
+export function buildTar(files) {
+  const blocks = [];
+  for (const [path, content] of Object.entries(files)) {
+    const data = Buffer.isBuffer(content) ? content : Buffer.from(content);
+    const header = Buffer.alloc(512, 0);
+    if (Buffer.byteLength(path) > 100) throw new Error(`path too long for this tar writer: ${path}`);
+    header.write(path, 0, 'utf8');
+    header.write(octal(0o644, 8), 100, 'ascii');
+    header.write(octal(0, 8), 108, 'ascii');
+    header.write(octal(0, 8), 116, 'ascii');
+    header.write(octal(data.length, 12), 124, 'ascii');
+    header.write(octal(Math.floor(Date.now() / 1000), 12), 136, 'ascii');
+    header.fill(' ', 148, 156);
+    header.write('0', 156, 'ascii');
+    header.write('ustar\0', 257, 'ascii');
+    header.write('00', 263, 'ascii');
+    let sum = 0;
+    for (const b of header) sum += b;
+    header.write(octal(sum, 7) + ' ', 148, 'ascii');
+    blocks.push(header, data, Buffer.alloc((512 - (data.length % 512)) % 512, 0));
+  }
+  blocks.push(Buffer.alloc(1024, 0));
+  return Buffer.concat(blocks);
+}
+
+/** A tiny PNG-looking file (the vision content check reads the signature). */
+export function fakePng(seed) {
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(`image ${seed}`)]);
+}
