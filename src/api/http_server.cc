@@ -4,14 +4,20 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "base/crypto.h"
 #include "base/log.h"
 #include "base/strings.h"
+#include "base/thread_annotations.h"
 
 namespace moebius::api {
 namespace {
@@ -21,9 +27,41 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-std::string ErrorBody(const char* code, const std::string& message) {
-  // Hand-written to keep JSON out of this file; messages here never contain quotes.
-  return std::string("{\"error_code\":\"") + code + "\",\"message\":\"" + message + "\"}";
+// How long Stop() lets requests in flight finish before it cuts their connections.
+constexpr auto kDrainTimeout = std::chrono::seconds(5);
+// After an error response the connection is closed for writing and the rest of the request is
+// read and discarded for a while: closing with unread data makes the kernel send a reset,
+// and a client still uploading would then see "connection reset" instead of the 413.
+constexpr auto kLingerTotal = std::chrono::seconds(10);
+constexpr auto kLingerRead = std::chrono::seconds(2);
+
+std::string JsonEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[(c >> 4) & 0xf];
+      out += kHex[c & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string ErrorBody(std::string_view code, std::string_view message) {
+  // Hand-written so that this translation unit needs no JSON library.
+  std::string out = "{\"error_code\":\"";
+  out += code;
+  out += "\",\"message\":\"";
+  out += JsonEscape(message);
+  out += "\"}";
+  return out;
 }
 
 bool SaneRequestId(std::string_view id) {
@@ -33,152 +71,100 @@ bool SaneRequestId(std::string_view id) {
   return true;
 }
 
-// One connection: read a request, run the handler, write the response, repeat while keep-alive.
+// Framing headers belong to the server; a handler cannot set them.
+bool IsFramingHeader(std::string_view name) {
+  auto is = [name](std::string_view lower) {
+    return name.size() == lower.size() &&
+           std::equal(name.begin(), name.end(), lower.begin(),
+                      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  };
+  return is("content-length") || is("transfer-encoding") || is("connection");
+}
+
+// Statuses whose responses never carry a body (RFC 9110 §6.4.1), and so no Content-Length.
+bool IsBodilessStatus(int status) { return status < 200 || status == 204 || status == 304; }
+
+class BeastServer;
+
+// The server whose io thread this is; Stop() from a handler must not join its own thread.
+thread_local const BeastServer* tls_io_server = nullptr;
+
+// One connection: read a request, run the handler, write the response, repeat while
+// keep-alive. Thread-safety: every member is touched only on the connection's strand, except
+// the list links, which belong to BeastServer::sessions_mu_.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const HttpServerOptions& options, const HttpHandler& handler, std::atomic<int>& live)
-      : stream_(std::move(socket)), options_(options), handler_(handler), live_(live) {
-    ++live_;
-  }
-  ~Session() { --live_; }
+  Session(tcp::socket socket, BeastServer& server) : stream_(std::move(socket)), server_(server) {}
+  ~Session();
 
-  void Start() {
-    beast::error_code ec;
-    stream_.socket().set_option(tcp::no_delay(true), ec);
-    auto ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
-    ReadNext();
-  }
-
- private:
-  void ReadNext() {
-    parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-    parser_->body_limit(options_.max_body_bytes);
-    stream_.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
-    // Answer "Expect: 100-continue" after the header, so clients do not wait for a timeout.
-    http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
-  }
-
-  void OnHeader(beast::error_code ec, std::size_t) {
-    if (ec) return OnRead(ec, 0);
-    const auto& req = parser_->get();
-    if (req.payload_size() && *req.payload_size() > options_.max_body_bytes) return OnRead(http::error::body_limit, 0);
-    if (beast::iequals(req[http::field::expect], "100-continue")) {
-      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, req.version());
-      http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
-        if (wec) return self->Close();
-        http::async_read(self->stream_, self->buffer_, *self->parser_,
-                         beast::bind_front_handler(&Session::OnRead, self));
-      });
-      return;
-    }
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
-  }
-
-  void OnRead(beast::error_code ec, std::size_t) {
-    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
-        ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
-      return Close();
-    if (ec == http::error::body_limit) {
-      return SendError(http::status::payload_too_large, "RESOURCE_LIMIT_EXCEEDED",
-                       "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
-    }
-    if (ec == http::error::header_limit) {
-      return SendError(http::status::request_header_fields_too_large, "RESOURCE_LIMIT_EXCEEDED",
-                       "request headers exceed " + std::to_string(options_.max_header_bytes) + " bytes");
-    }
-    if (ec) return SendError(http::status::bad_request, "INVALID_PARAMETER_VALUE", "malformed HTTP request: " + ec.message());
-
-    auto& raw = parser_->get();
-    HttpRequest req;
-    req.method = std::string(raw.method_string().data(), raw.method_string().size());
-    req.target = std::string(raw.target().data(), raw.target().size());
-    std::string_view target = req.target;
-    size_t q = target.find('?');
-    auto path = UrlDecode(target.substr(0, q), false);
-    if (!path || path->empty() || (*path)[0] != '/' || (q != std::string_view::npos && !ParseQueryString(target.substr(q + 1), &req.query)))
-      return SendError(http::status::bad_request, "INVALID_PARAMETER_VALUE", "malformed request target");
-    req.path = std::move(*path);
-    req.headers.reserve(16);
-    for (const auto& f : raw)
-      req.headers.emplace_back(ToLower(std::string_view(f.name_string().data(), f.name_string().size())),
-                               std::string(f.value().data(), f.value().size()));
-    req.body = std::move(raw.body());
-    req.remote_addr = remote_;
-    auto rid = req.Header("x-request-id");
-    req.request_id = rid && SaneRequestId(*rid) ? std::string(*rid) : RandomHex(8);
-    keep_alive_ = raw.keep_alive();
-    version_ = raw.version();
-    head_ = raw.method() == http::verb::head;
-
-    HttpResponse resp;
-    try {
-      resp = handler_(req);
-    } catch (const std::exception& e) {
-      log::Error("handler threw on " + req.method + " " + req.path + ": " + e.what());
-      resp = HttpResponse::Json(500, ErrorBody("INTERNAL_ERROR", "internal error"));
-    } catch (...) {
-      log::Error("handler threw on " + req.method + " " + req.path);
-      resp = HttpResponse::Json(500, ErrorBody("INTERNAL_ERROR", "internal error"));
-    }
-    Send(std::move(resp), req.request_id);
-  }
-
-  void SendError(http::status status, const char* code, const std::string& message) {
-    keep_alive_ = false;  // the rest of the stream cannot be trusted after a bad request
-    HttpResponse r = HttpResponse::Json(static_cast<int>(status), ErrorBody(code, message));
-    Send(std::move(r), RandomHex(8));
-  }
-
-  void Send(HttpResponse r, const std::string& request_id) {
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(version_ ? version_ : 11);
-    res->result(static_cast<unsigned>(r.status));
-    res->set(http::field::server, "moebius");
-    res->set(http::field::content_type, r.content_type);
-    res->set("X-Request-Id", request_id);
-    for (auto& [k, v] : r.headers) res->insert(k, v);
-    size_t length = r.body.size();
-    if (!head_ && r.status != 304) res->body() = std::move(r.body);
-    res->keep_alive(keep_alive_);
-    res->prepare_payload();
-    if (head_) res->content_length(length);
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-      if (ec || !self->keep_alive_) return self->Close();
-      self->ReadNext();
+  void Start();
+  // Called on any thread when the server stops: closes an idle connection now and makes a busy
+  // one close after its response.
+  void Shutdown() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->state_ == State::kWriting) {
+        self->keep_alive_ = false;
+      } else {
+        self->Close();
+      }
     });
   }
+  // Only once no io thread runs any more.
+  void CloseNow() { Close(); }
 
-  void Close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
-  }
+  Session* prev_ = nullptr;  // links of BeastServer's list, guarded by its sessions_mu_
+  Session* next_ = nullptr;
+
+ private:
+  enum class State { kReading, kHandling, kWriting, kLingering, kClosed };
+
+  void ReadNext();
+  void OnHeader(beast::error_code ec, std::size_t);
+  void OnRead(beast::error_code ec, std::size_t);
+  void Handle();
+  void SendError(http::status status, std::string_view code, std::string_view message);
+  void Send(HttpResponse& r, const std::string& request_id);
+  void OnWritten(beast::error_code ec, std::size_t);
+  void Linger();
+  void Close();
 
   beast::tcp_stream stream_;
+  BeastServer& server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  const HttpServerOptions& options_;
-  const HttpHandler& handler_;
-  std::atomic<int>& live_;
+  std::optional<http::response<http::string_body>> res_;
+  HttpRequest req_;  // reused from request to request, so its buffers keep their capacity
   std::string remote_;
+  State state_ = State::kReading;
   bool keep_alive_ = true;
   bool head_ = false;
   unsigned version_ = 11;
+  std::unique_ptr<char[]> discard_;  // only while lingering
+  std::chrono::steady_clock::time_point linger_until_;
 };
 
+// All io threads run one shared io_context, and every connection has its own strand. A handler
+// that blocks (SQLite, a few milliseconds) holds one thread; the others keep accepting and
+// serving. The alternative, an io_context per thread with SO_REUSEPORT, pins each connection to
+// one thread chosen by the kernel: one slow handler would then stall every connection (and the
+// accepts) on that thread while the other threads idle.
+//
+// Thread-safety: Start, port, Stop and Wait may be called from any thread.
 class BeastServer final : public HttpServer {
  public:
   BeastServer(HttpServerOptions options, HttpHandler handler)
-      : options_(std::move(options)), handler_(std::move(handler)), acceptor_(io_) {}
+      : options_(std::move(options)), handler_(std::move(handler)), acceptor_(asio::make_strand(io_)) {}
 
-  ~BeastServer() override { Stop(); }
+  ~BeastServer() override {
+    Stop();
+    Finish();
+  }
 
   Status Listen() {
     beast::error_code ec;
     auto address = asio::ip::make_address(options_.host, ec);
     if (ec) return InvalidArgument("invalid listen address '" + options_.host + "'");
+    if (options_.port < 0 || options_.port > 65535) return InvalidArgument("invalid port " + std::to_string(options_.port));
     tcp::endpoint ep(address, static_cast<unsigned short>(options_.port));
     acceptor_.open(ep.protocol(), ec);
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
@@ -187,11 +173,9 @@ class BeastServer final : public HttpServer {
     if (ec) return Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port) + ": " + ec.message());
     port_ = acceptor_.local_endpoint().port();
     Accept();
-    // Handlers run on the io threads and may block on the database for milliseconds, so there
-    // are at least two threads per core (and at least 4): one slow request never stalls the
-    // accept loop or the other connections.
-    int n = options_.threads > 0 ? options_.threads : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
-    for (int i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
+    int n = options_.threads > 0 ? options_.threads : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+    threads_.reserve(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) threads_.emplace_back([this] { Run(); });
     return Status::Ok();
   }
 
@@ -200,47 +184,305 @@ class BeastServer final : public HttpServer {
   void Stop() override {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (stopped_) return;
-      stopped_ = true;
+      if (stopping_.load()) return;
+      stopping_.store(true);
     }
-    asio::post(io_, [this] {
+    stopped_cv_.notify_all();
+    asio::post(acceptor_.get_executor(), [this] {
       beast::error_code ec;
       acceptor_.close(ec);
     });
-    io_.stop();
-    for (auto& t : threads_)
-      if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
-    cv_.notify_all();
+    // Collected first: dropping the last reference runs ~Session, which takes sessions_mu_.
+    std::vector<std::shared_ptr<Session>> live;
+    {
+      std::lock_guard<std::mutex> lock(sessions_mu_);
+      for (Session* s = sessions_; s; s = s->next_)
+        if (auto alive = s->weak_from_this().lock()) live.push_back(std::move(alive));
+    }
+    for (auto& s : live) s->Shutdown();
+    live.clear();
+    // A handler that stops the server cannot wait for its own thread; Wait() or the destructor
+    // finishes the job.
+    if (tls_io_server != this) Finish();
   }
 
   void Wait() override {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return stopped_; });
-    lock.unlock();
-    for (auto& t : threads_)
-      if (t.joinable()) t.join();
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      stopped_cv_.wait(lock, [this] { return stopping_.load(); });
+    }
+    Finish();
+  }
+
+  const HttpServerOptions& options() const { return options_; }
+  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
+
+  HttpResponse CallHandler(HttpRequest& req) { return handler_(req); }
+
+  void Register(Session* s) {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    s->next_ = sessions_;
+    if (sessions_) sessions_->prev_ = s;
+    sessions_ = s;
+  }
+
+  void Unregister(Session* s) {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    if (s->prev_) s->prev_->next_ = s->next_;
+    else if (sessions_ == s) sessions_ = s->next_;
+    else return;  // never registered
+    if (s->next_) s->next_->prev_ = s->prev_;
+    if (!sessions_) drained_cv_.notify_all();
   }
 
  private:
+  void Run() {
+    tls_io_server = this;
+    while (true) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        log::Error(std::string("http: exception on an io thread: ") + e.what());
+      } catch (...) {
+        log::Error("http: unknown exception on an io thread");
+      }
+    }
+  }
+
   void Accept() {
     acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-      if (!ec) std::make_shared<Session>(std::move(socket), options_, handler_, live_)->Start();
-      Accept();
+      if (!acceptor_.is_open()) return;
+      if (!ec) {
+        std::make_shared<Session>(std::move(socket), *this)->Start();
+        return Accept();
+      }
+      if (ec == asio::error::operation_aborted) return;
+      // Out of file descriptors and the like: back off instead of spinning on the error.
+      log::Warn("http: accept failed: " + ec.message());
+      auto timer = std::make_shared<asio::steady_timer>(acceptor_.get_executor(), std::chrono::milliseconds(50));
+      timer->async_wait([this, timer](beast::error_code) {
+        if (acceptor_.is_open()) Accept();
+      });
     });
   }
 
+  // Lets connections drain, stops the io threads and closes what is left. Runs once; callers
+  // after the first return at once.
+  void Finish() {
+    std::lock_guard<std::mutex> join_lock(join_mu_);
+    if (finished_) return;
+    {
+      std::unique_lock<std::mutex> lock(sessions_mu_);
+      drained_cv_.wait_for(lock, kDrainTimeout, [this] { return sessions_ == nullptr; });
+    }
+    io_.stop();
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
+    // No io thread runs now, so sockets may be touched from here.
+    {
+      std::lock_guard<std::mutex> lock(sessions_mu_);
+      for (Session* s = sessions_; s; s = s->next_) s->CloseNow();
+    }
+    finished_ = true;
+  }
+
+  // Declaration order matters: io_ is destroyed first, and with it the sessions its pending
+  // operations own; they unlink themselves under sessions_mu_.
   HttpServerOptions options_;
   HttpHandler handler_;
+  std::mutex sessions_mu_;
+  std::condition_variable drained_cv_;
+  Session* sessions_ GUARDED_BY(sessions_mu_) = nullptr;
+  std::mutex mu_;
+  std::condition_variable stopped_cv_;
+  std::atomic<bool> stopping_{false};
+  std::mutex join_mu_;
+  bool finished_ GUARDED_BY(join_mu_) = false;
+  std::vector<std::thread> threads_;
+  int port_ = 0;
   asio::io_context io_;
   tcp::acceptor acceptor_;
-  std::vector<std::thread> threads_;
-  std::atomic<int> live_{0};
-  int port_ = 0;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopped_ = false;
 };
+
+Session::~Session() { server_.Unregister(this); }
+
+void Session::Start() {
+  server_.Register(this);
+  // Everything else on the strand, where a concurrent Shutdown() also runs. Registered before
+  // the check there, so a concurrent Stop() either reaches this session or is seen by it.
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->server_.stopping()) return self->Close();
+    beast::error_code ec;
+    self->stream_.socket().set_option(tcp::no_delay(true), ec);
+    auto ep = self->stream_.socket().remote_endpoint(ec);
+    if (!ec) self->remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    self->ReadNext();
+  });
+}
+
+void Session::ReadNext() {
+  if (state_ == State::kClosed) return;
+  if (server_.stopping()) return Close();
+  state_ = State::kReading;
+  const HttpServerOptions& o = server_.options();
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(std::min<size_t>(o.max_header_bytes, UINT32_MAX)));
+  parser_->body_limit(o.max_body_bytes);
+  stream_.expires_after(std::chrono::seconds(o.idle_timeout_seconds));
+  http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+}
+
+void Session::OnHeader(beast::error_code ec, std::size_t n) {
+  if (ec) return OnRead(ec, n);
+  const auto& req = parser_->get();
+  // Refuse a declared oversized body before reading (or asking for) any of it.
+  if (req.payload_size() && *req.payload_size() > server_.options().max_body_bytes) return OnRead(http::error::body_limit, 0);
+  stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
+  if (req.version() >= 11 && beast::iequals(req[http::field::expect], "100-continue") && !parser_->is_done()) {
+    auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, req.version());
+    http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+      if (wec) return self->Close();
+      http::async_read(self->stream_, self->buffer_, *self->parser_, beast::bind_front_handler(&Session::OnRead, self));
+    });
+    return;
+  }
+  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+}
+
+void Session::OnRead(beast::error_code ec, std::size_t) {
+  if (state_ == State::kClosed) return;
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == asio::error::eof ||
+      ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+      ec == asio::error::broken_pipe)
+    return Close();
+  if (ec == http::error::body_limit)
+    return SendError(http::status::payload_too_large, "RESOURCE_LIMIT_EXCEEDED",
+                     "request body exceeds " + std::to_string(server_.options().max_body_bytes) + " bytes");
+  if (ec == http::error::header_limit)
+    return SendError(http::status::request_header_fields_too_large, "RESOURCE_LIMIT_EXCEEDED",
+                     "request headers exceed " + std::to_string(server_.options().max_header_bytes) + " bytes");
+  if (ec) return SendError(http::status::bad_request, "INVALID_PARAMETER_VALUE", "malformed HTTP request: " + ec.message());
+  Handle();
+}
+
+void Session::Handle() {
+  state_ = State::kHandling;
+  auto& raw = parser_->get();
+  HttpRequest& req = req_;
+  req.query.clear();
+  req.headers.clear();
+  req.method.assign(raw.method_string().data(), raw.method_string().size());
+  req.target.assign(raw.target().data(), raw.target().size());
+  std::string_view target = req.target;
+  size_t q = target.find('?');
+  auto path = UrlDecode(target.substr(0, q), false);
+  if (!path || path->empty() || (*path)[0] != '/' || path->find('\0') != std::string::npos ||
+      (q != std::string_view::npos && !ParseQueryString(target.substr(q + 1), &req.query)))
+    return SendError(http::status::bad_request, "INVALID_PARAMETER_VALUE", "malformed request target");
+  req.path = std::move(*path);
+  for (const auto& f : raw) {
+    auto name = f.name_string();
+    auto& h = req.headers.emplace_back();
+    h.first.resize(name.size());
+    std::transform(name.begin(), name.end(), h.first.begin(),
+                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    h.second.assign(f.value().data(), f.value().size());
+  }
+  req.body = std::move(raw.body());
+  req.remote_addr = remote_;
+  auto rid = req.Header("x-request-id");
+  if (rid && SaneRequestId(*rid)) req.request_id.assign(rid->data(), rid->size());
+  else req.request_id = RandomHex(8);
+  keep_alive_ = raw.keep_alive();
+  version_ = raw.version();
+  head_ = raw.method() == http::verb::head;
+
+  HttpResponse resp;
+  try {
+    resp = server_.CallHandler(req);
+  } catch (const std::exception& e) {
+    log::Error("http: handler threw on " + req.method + " " + req.path + ": " + e.what());
+    resp = HttpResponse::Json(500, ErrorBody("INTERNAL_ERROR", "internal error"));
+  } catch (...) {
+    log::Error("http: handler threw on " + req.method + " " + req.path);
+    resp = HttpResponse::Json(500, ErrorBody("INTERNAL_ERROR", "internal error"));
+  }
+  if (resp.status < 100 || resp.status > 599) {
+    log::Error("http: handler returned status " + std::to_string(resp.status) + " on " + req.method + " " + req.path);
+    resp = HttpResponse::Json(500, ErrorBody("INTERNAL_ERROR", "internal error"));
+  }
+  Send(resp, req.request_id);
+}
+
+void Session::SendError(http::status status, std::string_view code, std::string_view message) {
+  keep_alive_ = false;  // the rest of the stream cannot be trusted after a refused request
+  head_ = false;
+  std::string request_id;
+  if (parser_) {  // the fields parsed before the error, if any
+    const auto& raw = parser_->get();
+    version_ = raw.version() == 10 ? 10 : 11;
+    auto it = raw.find("x-request-id");
+    if (it != raw.end() && SaneRequestId(std::string_view(it->value().data(), it->value().size())))
+      request_id.assign(it->value().data(), it->value().size());
+  }
+  if (request_id.empty()) request_id = RandomHex(8);
+  HttpResponse r = HttpResponse::Json(static_cast<int>(status), ErrorBody(code, message));
+  Send(r, request_id);
+}
+
+void Session::Send(HttpResponse& r, const std::string& request_id) {
+  state_ = State::kWriting;
+  auto& res = res_.emplace();
+  res.version(version_ == 10 ? 10 : 11);
+  res.result(static_cast<unsigned>(r.status));
+  res.set(http::field::server, "moebius");
+  res.set(http::field::content_type, r.content_type);
+  res.set("X-Request-Id", request_id);
+  for (auto& [k, v] : r.headers)
+    if (!IsFramingHeader(k)) res.insert(k, v);
+  if (!IsBodilessStatus(r.status)) {
+    // HEAD gets the length the GET body would have had.
+    res.content_length(r.body.size());
+    if (!head_) res.body() = std::move(r.body);
+  }
+  res.keep_alive(keep_alive_);
+  stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
+  http::async_write(stream_, res, beast::bind_front_handler(&Session::OnWritten, shared_from_this()));
+}
+
+void Session::OnWritten(beast::error_code ec, std::size_t) {
+  res_.reset();
+  if (ec) return Close();
+  if (!keep_alive_) return Linger();
+  ReadNext();
+}
+
+void Session::Linger() {
+  if (state_ != State::kLingering) {
+    state_ = State::kLingering;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    discard_ = std::make_unique<char[]>(16384);
+    linger_until_ = std::chrono::steady_clock::now() + kLingerTotal;
+  }
+  auto now = std::chrono::steady_clock::now();
+  if (now >= linger_until_ || server_.stopping()) return Close();
+  stream_.expires_at(std::min(linger_until_, now + kLingerRead));
+  stream_.async_read_some(asio::buffer(discard_.get(), 16384), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) return self->Close();
+    self->Linger();
+  });
+}
+
+void Session::Close() {
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.socket().close(ec);
+}
 
 }  // namespace
 
