@@ -134,6 +134,17 @@ export interface NewVersion {
   rounds?: number[];
   from_version?: string;
   labels?: { from: 'folders' } | { format: 'csv' | 'jsonl'; content: string };
+  /** refined versions: the recorded refinement operations, e.g. [{op: 'drop_duplicate_items'}] */
+  operations?: unknown[];
+  /** split versions (made from an earlier version) */
+  split?: {
+    method: string;
+    ratios?: Record<string, number>;
+    folds?: number;
+    seed?: number;
+    group_by?: string;
+    time_key?: string;
+  };
   message?: string;
 }
 export const createVersion = (project: string, dataset: string, body: NewVersion) =>

@@ -9,6 +9,7 @@ import { ROLES } from '../pages/project/MembersTab';
 import { DOMAINS, PROBLEM_TYPES } from '../pages/project/TasksTab';
 import { DATA_DOMAINS, DATA_STATUSES } from '../components/DataStatusChip';
 import { DATASET_TABS } from '../pages/dataset/tabs';
+import { SPLIT_METHODS } from '../lib/versionSpec';
 
 type Tree = { [k: string]: string | Tree };
 const PLURAL = /_(zero|one|two|few|many|other)$/;
@@ -93,6 +94,8 @@ describe('i18n resources', () => {
       ...DATA_DOMAINS.map((d) => `domains.${d}`),
       ...DATASET_TABS.map((s) => `dataset.tabs.${s}`),
       ...['dataset', 'round', 'version', 'run'].map((k) => `lineage.kinds.${k}`),
+      ...SPLIT_METHODS.map((m) => `newVersion.methods.${m}`),
+      ...['newVersion.pickRounds', 'newVersion.pickVersion', 'newVersion.operationsInvalid', 'newVersion.splitNeedsVersion', 'newVersion.ratiosInvalid', 'newVersion.foldsInvalid'],
       ...['step', 'time'].map((s) => `charts.${s}`),
     ];
     for (const key of dynamic) {

@@ -43,7 +43,6 @@ export function LineageTab({ project, dataset, versionPath }: { project: string;
     layout.edges.filter((e) => e.to === runNode && e.relation === 'used by').map((e) => byId.get(e.from)?.label ?? e.from);
 
   const option = useMemo(() => {
-    const columns = Math.max(1, ...layout.nodes.map((n) => n.column + 1));
     const rows = Math.max(1, ...[...new Set(layout.nodes.map((n) => n.column))].map((c) => layout.nodes.filter((n) => n.column === c).length));
     return {
       animation: false,
@@ -56,10 +55,10 @@ export function LineageTab({ project, dataset, versionPath }: { project: string;
           type: 'graph',
           layout: 'none',
           roam: true,
-          top: 40,
-          bottom: 40,
-          left: columns > 1 ? 80 : '45%',
-          right: columns > 1 ? 80 : '45%',
+          // Only a position: ECharts then fits the layout into the box keeping its aspect ratio,
+          // so symbols are not stretched.
+          left: 'center',
+          top: 'middle',
           edgeSymbol: ['none', 'arrow'],
           edgeSymbolSize: 8,
           label: { show: true, position: 'bottom', fontSize: 11, color: '#1f2937' },

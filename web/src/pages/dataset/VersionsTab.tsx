@@ -19,6 +19,13 @@ export function derivedText(v: DataVersion, t: TFunction): string {
   if (d.from_version !== undefined && d.from_version !== null) parts.push(t('versions.derivedFrom', { name: vname(d.from_version) }));
   if (d.rollback_to !== undefined && d.rollback_to !== null) parts.push(t('versions.derivedRollback', { name: vname(d.rollback_to) }));
   if (d.labels) parts.push(`${t('versions.derivedLabels')} (${String(d.labels)})`);
+  if (Array.isArray(d.operations) && d.operations.length) {
+    const ops = d.operations.map((o) => (o && typeof o === 'object' && 'op' in o ? String((o as { op: unknown }).op) : '?'));
+    parts.push(t('versions.derivedOps', { ops: ops.join(', ') }));
+  }
+  if (d.split && typeof d.split === 'object' && 'method' in d.split) {
+    parts.push(t('versions.derivedSplit', { method: String((d.split as { method: unknown }).method) }));
+  }
   return parts.join(' · ');
 }
 
