@@ -1,19 +1,32 @@
 // The MLflow search grammar (EXP-11), parsed to an AST. Nothing here builds SQL; search_sql.h
 // compiles the AST with bound parameters.
 //
-//   filter     := comparison ( AND comparison )*
-//   comparison := key op value
-//   key        := entity "." name | attribute      -- name may be `backticked` or "quoted"
-//   entity     := metric(s) | param(s) | parameter(s) | tag(s) | attribute(s) | attr | run
-//   op         := = | != | <> | < | <= | > | >= | LIKE | ILIKE | IN | NOT IN
-//   value      := number | 'string' | "string" | ( value, ... )
-//   order_by   := key [ASC | DESC]
+//   filter     := [ comparison ( AND comparison )* ]      -- AND only, as in MLflow; no OR, no ()
+//   comparison := key op value | key (IN | NOT IN) "(" value ( "," value )* ")"
+//   key        := entity "." name | attribute             -- name may be `backticked` or "quoted"
+//   order_by   := key [ ASC | DESC ]
+//   value      := number | 'string' | "string"            -- '' or \' is a quote, \\ a backslash
 //
-// Which operators and value types a key accepts follows MLflow: metrics and numeric attributes
-// take numbers and = != < <= > >=; params, tags and string attributes take quoted strings and
-// = != LIKE ILIKE IN NOT IN.
+// Entities (case-sensitive, MLflow's spellings):
+//   runs:        metric(s), param(s), parameter(s), tag(s), attribute(s), attr, run, dataset(s)
+//   experiments: tag(s), attribute(s), attr
+// A key without an entity prefix is an attribute. Attributes (MLflow's lists):
+//   runs:        run_id, run_name ("run name", "Run name", "Run Name"), status, user_id,
+//                artifact_uri, start_time (created, Created), end_time
+//   experiments: name, creation_time, last_update_time; order_by also experiment_id
+//   datasets:    name, digest, context (filters only)
+//
+// Operators and values by key:
+//   metrics, numeric attributes     = != < <= > >=          number (attributes: an integer)
+//   params, tags, string attributes,
+//   datasets                        = != LIKE ILIKE IN NOT IN   quoted string(s)
+// LIKE and ILIKE take SQL patterns (% and _; a backslash escapes them). Keywords (AND, LIKE,
+// IN, ASC...) are case-insensitive. Limits: a filter is at most 10000 characters of UTF-8 with
+// at most 100 comparisons; an IN list at most 1000 values.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,22 +36,26 @@
 namespace moebius::tracking {
 
 enum class SearchKind { kRuns, kExperiments };
-enum class EntityType { kMetric, kParam, kTag, kAttribute };
+enum class EntityType { kMetric, kParam, kTag, kAttribute, kDataset };
 
 struct SearchKey {
   EntityType type;
-  std::string name;  // metric/param/tag key, or canonical attribute name
+  // The metric/param/tag key as the user wrote it (quotes removed), the canonical attribute
+  // name (run_id, run_name, status, user_id, artifact_uri, start_time, end_time; name,
+  // experiment_id, creation_time, last_update_time) or the dataset field (name, digest, context).
+  std::string name;
 };
 
 struct SearchValue {
   bool is_number = false;
-  double number = 0;
-  std::string text;  // string value, or the number as written
+  double number = 0;              // metrics
+  std::optional<int64_t> integer; // numeric attributes (milliseconds, ids): always integral
+  std::string text;               // the string value, or the number as written
 };
 
 struct Comparison {
   SearchKey key;
-  std::string op;  // "=", "!=", "<", "<=", ">", ">=", "LIKE", "ILIKE", "IN", "NOT IN"
+  std::string op;                   // "=", "!=", "<", "<=", ">", ">=", "LIKE", "ILIKE", "IN", "NOT IN"
   std::vector<SearchValue> values;  // one value, or the IN list
 };
 
@@ -47,11 +64,15 @@ struct OrderBy {
   bool ascending = true;
 };
 
-// The attribute's storage kind: numeric attributes compare as numbers.
+// True for attributes that hold numbers (times in milliseconds, experiment ids); `name` is a
+// canonical attribute name.
 bool IsNumericAttribute(SearchKind kind, const std::string& name);
 
-// kInvalidArgument naming the offending token and its 1-based position.
+// Returns the comparisons of `filter` (none for an empty or blank filter), or kInvalidArgument
+// naming the 1-based character position and the offending token.
 Result<std::vector<Comparison>> ParseSearchFilter(std::string_view filter, SearchKind kind);
+// Parses one order_by clause; kInvalidArgument as above, also for keys that cannot be ordered
+// by (datasets; experiment tags).
 Result<OrderBy> ParseOrderBy(std::string_view clause, SearchKind kind);
 
 }  // namespace moebius::tracking
