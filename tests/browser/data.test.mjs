@@ -6,7 +6,8 @@
 // here), versions v1 (round 1) and v2 (rounds 1+2, labels from folders) and a run that used v2;
 // then in chromium: project → Datasets tab → dataset (status dashboard, timeline, versions) →
 // lineage with the run → diff v1→v2 → version page → Korean → a rejected and a good upload of a
-// third round through the form → dataset catalog search. Screenshots go to tests/browser/out/.
+// third round through the form → a split version through the form → dataset catalog search.
+// Screenshots go to tests/browser/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -225,6 +226,22 @@ test('data UI: datasets tab, dashboard, versions, lineage, diff, Korean, upload'
     await page.getByTestId('rounds-table').getByRole('button', { name: 'Items of round 3' }).waitFor();
     await page.getByTestId('items-browser').getByText('bird/i.png').waitFor();
     await page.getByTestId('timeline').getByText('third batch from the browser').waitFor();
+
+    // A split version made from v2 through the New version form.
+    await page.getByRole('tab', { name: 'New version' }).click();
+    const vform = page.getByTestId('version-form');
+    await vform.locator('select[name=status]').selectOption('split');
+    await vform.getByRole('button', { name: 'From a version', pressed: true }).waitFor();
+    assert.equal(await vform.locator('select[name=from_version]').inputValue(), 'v2');
+    await vform.locator('input[name=ratio_train]').fill('0.6');
+    await vform.locator('input[name=ratio_val]').fill('0');
+    await vform.locator('input[name=ratio_test]').fill('0.4');
+    await vform.locator('input[name=message]').fill('60/40 split');
+    await vform.getByRole('button', { name: 'Create version' }).click();
+    await page.getByTestId('versions-table').getByRole('link', { name: 'v3' }).waitFor();
+    await page.getByTestId('versions-table').getByText('split: random').waitFor();
+    assert.match(await page.getByTestId('stat-status-split').innerText(), /1/);
+    await shot('split-version.png');
 
     // Catalog search from the top bar.
     await page.getByRole('navigation').getByRole('link', { name: 'Datasets' }).click();
