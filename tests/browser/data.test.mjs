@@ -217,9 +217,20 @@ test('data UI: datasets tab, dashboard, versions, lineage, diff, Korean, upload'
       buffer: buildTar({ 'cat/g.png': fakePng(7), 'dog/h.png': fakePng(8), 'bird/i.png': fakePng(9) }),
     });
     await form.locator('input[name=note]').fill('third batch from the browser');
+    // The first part fails on the way (connection reset); Resume asks the server which parts it
+    // holds and sends the missing one.
+    let aborted = 0;
+    await page.route('**/uploads/*/parts/*', async (route) => {
+      if (aborted++ === 0) await route.abort('connectionreset');
+      else await route.continue();
+    });
     await form.getByRole('button', { name: 'Upload', exact: true }).click();
+    await form.getByText(/The upload stopped/).waitFor();
+    await form.getByRole('button', { name: 'Resume' }).click();
     await page.getByTestId('upload-done').getByText(/Round 3 created: 3 items/).waitFor();
     assert.equal(await form.getByRole('progressbar').getAttribute('aria-valuenow'), '100');
+    assert.equal(aborted, 2, 'one failed and one resumed part request');
+    await page.unroute('**/uploads/*/parts/*');
     await page.waitForFunction(() => document.querySelector('[data-testid=stat-rounds]')?.textContent?.trim() === '3');
     await shot('upload.png');
     await page.getByTestId('upload-done').getByRole('button', { name: 'Show items' }).click();
