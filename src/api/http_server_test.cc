@@ -422,3 +422,35 @@ TEST(HttpServerStartTest, IdleConnectionsTimeOut) {
 
 }  // namespace
 }  // namespace moebius::api
+
+namespace moebius::api {
+namespace {
+
+TEST(HttpTypesTest, ParseQueryString) {
+  std::vector<std::pair<std::string, std::string>> q;
+  ASSERT_TRUE(ParseQueryString("a=1&b=x%20y+z&&c&d=&a=2&e=%3D%26", &q));
+  EXPECT_EQ(q, (std::vector<std::pair<std::string, std::string>>{
+                   {"a", "1"}, {"b", "x y z"}, {"c", ""}, {"d", ""}, {"a", "2"}, {"e", "=&"}}));
+  q.clear();
+  EXPECT_TRUE(ParseQueryString("", &q));
+  EXPECT_TRUE(q.empty());
+  EXPECT_FALSE(ParseQueryString("a=%zz", &q));
+  EXPECT_FALSE(ParseQueryString("a%=1", &q));
+  EXPECT_FALSE(ParseQueryString("a=%4", &q));
+}
+
+TEST(HttpTypesTest, RequestAccessors) {
+  HttpRequest r;
+  r.headers = {{"content-type", "application/json"}, {"x-a", "1"}, {"x-a", "2"}};
+  r.query = {{"k", "v1"}, {"other", "o"}, {"k", "v2"}};
+  EXPECT_EQ(r.Header("x-a"), "1");
+  EXPECT_EQ(r.Header("content-type"), "application/json");
+  EXPECT_FALSE(r.Header("missing").has_value());
+  EXPECT_EQ(r.Query("k"), "v1");
+  EXPECT_FALSE(r.Query("nope").has_value());
+  EXPECT_EQ(r.QueryAll("k"), (std::vector<std::string>{"v1", "v2"}));
+  EXPECT_TRUE(r.QueryAll("nope").empty());
+}
+
+}  // namespace
+}  // namespace moebius::api

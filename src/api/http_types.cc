@@ -24,12 +24,15 @@ std::vector<std::string> HttpRequest::QueryAll(std::string_view name) const {
 }
 
 bool ParseQueryString(std::string_view qs, std::vector<std::pair<std::string, std::string>>* out) {
-  if (qs.empty()) return true;
-  for (const std::string& part : Split(qs, '&')) {
-    if (part.empty()) continue;
+  while (!qs.empty()) {
+    size_t amp = qs.find('&');
+    std::string_view part = qs.substr(0, amp);
+    qs = amp == std::string_view::npos ? std::string_view() : qs.substr(amp + 1);
+    if (part.empty()) continue;  // "a=1&&b=2"
     size_t eq = part.find('=');
-    auto key = UrlDecode(std::string_view(part).substr(0, eq), true);
-    auto value = eq == std::string::npos ? std::optional<std::string>("") : UrlDecode(std::string_view(part).substr(eq + 1), true);
+    auto key = UrlDecode(part.substr(0, eq), /*plus_is_space=*/true);
+    auto value = eq == std::string_view::npos ? std::optional<std::string>(std::string())
+                                              : UrlDecode(part.substr(eq + 1), /*plus_is_space=*/true);
     if (!key || !value) return false;
     out->emplace_back(std::move(*key), std::move(*value));
   }
