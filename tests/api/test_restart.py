@@ -27,3 +27,34 @@ def test_restart_keeps_everything():
         assert again.ok("GET", "/api/v1/audit/verify")["ok"] is True
     finally:
         server.cleanup()
+
+
+def test_sigterm_with_idle_keep_alive_connections_exits_promptly():
+    """An open idle keep-alive connection (every HTTP client pool has them) must not hold up a
+    SIGTERM: the server drains and exits within its drain timeout. Repeated: the race was timing-bound."""
+    import signal
+    import subprocess
+    import time
+
+    import requests
+    server = Server()
+    try:
+        for _ in range(5):
+            server.start()
+            token = server.login("admin", server.admin_password())
+            pool = [requests.Session() for _ in range(3)]
+            for s in pool:
+                assert s.get(server.url + "/api/v1/auth/me", headers={"Authorization": "Bearer " + token}).status_code == 200
+            started = time.time()
+            server.proc.send_signal(signal.SIGTERM)
+            try:
+                rc = server.proc.wait(8)
+            except subprocess.TimeoutExpired:
+                server.kill9()
+                raise AssertionError("server still running 8 s after SIGTERM with idle keep-alive connections open")
+            assert rc == 0, "".join(server.log[-5:])
+            assert time.time() - started < 8
+            for s in pool:
+                s.close()
+    finally:
+        server.cleanup()
