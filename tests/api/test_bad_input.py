@@ -89,6 +89,14 @@ def test_artifact_paths_outside_the_run(server, admin, run):
         assert body["error_code"] == "INVALID_PARAMETER_VALUE" and body["message"]
     status, body = raw_request(server, admin, "GET", f"{base}/../../../../etc/passwd")
     assert status == 400, body
+    expect_error(admin.get("/api/2.0/mlflow/artifacts/list", params={"run_id": run["run_id"], "path": "/etc"}), 400)
+    expect_error(admin.get("/api/2.0/mlflow/artifacts/list", params={"run_id": run["run_id"], "path": "../x"}), 400)
+    expect_error(admin.get(f"/api/v1/runs/{run['run_id']}/artifacts/content", params={"path": "/etc/passwd"}), 400)
+    expect_error(admin.get("/api/2.0/mlflow-artifacts/artifacts", params={"path": "/etc/passwd"}), 400)
+
+
+def test_absolute_or_empty_segment_proxied_artifact_paths(server, admin, run):
+    base = f"/api/2.0/mlflow-artifacts/artifacts/{run['experiment_id']}/{run['run_id']}/artifacts"
     # An absolute path after the run's artifact root (an empty segment, or an encoded slash) is
     # refused too, as artifacts/list refuses ?path=/etc, instead of being folded into etc/passwd.
     for bad in ("/etc/passwd", "%2Fetc%2Fpasswd", "a//b"):
@@ -97,10 +105,6 @@ def test_artifact_paths_outside_the_run(server, admin, run):
             assert status == 400, (method, bad, status, body)
     files = admin.ok("GET", "/api/2.0/mlflow/artifacts/list", params={"run_id": run["run_id"]}).get("files", [])
     assert not [f for f in files if f["path"] in ("etc", "a")], files
-    expect_error(admin.get("/api/2.0/mlflow/artifacts/list", params={"run_id": run["run_id"], "path": "/etc"}), 400)
-    expect_error(admin.get("/api/2.0/mlflow/artifacts/list", params={"run_id": run["run_id"], "path": "../x"}), 400)
-    expect_error(admin.get(f"/api/v1/runs/{run['run_id']}/artifacts/content", params={"path": "/etc/passwd"}), 400)
-    expect_error(admin.get("/api/2.0/mlflow-artifacts/artifacts", params={"path": "/etc/passwd"}), 400)
 
 
 def test_batch_over_limits_writes_nothing(admin, run):
