@@ -7,7 +7,7 @@ DATA ?= data
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: all deps web build up test test-unit test-web test-api test-data test-prometheus test-cli test-mlflow test-browser test-crash bench clean docs
+.PHONY: all deps web build up test test-unit test-web test-api test-data test-data-stats test-prometheus test-cli test-mlflow test-browser test-crash bench clean docs
 
 all: build
 
@@ -32,7 +32,7 @@ up: deps build
 
 # Install, build, run every test.
 test: deps build
-	$(MAKE) test-unit test-web test-api test-data test-crash test-prometheus test-cli test-mlflow test-browser
+	$(MAKE) test-unit test-web test-api test-data test-data-stats test-crash test-prometheus test-cli test-mlflow test-browser
 
 test-unit:
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -45,6 +45,9 @@ test-api:
 
 test-data:
 	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius $(PY) -m pytest -q tests/data
+
+test-data-stats:
+	MOEBIUS_TABLE_STATS=$(CURDIR)/$(BUILD)/src/data/table/moebius_table_stats $(PY) -m pytest -q tests/data_stats
 
 test-crash:
 	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius $(PY) -m pytest -q tests/crash

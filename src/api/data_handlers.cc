@@ -16,6 +16,8 @@ namespace moebius::api {
 
 using auth::Permission;
 
+void RegisterDataAnalysisRoutes(Router& r, Services& s, const ProjectResolver& project);
+
 namespace {
 
 constexpr size_t kMaxListedChanges = 1000;
@@ -406,6 +408,8 @@ void RegisterDataRoutes(Router& r, Services& s) {
     }
     return JsonResponse(Json{{"nodes", ns}, {"edges", es}});
   });
+
+  RegisterDataAnalysisRoutes(r, s, ProjectFromPath(s));
 
   // ---- runs record the data versions they read
   r.Add("POST", "/api/v1/runs/{run}/inputs", Permission::kExperimentWrite, RunFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {

@@ -18,6 +18,21 @@ std::vector<std::string> PathSegments(const std::string& path) {
   return out;
 }
 
+// What follows the first `skip` non-empty segments of `path`, verbatim after one separating
+// slash: a {rest...} parameter keeps empty segments and a leading slash ("a//b", "/etc/passwd")
+// so that handlers can refuse them instead of receiving a silently normalized path.
+std::string RestOfPath(const std::string& path, size_t skip) {
+  size_t at = 0;
+  for (size_t n = 0; n < skip; ++n) {
+    while (at < path.size() && path[at] == '/') ++at;
+    while (at < path.size() && path[at] != '/') ++at;
+  }
+  if (at < path.size() && path[at] == '/') ++at;
+  std::string rest = path.substr(at);
+  if (rest.size() > 1 && rest.back() == '/') rest.pop_back();  // "dir/" names "dir"
+  return rest;
+}
+
 bool IsMutating(const std::string& method) { return method != "GET" && method != "HEAD"; }
 
 std::optional<std::string> CookieValue(const HttpRequest& req, std::string_view name) {
@@ -195,8 +210,7 @@ std::optional<HttpResponse> Router::Handle(HttpRequest& req) {
       bool is_param = s.size() > 2 && s.front() == '{' && s.back() == '}';
       if (is_param && EndsWith(s, "...}")) {  // rest of the path
         if (i >= segs.size()) { ok = false; break; }
-        std::vector<std::string> rest(segs.begin() + static_cast<long>(i), segs.end());
-        p[s.substr(1, s.size() - 5)] = Join(rest, "/");
+        p[s.substr(1, s.size() - 5)] = RestOfPath(req.path, i);
         i = r.segments.size();
         break;
       }

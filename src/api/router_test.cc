@@ -63,6 +63,10 @@ TEST_F(RouterTest, MatchesParamsAndRest) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(Json::parse(r.body)["path"], "a/b/c.txt");
   EXPECT_EQ(Json::parse(r.body)["thing"], "7");
+  // The rest keeps empty segments and a leading slash, so handlers can refuse them.
+  EXPECT_EQ(Json::parse(Call("GET", "/api/v1/things/7/files//etc/passwd", viewer_token_).body)["path"], "/etc/passwd");
+  EXPECT_EQ(Json::parse(Call("GET", "/api/v1/things/7/files/a//b", viewer_token_).body)["path"], "a//b");
+  EXPECT_EQ(Json::parse(Call("GET", "/api/v1/things/7/files/dir/", viewer_token_).body)["path"], "dir");
   EXPECT_EQ(Call("GET", "/api/v1/things/7/files", viewer_token_).status, 404);
   EXPECT_EQ(Call("POST", "/api/v1/things/7/files/x", viewer_token_).status, 405);
   EXPECT_EQ(Call("GET", "/api/v1/nothing", viewer_token_).status, 404);

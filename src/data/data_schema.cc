@@ -57,6 +57,26 @@ CREATE TABLE data_lineage (
   PRIMARY KEY (child_kind, child_id, parent_kind, parent_id)
 )
 )SQL"},
+      {401, "schemas_transforms", R"SQL(
+CREATE TABLE data_schemas (
+  dataset_id BIGINT PRIMARY KEY,
+  schema_json TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  item TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE TABLE data_transforms (
+  dataset_id BIGINT NOT NULL,
+  hash TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  item TEXT NOT NULL,
+  spec_sha TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  PRIMARY KEY (dataset_id, hash)
+)
+)SQL"},
   };
 }
 

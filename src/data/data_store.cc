@@ -569,6 +569,66 @@ Result<int64_t> DataStore::StoredManifestBytes(const Version& v) {
   return manifests_.StoredBytes(v.manifest_root, true);
 }
 
+// ---------------------------------------------------------------------------- schema, transforms
+
+Status DataStore::SaveSchema(const Dataset& ds, const Json& schema, int64_t version, const std::string& item, const std::string& user) {
+  return db_.Write([&](Tx& tx) {
+    return tx.Exec("INSERT INTO data_schemas (dataset_id, schema_json, version, item, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) "
+                   "ON CONFLICT (dataset_id) DO UPDATE SET schema_json = excluded.schema_json, version = excluded.version, "
+                   "item = excluded.item, created_at = excluded.created_at, created_by = excluded.created_by",
+                   {ds.id, schema.dump(), version, item, clock_.NowMillis(), user})
+        .status();
+  });
+}
+
+Result<std::optional<Json>> DataStore::GetSchema(const Dataset& ds) {
+  std::optional<Json> out;
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Rows rows, tx.Query("SELECT schema_json, version, item, created_at, created_by FROM data_schemas WHERE dataset_id = ?", {ds.id}));
+    if (!rows.empty())
+      out = Json{{"schema", Json::parse(rows[0].Text(0), nullptr, false)}, {"version", "v" + std::to_string(rows[0].Int(1))},
+                 {"item", rows[0].Text(2)}, {"created_at", rows[0].Int(3)}, {"created_by", rows[0].Text(4)}};
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status DataStore::SaveTransform(const Dataset& ds, const std::string& hash, const Json& spec, int64_t version, const std::string& item,
+                                const std::string& user) {
+  ASSIGN_OR_RETURN(store::BlobInfo blob, blobs_.Put(spec.dump()));
+  return db_.Write([&](Tx& tx) {
+    return tx.Exec("INSERT INTO data_transforms (dataset_id, hash, version, item, spec_sha, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                   "ON CONFLICT (dataset_id, hash) DO NOTHING",
+                   {ds.id, hash, version, item, blob.sha256, clock_.NowMillis(), user})
+        .status();
+  });
+}
+
+Result<std::vector<Json>> DataStore::ListTransforms(const Dataset& ds) {
+  std::vector<Json> out;
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Rows rows, tx.Query("SELECT hash, version, item, created_at, created_by FROM data_transforms WHERE dataset_id = ? ORDER BY created_at DESC",
+                                         {ds.id}));
+    for (const Row& r : rows)
+      out.push_back({{"hash", r.Text(0)}, {"version", "v" + std::to_string(r.Int(1))}, {"item", r.Text(2)}, {"created_at", r.Int(3)},
+                     {"created_by", r.Text(4)}});
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<Json> DataStore::GetTransform(const Dataset& ds, const std::string& hash) {
+  std::string sha;
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Row r, store::QueryOne(tx, "SELECT spec_sha FROM data_transforms WHERE dataset_id = ? AND hash = ?", {ds.id, hash},
+                                            "transform '" + hash + "' does not exist"));
+    sha = r.Text(0);
+    return Status::Ok();
+  }));
+  ASSIGN_OR_RETURN(std::string text, blobs_.Get(sha));
+  return Json::parse(text, nullptr, false);
+}
+
 // ---------------------------------------------------------------------------- lineage
 
 Status DataStore::Lineage(const Dataset& ds, std::vector<LineageNode>* nodes, std::vector<LineageEdge>* edges) {

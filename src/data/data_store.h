@@ -104,6 +104,16 @@ class DataStore {
   // Manifest bytes stored for this version alone (its delta, or its chunks if full).
   Result<int64_t> StoredManifestBytes(const Version& v);
 
+  // --- saved schema (one per dataset) and fitted transforms (by content hash)
+  Status SaveSchema(const Dataset& ds, const Json& schema, int64_t version, const std::string& item, const std::string& user);
+  // nullopt when none was saved.
+  Result<std::optional<Json>> GetSchema(const Dataset& ds);
+  // Stores the spec JSON as a blob; re-saving the same spec is a no-op.
+  Status SaveTransform(const Dataset& ds, const std::string& hash, const Json& spec, int64_t version, const std::string& item,
+                       const std::string& user);
+  Result<std::vector<Json>> ListTransforms(const Dataset& ds);
+  Result<Json> GetTransform(const Dataset& ds, const std::string& hash);
+
   // --- lineage
   Status Lineage(const Dataset& ds, std::vector<LineageNode>* nodes, std::vector<LineageEdge>* edges);
 

@@ -201,7 +201,9 @@ TEST_F(RefineTest, RowOperationsAreRecordedAndPseudonymsAreStable) {
         "2,Lee,,0.7\n"
         "3,Park,29,0.6\n"
         "4,Choi,31,250\n"
-        "5,Jung,-3,0.4\n");
+        "5,Jung,-3,0.4\n"
+        "6,Han,40,0.55\n"
+        "7,Yoon,45,0.65\n");
   auto r = store_->IngestRound(tab, Tar("t.tar", "c.csv"), "archive", "t.tar", "", "u");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_TRUE(store_->CreateVersion(tab, VersionSpec{.status = "raw", .rounds = {1}}, "u").ok());
@@ -223,7 +225,7 @@ TEST_F(RefineTest, RowOperationsAreRecordedAndPseudonymsAreStable) {
   auto items = *store_->Materialize(*v);
   std::string csv = *blobs_->Get(items[0].sha256);
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "id,name,age,score");
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);  // header + Kim + Park
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);  // header + Kim, Park, Han, Yoon
   EXPECT_EQ(csv.find("Kim"), std::string::npos);
   EXPECT_NE(csv.find("p_"), std::string::npos);
   // The same value always gets the same pseudonym (joins across files still work).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 #include <random>
 
@@ -194,7 +195,18 @@ Result<std::pair<std::vector<ManifestEntry>, SplitReport>> ApplySplit(std::vecto
       keys[i] = spec.time_key.empty() ? items[i].path : MetaString(items[i].meta, spec.time_key);
       if (keys[i].empty()) return InvalidArgument("item '" + items[i].path + "' has no '" + spec.time_key + "'");
     }
-    std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
+    // Numbers (epoch seconds, years) order numerically; anything else (ISO-8601 dates) as text.
+    std::vector<double> numbers(items.size());
+    bool numeric = true;
+    for (size_t i = 0; i < items.size() && numeric; ++i) {
+      const char* begin = keys[i].c_str();
+      char* end = nullptr;
+      numbers[i] = std::strtod(begin, &end);
+      numeric = end != begin && *end == '\0' && std::isfinite(numbers[i]);
+    }
+    std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) {
+      return numeric ? numbers[a] < numbers[b] : keys[a] < keys[b];
+    });
     assign_block(idx, false);  // earliest items train, latest test
   }
 

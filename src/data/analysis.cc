@@ -1,0 +1,163 @@
+#include "data/analysis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "base/strings.h"
+#include "data/table/column_stats.h"
+#include "data/table/table_reader.h"
+#include "transform/fit.h"
+#include "transform/selection.h"
+#include "transform/transformer.h"
+
+namespace moebius::data {
+namespace {
+
+constexpr size_t kExamples = 5;
+
+transform::Table ToTransformTable(const Table& t, const std::string& skip) {
+  transform::Table out;
+  for (const auto& c : t.columns()) {
+    if (c.name == skip) continue;
+    Status st = c.type == ColumnType::kString ? out.AddString(c.name, c.strings) : out.AddNumeric(c.name, c.numbers);
+    (void)st;  // names are unique and lengths equal: they come from one Table
+  }
+  return out;
+}
+
+struct Finding {
+  int64_t count = 0;
+  std::vector<std::string> examples;
+  void Add(const std::string& path) {
+    ++count;
+    if (examples.size() < kExamples) examples.push_back(path);
+  }
+};
+
+}  // namespace
+
+Result<std::pair<std::string, Table>> ReadTableItem(store::BlobStore& blobs, const std::vector<ManifestEntry>& items,
+                                                     const std::string& path) {
+  for (const auto& e : items) {
+    auto format = FormatFromPath(e.path);
+    if (!format || (!path.empty() && e.path != path)) continue;
+    ASSIGN_OR_RETURN(std::string bytes, blobs.Get(e.sha256));
+    ASSIGN_OR_RETURN(Table t, ReadTableFromBuffer(bytes, ReadOptions{*format, e.path, {}}));
+    return std::make_pair(e.path, std::move(t));
+  }
+  return path.empty() ? NotFound("the version has no table item (CSV, TSV or JSONL)") : NotFound("no table item '" + path + "' in the version");
+}
+
+Result<Json> AnalyzeTable(const Table& table, const std::string& label, int bins) {
+  StatsOptions options;
+  options.histogram_bins = bins;
+  options.label = label;
+  options.threads = 2;
+  ASSIGN_OR_RETURN(TableStats stats, ComputeStats(table, options));
+  Json out = ToJson(stats);
+  if (label.empty()) return out;
+  const Column* lc = table.Find(label);
+  if (!lc) return InvalidArgument("no label column '" + label + "'");
+  // Features: numeric columns as they are (missing → mean), text columns as vocabulary ids.
+  Json config{{"columns", Json::array()}};
+  for (const auto& c : table.columns()) {
+    if (c.name == label) continue;
+    if (c.type == ColumnType::kString)
+      config["columns"].push_back({{"column", c.name}, {"steps", {{{"kind", "vocabulary"}, {"top_k", 1000}}}}});
+    else
+      config["columns"].push_back({{"column", c.name}, {"steps", {{{"kind", "impute"}, {"strategy", "mean"}}}}});
+  }
+  if (config["columns"].empty()) return out;
+  ASSIGN_OR_RETURN(auto cfg, transform::TransformConfig::FromJson(config));
+  transform::Table tt = ToTransformTable(table, label);
+  ASSIGN_OR_RETURN(auto spec, transform::Fit(cfg, tt));
+  ASSIGN_OR_RETURN(auto tf, transform::Transformer::Create(spec));
+  ASSIGN_OR_RETURN(auto matrix, tf.ApplyTable(tt));
+  std::vector<double> y(table.num_rows());
+  transform::ImportanceOptions io;
+  if (lc->type == ColumnType::kString) {
+    io.label = transform::LabelKind::kCategorical;
+    std::map<std::string, double> ids;
+    for (size_t r = 0; r < y.size(); ++r) {
+      if (!lc->strings[r]) {
+        y[r] = std::nan("");
+        continue;
+      }
+      auto [it, fresh] = ids.emplace(*lc->strings[r], static_cast<double>(ids.size()));
+      y[r] = it->second;
+    }
+  } else {
+    io.label = lc->type == ColumnType::kBool ? transform::LabelKind::kCategorical : transform::LabelKind::kNumeric;
+    y = lc->numbers;
+  }
+  ASSIGN_OR_RETURN(auto ranked, transform::RankFeatures(matrix, y, io));
+  Json importance = Json::array();
+  for (const auto& f : ranked)
+    importance.push_back({{"feature", f.feature}, {"score", std::isfinite(f.score) ? Json(f.score) : Json(nullptr)},
+                          {"method", transform::ImportanceMethodName(f.method)}});
+  out["importance"] = importance;
+  return out;
+}
+
+Result<Json> ItemQuality(store::BlobStore& blobs, const std::vector<ManifestEntry>& items, const std::string& domain) {
+  Finding empty, duplicate, size_outlier, bad_text, empty_text, long_text, short_text, unknown_image;
+  std::map<std::string, std::string> first_of;
+  std::vector<double> sizes;
+  for (const auto& e : items) sizes.push_back(static_cast<double>(e.size));
+  std::vector<double> sorted = sizes;
+  std::sort(sorted.begin(), sorted.end());
+  auto q = [&](double p) { return sorted.empty() ? 0.0 : sorted[static_cast<size_t>(p * static_cast<double>(sorted.size() - 1))]; };
+  double q1 = q(0.25), q3 = q(0.75), lo = q1 - 3 * (q3 - q1), hi = q3 + 3 * (q3 - q1);
+  std::vector<std::pair<std::string, double>> text_lengths;
+  for (const auto& e : items) {
+    if (e.size == 0) empty.Add(e.path);
+    auto [it, fresh] = first_of.emplace(e.sha256, e.path);
+    if (!fresh) duplicate.Add(e.path + " = " + it->second);
+    if (sorted.size() >= 8 && (static_cast<double>(e.size) < lo || static_cast<double>(e.size) > hi)) size_outlier.Add(e.path);
+    std::string lower = ToLower(e.path);
+    bool texty = EndsWith(lower, ".txt") || EndsWith(lower, ".md") || domain == "language";
+    if (texty && !FormatFromPath(e.path)) {
+      ASSIGN_OR_RETURN(std::string bytes, blobs.Get(e.sha256));
+      if (!IsValidUtf8(bytes)) bad_text.Add(e.path);
+      else if (Trim(bytes).empty()) empty_text.Add(e.path);
+      else text_lengths.push_back({e.path, static_cast<double>(bytes.size())});
+    }
+    if (domain == "vision" && (EndsWith(lower, ".jpg") || EndsWith(lower, ".jpeg") || EndsWith(lower, ".png"))) {
+      ASSIGN_OR_RETURN(std::string bytes, blobs.Get(e.sha256));
+      bool ok = (bytes.size() > 3 && bytes.compare(0, 3, "\xFF\xD8\xFF") == 0) || (bytes.size() > 8 && bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
+      if (!ok) unknown_image.Add(e.path);
+    }
+  }
+  if (text_lengths.size() >= 8) {
+    std::vector<double> l;
+    for (const auto& [p, n] : text_lengths) l.push_back(n);
+    std::sort(l.begin(), l.end());
+    double t1 = l[l.size() / 4], t3 = l[3 * l.size() / 4];
+    for (const auto& [p, n] : text_lengths) {
+      if (n > t3 + 3 * (t3 - t1)) long_text.Add(p);
+      if (n < t1 - 3 * (t3 - t1)) short_text.Add(p);
+    }
+  }
+  Json findings = Json::array();
+  auto add = [&](const char* kind, const Finding& f, const char* what) {
+    if (f.count) findings.push_back({{"kind", kind}, {"count", f.count}, {"examples", f.examples}, {"message", what}});
+  };
+  add("empty_items", empty, "items with no bytes");
+  add("duplicate_items", duplicate, "items whose content equals an earlier item's");
+  add("size_outliers", size_outlier, "items far outside the usual size (beyond 3 IQR)");
+  add("bad_encoding", bad_text, "texts that are not valid UTF-8");
+  add("empty_texts", empty_text, "texts with only whitespace");
+  add("long_texts", long_text, "texts of outlying length (long)");
+  add("short_texts", short_text, "texts of outlying length (short)");
+  add("undecodable_images", unknown_image, "images whose header is not the format their name says");
+  return Json{{"items", items.size()}, {"findings", findings}, {"ok", findings.empty()}};
+}
+
+Result<std::pair<Json, std::string>> FitTransform(const Table& table, const Json& config) {
+  ASSIGN_OR_RETURN(auto cfg, transform::TransformConfig::FromJson(config));
+  ASSIGN_OR_RETURN(auto spec, transform::Fit(cfg, ToTransformTable(table, "")));
+  return std::make_pair(spec.ToJson(), spec.Hash());
+}
+
+}  // namespace moebius::data
