@@ -7,6 +7,7 @@
 
 #include "base/strings.h"
 #include "data/refine.h"
+#include "data/table_split.h"
 #include "data/table/table_reader.h"
 
 namespace moebius::data {
@@ -466,7 +467,8 @@ Result<Version> DataStore::CreateVersion(const Dataset& ds, const VersionSpec& s
   if (spec.split) {
     if (spec.status != "split") return InvalidArgument("a version with a split spec has status 'split'");
     if (!spec.from_version) return InvalidArgument("a split is made from an earlier version (from_version)");
-    ASSIGN_OR_RETURN(auto split, ApplySplit(std::move(entries), *spec.split));
+    ASSIGN_OR_RETURN(auto split, ds.domain == "tabular" ? SplitTableRows(std::move(entries), *spec.split, blobs_)
+                                                        : ApplySplit(std::move(entries), *spec.split));
     entries = std::move(split.first);
     derived["split"] = SplitSpecToJson(*spec.split);
     derived["split_report"] = split.second.ToJson();

@@ -247,3 +247,49 @@ TEST_F(RefineTest, BadOperationsAndRaggedRowsAreRefused) {
 
 }  // namespace
 }  // namespace moebius::data
+
+namespace moebius::data {
+namespace {
+
+class TableSplitTest : public DataStoreTest {};
+
+TEST_F(TableSplitTest, TabularVersionsSplitRowsAndRecordThemInASplitColumn) {
+  auto tab = *store_->CreateDataset(1, "churn", "tabular", "", false, {}, "alice");
+  std::string csv = "id,plan,churned\n";
+  for (int i = 0; i < 300; ++i) csv += std::to_string(i) + "," + (i % 3 == 0 ? "pro" : "free") + "," + (i % 5 == 0 ? "yes" : "no") + "\n";
+  Write("c.csv", csv);
+  ASSERT_TRUE(store_->IngestRound(tab, Tar("t.tar", "c.csv"), "archive", "t.tar", "", "u").ok());
+  ASSERT_TRUE(store_->CreateVersion(tab, VersionSpec{.status = "raw", .rounds = {1}}, "u").ok());
+  VersionSpec split{.status = "split", .from_version = 1};
+  split.split = SplitSpec{.method = "stratified", .ratios = {{"train", 0.8}, {"test", 0.2}}, .seed = 4, .label = "churned"};
+  auto v = store_->CreateVersion(tab, split, "u");
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  Json report = Json::parse(v->derived_json)["split_report"];
+  // 60 "yes" rows and 240 "no" rows, each cut 80/20 on its own.
+  EXPECT_EQ(report["classes"]["train"]["yes"], 48);
+  EXPECT_EQ(report["classes"]["test"]["yes"], 12);
+  EXPECT_EQ(report["classes"]["train"]["no"], 192);
+  EXPECT_EQ(report["counts"]["test"], 60);
+  auto items = *store_->Materialize(*v);
+  ASSERT_EQ(items.size(), 1u);
+  std::string out = *blobs_->Get(items[0].sha256);
+  EXPECT_EQ(out.substr(0, out.find('\n')), "id,plan,churned,split");
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 301);
+  EXPECT_NE(out.find("\n0,pro,yes,"), std::string::npos);  // rows keep their order and values
+  // Splitting the split version again replaces the split column instead of adding another.
+  VersionSpec again{.status = "split", .from_version = v->number};
+  again.split = SplitSpec{.method = "kfold", .folds = 3, .seed = 1, .label = "churned"};
+  auto k = store_->CreateVersion(tab, again, "u");
+  ASSERT_TRUE(k.ok()) << k.status().ToString();
+  std::string folds = *blobs_->Get(store_->Materialize(*k)->at(0).sha256);
+  EXPECT_EQ(folds.substr(0, folds.find('\n')), "id,plan,churned,split,fold");
+  // A column that does not exist is named in the error.
+  VersionSpec bad{.status = "split", .from_version = 1};
+  bad.split = SplitSpec{.method = "group", .seed = 1, .group_by = "customer"};
+  auto b = store_->CreateVersion(tab, bad, "u");
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.status().message().find("no column 'customer'"), std::string::npos) << b.status().message();
+}
+
+}  // namespace
+}  // namespace moebius::data

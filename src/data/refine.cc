@@ -9,6 +9,7 @@
 #include "base/crypto.h"
 #include "base/strings.h"
 #include "data/table/table_reader.h"
+#include "data/table_writer.h"
 #include "project/criteria.h"
 
 namespace moebius::data {
@@ -21,49 +22,6 @@ const std::set<std::string>& KnownOps() {
 }
 
 bool IsTableItem(const std::string& path) { return FormatFromPath(path).has_value(); }
-
-std::string Quote(const std::string& v, char delim) {
-  bool needs = v.find(delim) != std::string::npos || v.find('"') != std::string::npos || v.find('\n') != std::string::npos ||
-               v.find('\r') != std::string::npos;
-  if (!needs) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-// Writes the kept rows back in the item's own format.
-std::string WriteTable(const Table& t, const std::vector<size_t>& rows, TableFormat format) {
-  std::string out;
-  if (format == TableFormat::kJsonl) {
-    for (size_t r : rows) {
-      Json obj = Json::object();
-      for (const auto& c : t.columns()) {
-        auto text = c.Text(r);
-        if (!text) continue;
-        if (c.type == ColumnType::kString) obj[c.name] = *text;
-        else if (c.type == ColumnType::kBool) obj[c.name] = c.numbers[r] != 0;
-        else obj[c.name] = c.numbers[r];
-      }
-      out += obj.dump() + "\n";
-    }
-    return out;
-  }
-  char delim = format == TableFormat::kTsv ? '\t' : ',';
-  for (size_t i = 0; i < t.columns().size(); ++i) out += (i ? std::string(1, delim) : "") + Quote(t.columns()[i].name, delim);
-  out += "\n";
-  for (size_t r : rows) {
-    for (size_t i = 0; i < t.columns().size(); ++i) {
-      if (i) out += delim;
-      auto text = t.columns()[i].Text(r);
-      if (text) out += Quote(*text, delim);
-    }
-    out += "\n";
-  }
-  return out;
-}
 
 std::vector<std::string> StringList(const Json& args, const char* key) {
   std::vector<std::string> out;

@@ -103,6 +103,9 @@ Result<SplitSpec> SplitSpecFromJson(const Json& j) {
   if (group_by) s.group_by = *group_by;
   ASSIGN_OR_RETURN(auto time_key, OptString(j, "time_key"));
   if (time_key) s.time_key = *time_key;
+  ASSIGN_OR_RETURN(auto label, OptString(j, "label"));
+  if (label) s.label = *label;
+  if (s.label.empty() || s.label.size() > 256) return InvalidArgument("split.label must be 1 to 256 characters");
   RETURN_IF_ERROR(ValidateSplitSpec(s));
   return s;
 }
@@ -115,6 +118,7 @@ Json SplitSpecToJson(const SplitSpec& s) {
   else j["ratios"] = ratios;
   if (s.method == "group") j["group_by"] = s.group_by;
   if (s.method == "time") j["time_key"] = s.time_key;
+  if ((s.method == "stratified" || s.method == "kfold") && s.label != "label") j["label"] = s.label;
   return j;
 }
 
@@ -125,7 +129,7 @@ Result<std::pair<std::vector<ManifestEntry>, SplitReport>> ApplySplit(std::vecto
   std::vector<std::string> assignment(items.size());
   std::vector<int> fold(items.size(), -1);
   std::vector<std::string> labels(items.size());
-  for (size_t i = 0; i < items.size(); ++i) labels[i] = MetaString(items[i].meta, "label");
+  for (size_t i = 0; i < items.size(); ++i) labels[i] = MetaString(items[i].meta, spec.label);
 
   auto assign_block = [&](std::vector<size_t> idx, bool shuffle) {
     if (shuffle) Shuffle(idx, rng);
@@ -148,7 +152,7 @@ Result<std::pair<std::vector<ManifestEntry>, SplitReport>> ApplySplit(std::vecto
   } else if (spec.method == "stratified") {
     auto groups = by_label();
     if (groups.size() == 1 && groups.begin()->first.empty())
-      return InvalidArgument("a stratified split needs labeled items (meta 'label'); this version has none");
+      return InvalidArgument("a stratified split needs labeled items ('" + spec.label + "'); this version has none");
     for (auto& [label, idx] : groups) assign_block(idx, true);
   } else if (spec.method == "kfold") {
     auto groups = by_label();  // stratified k-fold when labeled; one group otherwise

@@ -2,6 +2,7 @@
 // random, stratified by label (balanced shares per class), k-fold (stratified when labeled),
 // by group (all items of a group land together), or by time (oldest first). The same items,
 // spec and seed always give the same assignment, recorded in each item's meta ("split", "fold").
+// Tabular datasets split rows instead of files (table_split.h), with the same algorithm.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,7 @@ struct SplitSpec {
   uint64_t seed = 0;
   std::string group_by = "folder";  // group: "folder" (top folder) or a meta key
   std::string time_key;             // time: a meta key holding a sortable time; default: the path
+  std::string label = "label";      // stratified, kfold: the meta key (or table column) of the class
 };
 
 struct SplitReport {
