@@ -23,9 +23,12 @@ namespace {
 constexpr size_t kMaxListedChanges = 1000;
 
 Json DatasetJson(const data::Dataset& d, const std::string& project) {
-  return {{"id", d.id},           {"project", project},         {"name", d.name},         {"domain", d.domain},
-          {"description", d.description}, {"sensitive", d.sensitive}, {"tags", d.tags}, {"created_at", d.created_at},
-          {"created_by", d.created_by}};
+  Json j{{"id", d.id},           {"project", project},         {"name", d.name},         {"domain", d.domain},
+         {"description", d.description}, {"sensitive", d.sensitive}, {"tags", d.tags}, {"created_at", d.created_at},
+         {"created_by", d.created_by}};
+  // From a search: the table columns that matched (all of them when there was no query).
+  if (!d.columns.empty()) j["columns"] = d.columns;
+  return j;
 }
 
 Json RoundJson(const data::Round& r) {

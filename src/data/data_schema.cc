@@ -77,6 +77,13 @@ CREATE TABLE data_transforms (
   PRIMARY KEY (dataset_id, hash)
 )
 )SQL"},
+      {410, "dataset_columns", R"SQL(
+CREATE TABLE data_columns (
+  dataset_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  PRIMARY KEY (dataset_id, name)
+)
+)SQL"},
   };
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <random>
 #include <set>
 
@@ -185,10 +186,58 @@ Result<Dataset> DataStore::GetDataset(int64_t project_id, const std::string& nam
   return d;
 }
 
+namespace {
+
+// One term of a catalog query: "field:value" (name, tag, column, domain) or a bare word that may
+// match any of them or the description. Matching is a case-insensitive substring match.
+struct Term {
+  std::string field;
+  std::string value;
+};
+
+std::vector<Term> ParseCatalogQuery(const std::string& query) {
+  std::vector<Term> terms;
+  for (const std::string& word : Split(query, ' ')) {
+    if (Trim(word).empty()) continue;
+    std::string w = ToLower(std::string(Trim(word)));
+    size_t colon = w.find(':');
+    std::string field = colon == std::string::npos ? "" : w.substr(0, colon);
+    if (field == "name" || field == "tag" || field == "column" || field == "domain") terms.push_back({field, w.substr(colon + 1)});
+    else terms.push_back({"", w});
+  }
+  return terms;
+}
+
+bool Contains(const std::string& text, const std::string& part) { return ToLower(text).find(part) != std::string::npos; }
+
+// Whether the dataset matches every term; the columns that matched a term are kept.
+bool MatchCatalog(const Dataset& d, const std::vector<std::string>& columns, const std::vector<Term>& terms,
+                  std::vector<std::string>* matched_columns) {
+  for (const Term& t : terms) {
+    bool any = false;
+    if (t.field.empty() || t.field == "name") any = any || Contains(d.name, t.value);
+    if (t.field.empty()) any = any || Contains(d.description, t.value);
+    if (t.field == "domain") any = any || d.domain == t.value;
+    if (t.field.empty() || t.field == "tag")
+      for (const auto& tag : d.tags) any = any || Contains(tag, t.value);
+    if (t.field.empty() || t.field == "column")
+      for (const auto& c : columns)
+        if (Contains(c, t.value)) {
+          any = true;
+          if (std::find(matched_columns->begin(), matched_columns->end(), c) == matched_columns->end()) matched_columns->push_back(c);
+        }
+    if (!any) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<std::vector<Dataset>> DataStore::ListDatasets(const std::vector<int64_t>& project_ids, const std::string& query) {
   std::vector<Dataset> out;
   if (project_ids.empty()) return out;
-  std::string q = ToLower(query);
+  if (query.size() > 1000) return InvalidArgument("the search query must be at most 1000 characters");
+  std::vector<Term> terms = ParseCatalogQuery(query);
   RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
     std::string in;
     std::vector<SqlValue> params;
@@ -197,11 +246,17 @@ Result<std::vector<Dataset>> DataStore::ListDatasets(const std::vector<int64_t>&
       params.push_back(id);
     }
     ASSIGN_OR_RETURN(Rows rows, tx.Query(std::string("SELECT ") + kDatasetColumns + " FROM datasets WHERE project_id IN (" + in + ") ORDER BY name", params));
+    ASSIGN_OR_RETURN(Rows cols, tx.Query("SELECT c.dataset_id, c.name FROM data_columns c JOIN datasets d ON d.id = c.dataset_id WHERE d.project_id IN (" +
+                                             in + ") ORDER BY c.dataset_id, c.name",
+                                         params));
+    std::map<int64_t, std::vector<std::string>> columns;
+    for (const Row& c : cols) columns[c.Int(0)].push_back(c.Text(1));
     for (const Row& r : rows) {
       Dataset d = DatasetOf(r);
-      bool match = q.empty() || ToLower(d.name).find(q) != std::string::npos || ToLower(d.description).find(q) != std::string::npos;
-      for (const auto& t : d.tags) match = match || ToLower(t).find(q) != std::string::npos;
-      if (match) out.push_back(std::move(d));
+      std::vector<std::string> matched;
+      if (!MatchCatalog(d, columns[d.id], terms, &matched)) continue;
+      d.columns = terms.empty() ? columns[d.id] : matched;
+      out.push_back(std::move(d));
     }
     return Status::Ok();
   }));
@@ -214,7 +269,21 @@ Result<Round> DataStore::IngestRound(const Dataset& ds, const std::string& stage
                                      const std::string& display_name, const std::string& note, const std::string& user) {
   if (note.size() > 10000) return InvalidArgument("note must be at most 10000 bytes");
   // Items and manifest are durable before the round exists; the round row is the commit point.
-  ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, IngestUpload(blobs_, staged_file, format, display_name, CheckFor(ds)));
+  // Tabular items are parsed by the check anyway; their headers feed the catalog's column search.
+  std::mutex columns_mu;
+  std::set<std::string> columns;
+  ContentCheck check = CheckFor(ds);
+  if (ds.domain == "tabular")
+    check = [&](const std::string& path, std::string_view bytes) -> Status {
+      auto format = FormatFromPath(path);
+      if (!format) return CheckTabular(path, bytes);
+      ASSIGN_OR_RETURN(Table t, ReadTableFromBuffer(bytes, ReadOptions{*format, path, {}}));
+      std::lock_guard lock(columns_mu);
+      for (const auto& c : t.columns())
+        if (columns.size() < 10000) columns.insert(c.name);
+      return Status::Ok();
+    };
+  ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, IngestUpload(blobs_, staged_file, format, display_name, check));
   ASSIGN_OR_RETURN(std::string root, manifests_.WriteFull(entries));
   Round r;
   r.dataset_id = ds.id;
@@ -234,6 +303,9 @@ Result<Round> DataStore::IngestRound(const Dataset& ds, const std::string& stage
                             {r.id, ds.id, r.number, r.kind, r.source, r.note, r.manifest_root, r.item_count, r.total_bytes,
                              r.sources_json, r.created_at, user})
                         .status());
+    for (const std::string& c : columns)
+      RETURN_IF_ERROR(tx.Exec("INSERT INTO data_columns (dataset_id, name) VALUES (?, ?) ON CONFLICT (dataset_id, name) DO NOTHING", {ds.id, c})
+                          .status());
     return tx.Exec("INSERT INTO data_lineage (child_kind, child_id, parent_kind, parent_id, relation) VALUES ('round', ?, 'dataset', ?, 'ingested into')",
                    {r.id, ds.id})
         .status();

@@ -25,6 +25,8 @@ struct Dataset {
   std::vector<std::string> tags;
   int64_t created_at = 0;
   std::string created_by;
+  // Table columns seen in its rounds (tabular datasets); filled by ListDatasets only.
+  std::vector<std::string> columns;
 };
 
 struct Round {

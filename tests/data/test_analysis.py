@@ -174,3 +174,18 @@ def test_stratified_row_split_matches_independent_shares(env, tmp_path):
                        ({"method": "group"}, "group_by")):
         r = admin.post(f"{P}/customers/versions", json={"status": "split", "from_version": "v1", "split": bad})
         assert r.status_code == 400 and words in r.json()["message"], r.text
+
+
+def test_catalog_search_by_column_tag_and_name(env):
+    server, admin, df = env
+    admin.ok("POST", P, json={"name": "orders", "domain": "tabular", "tags": ["sales"]})
+    upload_file(admin, "orders", b"order_id,customer_age,total\n1,30,9.5\n", "orders.csv")
+    names = lambda q: [d["name"] for d in admin.ok("GET", "/api/v1/datasets", params={"q": q})["datasets"]]
+    assert names("column:income") == ["customers"]
+    assert names("column:age") == ["customers", "orders"]
+    assert names("age tag:sales") == ["orders"]
+    assert names("name:cust column:city") == ["customers"]
+    assert names("column:nosuch") == []
+    found = admin.ok("GET", "/api/v1/projects/shop/datasets", params={"q": "column:AGE"})["datasets"]
+    assert {d["name"]: d["columns"] for d in found} == {"customers": ["age"], "orders": ["customer_age"]}
+    assert admin.get("/api/v1/datasets", params={"q": "x" * 1001}).status_code == 400
