@@ -1,5 +1,7 @@
 // Datasets, uploads (resumable) into rounds, bundles, versions, diff, rollback, checkout archive,
 // lineage, and recording which runs used a data version.
+#include <set>
+
 #include "api/json_views.h"
 #include "api/resolvers.h"
 #include "api/router.h"
@@ -400,12 +402,14 @@ void RegisterDataRoutes(Router& r, Services& s) {
     for (const auto& n : nodes) ns.push_back({{"id", n.kind + ":" + std::to_string(n.id)}, {"kind", n.kind}, {"label", n.label}, {"detail", n.detail}});
     for (const auto& e : edges)
       es.push_back({{"from", e.from_kind + ":" + std::to_string(e.from_id)}, {"to", e.to_kind + ":" + std::to_string(e.to_id)}, {"relation", e.relation}});
-    // Runs that used each version (from tracking).
+    // Runs that used each version (from tracking); a run that read several versions is one node.
+    std::set<std::string> run_nodes;
     for (const auto& n : nodes) {
       if (n.kind != "version") continue;
       ASSIGN_OR_RETURN(auto runs, s.tracking.RunsWithInput("dataset_version", VersionRef(c, n.detail["number"].get<int64_t>())));
       for (const auto& run : runs) {
-        ns.push_back({{"id", "run:" + run.run_id}, {"kind", "run"}, {"label", run.run_name}, {"detail", {{"experiment_id", std::to_string(run.experiment_id)}}}});
+        if (run_nodes.insert(run.run_id).second)
+          ns.push_back({{"id", "run:" + run.run_id}, {"kind", "run"}, {"label", run.run_name}, {"detail", {{"experiment_id", std::to_string(run.experiment_id)}}}});
         es.push_back({{"from", "version:" + std::to_string(n.id)}, {"to", "run:" + run.run_id}, {"relation", "used by"}});
       }
     }

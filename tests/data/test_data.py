@@ -101,9 +101,15 @@ def test_round_trip_versions_diff_rollback_lineage(env, tmp_path):
     assert [r["run_id"] for r in v3["runs"]] == [run]
     lineage = admin.ok("GET", "/api/v1/projects/vision/datasets/pets/lineage")
     assert any(e_["relation"] == "used by" and e_["to"] == f"run:{run}" for e_ in lineage["edges"])
+    # A run that read two versions is one node with two edges.
+    cli(e, "data", "use", run, "vision/pets@v1")
+    lineage = admin.ok("GET", "/api/v1/projects/vision/datasets/pets/lineage")
+    assert [n["id"] for n in lineage["nodes"]].count(f"run:{run}") == 1
+    assert sorted(e_["from"] for e_ in lineage["edges"] if e_["to"] == f"run:{run}") == sorted(
+        n["id"] for n in lineage["nodes"] if n["kind"] == "version" and n["label"] in ("v1", "v3"))
     assert any(e_["relation"] == "derived from" for e_ in lineage["edges"])
     run_json = admin.ok("GET", f"/api/v1/runs/{run}")["run"]
-    assert run_json["inputs"]["moebius_inputs"][0]["ref"] == "vision/pets@v3"
+    assert sorted(i["ref"] for i in run_json["inputs"]["moebius_inputs"]) == ["vision/pets@v1", "vision/pets@v3"]
     bad = admin.post(f"/api/v1/runs/{run}/inputs", json={"kind": "dataset_version", "ref": "vision/pets@v99"})
     assert bad.status_code == 404
 
