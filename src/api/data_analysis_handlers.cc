@@ -5,6 +5,7 @@
 #include "auth/audit_log.h"
 #include "base/strings.h"
 #include "data/analysis.h"
+#include "data/dictionary.h"
 #include "data/data_store.h"
 #include "data/table/schema.h"
 #include "project/project_service.h"
@@ -58,9 +59,21 @@ void RegisterDataAnalysisRoutes(Router& r, Services& s, const ProjectResolver& p
     ASSIGN_OR_RETURN(Loaded l, LoadVersion(s, ctx, ctx.Param("version")));
     ASSIGN_OR_RETURN(Json items, data::ItemQuality(s.data.blobs(), l.items, l.dataset.domain));
     Json out{{"items", items}};
+    // Dictionaries (단어사전): entry counts and terms repeated on later lines.
+    Json dictionaries = Json::array();
+    for (const auto& e : l.items) {
+      if (!data::IsDictionaryPath(e.path)) continue;
+      ASSIGN_OR_RETURN(std::string bytes, s.data.blobs().Get(e.sha256));
+      ASSIGN_OR_RETURN(data::Dictionary d, data::ParseDictionary(e.path, bytes));
+      std::vector<size_t> examples(d.duplicate_lines.begin(), d.duplicate_lines.begin() + static_cast<long>(std::min<size_t>(d.duplicate_lines.size(), 5)));
+      dictionaries.push_back({{"path", e.path}, {"entries", d.entries.size()}, {"duplicate_terms", d.duplicate_lines.size()}, {"example_lines", examples}});
+    }
+    if (!dictionaries.empty()) out["dictionaries"] = dictionaries;
     // Tables: validated against the saved schema, or checked for table-wide problems
     // (duplicates, constant columns, label imbalance) against a schema inferred from themselves.
     auto table = data::ReadTableItem(s.data.blobs(), l.items, ctx.req.Query("item").value_or(""));
+    // Outside tabular datasets a side file that is not a clean table is not the report's subject.
+    if (!table.ok() && l.dataset.domain != "tabular" && !ctx.req.Query("item")) table = NotFound("no table item");
     if (table.ok()) {
       ASSIGN_OR_RETURN(auto saved, s.data.GetSchema(l.dataset));
       data::Schema schema;

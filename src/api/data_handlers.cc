@@ -390,6 +390,7 @@ void RegisterDataRoutes(Router& r, Services& s) {
         {"modified", list(d.delta.modified, EntryJson)},
         {"renamed", renamed},
         {"label_changes", list(d.label_changes, [](const std::string& p) { return Json(p); })},
+        {"dictionaries", list(d.dictionaries, [](const data::DictionaryDiff& x) { return x.ToJson(kMaxListedChanges); })},
         {"listed_at_most", kMaxListedChanges}});
   });
 

@@ -892,6 +892,16 @@ class App {
         for (const auto& e : j["modified"]) std::printf("M  %s\n", Str(e, "path").c_str());
         for (const auto& r : j["renamed"]) std::printf("R  %s -> %s\n", Str(r, "from").c_str(), Str(r, "to").c_str());
         for (const auto& p : j["label_changes"]) std::printf("L  %s\n", p.get<std::string>().c_str());
+        if (!j.contains("dictionaries")) return;
+        for (const auto& dict : j["dictionaries"]) {
+          const Json& dn = dict["counts"];
+          std::printf("dictionary %s: %s terms added, %s removed, %s changed\n", Str(dict, "path").c_str(), Str(dn, "added").c_str(),
+                      Str(dn, "removed").c_str(), Str(dn, "changed").c_str());
+          for (const auto& t : dict["added"]) std::printf("  +  %s\n", t.get<std::string>().c_str());
+          for (const auto& t : dict["removed"]) std::printf("  -  %s\n", t.get<std::string>().c_str());
+          for (const auto& t : dict["changed"])
+            std::printf("  ~  %s: %s -> %s\n", Str(t, "term").c_str(), Str(t, "from").c_str(), Str(t, "to").c_str());
+        }
       });
       return Status::Ok();
     });

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "base/strings.h"
+#include "data/dictionary.h"
 #include "data/table/column_stats.h"
 #include "data/table/table_reader.h"
 #include "transform/fit.h"
@@ -41,7 +42,7 @@ Result<std::pair<std::string, Table>> ReadTableItem(store::BlobStore& blobs, con
                                                      const std::string& path) {
   for (const auto& e : items) {
     auto format = FormatFromPath(e.path);
-    if (!format || (!path.empty() && e.path != path)) continue;
+    if (!format || (!path.empty() && e.path != path) || (path.empty() && IsDictionaryPath(e.path))) continue;
     ASSIGN_OR_RETURN(std::string bytes, blobs.Get(e.sha256));
     ASSIGN_OR_RETURN(Table t, ReadTableFromBuffer(bytes, ReadOptions{*format, e.path, {}}));
     return std::make_pair(e.path, std::move(t));

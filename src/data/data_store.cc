@@ -101,6 +101,7 @@ int64_t TotalBytes(const std::vector<ManifestEntry>& entries) {
 // Content checks per domain, so a bad file fails the ingest with its name (and line).
 Status CheckText(const std::string& path, std::string_view bytes) {
   if (bytes.empty()) return InvalidArgument(path + " is empty");
+  if (IsDictionaryPath(path)) return ParseDictionary(path, bytes).status();
   size_t line = 1, start = 0;
   while (start < bytes.size()) {
     size_t nl = bytes.find('\n', start);
@@ -623,6 +624,13 @@ Result<DiffResult> DataStore::DiffVersions(const Version& a, const Version& b) {
   for (const auto& m : out.delta.modified) {
     auto it = before.find(m.path);
     if (it != before.end() && LabelOf(it->second->meta) != LabelOf(m.meta)) out.label_changes.push_back(m.path);
+    if (it != before.end() && IsDictionaryPath(m.path) && it->second->sha256 != m.sha256) {
+      ASSIGN_OR_RETURN(std::string old_bytes, blobs_.Get(it->second->sha256));
+      ASSIGN_OR_RETURN(std::string new_bytes, blobs_.Get(m.sha256));
+      ASSIGN_OR_RETURN(Dictionary old_dict, ParseDictionary(m.path, old_bytes));
+      ASSIGN_OR_RETURN(Dictionary new_dict, ParseDictionary(m.path, new_bytes));
+      out.dictionaries.push_back(DiffDictionaries(m.path, old_dict, new_dict));
+    }
   }
   return out;
 }

@@ -19,6 +19,7 @@
 #include "data/archive_ingest.h"
 #include "data/data_types.h"
 #include "data/manifest.h"
+#include "data/dictionary.h"
 #include "data/split.h"
 #include "store/blob/blob_store.h"
 #include "store/meta/database.h"
@@ -68,6 +69,7 @@ struct DiffResult {
   ManifestDelta delta;
   std::vector<std::pair<std::string, std::string>> renamed;  // (old path, new path), same content
   std::vector<std::string> label_changes;                    // paths whose meta label changed
+  std::vector<DictionaryDiff> dictionaries;                  // modified dictionary items, entry by entry
 };
 
 class DataStore {

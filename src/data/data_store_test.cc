@@ -293,3 +293,32 @@ TEST_F(TableSplitTest, TabularVersionsSplitRowsAndRecordThemInASplitColumn) {
 
 }  // namespace
 }  // namespace moebius::data
+
+namespace moebius::data {
+namespace {
+
+TEST(DictionaryTest, ParsesEntriesAndDiffsVersionsEntryByEntry) {
+  EXPECT_TRUE(IsDictionaryPath("dictionary/nouns.tsv"));
+  EXPECT_TRUE(IsDictionaryPath("ko.dict"));
+  EXPECT_FALSE(IsDictionaryPath("texts/a.txt"));
+  auto a = ParseDictionary("d.dict", "\xEF\xBB\xBF# 명사\n사과\tNNG\n배\tNNG\n\n사과\tNNP\n바나나\tNNG\r\n");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->entries.size(), 3u);
+  EXPECT_EQ(a->entries.at("사과"), "NNG");  // the first occurrence wins
+  EXPECT_EQ(a->duplicate_lines, std::vector<size_t>{5});
+  EXPECT_EQ(a->entries.at("바나나"), "NNG");
+  auto b = *ParseDictionary("d.dict", "사과\tNNP\n바나나\tNNG\n포도\tNNG\n");
+  DictionaryDiff d = DiffDictionaries("d.dict", *a, b);
+  EXPECT_EQ(d.added, std::vector<std::string>{"포도"});
+  EXPECT_EQ(d.removed, std::vector<std::string>{"배"});
+  ASSERT_EQ(d.changed.size(), 1u);
+  EXPECT_EQ(d.changed[0].first, "사과");
+  EXPECT_EQ(d.changed[0].second, std::make_pair(std::string("NNG"), std::string("NNP")));
+  auto bad = ParseDictionary("d.dict", "ok\tx\n\tNNG\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("d.dict line 2 has an empty term"), std::string::npos);
+  EXPECT_FALSE(ParseDictionary("d.dict", "caf\xe9\n").ok());
+}
+
+}  // namespace
+}  // namespace moebius::data

@@ -222,3 +222,22 @@ def test_kill9_during_large_ingest_leaves_no_partial_round(tmp_path):
         assert r["items"] == 20000
     finally:
         server.cleanup()
+
+
+def test_dictionary_versions_diff_entry_by_entry(env, tmp_path):
+    server, admin, e = env
+    cli(e, "data", "create", "vision/lexicon", "--domain", "language")
+    make_tree(tmp_path / "d1", {"dictionary/nouns.tsv": "# 명사 사전\n사과\tNNG\n배\tNNG\n사과\tNNP\n".encode(), "texts/a.txt": "사과를 먹었다\n".encode()})
+    make_tree(tmp_path / "d2", {"dictionary/nouns.tsv": "사과\tNNP\n배\tNNG\n포도\tNNG\n".encode()})
+    cli(e, "data", "ingest", "vision/lexicon", str(tmp_path / "d1"))
+    cli(e, "data", "ingest", "vision/lexicon", str(tmp_path / "d2"))
+    cli(e, "data", "version", "vision/lexicon", "--round", "1")
+    cli(e, "data", "version", "vision/lexicon", "--round", "1", "--round", "2")
+    out = cli(e, "data", "diff", "vision/lexicon@v1", "v2").stdout
+    assert "dictionary dictionary/nouns.tsv: 1 terms added, 0 removed, 1 changed" in out, out
+    assert "+  포도" in out and "~  사과: NNG -> NNP" in out
+    q = admin.ok("GET", "/api/v1/projects/vision/datasets/lexicon/versions/v1/quality")
+    assert q["dictionaries"] == [{"path": "dictionary/nouns.tsv", "entries": 2, "duplicate_terms": 1, "example_lines": [4]}]
+    # A dictionary line with no term is refused at ingest, naming the file and line.
+    r = upload(admin, "vision", "lexicon", tar_bytes([("dict/bad.tsv", "좋다\tVA\n\tNNG\n".encode())]))
+    assert r.status_code == 400 and "dict/bad.tsv line 2 has an empty term" in r.json()["message"]
