@@ -350,10 +350,10 @@ void RegisterDataRoutes(Router& r, Services& s) {
           ASSIGN_OR_RETURN(data::Version v, s.data.GetVersion(c.dataset.id, n));
           AuditSensitiveRead(s, ctx, c.dataset);
           ASSIGN_OR_RETURN(auto items, s.data.Materialize(v));
-          ASSIGN_OR_RETURN(std::string tar, data::ExportTar(s.data.blobs(), items));
+          auto tar = std::make_shared<data::TarStream>(s.data.blobs(), std::move(items));
           HttpResponse resp;
           resp.content_type = "application/x-tar";
-          resp.body = std::move(tar);
+          resp.stream = [tar]() { return tar->Next(); };
           resp.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + c.dataset.name + "-v" + std::to_string(n) + ".tar\"");
           return resp;
         });

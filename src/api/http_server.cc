@@ -125,6 +125,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void SendError(http::status status, std::string_view code, std::string_view message);
   void Send(HttpResponse& r, const std::string& request_id);
   void OnWritten(beast::error_code ec, std::size_t);
+  void SendStreamed(HttpResponse& r, const std::string& request_id);
+  void WriteNextChunk();
   void Linger();
   void Close();
 
@@ -133,6 +135,11 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> res_;
+  // A streamed response: its header, serializer, producer and the piece being written.
+  std::optional<http::response<http::empty_body>> stream_res_;
+  std::optional<http::response_serializer<http::empty_body>> stream_sr_;
+  std::function<Result<std::string>()> producer_;
+  std::string chunk_;
   HttpRequest req_;  // reused from request to request, so its buffers keep their capacity
   std::string remote_;
   State state_ = State::kReading;
@@ -432,6 +439,22 @@ void Session::SendError(http::status status, std::string_view code, std::string_
 }
 
 void Session::Send(HttpResponse& r, const std::string& request_id) {
+  if (r.stream && !IsBodilessStatus(r.status)) {
+    if (version_ != 10 && !head_) return SendStreamed(r, request_id);
+    // HTTP/1.0 cannot take chunks: gather the pieces (HEAD: produce none).
+    r.body.clear();
+    while (!head_) {
+      Result<std::string> piece = r.stream();
+      if (!piece.ok()) {
+        log::Error("http: streamed body failed: " + piece.status().ToString());
+        r = HttpResponse::Json(500, ErrorBody("INTERNAL_ERROR", "internal error"));
+        break;
+      }
+      if (piece->empty()) break;
+      r.body += *piece;
+    }
+    r.stream = nullptr;
+  }
   state_ = State::kWriting;
   auto& res = res_.emplace();
   res.version(version_ == 10 ? 10 : 11);
@@ -449,6 +472,49 @@ void Session::Send(HttpResponse& r, const std::string& request_id) {
   res.keep_alive(keep_alive_);
   stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
   http::async_write(stream_, res, beast::bind_front_handler(&Session::OnWritten, shared_from_this()));
+}
+
+void Session::SendStreamed(HttpResponse& r, const std::string& request_id) {
+  state_ = State::kWriting;
+  auto& res = stream_res_.emplace();
+  res.version(11);
+  res.result(static_cast<unsigned>(r.status));
+  res.set(http::field::server, "moebius");
+  res.set(http::field::content_type, r.content_type);
+  res.set("X-Request-Id", request_id);
+  for (auto& [k, v] : r.headers)
+    if (!IsFramingHeader(k)) res.insert(k, v);
+  res.chunked(true);
+  res.keep_alive(keep_alive_);
+  producer_ = std::move(r.stream);
+  auto& sr = stream_sr_.emplace(res);
+  stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
+  http::async_write_header(stream_, sr, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) return self->Close();
+    self->WriteNextChunk();
+  });
+}
+
+void Session::WriteNextChunk() {
+  Result<std::string> piece = producer_();
+  if (!piece.ok()) {
+    log::Error("http: streamed body failed: " + piece.status().ToString());
+    return Close();  // no last chunk: the client sees the transfer cut short
+  }
+  chunk_ = std::move(*piece);
+  stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
+  if (chunk_.empty()) {
+    return asio::async_write(stream_, http::make_chunk_last(), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->producer_ = nullptr;
+      self->stream_sr_.reset();
+      self->stream_res_.reset();
+      self->OnWritten(ec, n);
+    });
+  }
+  asio::async_write(stream_, http::make_chunk(asio::buffer(chunk_)), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) return self->Close();
+    self->WriteNextChunk();
+  });
 }
 
 void Session::OnWritten(beast::error_code ec, std::size_t) {

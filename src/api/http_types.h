@@ -3,11 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "base/status.h"
 
 namespace moebius::api {
 
@@ -32,6 +35,12 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, replaces `body`: the body is sent as it is produced, in chunks (chunked transfer
+  // encoding), so a large download never sits in memory whole. Each call returns the next piece;
+  // an empty string ends the body. An error after the headers went out closes the connection,
+  // so the client sees a truncated transfer, never a complete-looking one. HTTP/1.0 clients get
+  // the pieces gathered into one body.
+  std::function<Result<std::string>()> stream;
 
   static HttpResponse Json(int status, std::string body) {
     HttpResponse r;

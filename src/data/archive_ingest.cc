@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <memory>
+#include <utility>
 
 #include "base/strings.h"
 
@@ -100,35 +101,58 @@ Result<std::vector<ManifestEntry>> IngestUpload(store::BlobStore& blobs, const s
   return entries;
 }
 
-Result<std::string> ExportTar(store::BlobStore& blobs, const std::vector<ManifestEntry>& entries) {
-  struct WriterCloser {
-    void operator()(archive* a) const { archive_write_free(a); }
-  };
-  std::unique_ptr<archive, WriterCloser> a(archive_write_new());
-  archive_write_set_format_pax_restricted(a.get());
-  std::string out;
+TarStream::TarStream(store::BlobStore& blobs, std::vector<ManifestEntry> entries, size_t piece_bytes)
+    : blobs_(blobs), entries_(std::move(entries)), piece_bytes_(piece_bytes) {}
+
+TarStream::~TarStream() {
+  if (archive_) archive_write_free(archive_);
+}
+
+Status TarStream::Open() {
+  archive_ = archive_write_new();
+  archive_write_set_format_pax_restricted(archive_);
   auto write_cb = [](archive*, void* ud, const void* buf, size_t n) -> la_ssize_t {
     static_cast<std::string*>(ud)->append(static_cast<const char*>(buf), n);
     return static_cast<la_ssize_t>(n);
   };
-  archive_write_set_bytes_in_last_block(a.get(), 1);
-  if (archive_write_open(a.get(), &out, nullptr, write_cb, nullptr) != ARCHIVE_OK)
-    return Internal(std::string("tar writer: ") + archive_error_string(a.get()));
-  for (const auto& e : entries) {
-    ASSIGN_OR_RETURN(std::string bytes, blobs.Get(e.sha256));
+  archive_write_set_bytes_in_last_block(archive_, 1);
+  if (archive_write_open(archive_, &out_, nullptr, write_cb, nullptr) != ARCHIVE_OK)
+    return Internal(std::string("tar writer: ") + archive_error_string(archive_));
+  return Status::Ok();
+}
+
+Result<std::string> TarStream::Next() {
+  if (!archive_) RETURN_IF_ERROR(Open());
+  while (out_.size() < piece_bytes_ && !closed_) {
+    if (next_ == entries_.size()) {
+      if (archive_write_close(archive_) != ARCHIVE_OK) return Internal(std::string("tar writer: ") + archive_error_string(archive_));
+      closed_ = true;
+      break;
+    }
+    const ManifestEntry& e = entries_[next_++];
+    ASSIGN_OR_RETURN(std::string bytes, blobs_.Get(e.sha256));
     archive_entry* entry = archive_entry_new();
     archive_entry_set_pathname_utf8(entry, e.path.c_str());
     archive_entry_set_size(entry, static_cast<la_int64_t>(bytes.size()));
     archive_entry_set_filetype(entry, AE_IFREG);
     archive_entry_set_perm(entry, 0644);
     archive_entry_set_mtime(entry, 0, 0);
-    int rc = archive_write_header(a.get(), entry);
+    int rc = archive_write_header(archive_, entry);
     archive_entry_free(entry);
-    if (rc != ARCHIVE_OK) return Internal(std::string("tar writer: ") + archive_error_string(a.get()));
-    if (archive_write_data(a.get(), bytes.data(), bytes.size()) < 0) return Internal(std::string("tar writer: ") + archive_error_string(a.get()));
+    if (rc != ARCHIVE_OK) return Internal(std::string("tar writer: ") + archive_error_string(archive_));
+    if (archive_write_data(archive_, bytes.data(), bytes.size()) < 0) return Internal(std::string("tar writer: ") + archive_error_string(archive_));
   }
-  if (archive_write_close(a.get()) != ARCHIVE_OK) return Internal(std::string("tar writer: ") + archive_error_string(a.get()));
-  return out;
+  return std::exchange(out_, std::string());
+}
+
+Result<std::string> ExportTar(store::BlobStore& blobs, const std::vector<ManifestEntry>& entries) {
+  TarStream stream(blobs, entries);
+  std::string out;
+  for (;;) {
+    ASSIGN_OR_RETURN(std::string piece, stream.Next());
+    if (piece.empty()) return out;
+    out += piece;
+  }
 }
 
 }  // namespace moebius::data

@@ -12,6 +12,8 @@
 #include "data/manifest.h"
 #include "store/blob/blob_store.h"
 
+struct archive;  // libarchive's writer, kept out of this header
+
 namespace moebius::data {
 
 struct IngestLimits {
@@ -30,7 +32,31 @@ Result<std::vector<ManifestEntry>> IngestUpload(store::BlobStore& blobs, const s
                                                 const IngestLimits& limits = {});
 
 // A tar archive (ustar/pax) of the entries' content, byte for byte, in path order; entry times
-// are fixed so the same version always yields the same archive.
+// are fixed so the same version always yields the same archive. TarStream produces it piece by
+// piece (about `piece_bytes` at a time, more when one item is larger), holding one item at a
+// time; ExportTar gathers the pieces.
+class TarStream {
+ public:
+  TarStream(store::BlobStore& blobs, std::vector<ManifestEntry> entries, size_t piece_bytes = 1 << 20);
+  ~TarStream();
+  TarStream(const TarStream&) = delete;
+  TarStream& operator=(const TarStream&) = delete;
+
+  // The next piece; empty once the archive is complete.
+  Result<std::string> Next();
+
+ private:
+  Status Open();
+
+  store::BlobStore& blobs_;
+  std::vector<ManifestEntry> entries_;
+  size_t piece_bytes_;
+  size_t next_ = 0;
+  ::archive* archive_ = nullptr;
+  bool closed_ = false;
+  std::string out_;
+};
+
 Result<std::string> ExportTar(store::BlobStore& blobs, const std::vector<ManifestEntry>& entries);
 
 }  // namespace moebius::data
