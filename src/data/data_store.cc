@@ -240,6 +240,42 @@ Result<Round> DataStore::IngestRound(const Dataset& ds, const std::string& stage
   return r;
 }
 
+Result<Round> DataStore::IngestItemRound(const Dataset& ds, const std::string& item_path, std::string_view bytes,
+                                         const std::string& kind, const std::string& source, const Json& detail,
+                                         const std::string& note, const std::string& user) {
+  if (note.size() > 10000) return InvalidArgument("note must be at most 10000 bytes");
+  RETURN_IF_ERROR(ValidateItemPath(item_path));
+  RETURN_IF_ERROR(CheckFor(ds)(item_path, bytes));
+  // The item and the manifest are durable before the round row, the commit point, exists.
+  ASSIGN_OR_RETURN(store::BlobInfo blob, blobs_.Put(bytes));
+  std::vector<ManifestEntry> entries{{item_path, blob.sha256, blob.size, "{}"}};
+  ASSIGN_OR_RETURN(std::string root, manifests_.WriteFull(entries));
+  Round r;
+  r.dataset_id = ds.id;
+  r.kind = kind;
+  r.source = source;
+  r.note = note;
+  r.manifest_root = root;
+  r.item_count = 1;
+  r.total_bytes = blob.size;
+  r.sources_json = detail.dump();
+  r.created_at = clock_.NowMillis();
+  r.created_by = user;
+  RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(r.id, tx.NextId("data_rounds"));
+    ASSIGN_OR_RETURN(Rows max, tx.Query("SELECT COALESCE(MAX(number), 0) FROM data_rounds WHERE dataset_id = ?", {ds.id}));
+    r.number = max[0].Int(0) + 1;
+    RETURN_IF_ERROR(tx.Exec(std::string("INSERT INTO data_rounds (") + kRoundColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            {r.id, ds.id, r.number, r.kind, r.source, r.note, r.manifest_root, r.item_count, r.total_bytes,
+                             r.sources_json, r.created_at, user})
+                        .status());
+    return tx.Exec("INSERT INTO data_lineage (child_kind, child_id, parent_kind, parent_id, relation) VALUES ('round', ?, 'dataset', ?, 'ingested into')",
+                   {r.id, ds.id})
+        .status();
+  }));
+  return r;
+}
+
 Result<std::vector<Round>> DataStore::ListRounds(int64_t dataset_id) {
   std::vector<Round> out;
   RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {

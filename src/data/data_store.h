@@ -88,6 +88,10 @@ class DataStore {
   // Ingests a staged upload into a new round. `format` and `display_name` as in IngestUpload.
   Result<Round> IngestRound(const Dataset& ds, const std::string& staged_file, const std::string& format,
                             const std::string& display_name, const std::string& note, const std::string& user);
+  // Ingests one item the server produced (a SQL query's result) as a round of `kind`, with the
+  // same content check as an upload; `detail` is recorded as the round's sources. All or nothing.
+  Result<Round> IngestItemRound(const Dataset& ds, const std::string& item_path, std::string_view bytes, const std::string& kind,
+                                const std::string& source, const Json& detail, const std::string& note, const std::string& user);
   Result<Round> CreateBundle(const Dataset& ds, const BundleSpec& spec, const std::string& note, const std::string& user);
   Result<std::vector<Round>> ListRounds(int64_t dataset_id);
   Result<Round> GetRound(int64_t dataset_id, int64_t number);
