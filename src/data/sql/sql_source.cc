@@ -1,5 +1,6 @@
 #include "data/sql/sql_source.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "base/strings.h"
@@ -30,14 +31,15 @@ Status ValidateConnectionName(const std::string& name) {
   return Status::Ok();
 }
 
-// True when `path` equals `root` or lies below it, comparing whole components.
-bool IsUnder(const fs::path& path, const fs::path& root) {
-  auto p = path.begin(), r = root.begin();
-  for (; r != root.end(); ++r, ++p) {
-    if (r->empty()) continue;  // a trailing separator
-    if (p == path.end() || *p != *r) return false;
-  }
-  return true;
+// True when `path` lies strictly below `root`, comparing whole components (so /data/sql-x is
+// not under /data/sql).
+bool IsBelow(const fs::path& path, const fs::path& root) {
+  std::vector<fs::path> p, r;
+  for (const auto& c : path)
+    if (!c.empty()) p.push_back(c);
+  for (const auto& c : root)
+    if (!c.empty()) r.push_back(c);
+  return p.size() > r.size() && std::equal(r.begin(), r.end(), p.begin());
 }
 
 }  // namespace
@@ -65,7 +67,7 @@ Result<std::string> SqlSources::CheckSqlitePath(const std::string& path) const {
   fs::path resolved = fs::weakly_canonical(path, ec);
   if (ec) return InvalidArgument("cannot resolve the SQLite path '" + path + "': " + ec.message());
   for (const auto& root : roots_)
-    if (IsUnder(resolved, root) && resolved != fs::path(root)) return resolved.string();
+    if (IsBelow(resolved, root)) return resolved.string();
   return InvalidArgument("'" + path + "' is not under a directory this server allows for SQLite sources (--sql-source-root)");
 }
 

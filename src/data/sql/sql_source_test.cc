@@ -182,14 +182,16 @@ TEST_F(SqliteSourceTest, BlobsAreRefusedWithAHint) {
 
 TEST_F(SqliteSourceTest, OnlyReadsRun) {
   ASSERT_TRUE(sources_->Create(1, "shop", "sqlite", db_path_, "pm").ok());
-  for (const char* q : {"DELETE FROM t", "INSERT INTO t (id) VALUES (9)", "UPDATE t SET id = 0", "DROP TABLE t",
+  std::string vacuum = "VACUUM INTO '" + (dir_ / "allowed" / "copy.db").string() + "'";
+  for (const std::string& q : std::vector<std::string>{"DELETE FROM t", "INSERT INTO t (id) VALUES (9)", "UPDATE t SET id = 0", "DROP TABLE t",
                         "ATTACH DATABASE '/etc/passwd' AS x", "PRAGMA query_only = 0", "CREATE TABLE u (a)",
                         "SELECT 1; DELETE FROM t", "BEGIN", "WITH x AS (SELECT 1) DELETE FROM t",
-                        "SELECT * FROM t; SELECT 1", "VACUUM INTO '/tmp/copy.db'"}) {
+                        "SELECT * FROM t; SELECT 1", vacuum}) {
     auto r = Query(q);
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << q << ": " << r.status().ToString();
   }
   EXPECT_EQ(Count(), 3);
+  EXPECT_FALSE(fs::exists(dir_ / "allowed" / "copy.db"));
   // A trailing semicolon and comments are fine.
   EXPECT_TRUE(Query("SELECT id FROM t; -- done\n").ok());
 }

@@ -75,6 +75,9 @@ Status RunSqliteQuery(const std::string& path, const std::string& query, const S
     return InvalidArgument("cannot open the SQLite file: " + m);
   }
   sqlite3_limit(db.get(), SQLITE_LIMIT_ATTACHED, 0);
+  // The file is not ours: its schema (views, triggers) must not call functions with side effects.
+  sqlite3_db_config(db.get(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db.get(), SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   sqlite3_set_authorizer(db.get(), ReadOnlyAuthorizer, nullptr);
   auto deadline = Clock::now() + std::chrono::milliseconds(options.statement_timeout_ms);
   sqlite3_progress_handler(db.get(), 10000, DeadlineHandler, &deadline);
