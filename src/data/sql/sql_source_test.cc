@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <limits>
 
@@ -205,6 +206,18 @@ TEST_F(SqliteSourceTest, SyntaxErrorsAndNoRowsAreClear) {
   EXPECT_NE(r.status().message().find("no such table"), std::string::npos) << r.status().message();
   r = Query("SELECT * FROM t WHERE id > 100");
   EXPECT_NE(r.status().message().find("no rows"), std::string::npos);
+}
+
+TEST_F(SqliteSourceTest, LongQueriesStopAtTheTimeout) {
+  ASSERT_TRUE(sources_->Create(1, "shop", "sqlite", db_path_, "pm").ok());
+  auto c = sources_->Get(1, "shop");
+  SqlQueryOptions o;
+  o.statement_timeout_ms = 200;
+  auto start = std::chrono::steady_clock::now();
+  auto r = sources_->Query(*c, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n", o);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("ran longer than"), std::string::npos) << r.status().message();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST_F(SqliteSourceTest, PathsMustLieUnderARoot) {
