@@ -19,6 +19,7 @@ namespace moebius::api {
 using auth::Permission;
 
 void RegisterDataAnalysisRoutes(Router& r, Services& s, const ProjectResolver& project);
+void RegisterDataSourceRoutes(Router& r, Services& s, const ProjectResolver& project);
 
 namespace {
 
@@ -418,6 +419,7 @@ void RegisterDataRoutes(Router& r, Services& s) {
   });
 
   RegisterDataAnalysisRoutes(r, s, ProjectFromPath(s));
+  RegisterDataSourceRoutes(r, s, ProjectFromPath(s));
 
   // ---- runs record the data versions they read
   r.Add("POST", "/api/v1/runs/{run}/inputs", Permission::kExperimentWrite, RunFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {

@@ -25,6 +25,7 @@ class TrackingStore;
 namespace data {
 class DataStore;
 class UploadStore;
+class SqlSources;
 }
 
 namespace api {
@@ -49,6 +50,7 @@ struct Services {
   ServerLimits limits;
   data::DataStore& data;
   data::UploadStore& uploads;
+  data::SqlSources& sql_sources;  // SQL sources (DATA-1): connections and queries
 };
 
 // Project ids the user may see: every project for admins, their memberships otherwise.

@@ -24,6 +24,8 @@ int ServerCommand(int argc, char** argv) {
   app.add_option("--max-body-mb", max_body_mb, "largest request body accepted, MiB")->capture_default_str();
   app.add_flag("--durable", config.durable_commits, "fsync every commit (survives power loss; slower)");
   app.add_flag("--demo", config.demo, "load the demo project on start");
+  app.add_option("--sql-source-root", config.sql_source_roots,
+                 "a directory whose SQLite files projects may query as SQL sources (repeatable; default: none, SQLite sources refused)");
   bool no_access_log = false;
   app.add_flag("--no-access-log", no_access_log, "do not log one line per request");
   try {

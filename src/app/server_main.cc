@@ -22,6 +22,7 @@
 #include "auth/auth_service.h"
 #include "data/data_schema.h"
 #include "data/data_store.h"
+#include "data/sql/sql_source.h"
 #include "data/upload_store.h"
 #include "base/crypto.h"
 #include "base/log.h"
@@ -173,6 +174,8 @@ int RunServer(const ServerConfig& config) {
     return 1;
   }
 
+  data::SqlSources sql_sources(*db, clock, config.sql_source_roots);
+
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
     std::fprintf(stderr, "error: creating the admin user: %s\n", pw.status().ToString().c_str());
@@ -193,7 +196,8 @@ int RunServer(const ServerConfig& config) {
   }
 
   api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock,
-                         api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads};
+                         api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads,
+                         sql_sources};
   api::Router router(auth, audit, metrics);
   api::RegisterAuthRoutes(router, services);
   api::RegisterProjectRoutes(router, services);

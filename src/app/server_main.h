@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace moebius::app {
 
@@ -14,6 +15,8 @@ struct ServerConfig {
   bool durable_commits = false;  // fsync every commit (survives power loss, slower)
   bool demo = false;             // load the demo project on start
   bool access_log = true;        // one line per request on stderr
+  // Directories SQLite files of SQL sources may lie under (--sql-source-root); none: refused.
+  std::vector<std::string> sql_source_roots;
 };
 
 int RunServer(const ServerConfig& config);

@@ -21,7 +21,7 @@ const std::vector<PermissionInfo>& Table() {
       {Permission::kProjectRead, "project.read", Scope::kProject,
        "See a project and everything in it: tasks, experiments, runs, members.",
        {R::kProjectManager, R::kDataEngineer, R::kLabeler, R::kModelDeveloper, R::kApprover, R::kOperator, R::kViewer}},
-      {Permission::kProjectManage, "project.manage", Scope::kProject, "Change, archive and restore a project.",
+      {Permission::kProjectManage, "project.manage", Scope::kProject, "Change, archive and restore a project; add and remove its SQL source connections.",
        {R::kProjectManager}},
       {Permission::kMemberManage, "member.manage", Scope::kProject, "Add and remove members and set their roles.",
        {R::kProjectManager}},

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <functional>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <filesystem>
 #include <fstream>
@@ -656,6 +657,108 @@ class App {
     return done;
   }
 
+  // ---- SQL sources (DATA-1): `data connection ...` and `data ingest --sql`.
+  struct SqlIngestArgs {
+    std::string connection, query, query_file, format = "csv", name;
+    int64_t max_rows = 0;
+  };
+
+  static void AddSqlIngestOptions(CLI::App* ingest, SqlIngestArgs* a) {
+    ingest->add_option("--sql", a->connection, "run a query on this connection of the project (see `moebius data connection`)");
+    ingest->add_option("--query", a->query, "the query (one read-only statement)");
+    ingest->add_option("--query-file", a->query_file, "read the query from this file ('-': standard input)");
+    ingest->add_option("--format", a->format, "csv or jsonl (with --sql)")->capture_default_str();
+    ingest->add_option("--name", a->name, "the item's file name (with --sql; default query.csv or query.jsonl)");
+    ingest->add_option("--max-rows", a->max_rows, "refuse a result with more rows than this (with --sql)");
+  }
+
+  Status IngestSql(RestClient& c, const DataRef& ref, const SqlIngestArgs& a, const std::string& note) {
+    std::string query = a.query;
+    if (!a.query_file.empty()) {
+      if (!query.empty()) return InvalidArgument("give either --query or --query-file, not both");
+      if (a.query_file == "-") {
+        query.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+      } else {
+        std::ifstream in(a.query_file, std::ios::binary);
+        if (!in) return InvalidArgument("cannot read " + a.query_file);
+        query.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      }
+    }
+    if (query.empty()) return InvalidArgument("--sql needs --query \"SELECT ...\" or --query-file FILE");
+    Json body{{"connection", a.connection}, {"query", query}, {"format", a.format}, {"note", note}};
+    if (!a.name.empty()) body["name"] = a.name;
+    if (a.max_rows > 0) body["max_rows"] = a.max_rows;
+    ASSIGN_OR_RETURN(Json j, c.Post(ref.Path() + "/rounds/sql", body));
+    const Json& r = j["round"];
+    Emit(g_, j, [&] {
+      std::printf("round %s: %s rows from connection %s into %s (%s bytes)\n", Str(r, "number").c_str(), Str(r["sources"], "rows").c_str(),
+                  a.connection.c_str(), Str(r["sources"], "item").c_str(), Str(r, "bytes").c_str());
+    });
+    return Status::Ok();
+  }
+
+  void AddDataConnections(CLI::App* d) {
+    auto* conn = Sub(d, "connection", "SQL sources of a project: PostgreSQL or SQLite databases rounds can be queried from");
+    conn->require_subcommand(1);
+    auto split_ref = [](const std::string& text) -> Result<std::pair<std::string, std::string>> {
+      size_t slash = text.find('/');
+      if (slash == std::string::npos || slash == 0 || slash + 1 == text.size())
+        return InvalidArgument("expected PROJECT/CONNECTION, got '" + text + "'");
+      return std::make_pair(text.substr(0, slash), text.substr(slash + 1));
+    };
+
+    auto* create = Sub(conn, "create", "add a connection (needs the project-manager role)");
+    auto* cref = Own<std::string>();
+    auto* kind = Own<std::string>();
+    auto* target = Own<std::string>();
+    auto* target_stdin = Own<bool>(false);
+    create->add_option("PROJECT/CONNECTION", *cref)->required();
+    create->add_option("--kind", *kind, "sqlite or postgresql")->required();
+    create->add_option("--target", *target, "PostgreSQL conninfo or URI, or the SQLite file's absolute path on the server");
+    create->add_flag("--target-stdin", *target_stdin, "read the target from standard input (keeps a password out of shell history)");
+    OnRun(create, [this, cref, kind, target, target_stdin, split_ref](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(auto ref, split_ref(*cref));
+      std::string t = *target;
+      if (*target_stdin) {
+        if (!t.empty()) return InvalidArgument("give either --target or --target-stdin, not both");
+        std::getline(std::cin, t);
+        while (!t.empty() && (t.back() == '\r' || t.back() == '\n')) t.pop_back();
+      }
+      if (t.empty()) return InvalidArgument("a connection needs --target (or --target-stdin)");
+      ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/projects/" + RestClient::Segment(ref.first) + "/connections",
+                                      Json{{"name", ref.second}, {"kind", *kind}, {"target", t}}));
+      Emit(g_, j, [&] {
+        std::printf("created connection %s/%s (%s): %s\n", ref.first.c_str(), ref.second.c_str(), kind->c_str(),
+                    Str(j["connection"], "target").c_str());
+      });
+      return Status::Ok();
+    });
+
+    auto* list = Sub(conn, "list", "a project's connections (passwords masked)");
+    auto* project = Own<std::string>();
+    list->add_option("PROJECT", *project)->required();
+    OnRun(list, [this, project](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/projects/" + RestClient::Segment(*project) + "/connections"));
+      Emit(g_, j, [&] {
+        TablePrinter t({"CONNECTION", "KIND", "TARGET", "BY", "CREATED"});
+        for (const auto& x : j["connections"])
+          t.AddRow({Str(x, "name"), Str(x, "kind"), Str(x, "target"), Str(x, "created_by"), Time(x, "created_at")});
+        std::cout << t.Render();
+      });
+      return Status::Ok();
+    });
+
+    auto* del = Sub(conn, "delete", "remove a connection (rounds made from it keep their record)");
+    auto* dref = Own<std::string>();
+    del->add_option("PROJECT/CONNECTION", *dref)->required();
+    OnRun(del, [this, dref, split_ref](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(auto ref, split_ref(*dref));
+      ASSIGN_OR_RETURN(Json j, c.Delete("/api/v1/projects/" + RestClient::Segment(ref.first) + "/connections/" + RestClient::Segment(ref.second)));
+      Emit(g_, j, [&] { std::printf("deleted connection %s/%s\n", ref.first.c_str(), ref.second.c_str()); });
+      return Status::Ok();
+    });
+  }
+
   void AddData() {
     namespace fs = std::filesystem;
     auto* d = app_.add_subcommand("data", "datasets: rounds (차수), bundles (묶음), versions (형상)");
@@ -716,17 +819,25 @@ class App {
       return Status::Ok();
     });
 
-    auto* ingest = Sub(d, "ingest", "upload a folder, an archive (tar, tar.gz, zip) or a file as a new round");
+    auto* ingest = Sub(d, "ingest", "upload a folder, an archive (tar, tar.gz, zip) or a file as a new round, "
+                                    "or run a SQL query (--sql CONNECTION --query ...) into one");
     auto* iref = Own<std::string>();
     auto* path = Own<std::string>();
     auto* note = Own<std::string>();
     auto* resume = Own<std::string>();
+    auto* sql = Own<SqlIngestArgs>();
     ingest->add_option("PROJECT/DATASET", *iref)->required();
-    ingest->add_option("PATH", *path)->required();
+    ingest->add_option("PATH", *path, "a folder, archive or file (not with --sql)");
     ingest->add_option("--note", *note, "what this round is");
     ingest->add_option("--resume", *resume, "continue an interrupted upload");
-    OnRun(ingest, [this, iref, path, note, resume](RestClient& c) -> Status {
+    AddSqlIngestOptions(ingest, sql);
+    OnRun(ingest, [this, iref, path, note, resume, sql](RestClient& c) -> Status {
       ASSIGN_OR_RETURN(DataRef ref, ParseRef(*iref, false));
+      if (!sql->connection.empty()) {
+        if (!path->empty()) return InvalidArgument("give either PATH or --sql, not both");
+        return IngestSql(c, ref, *sql, *note);
+      }
+      if (path->empty()) return InvalidArgument("give a PATH to upload, or --sql CONNECTION --query \"SELECT ...\"");
       std::error_code ec;
       std::string staged = *path, format = "archive", filename;
       std::string tmp;
@@ -753,6 +864,8 @@ class App {
       Emit(g_, *done, [&] { std::printf("round %s: %s items, %s bytes\n", Str(r, "number").c_str(), Str(r, "items").c_str(), Str(r, "bytes").c_str()); });
       return Status::Ok();
     });
+
+    AddDataConnections(d);
 
     auto* bundle = Sub(d, "bundle", "mix items of rounds into a new round");
     auto* bref = Own<std::string>();

@@ -77,6 +77,20 @@ CREATE TABLE data_transforms (
   PRIMARY KEY (dataset_id, hash)
 )
 )SQL"},
+      // SQL sources (DATA-1): connections to PostgreSQL or SQLite databases a round can be
+      // queried from. `target` may hold a password; the API never returns it unmasked.
+      {402, "data_connections", R"SQL(
+CREATE TABLE data_connections (
+  id BIGINT PRIMARY KEY,
+  project_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  UNIQUE (project_id, name)
+)
+)SQL"},
       {410, "dataset_columns", R"SQL(
 CREATE TABLE data_columns (
   dataset_id BIGINT NOT NULL,

@@ -266,45 +266,34 @@ Result<std::vector<Dataset>> DataStore::ListDatasets(const std::vector<int64_t>&
 
 // ---------------------------------------------------------------------------- rounds
 
-Result<Round> DataStore::IngestRound(const Dataset& ds, const std::string& staged_file, const std::string& format,
-                                     const std::string& display_name, const std::string& note, const std::string& user) {
-  if (note.size() > 10000) return InvalidArgument("note must be at most 10000 bytes");
-  // Items and manifest are durable before the round exists; the round row is the commit point.
-  // Tabular items are parsed by the check anyway; their headers feed the catalog's column search.
-  std::mutex columns_mu;
-  std::set<std::string> columns;
-  ContentCheck check = CheckFor(ds);
-  if (ds.domain == "tabular")
-    check = [&](const std::string& path, std::string_view bytes) -> Status {
-      auto format = FormatFromPath(path);
-      if (!format) return CheckTabular(path, bytes);
-      ASSIGN_OR_RETURN(Table t, ReadTableFromBuffer(bytes, ReadOptions{*format, path, {}}));
-      std::lock_guard lock(columns_mu);
-      for (const auto& c : t.columns())
-        if (columns.size() < 10000) columns.insert(c.name);
-      return Status::Ok();
-    };
-  ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, IngestUpload(blobs_, staged_file, format, display_name, check));
-  ASSIGN_OR_RETURN(std::string root, manifests_.WriteFull(entries));
-  Round r;
+// The content check of an ingest; for tabular datasets it also collects the tables' columns
+// (the check parses them anyway), which feed the catalog's column search.
+ContentCheck DataStore::CollectingCheck(const Dataset& ds, IngestColumns* columns) const {
+  if (ds.domain != "tabular") return CheckFor(ds);
+  return [columns](const std::string& path, std::string_view bytes) -> Status {
+    auto format = FormatFromPath(path);
+    if (!format) return CheckTabular(path, bytes);
+    ASSIGN_OR_RETURN(Table t, ReadTableFromBuffer(bytes, ReadOptions{*format, path, {}}));
+    std::lock_guard lock(columns->mu);
+    for (const auto& c : t.columns())
+      if (columns->names.size() < 10000) columns->names.insert(c.name);
+    return Status::Ok();
+  };
+}
+
+// Items and manifest are durable before this runs; the round row is the commit point.
+Result<Round> DataStore::CommitRound(const Dataset& ds, Round r, const IngestColumns& columns) {
   r.dataset_id = ds.id;
-  r.kind = "upload";
-  r.source = display_name;
-  r.note = note;
-  r.manifest_root = root;
-  r.item_count = static_cast<int64_t>(entries.size());
-  r.total_bytes = TotalBytes(entries);
   r.created_at = clock_.NowMillis();
-  r.created_by = user;
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(r.id, tx.NextId("data_rounds"));
     ASSIGN_OR_RETURN(Rows max, tx.Query("SELECT COALESCE(MAX(number), 0) FROM data_rounds WHERE dataset_id = ?", {ds.id}));
     r.number = max[0].Int(0) + 1;
     RETURN_IF_ERROR(tx.Exec(std::string("INSERT INTO data_rounds (") + kRoundColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             {r.id, ds.id, r.number, r.kind, r.source, r.note, r.manifest_root, r.item_count, r.total_bytes,
-                             r.sources_json, r.created_at, user})
+                             r.sources_json, r.created_at, r.created_by})
                         .status());
-    for (const std::string& c : columns)
+    for (const std::string& c : columns.names)
       RETURN_IF_ERROR(tx.Exec("INSERT INTO data_columns (dataset_id, name) VALUES (?, ?) ON CONFLICT (dataset_id, name) DO NOTHING", {ds.id, c})
                           .status());
     return tx.Exec("INSERT INTO data_lineage (child_kind, child_id, parent_kind, parent_id, relation) VALUES ('round', ?, 'dataset', ?, 'ingested into')",
@@ -312,6 +301,44 @@ Result<Round> DataStore::IngestRound(const Dataset& ds, const std::string& stage
         .status();
   }));
   return r;
+}
+
+Result<Round> DataStore::IngestRound(const Dataset& ds, const std::string& staged_file, const std::string& format,
+                                     const std::string& display_name, const std::string& note, const std::string& user) {
+  if (note.size() > 10000) return InvalidArgument("note must be at most 10000 bytes");
+  IngestColumns columns;
+  ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries,
+                   IngestUpload(blobs_, staged_file, format, display_name, CollectingCheck(ds, &columns)));
+  Round r;
+  ASSIGN_OR_RETURN(r.manifest_root, manifests_.WriteFull(entries));
+  r.kind = "upload";
+  r.source = display_name;
+  r.note = note;
+  r.item_count = static_cast<int64_t>(entries.size());
+  r.total_bytes = TotalBytes(entries);
+  r.created_by = user;
+  return CommitRound(ds, std::move(r), columns);
+}
+
+Result<Round> DataStore::IngestItemRound(const Dataset& ds, const std::string& item_path, std::string_view bytes,
+                                         const std::string& kind, const std::string& source, const Json& detail,
+                                         const std::string& note, const std::string& user) {
+  if (note.size() > 10000) return InvalidArgument("note must be at most 10000 bytes");
+  RETURN_IF_ERROR(ValidateItemPath(item_path));
+  IngestColumns columns;
+  RETURN_IF_ERROR(CollectingCheck(ds, &columns)(item_path, bytes));
+  ASSIGN_OR_RETURN(store::BlobInfo blob, blobs_.Put(bytes));
+  std::vector<ManifestEntry> entries{{item_path, blob.sha256, blob.size, "{}"}};
+  Round r;
+  ASSIGN_OR_RETURN(r.manifest_root, manifests_.WriteFull(entries));
+  r.kind = kind;
+  r.source = source;
+  r.note = note;
+  r.item_count = 1;
+  r.total_bytes = blob.size;
+  r.sources_json = detail.dump();
+  r.created_by = user;
+  return CommitRound(ds, std::move(r), columns);
 }
 
 Result<std::vector<Round>> DataStore::ListRounds(int64_t dataset_id) {

@@ -9,7 +9,9 @@
 // Thread-safety: thread-safe (state lives in the database and the blob store).
 #pragma once
 
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,8 +20,8 @@
 #include "base/status.h"
 #include "data/archive_ingest.h"
 #include "data/data_types.h"
-#include "data/manifest.h"
 #include "data/dictionary.h"
+#include "data/manifest.h"
 #include "data/split.h"
 #include "store/blob/blob_store.h"
 #include "store/meta/database.h"
@@ -90,6 +92,10 @@ class DataStore {
   // Ingests a staged upload into a new round. `format` and `display_name` as in IngestUpload.
   Result<Round> IngestRound(const Dataset& ds, const std::string& staged_file, const std::string& format,
                             const std::string& display_name, const std::string& note, const std::string& user);
+  // Ingests one item the server produced (a SQL query's result) as a round of `kind`, with the
+  // same content check as an upload; `detail` is recorded as the round's sources. All or nothing.
+  Result<Round> IngestItemRound(const Dataset& ds, const std::string& item_path, std::string_view bytes, const std::string& kind,
+                                const std::string& source, const Json& detail, const std::string& note, const std::string& user);
   Result<Round> CreateBundle(const Dataset& ds, const BundleSpec& spec, const std::string& note, const std::string& user);
   Result<std::vector<Round>> ListRounds(int64_t dataset_id);
   Result<Round> GetRound(int64_t dataset_id, int64_t number);
@@ -131,6 +137,12 @@ class DataStore {
                                std::optional<int64_t> parent, const Json& derived, const std::string& message,
                                const std::vector<std::pair<std::string, int64_t>>& lineage_parents, const std::string& user);
   ContentCheck CheckFor(const Dataset& ds) const;
+  struct IngestColumns {
+    std::mutex mu;
+    std::set<std::string> names;
+  };
+  ContentCheck CollectingCheck(const Dataset& ds, IngestColumns* columns) const;
+  Result<Round> CommitRound(const Dataset& ds, Round r, const IngestColumns& columns);
 
   store::Database& db_;
   store::BlobStore& blobs_;

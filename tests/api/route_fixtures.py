@@ -24,8 +24,12 @@ def build_fixtures(admin, project):
                    json={"format": "file", "filename": "data.csv"})["round"]["number"]
     version = admin.ok("POST", f"/api/v1/projects/{p}/datasets/{ds}/versions", json={"rounds": [rnd]})["version"]["name"]
     upload = admin.ok("POST", f"/api/v1/projects/{p}/datasets/{ds}/uploads", json={})["upload"]["id"]
+    # A SQL source; making it does not connect, so no database needs to run.
+    connection = f"{p}-pg"
+    admin.ok("POST", f"/api/v1/projects/{p}/connections",
+             json={"name": connection, "kind": "postgresql", "target": "host=127.0.0.1 port=1 dbname=x user=u password=secret"})
     return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
-            "dataset": ds, "round": str(rnd), "version": version, "upload": upload}
+            "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection}
 
 
 def fill_path(path, fx):
@@ -46,6 +50,7 @@ def fill_path(path, fx):
         # A fitted transform's content hash; an unknown one is a 404 (allowed) or a 403 (denied),
         # which is all the permission checks need.
         "hash": "0" * 64,
+        "connection": fx["connection"],
     }
     out = []
     for seg in path.split("/"):
