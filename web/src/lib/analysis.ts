@@ -68,7 +68,34 @@ export function sparkRects(values: number[], width: number, height: number): Spa
   });
 }
 
-export type ColumnKindFilter = 'all' | 'numeric' | 'categorical' | 'missing';
+export const COLUMN_KIND_FILTERS = ['all', 'numeric', 'categorical', 'missing'] as const;
+export type ColumnKindFilter = (typeof COLUMN_KIND_FILTERS)[number];
+
+/** Names the server uses, each with a translated label (i18n `stats.types.*`, `quality.kinds.*`, …). */
+export const COLUMN_TYPES = ['int', 'float', 'bool', 'string'] as const;
+export const IMPORTANCE_METHODS = ['mutual_information', 'abs_pearson'] as const;
+export const QUALITY_KINDS = [
+  // item findings (src/data/analysis.cc)
+  'empty_items',
+  'duplicate_items',
+  'size_outliers',
+  'bad_encoding',
+  'empty_texts',
+  'long_texts',
+  'short_texts',
+  'undecodable_images',
+  // table anomalies (src/data/table/schema.cc)
+  'missing_column',
+  'unexpected_column',
+  'missing_values',
+  'type_mismatch',
+  'out_of_range',
+  'unseen_category',
+  'duplicate_rows',
+  'constant_column',
+  'label_imbalance',
+] as const;
+export const STEP_KINDS = ['impute', 'log', 'min_max', 'z_score', 'passthrough', 'bucketize', 'one_hot', 'vocabulary', 'hash'] as const;
 
 /** Columns whose name contains `query` (case-insensitive) and that match the kind filter. */
 export function filterColumns(columns: ColumnStats[], query: string, kind: ColumnKindFilter): ColumnStats[] {
