@@ -219,7 +219,7 @@ test('analysis UI: statistics, quality, schema, transforms, split report, Korean
     assert.equal((await dup.locator('[data-stat=count]').innerText()).trim(), '1');
     assert.match(await dup.locator('[data-stat=rows]').innerText(), /\b(41|40)\b/, 'the repeated row is named');
     const constant = anomalies.locator('tr[data-kind=constant_column]');
-    await constant.getByText('country').waitFor();
+    await constant.getByRole('cell', { name: 'country', exact: true }).waitFor();
     await page.getByTestId('item-findings').getByText('No problems').waitFor();
     await page.getByTestId('schema-none').waitFor();
     // Infer and save the schema from v1; the table is then checked against it.
@@ -292,7 +292,7 @@ test('analysis UI: statistics, quality, schema, transforms, split report, Korean
     await page.waitForURL(/\/versions\/v3$/);
     const report = page.getByTestId('split-report');
     await report.getByRole('heading', { name: /Split report/ }).waitFor();
-    await report.getByText('Stratified').waitFor();
+    await report.getByText('Stratified by label', { exact: true }).waitFor();
     const splitRows = report.locator('[data-testid=split-table] tbody tr');
     assert.equal(await splitRows.count(), 2);
     assert.deepEqual(await splitRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-split'))), ['train', 'test']);

@@ -43,7 +43,7 @@ export function ColumnChart({ column }: { column: ColumnStats }) {
         ? { type: 'category', data: bars.map((b) => b.label), axisLabel: { rotate: bars.length > 8 ? 35 : 0, fontSize: 10 } }
         : { type: 'value', minInterval: 1 },
       yAxis: histogram
-        ? { type: 'value', minInterval: 1, name: t('stats.rows') }
+        ? { type: 'value', minInterval: 1 }
         : { type: 'category', inverse: true, data: bars.map((b) => b.label), axisLabel: { width: 140, overflow: 'truncate' } },
       series: [
         {
@@ -91,7 +91,16 @@ export function CorrelationCard({ correlations }: { correlations: TableStats['co
         itemHeight: 160,
         inRange: { color: ['#2563eb', '#f8fafc', '#dc2626'] },
       },
-      series: [{ type: 'heatmap', data: data.cells, label: { show: n <= 10, fontSize: 10 }, progressive: 2000, emphasis: { disabled: true } }],
+      series: [
+        {
+          type: 'heatmap',
+          data: data.cells,
+          label: { show: n <= 10, fontSize: 10 },
+          // Drawn in one pass (one canvas) up to ~140 columns; wider matrices draw in chunks.
+          progressive: data.cells.length > 20000 ? 5000 : 0,
+          emphasis: { disabled: true },
+        },
+      ],
     }),
     [data, n, locale],
   );
