@@ -240,7 +240,7 @@ function SchemaTable({ schema }: { schema: SavedSchema }) {
                 <td data-stat="nullable">{c.nullable ? t('schema.yes') : t('schema.no')}</td>
                 <td className="mono small" data-stat="range">
                   {c.min !== undefined || c.max !== undefined
-                    ? `[${c.min !== undefined ? formatNumber(c.min, locale) : '−∞'}, ${c.max !== undefined ? formatNumber(c.max, locale) : '∞'}]`
+                    ? `${c.min !== undefined ? formatNumber(c.min, locale) : '−∞'} – ${c.max !== undefined ? formatNumber(c.max, locale) : '∞'}`
                     : ''}
                 </td>
                 <td className="small" data-stat="categories">

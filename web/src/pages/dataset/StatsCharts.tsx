@@ -186,7 +186,7 @@ export function LabelCard({ label }: { label: LabelBalance }) {
         </div>
         <div className="stat">
           <span className="muted small">{t('stats.imbalanceRatio')}</span>
-          <strong>{label.imbalance_ratio !== null && Number.isFinite(label.imbalance_ratio) ? `${formatNumber(label.imbalance_ratio, locale)} : 1` : '—'}</strong>
+          <strong>{label.imbalance_ratio !== null && Number.isFinite(label.imbalance_ratio) ? `${new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(label.imbalance_ratio)} : 1` : '—'}</strong>
         </div>
         <div className="stat">
           <span className="muted small">{t('stats.unlabeledRows')}</span>

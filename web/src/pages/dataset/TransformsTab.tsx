@@ -17,7 +17,7 @@ import {
   STRING_STEPS,
   type TransformRow,
 } from '../../lib/analysis';
-import { formatDateTime, formatNumber } from '../../lib/format';
+import { formatDateTime } from '../../lib/format';
 import { DEFAULT_BINS, statsKey, TablePicker, useTableChoice } from './TablePicker';
 
 /**
@@ -271,9 +271,9 @@ function ColumnsForm({
 
 function SpecCard({ project, dataset, hash }: { project: string; dataset: string; hash: string }) {
   const { t } = useTranslation();
-  const locale = useLocale();
   const q = useQuery({ queryKey: ['transform', project, dataset, hash], queryFn: () => getTransform(project, dataset, hash), staleTime: Infinity });
-  const fmt = (v: number) => formatNumber(v, locale);
+  // Learned parameters are shown as written in the spec: no digit grouping, which would read as list commas.
+  const fmt = (v: number) => (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6))));
   const spec = q.data?.spec;
   return (
     <section className="card" data-testid="transform-spec">
