@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client';
 import { getVersionStats } from '../../api/endpoints';
 import type { ColumnStats, DataVersion } from '../../api/types';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
@@ -9,7 +8,7 @@ import { useLocale } from '../../components/useLocale';
 import { COLUMN_KIND_FILTERS, filterColumns, formatPercent, isNumericType, missingShare, type ColumnKindFilter } from '../../lib/analysis';
 import { formatNumber } from '../../lib/format';
 import { ColumnChart, CorrelationCard, ImportanceCard, LabelCard, Spark } from './StatsCharts';
-import { DEFAULT_BINS, statsKey, TablePicker, useTableChoice } from './TablePicker';
+import { DEFAULT_BINS, isNoTable, statsKey, TablePicker, useTableChoice } from './TablePicker';
 
 const PAGE = 50;
 const BINS = [DEFAULT_BINS, 20, 50] as const;
@@ -34,7 +33,7 @@ export function StatsTab({ project, dataset, versions }: { project: string; data
   });
   if (versions.length === 0) return <Empty>{t('analysis.noVersions')}</Empty>;
   const stats = q.data?.stats;
-  const noTable = q.error instanceof ApiError && q.error.status === 404 && /no table item/.test(q.error.message);
+  const noTable = isNoTable(q.error);
   return (
     <section data-testid="stats-tab">
       <div className="row analysis-controls">

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router-dom';
+import { ApiError } from '../../api/client';
 import { useTranslation } from 'react-i18next';
 import { getVersionItems, getVersionStats } from '../../api/endpoints';
 import type { DataVersion } from '../../api/types';
@@ -15,6 +16,9 @@ export interface TableChoice {
 }
 
 export const DEFAULT_BINS = 10;
+
+/** The server's answer for a version without a CSV, TSV or JSONL item (src/data/analysis.cc). */
+export const isNoTable = (e: unknown): boolean => e instanceof ApiError && e.status === 404 && /has no table item/.test(e.message);
 
 /** Query keys shared by the analysis tabs (a fitted transform or a saved schema refreshes them). */
 export const statsKey = (project: string, dataset: string, c: TableChoice, bins: number) => ['versionStats', project, dataset, c.version, c.item, c.label, bins];

@@ -18,7 +18,7 @@ import {
   type TransformRow,
 } from '../../lib/analysis';
 import { formatDateTime } from '../../lib/format';
-import { DEFAULT_BINS, statsKey, TablePicker, useTableChoice } from './TablePicker';
+import { DEFAULT_BINS, isNoTable, statsKey, TablePicker, useTableChoice } from './TablePicker';
 
 /**
  * Fitted transforms (FE-2, FE-3): a form that fits one on a version's table item (which columns,
@@ -92,7 +92,7 @@ function FitForm({ project, dataset, versions, onFitted }: { project: string; da
       <h2>{t('transforms.fitTitle')}</h2>
       <TablePicker project={project} dataset={dataset} versions={versions} choice={choice} onChange={setChoice} withLabel />
       {cols.isPending && <Loading />}
-      <ErrorBox error={cols.error} />
+      {isNoTable(cols.error) ? <Empty>{t('analysis.noTable')}</Empty> : <ErrorBox error={cols.error} />}
       {cols.data && (
         <ColumnsForm
           key={`${choice.version}\u0000${cols.data.item}\u0000${choice.label}`}
