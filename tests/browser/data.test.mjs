@@ -158,6 +158,13 @@ test('data UI: datasets tab, dashboard, versions, lineage, diff, Korean, upload'
     await versions.getByText('Labeled').waitFor();
     await versions.locator('a[href$="/versions/v2/archive"]').waitFor();
 
+    // Analysis tabs on an image dataset: no table to describe, the items are still checked.
+    await page.getByRole('tab', { name: 'Statistics' }).click();
+    await page.getByText('This version has no table item (CSV, TSV or JSONL).').waitFor();
+    await page.getByRole('tab', { name: 'Quality' }).click();
+    await page.getByTestId('item-findings').getByText('5 items checked').waitFor();
+    await page.getByTestId('item-findings').getByText('No problems').waitFor();
+
     // Lineage: the run that used v2 is there and links to its page.
     await page.getByRole('tab', { name: 'Lineage' }).click();
     await page.locator('[data-testid=lineage-graph] canvas').first().waitFor();

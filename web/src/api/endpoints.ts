@@ -15,6 +15,12 @@ import type {
   Member,
   MetricSeries,
   Project,
+  QualityReport,
+  SavedSchema,
+  TableSchema,
+  TableStats,
+  TransformInfo,
+  TransformSpec,
   Run,
   RunInfo,
   RunSearchRequest,
@@ -160,3 +166,29 @@ export const rollbackVersion = (project: string, dataset: string, version: strin
 export const diffVersions = (project: string, dataset: string, from: string, to: string) =>
   api.get<DataDiff>(`${ds(project, dataset)}/diff${qs({ from, to })}`);
 export const getLineage = (project: string, dataset: string) => api.get<Lineage>(`${ds(project, dataset)}/lineage`);
+
+// ---- data analysis (docs/api.md: stats, quality, schema, transforms)
+
+const ver = (project: string, dataset: string, version: string) => `${ds(project, dataset)}/versions/${seg(version)}`;
+
+export interface TableQuery {
+  /** a table item of the version (CSV, TSV, JSONL); empty: the first one */
+  item?: string;
+  label?: string;
+}
+export const getVersionStats = (project: string, dataset: string, version: string, q: TableQuery & { bins?: number }) =>
+  api.get<{ item: string; stats: TableStats }>(`${ver(project, dataset, version)}/stats${qs({ ...q })}`);
+export const getVersionQuality = (project: string, dataset: string, version: string, q: TableQuery) =>
+  api.get<QualityReport>(`${ver(project, dataset, version)}/quality${qs({ ...q })}`);
+export const getSchema = (project: string, dataset: string) => api.get<SavedSchema>(`${ds(project, dataset)}/schema`);
+export const inferSchema = (
+  project: string,
+  dataset: string,
+  body: { version: string; item?: string; label?: string; max_categories?: number },
+) => api.post<{ schema: TableSchema; version: string; item: string }>(`${ds(project, dataset)}/schema`, body);
+export const fitTransform = (project: string, dataset: string, version: string, body: { config: unknown; item?: string }) =>
+  api.post<{ transform: TransformInfo & { spec: TransformSpec } }>(`${ver(project, dataset, version)}/transforms`, body);
+export const listTransforms = (project: string, dataset: string) =>
+  api.get<{ transforms?: TransformInfo[] }>(`${ds(project, dataset)}/transforms`);
+export const getTransform = (project: string, dataset: string, hash: string) =>
+  api.get<{ hash: string; spec: TransformSpec }>(`${ds(project, dataset)}/transforms/${seg(hash)}`);

@@ -240,3 +240,131 @@ export interface Lineage {
   nodes?: LineageNode[];
   edges?: LineageEdge[];
 }
+
+// ---- data analysis (stats, quality, schema, transforms, splits)
+
+export interface CategoryCount {
+  value: string;
+  count: number;
+}
+
+export interface Histogram {
+  /** bins + 1 edges; bin i covers [edges[i], edges[i+1]) (the last one is closed) */
+  edges: (number | null)[];
+  counts: number[];
+}
+
+export interface ColumnStats {
+  name: string;
+  /** int, float, bool or string */
+  type: string;
+  count: number;
+  missing: number;
+  mean?: number | null;
+  std?: number | null;
+  min?: number | null;
+  q25?: number | null;
+  q50?: number | null;
+  q75?: number | null;
+  max?: number | null;
+  histogram?: Histogram | null;
+  unique?: number;
+  top?: CategoryCount[];
+}
+
+export interface LabelBalance {
+  column: string;
+  count: number;
+  missing: number;
+  classes: CategoryCount[];
+  minority_share: number | null;
+  majority_share: number | null;
+  imbalance_ratio: number | null;
+}
+
+export interface FeatureImportance {
+  feature: string;
+  score: number | null;
+  method: string;
+}
+
+export interface TableStats {
+  rows: number;
+  columns: ColumnStats[];
+  correlations?: { columns: string[]; matrix: (number | null)[][] };
+  label?: LabelBalance;
+  importance?: FeatureImportance[];
+}
+
+export interface ItemFinding {
+  kind: string;
+  count: number;
+  examples: string[];
+  message: string;
+}
+
+export interface TableAnomaly {
+  kind: string;
+  column?: string;
+  count: number;
+  example_rows: number[];
+  message: string;
+}
+
+export interface QualityReport {
+  items: { items: number; findings: ItemFinding[]; ok: boolean };
+  table?: {
+    item: string;
+    /** "inferred" or "saved schema from vN" */
+    against: string;
+    report: { rows: number; ok: boolean; anomalies: TableAnomaly[] };
+  };
+}
+
+export interface ColumnSchema {
+  name: string;
+  type: string;
+  nullable: boolean;
+  min?: number;
+  max?: number;
+  categories?: string[];
+}
+
+export interface TableSchema {
+  version: number;
+  columns: ColumnSchema[];
+  label?: string;
+  min_minority_share?: number;
+}
+
+export interface SavedSchema {
+  schema: TableSchema;
+  version: string;
+  item: string;
+  created_at?: number;
+  created_by?: string;
+}
+
+export interface TransformInfo {
+  hash: string;
+  version: string;
+  item: string;
+  created_at?: number;
+  created_by?: string;
+}
+
+export interface FittedStep {
+  kind: string;
+  [k: string]: unknown;
+}
+
+export interface TransformSpec {
+  format?: string;
+  version?: number;
+  columns: { column: string; name: string; type: string; steps: FittedStep[] }[];
+}
+
+export interface SplitReport {
+  counts: Record<string, number>;
+  classes: Record<string, Record<string, number>>;
+}

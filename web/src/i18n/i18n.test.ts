@@ -10,6 +10,16 @@ import { DOMAINS, PROBLEM_TYPES } from '../pages/project/TasksTab';
 import { DATA_DOMAINS, DATA_STATUSES } from '../components/DataStatusChip';
 import { DATASET_TABS } from '../pages/dataset/tabs';
 import { SPLIT_METHODS } from '../lib/versionSpec';
+import {
+  COLUMN_KIND_FILTERS,
+  COLUMN_TYPES,
+  IMPORTANCE_METHODS,
+  IMPUTE_NUMERIC,
+  NUMERIC_STEPS,
+  QUALITY_KINDS,
+  STEP_KINDS,
+  STRING_STEPS,
+} from '../lib/analysis';
 
 type Tree = { [k: string]: string | Tree };
 const PLURAL = /_(zero|one|two|few|many|other)$/;
@@ -97,6 +107,16 @@ describe('i18n resources', () => {
       ...SPLIT_METHODS.map((m) => `newVersion.methods.${m}`),
       ...['newVersion.pickRounds', 'newVersion.pickVersion', 'newVersion.operationsInvalid', 'newVersion.splitNeedsVersion', 'newVersion.ratiosInvalid', 'newVersion.foldsInvalid'],
       ...['step', 'time'].map((s) => `charts.${s}`),
+      ...COLUMN_KIND_FILTERS.map((k) => `stats.kinds.${k}`),
+      ...COLUMN_TYPES.map((k) => `stats.types.${k}`),
+      ...IMPORTANCE_METHODS.map((k) => `stats.methods.${k}`),
+      ...QUALITY_KINDS.map((k) => `quality.kinds.${k}`),
+      ...STEP_KINDS.map((k) => `transforms.kinds.${k}`),
+      ...[...NUMERIC_STEPS, ...STRING_STEPS].map((k) => `transforms.steps.${k}`),
+      ...IMPUTE_NUMERIC.map((k) => `transforms.imputes.${k}`),
+      ...['numeric', 'string'].map((k) => `transforms.types.${k}`),
+      ...['buckets', 'top_k'].map((k) => `transforms.params.${k}`),
+      ...['transforms.pickColumns', 'transforms.badImpute', 'transforms.badStep', 'transforms.badParam'],
     ];
     for (const key of dynamic) {
       expect(enKeys.has(key), `en: ${key}`).toBe(true);

@@ -12,8 +12,11 @@ import { Dashboard } from './Dashboard';
 import { LineageTab } from './LineageTab';
 import { NewVersionTab } from './NewVersionTab';
 import { RoundsTab } from './RoundsTab';
-import { DATASET_TABS, WRITE_TABS, type DatasetTab } from './tabs';
+import { QualityTab } from './QualityTab';
+import { StatsTab } from './StatsTab';
+import { ANALYSIS_TABS, DATASET_TABS, WRITE_TABS, type DatasetTab } from './tabs';
 import { Timeline } from './Timeline';
+import { TransformsTab } from './TransformsTab';
 import { UploadTab } from './UploadTab';
 import { VersionsTab } from './VersionsTab';
 
@@ -33,7 +36,16 @@ export default function DatasetPage() {
   const d = q.data?.dataset;
   const base = datasetPath(project, dataset);
   const versionPath = (name: string) => `${base}/versions/${encodeURIComponent(name)}`;
-  const go = (id: string, extra: Record<string, string> = {}) => setParams({ tab: id, ...extra }, { replace: true });
+  const go = (id: string, extra: Record<string, string> = {}) => {
+    // The analysis tabs share their choice of version, table item and label.
+    const keep: Record<string, string> = {};
+    if (ANALYSIS_TABS.has(tab) && ANALYSIS_TABS.has(id as DatasetTab))
+      for (const k of ['version', 'item', 'label']) {
+        const v = params.get(k);
+        if (v) keep[k] = v;
+      }
+    setParams({ tab: id, ...keep, ...extra }, { replace: true });
+  };
 
   return (
     <div className="page">
@@ -84,6 +96,9 @@ export default function DatasetPage() {
               <VersionsTab project={project} dataset={dataset} versions={q.data.versions ?? []} write={write} versionPath={versionPath} />
             )}
             {tab === 'lineage' && <LineageTab project={project} dataset={dataset} versionPath={versionPath} />}
+            {tab === 'stats' && <StatsTab project={project} dataset={dataset} versions={q.data.versions ?? []} />}
+            {tab === 'quality' && <QualityTab project={project} dataset={dataset} versions={q.data.versions ?? []} write={write} />}
+            {tab === 'transforms' && <TransformsTab project={project} dataset={dataset} versions={q.data.versions ?? []} write={write} />}
             {tab === 'upload' && <UploadTab project={project} dataset={dataset} onDone={(n) => go('rounds', { round: String(n) })} />}
             {tab === 'bundle' && (
               <BundleTab project={project} dataset={dataset} rounds={q.data.rounds ?? []} onDone={(n) => go('rounds', { round: String(n) })} />

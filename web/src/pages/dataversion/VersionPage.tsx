@@ -8,8 +8,10 @@ import { ItemsBrowser } from '../../components/ItemsBrowser';
 import { RunStatus } from '../../components/RunStatus';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
+import { readSplitReport } from '../../lib/analysis';
 import { formatBytes, formatDateTime, formatNumber } from '../../lib/format';
 import { derivedText } from '../dataset/VersionsTab';
+import { SplitReportCard } from './SplitReportCard';
 
 export default function VersionPage() {
   const { t } = useTranslation();
@@ -18,6 +20,9 @@ export default function VersionPage() {
   const q = useQuery({ queryKey: ['dataVersion', project, dataset, version], queryFn: () => getVersion(project, dataset, version) });
   const v = q.data?.version;
   const runs = q.data?.runs ?? [];
+  const splitReport = readSplitReport(v?.derived);
+  const splitSpec = v?.derived?.split;
+  const splitMethod = splitSpec && typeof splitSpec === 'object' && 'method' in splitSpec ? String((splitSpec as { method: unknown }).method) : undefined;
   return (
     <div className="page">
       <Breadcrumbs
@@ -100,6 +105,7 @@ export default function VersionPage() {
               )}
             </section>
           </div>
+          {splitReport && <SplitReportCard report={splitReport} method={splitMethod} />}
           <section className="card">
             <h2>{t('version.items')}</h2>
             <ItemsBrowser
