@@ -567,10 +567,11 @@ Result<Version> DataStore::CreateVersion(const Dataset& ds, const VersionSpec& s
   if (spec.split) {
     if (spec.status != "split") return InvalidArgument("a version with a split spec has status 'split'");
     if (!spec.from_version) return InvalidArgument("a split is made from an earlier version (from_version)");
-    ASSIGN_OR_RETURN(auto split, ds.domain == "tabular" ? SplitTableRows(std::move(entries), *spec.split, blobs_)
-                                                        : ApplySplit(std::move(entries), *spec.split));
+    bool rows = spec.split->unit == "rows" || (spec.split->unit.empty() && ds.domain == "tabular");
+    ASSIGN_OR_RETURN(auto split, rows ? SplitTableRows(std::move(entries), *spec.split, blobs_) : ApplySplit(std::move(entries), *spec.split));
     entries = std::move(split.first);
     derived["split"] = SplitSpecToJson(*spec.split);
+    derived["split"]["unit"] = rows ? "rows" : "items";  // what the report counts
     derived["split_report"] = split.second.ToJson();
   } else if (spec.status == "split") {
     return InvalidArgument("a split version needs a split spec (method, ratios or folds, seed)");

@@ -103,6 +103,9 @@ Result<SplitSpec> SplitSpecFromJson(const Json& j) {
   if (group_by) s.group_by = *group_by;
   ASSIGN_OR_RETURN(auto time_key, OptString(j, "time_key"));
   if (time_key) s.time_key = *time_key;
+  ASSIGN_OR_RETURN(auto unit, OptString(j, "unit"));
+  if (unit) s.unit = *unit;
+  if (!s.unit.empty() && s.unit != "rows" && s.unit != "items") return InvalidArgument("split.unit must be 'rows' or 'items'");
   ASSIGN_OR_RETURN(auto label, OptString(j, "label"));
   if (label) s.label = *label;
   if (s.label.empty() || s.label.size() > 256) return InvalidArgument("split.label must be 1 to 256 characters");
@@ -119,6 +122,7 @@ Json SplitSpecToJson(const SplitSpec& s) {
   if (s.method == "group") j["group_by"] = s.group_by;
   if (s.method == "time") j["time_key"] = s.time_key;
   if ((s.method == "stratified" || s.method == "kfold") && s.label != "label") j["label"] = s.label;
+  if (!s.unit.empty()) j["unit"] = s.unit;
   return j;
 }
 

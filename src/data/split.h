@@ -24,6 +24,9 @@ struct SplitSpec {
   std::string group_by = "folder";  // group: "folder" (top folder) or a meta key
   std::string time_key;             // time: a meta key holding a sortable time; default: the path
   std::string label = "label";      // stratified, kfold: the meta key (or table column) of the class
+  // What is assigned: "rows" of table items (table_split.h), "items" (files), or empty for the
+  // dataset's default — rows in tabular datasets, items elsewhere.
+  std::string unit;
 };
 
 struct SplitReport {

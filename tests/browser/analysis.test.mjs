@@ -284,6 +284,7 @@ test('analysis UI: statistics, quality, schema, transforms, split report, Korean
     await vform.locator('select[name=status]').selectOption('split');
     assert.equal(await vform.locator('select[name=from_version]').inputValue(), 'v2');
     await vform.locator('select[name=split_method]').selectOption('stratified');
+    await vform.locator('select[name=split_unit]').selectOption('items');  // the folder-labelled files
     await vform.locator('input[name=ratio_train]').fill('0.5');
     await vform.locator('input[name=ratio_val]').fill('0');
     await vform.locator('input[name=ratio_test]').fill('0.5');
@@ -309,6 +310,30 @@ test('analysis UI: statistics, quality, schema, transforms, split report, Korean
     }
     await painted('split-chart', 3000);
     await shot('analysis-split.png');
+    // A row split of the customers table (the default in a tabular dataset), stratified by `churn`.
+    await page.goto(`${datasetUrl}?tab=newVersion`);
+    await vform.locator('select[name=status]').selectOption('split');
+    await vform.locator('select[name=from_version]').selectOption('v1');
+    await vform.locator('select[name=split_method]').selectOption('stratified');
+    await vform.locator('input[name=split_label]').fill('churn');
+    await vform.locator('input[name=ratio_train]').fill('0.5');
+    await vform.locator('input[name=ratio_val]').fill('0');
+    await vform.locator('input[name=ratio_test]').fill('0.5');
+    await vform.getByRole('button', { name: 'Create version' }).click();
+    await page.getByTestId('versions-table').getByRole('link', { name: 'v4' }).click();
+    await page.waitForURL(/\/versions\/v4$/);
+    const rowReport = page.getByTestId('split-report');
+    await rowReport.getByRole('columnheader', { name: 'Rows' }).waitFor();
+    const rowCounts = await rowReport.locator('[data-testid=split-table] [data-stat=count]').allInnerTexts();
+    assert.equal(rowCounts.map(Number).reduce((a, b) => a + b, 0), 41, 'every row is in a split');
+    const churnRows = customersCsv().trim().split('\n').slice(1).map((l) => l.split(',').at(-1));
+    for (const cls of ['yes', 'no']) {
+      const n = churnRows.filter((c) => c === cls).length;
+      const train = Number((await rowReport.locator(`tr[data-split=train] td[data-class="${cls}"]`).innerText()).split(/\s/)[0]);
+      const test = Number((await rowReport.locator(`tr[data-split=test] td[data-class="${cls}"]`).innerText()).split(/\s/)[0]);
+      assert.equal(train + test, n, cls);
+      assert.ok(Math.abs(train - test) <= 1, `${cls}: ${train} / ${test}`);
+    }
     // A version without a split has no report.
     await page.goto(`${datasetUrl}/versions/v2`);
     await page.getByTestId('version-runs').waitFor();

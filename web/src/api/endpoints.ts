@@ -150,6 +150,10 @@ export interface NewVersion {
     seed?: number;
     group_by?: string;
     time_key?: string;
+    /** stratified and k-fold: the meta key or table column holding the class (default "label") */
+    label?: string;
+    /** what is assigned: table rows or items (files); default rows in tabular datasets */
+    unit?: 'rows' | 'items';
   };
   message?: string;
 }

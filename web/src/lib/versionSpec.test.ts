@@ -50,5 +50,11 @@ describe('buildVersionBody', () => {
       split: { ...base.split, method: 'group', train: '0.7', val: '', test: '0.3', groupBy: 'camera' },
     });
     expect('body' in group && group.body.split).toEqual({ method: 'group', ratios: { train: 0.7, test: 0.3 }, seed: 7, group_by: 'camera' });
+    // The class column and the unit go with stratified and k-fold splits; a label on a random split is not sent.
+    const strat = buildVersionBody({ ...base, status: 'split', source: 'version', split: { ...base.split, method: 'stratified', label: ' churn ', unit: 'rows' } });
+    expect('body' in strat && strat.body.split).toMatchObject({ method: 'stratified', label: 'churn', unit: 'rows' });
+    const random = buildVersionBody({ ...base, status: 'split', source: 'version', split: { ...base.split, label: 'churn', unit: '' } });
+    expect('body' in random && random.body.split).not.toHaveProperty('label');
+    expect('body' in random && random.body.split).not.toHaveProperty('unit');
   });
 });

@@ -25,6 +25,10 @@ export interface SplitForm {
   seed: string;
   groupBy: string;
   timeKey: string;
+  /** stratified and k-fold: the class's meta key or table column; empty means "label" */
+  label?: string;
+  /** '' = the dataset's default (rows in tabular datasets, items elsewhere) */
+  unit?: '' | 'rows' | 'items';
 }
 
 export interface VersionForm {
@@ -93,6 +97,8 @@ export function buildVersionBody(f: VersionForm): { body: NewVersion } | { probl
     if (s.seed.trim()) split.seed = Number(s.seed);
     if (s.method === 'group' && s.groupBy.trim()) split.group_by = s.groupBy.trim();
     if (s.method === 'time' && s.timeKey.trim()) split.time_key = s.timeKey.trim();
+    if ((s.method === 'stratified' || s.method === 'kfold') && s.label?.trim()) split.label = s.label.trim();
+    if (s.unit) split.unit = s.unit;
     body.split = split;
   }
   if (f.message.trim()) body.message = f.message.trim();

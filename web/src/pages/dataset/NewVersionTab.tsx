@@ -52,6 +52,8 @@ export function NewVersionTab({
     seed: '0',
     groupBy: 'folder',
     timeKey: '',
+    label: '',
+    unit: '',
   });
   const [message, setMessage] = useState('');
   const setSplitField = (k: keyof SplitForm, v: string) => setSplit((s) => ({ ...s, [k]: v }));
@@ -182,6 +184,22 @@ export function NewVersionTab({
               <input name="group_by" value={split.groupBy} onChange={(e) => setSplitField('groupBy', e.target.value)} />
             </label>
           )}
+          {(split.method === 'stratified' || split.method === 'kfold') && (
+            <label className="field">
+              <span>{t('newVersion.labelKey')}</span>
+              <input name="split_label" value={split.label ?? ''} placeholder="label" onChange={(e) => setSplitField('label', e.target.value)} />
+            </label>
+          )}
+          <label className="field">
+            <span>{t('newVersion.unit')}</span>
+            <select name="split_unit" value={split.unit ?? ''} onChange={(e) => setSplitField('unit', e.target.value)}>
+              {(['', 'rows', 'items'] as const).map((u) => (
+                <option key={u} value={u}>
+                  {t(`newVersion.units.${u || 'default'}`)}
+                </option>
+              ))}
+            </select>
+          </label>
           {split.method === 'time' && (
             <label className="field">
               <span>{t('newVersion.timeKey')}</span>

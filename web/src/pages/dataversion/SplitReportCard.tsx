@@ -13,7 +13,7 @@ const MAX_CLASSES = 20;
  * A split version's report (FE-5): items per split and each class's share of every split, as a
  * 100% stacked bar chart and a table, so that an unbalanced split shows at a glance.
  */
-export function SplitReportCard({ report, method }: { report: SplitReport; method?: string }) {
+export function SplitReportCard({ report, method, unit }: { report: SplitReport; method?: string; unit?: string }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const table = useMemo(() => splitTable(report), [report]);
@@ -67,7 +67,7 @@ export function SplitReportCard({ report, method }: { report: SplitReport; metho
               <thead>
                 <tr>
                   <th>{t('splits.split')}</th>
-                  <th className="right">{t('splits.items')}</th>
+                  <th className="right">{t(unit === 'rows' ? 'splits.rows' : 'splits.items')}</th>
                   <th className="right">{t('splits.share')}</th>
                   {classes.map((c) => (
                     <th key={c} className="right mono">

@@ -22,6 +22,7 @@ export default function VersionPage() {
   const runs = q.data?.runs ?? [];
   const splitReport = readSplitReport(v?.derived);
   const splitSpec = v?.derived?.split;
+  const splitUnit = splitSpec && typeof splitSpec === 'object' && 'unit' in splitSpec ? String((splitSpec as { unit: unknown }).unit) : undefined;
   const splitMethod = splitSpec && typeof splitSpec === 'object' && 'method' in splitSpec ? String((splitSpec as { method: unknown }).method) : undefined;
   return (
     <div className="page">
@@ -105,7 +106,7 @@ export default function VersionPage() {
               )}
             </section>
           </div>
-          {splitReport && <SplitReportCard report={splitReport} method={splitMethod} />}
+          {splitReport && <SplitReportCard report={splitReport} method={splitMethod} unit={splitUnit} />}
           <section className="card">
             <h2>{t('version.items')}</h2>
             <ItemsBrowser
