@@ -128,7 +128,8 @@ Json ImageReport(const std::vector<const ManifestEntry*>& images, const std::vec
   }
   auto range = [](const std::vector<double>& v) -> Json {
     if (v.empty()) return nullptr;
-    return {{"min", *std::min_element(v.begin(), v.end())}, {"median", Median(v)}, {"max", *std::max_element(v.begin(), v.end())}};
+    auto i = [](double x) { return static_cast<int64_t>(x); };  // pixel counts: whole numbers
+    return {{"min", i(*std::min_element(v.begin(), v.end()))}, {"median", i(Median(v))}, {"max", i(*std::max_element(v.begin(), v.end()))}};
   };
   return Json{{"count", images.size()}, {"decoded", decoded}, {"undecodable", undecodable.count}, {"unsupported", unsupported},
               {"formats", formats}, {"width", range(widths)}, {"height", range(heights)}};

@@ -181,7 +181,9 @@ Result<Json> ApplyImageOp(std::vector<ManifestEntry>& items, const Json& o, stor
       }
     }
     if (!st.ok()) {
-      if (on_error == "fail") return Status(st.code(), op + ": " + e.path + ": " + st.message());
+      // An image over the pixel limit is the item's fault, not an oversized request: a 400.
+      StatusCode code = st.code() == StatusCode::kTooLarge ? StatusCode::kInvalidArgument : st.code();
+      if (on_error == "fail") return Status(code, op + ": " + e.path + ": " + st.message());
       ++failed;
       if (failed_examples.size() < kExamples) failed_examples.push_back(e.path + ": " + st.message());
       if (on_error == "skip") out.push_back(std::move(e));
