@@ -37,6 +37,7 @@ struct Decoded {
 Result<Decoded> Decode(std::string_view bytes, const Limits& limits, bool reduced = false) {
   ASSIGN_OR_RETURN(ImageInfo info, ReadHeader(bytes));
   RETURN_IF_ERROR(CheckPixels(info, limits));
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) return TooLarge("the " + info.format + " file is over 2 GiB");
   if (info.format == "gif") return FailedPrecondition("GIF images cannot be decoded by this build (OpenCV 4.6 has no GIF reader)");
   int flags = cv::IMREAD_UNCHANGED;
   if (info.format == "jpeg") {
@@ -180,7 +181,7 @@ Status ValidateResize(const ResizeSpec& s, const Limits& limits) {
     RETURN_IF_ERROR(side(s.width, "width"));
     RETURN_IF_ERROR(side(s.height, "height"));
     if (static_cast<int64_t>(s.width) * s.height > limits.max_pixels)
-      return TooLarge("the requested " + std::to_string(s.width) + "x" + std::to_string(s.height) + " is over the pixel limit");
+      return InvalidArgument("the requested " + std::to_string(s.width) + "x" + std::to_string(s.height) + " is over the pixel limit");
   }
   if (s.quality < 1 || s.quality > 100) return InvalidArgument("quality must be between 1 and 100");
   return Status::Ok();

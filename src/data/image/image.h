@@ -14,7 +14,8 @@
 // deduplicate.
 //
 // Errors: kInvalidArgument for bytes that are not a supported image, are truncated or corrupt,
-// or a spec out of range; kTooLarge for an image (or a requested output) over the pixel limit;
+// or a spec out of range (a width × height over the pixel limit included); kTooLarge for an
+// image, or the output a mode computes from it, over the pixel limit;
 // kFailedPrecondition for a format this build cannot decode or encode (GIF; WebP without
 // libwebp). Messages do not name the item; the caller adds its path.
 //
@@ -46,8 +47,9 @@ struct Limits {
 // VP8/VP8L/VP8X, BMP info header, GIF screen descriptor, TIFF IFD0). Cheap enough for ingest.
 Result<ImageInfo> ReadHeader(std::string_view bytes);
 
-// ReadHeader, the pixel limit, then a full decode: succeeds only for an image that decodes.
-// `channels` is what the decoder yields (1, 3 or 4).
+// ReadHeader, the pixel limit, then a full decode: succeeds only for an image that decodes
+// (a JPEG at 1/8 scale, which still reads all of its data). Dimensions are the header's;
+// `channels` is the JPEG's component count, otherwise what the decoder yields (1, 3 or 4).
 Result<ImageInfo> Probe(std::string_view bytes, const Limits& limits = {});
 
 enum class ResizeMode {
