@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <thread>
 
 #include "base/strings.h"
 #include "data/image/image.h"
@@ -45,32 +44,24 @@ struct ImageCheck {
 };
 
 // Probes every image (a full decode) on a few threads: decoding dominates the quality report of
-// an image dataset.
+// an image dataset. Holds one image per thread in memory.
 Result<std::vector<ImageCheck>> CheckImages(store::BlobStore& blobs, const std::vector<const ManifestEntry*>& images) {
   std::vector<ImageCheck> out(images.size());
   std::vector<Status> read_errors(images.size());
-  size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
-  threads = std::min(threads, std::max<size_t>(1, images.size() / 8));
-  auto work = [&](size_t first) {
-    for (size_t i = first; i < images.size(); i += threads) {
-      auto bytes = blobs.Get(images[i]->sha256);
-      if (!bytes.ok()) {
-        read_errors[i] = bytes.status();
-        continue;
-      }
-      auto probe = image::Probe(*bytes);
-      if (probe.ok()) {
-        out[i].info = *probe;
-      } else {
-        out[i].status = probe.status();
-        if (auto header = image::ReadHeader(*bytes); header.ok()) out[i].info = *header;
-      }
+  ParallelFor(images.size(), [&](size_t i) {
+    auto bytes = blobs.Get(images[i]->sha256);
+    if (!bytes.ok()) {
+      read_errors[i] = bytes.status();
+      return;
     }
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& t : pool) t.join();
+    auto probe = image::Probe(*bytes);
+    if (probe.ok()) {
+      out[i].info = *probe;
+    } else {
+      out[i].status = probe.status();
+      if (auto header = image::ReadHeader(*bytes); header.ok()) out[i].info = *header;
+    }
+  });
   for (const Status& st : read_errors) RETURN_IF_ERROR(st);
   return out;
 }

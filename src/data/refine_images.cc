@@ -1,6 +1,9 @@
 #include "data/refine_images.h"
 
+#include <algorithm>
+#include <atomic>
 #include <map>
+#include <thread>
 
 #include "base/strings.h"
 #include "data/image/image.h"
@@ -10,6 +13,7 @@ namespace {
 
 constexpr size_t kExamples = 5;
 constexpr int64_t kPackThreshold = 16 << 20;  // larger outputs are stored as loose blobs
+constexpr size_t kBatch = 64;                  // images decoded at once: bounds the memory held
 
 size_t ExtensionStart(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -94,6 +98,22 @@ std::string WithSize(const std::string& meta, const image::ImageInfo& info) {
 
 }  // namespace
 
+void ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
+  size_t threads = std::min<size_t>(std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4), n);
+  if (threads <= 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) fn(i);
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
 bool IsImageOp(const std::string& op) { return op == "resize_images" || op == "convert_images"; }
 
 bool IsImagePath(const std::string& path) {
@@ -141,45 +161,74 @@ Result<Json> ApplyImageOp(std::vector<ManifestEntry>& items, const Json& o, stor
     }
   }
 
+  // One image's work: read, decode, transform, encode. Pure apart from the (thread-safe) blob
+  // read, so batches of images run on a few threads; the results are applied in path order.
+  struct Outcome {
+    Status st;
+    image::Encoded result;
+    bool changed = false;
+  };
+  auto process = [&](const ManifestEntry& e) -> Outcome {
+    Outcome out;
+    auto bytes = blobs.Get(e.sha256);
+    if (!bytes.ok()) {
+      out.st = Internal(bytes.status().message());  // our storage, not the image, is at fault
+      return out;
+    }
+    if (resize) {
+      auto r = image::Resize(*bytes, rspec);
+      out.st = r.status();
+      if (r.ok()) {
+        out.changed = r->changed;
+        out.result = std::move(r->out);
+      }
+      return out;
+    }
+    // Same format, colours kept and no quality asked for: nothing to re-encode (a JPEG would
+    // only lose quality), but the image must still decode.
+    bool same = FormatOfExtension(Extension(e.path)) == cspec.format && cspec.color == image::Color::kKeep && !o.contains("quality");
+    auto probe = image::Probe(*bytes);
+    out.st = probe.status();
+    if (probe.ok() && probe->format == cspec.format && same) {
+      out.result.info = *probe;
+    } else if (probe.ok()) {
+      auto c = image::Convert(*bytes, cspec);
+      out.st = c.status();
+      if (c.ok()) {
+        out.changed = true;
+        out.result = std::move(*c);
+      }
+    }
+    return out;
+  };
+
   ASSIGN_OR_RETURN(auto pack, blobs.NewPack());
   int64_t changed = 0, unchanged = 0, skipped = 0, failed = 0;
   std::vector<std::string> failed_examples;
   std::vector<ManifestEntry> out;
   out.reserve(items.size());
-  for (auto& e : items) {
+  std::vector<Outcome> batch;
+  size_t batch_start = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    ManifestEntry& e = items[i];
     if (!IsImagePath(e.path)) {
       ++skipped;
       out.push_back(std::move(e));
       continue;
     }
-    ASSIGN_OR_RETURN(std::string bytes, blobs.Get(e.sha256));
-    image::Encoded result;
-    bool did_change = false;
-    Status st;
-    if (resize) {
-      auto r = image::Resize(bytes, rspec);
-      st = r.status();
-      if (r.ok()) {
-        did_change = r->changed;
-        result = std::move(r->out);
-      }
-    } else {
-      // Same format, colours kept and no quality asked for: nothing to re-encode (a JPEG would
-      // only lose quality), but the image must still decode.
-      bool same = FormatOfExtension(Extension(e.path)) == cspec.format && cspec.color == image::Color::kKeep && !o.contains("quality");
-      auto probe = image::Probe(bytes);
-      st = probe.status();
-      if (probe.ok() && probe->format == cspec.format && same) {
-        result.info = *probe;
-      } else if (probe.ok()) {
-        auto c = image::Convert(bytes, cspec);
-        st = c.status();
-        if (c.ok()) {
-          did_change = true;
-          result = std::move(*c);
-        }
-      }
+    if (i >= batch_start + batch.size()) {  // the next batch: up to kBatch images from here
+      std::vector<size_t> todo;
+      for (size_t j = i; j < items.size() && todo.size() < kBatch; ++j)
+        if (IsImagePath(items[j].path)) todo.push_back(j);
+      batch.assign(todo.back() - i + 1, Outcome{});
+      batch_start = i;
+      ParallelFor(todo.size(), [&](size_t k) { batch[todo[k] - i] = process(items[todo[k]]); });
     }
+    Outcome& r = batch[i - batch_start];
+    Status st = r.st;
+    image::Encoded& result = r.result;
+    bool did_change = r.changed;
+    if (st.code() == StatusCode::kInternal) return st.WithContext(op + ": " + e.path);
     if (!st.ok()) {
       // An image over the pixel limit is the item's fault, not an oversized request: a 400.
       StatusCode code = st.code() == StatusCode::kTooLarge ? StatusCode::kInvalidArgument : st.code();
@@ -208,6 +257,7 @@ Result<Json> ApplyImageOp(std::vector<ManifestEntry>& items, const Json& o, stor
       e.path = to;
     }
     e.meta = WithSize(e.meta, result.info);
+    result = image::Encoded{};  // release the bytes early
     out.push_back(std::move(e));
   }
   RETURN_IF_ERROR(pack->Commit());

@@ -3,6 +3,7 @@
 // data/image/image.h; no OpenCV header is seen here.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ bool IsImagePath(const std::string& path);
 
 // Checks one image operation's arguments; `where` prefixes the message ("operations[2]").
 Status ValidateImageOp(const Json& op, const std::string& where);
+
+// Runs fn(0) .. fn(n-1) on up to 4 threads (fewer on smaller machines); returns when all are
+// done. fn must be safe to call concurrently. Image decoding dominates these operations.
+void ParallelFor(size_t n, const std::function<void(size_t)>& fn);
 
 // Applies one (validated) image operation to `items` (sorted by path; still sorted after).
 // Returns the operation's report fields. An image that fails to decode or resize fails the

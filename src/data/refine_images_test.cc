@@ -204,6 +204,37 @@ TEST_F(RefineImagesTest, AnImageThatDoesNotDecodeFailsTheOperationUnlessSkippedO
   EXPECT_EQ(Json::parse(dropped->derived_json)["refine_report"][0]["items_dropped"], 2);
 }
 
+TEST_F(RefineImagesTest, ManyImagesAcrossBatchesWithNonImagesBetween) {
+  // More than one batch of images (64), processed in parallel, applied in path order.
+  for (int i = 0; i < 150; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "k%d/i%03d", i % 3, i);
+    Write(std::string(name) + ".png", Image(12 + i % 5, 10, "png", i));
+    if (i % 7 == 0) Write(std::string(name) + ".json", "{}\n");
+  }
+  Write("k1/i100.png", "\x89PNG\r\n\x1a\n" + std::string(64, '\x01'));  // one bad image mid-way
+  IngestAndLabel();
+  auto v = Refine(R"([{"op": "resize_images", "mode": "exact", "width": 6, "height": 5, "on_error": "skip"}])");
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  Json report = Json::parse(v->derived_json)["refine_report"][0];
+  EXPECT_EQ(report["images_changed"], 149);
+  EXPECT_EQ(report["failed"], 1);
+  EXPECT_EQ(report["failed_examples"][0].get<std::string>().substr(0, 13), "k1/i100.png: ");
+  EXPECT_EQ(report["skipped_non_images"], 22);
+  auto items = *store_->Materialize(*v);
+  ASSERT_EQ(items.size(), 172u);
+  for (const auto& e : items) {
+    if (e.path.ends_with(".json") || e.path == "k1/i100.png") continue;
+    auto h = image::ReadHeader(*blobs_->Get(e.sha256));
+    ASSERT_TRUE(h.ok()) << e.path;
+    EXPECT_EQ(h->width, 6) << e.path;
+    EXPECT_EQ(Json::parse(e.meta)["label"], e.path.substr(0, 2)) << e.path;
+  }
+  auto fail = Refine(R"([{"op": "resize_images", "mode": "exact", "width": 6, "height": 5}])");
+  ASSERT_FALSE(fail.ok());
+  EXPECT_NE(fail.status().message().find("k1/i100.png"), std::string::npos) << fail.status().message();
+}
+
 TEST_F(RefineImagesTest, BadImageOperationsAreRefused) {
   for (const char* bad : {
            R"([{"op":"resize_images","mode":"stretch","width":5,"height":5}])",
