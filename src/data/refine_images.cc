@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "base/strings.h"
@@ -126,6 +127,12 @@ bool IsImagePath(const std::string& path) {
 
 Status ValidateImageOp(const Json& o, const std::string& where) {
   std::string op = o.value("op", "");
+  // A misspelt argument ("qualty") would silently fall back to its default: refuse it.
+  static const std::set<std::string> kResizeKeys = {"op", "mode", "width", "height", "size", "interpolation", "quality", "on_error"};
+  static const std::set<std::string> kConvertKeys = {"op", "format", "quality", "color", "on_error"};
+  const auto& known = op == "resize_images" ? kResizeKeys : kConvertKeys;
+  for (const auto& [key, value] : o.items())
+    if (!known.count(key)) return InvalidArgument(where + ": " + op + " has no argument '" + key + "'");
   Status st = op == "resize_images" ? ResizeSpecOf(o).status() : ConvertSpecOf(o).status();
   if (st.ok()) {
     auto on_error = StringArg(o, "on_error", "fail");

@@ -248,6 +248,7 @@ TEST_F(RefineImagesTest, BadImageOperationsAreRefused) {
            R"([{"op":"convert_images","format":"gif"}])",
            R"([{"op":"convert_images","format":"jpeg","quality":0}])",
            R"([{"op":"convert_images","format":"png","color":"cmyk"}])",
+           R"([{"op":"convert_images","format":"png","qualty":50}])",
        }) {
     EXPECT_FALSE(ValidateOperations(Json::parse(bad)).ok()) << bad;
   }
