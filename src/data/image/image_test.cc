@@ -260,6 +260,35 @@ TEST(ImageTest, CorruptAndTruncatedImagesFail) {
   EXPECT_TRUE(Probe(jpg).ok());
 }
 
+// Every prefix of every format, and seeded byte flips: no crash, no hang, and a failure is
+// always a clear kInvalidArgument (or kTooLarge / kFailedPrecondition), never an internal error.
+TEST(ImageTest, PrefixesAndMutationsNeverCrash) {
+  std::vector<std::string> samples = {Encode(Picture(24, 16, 3), ".png"), Encode(Picture(24, 16, 1), ".jpg"),
+                                      Encode(Picture(24, 16, 3), ".bmp"), Encode(Picture(24, 16, 3), ".tif")};
+  if (CanWrite("webp")) samples.push_back(Encode(Picture(24, 16, 3), ".webp"));
+  auto acceptable = [](const Status& st) {
+    return st.ok() || st.code() == StatusCode::kInvalidArgument || st.code() == StatusCode::kTooLarge ||
+           st.code() == StatusCode::kFailedPrecondition;
+  };
+  for (const auto& sample : samples) {
+    for (size_t n = 0; n < sample.size(); ++n) {
+      std::string prefix = sample.substr(0, n);
+      EXPECT_TRUE(acceptable(ReadHeader(prefix).status())) << n;
+      if (n % 7 == 0) EXPECT_TRUE(acceptable(Probe(prefix).status())) << n;
+    }
+    uint32_t seed = 12345;
+    for (int round = 0; round < 150; ++round) {
+      std::string m = sample;
+      for (int flips = 0; flips < 1 + round % 4; ++flips) {
+        seed = seed * 1664525u + 1013904223u;
+        m[seed % m.size()] = static_cast<char>(seed >> 24);
+      }
+      auto st = Convert(m, ConvertSpec{"png"}, Limits{1'000'000}).status();
+      EXPECT_TRUE(acceptable(st)) << st.ToString();
+    }
+  }
+}
+
 TEST(ImageTest, SpecsAreValidated) {
   EXPECT_FALSE(ValidateResize(ResizeSpec{ResizeMode::kFit, 0, 10}).ok());
   EXPECT_FALSE(ValidateResize(ResizeSpec{ResizeMode::kShorterSide, 10, 10, 0}).ok());
