@@ -27,6 +27,8 @@ PACKAGES=(
   libboost-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
   libargon2-dev libcli11-dev libspdlog-dev libfmt-dev libzstd-dev libarchive-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # images (src/data/image): only the OpenCV modules used, not libopencv-dev's ~200 packages
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # tests: tools, Python (Debian packages only), real peers, browser and fonts for Korean text
   sqlite3 curl python3 python3-pytest python3-requests python3-pandas
   postgresql nginx prometheus chromium fonts-noto-cjk

@@ -6,6 +6,8 @@
 
 #include "base/strings.h"
 #include "data/dictionary.h"
+#include "data/image/image.h"
+#include "data/refine_images.h"
 #include "data/table/column_stats.h"
 #include "data/table/table_reader.h"
 #include "transform/fit.h"
@@ -35,6 +37,95 @@ struct Finding {
     if (examples.size() < kExamples) examples.push_back(path);
   }
 };
+
+// What decoding said about one image item.
+struct ImageCheck {
+  Status status;
+  image::ImageInfo info;  // header dimensions even when the decode failed, if the header reads
+};
+
+// Probes every image (a full decode) on a few threads: decoding dominates the quality report of
+// an image dataset. Holds one image per thread in memory.
+Result<std::vector<ImageCheck>> CheckImages(store::BlobStore& blobs, const std::vector<const ManifestEntry*>& images) {
+  std::vector<ImageCheck> out(images.size());
+  std::vector<Status> read_errors(images.size());
+  ParallelFor(images.size(), [&](size_t i) {
+    auto bytes = blobs.Get(images[i]->sha256);
+    if (!bytes.ok()) {
+      read_errors[i] = bytes.status();
+      return;
+    }
+    auto probe = image::Probe(*bytes);
+    if (probe.ok()) {
+      out[i].info = *probe;
+    } else {
+      out[i].status = probe.status();
+      if (auto header = image::ReadHeader(*bytes); header.ok()) out[i].info = *header;
+    }
+  });
+  for (const Status& st : read_errors) RETURN_IF_ERROR(st);
+  return out;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+// Image findings and summary: undecodable images (with the decoder's reason), and images whose
+// pixel area lies beyond 3 IQR of the others' or whose aspect ratio is an outlier (log aspect
+// beyond 3 IQR and more than 2× off the median, so that a uniform dataset's small variations are
+// not flagged). Outliers need at least 8 measured images.
+Json ImageReport(const std::vector<const ManifestEntry*>& images, const std::vector<ImageCheck>& checks, Finding& undecodable,
+                 Finding& outliers, Json& details) {
+  std::map<std::string, int64_t> formats;
+  std::vector<double> widths, heights, areas, aspects;
+  std::vector<size_t> measured;
+  int64_t decoded = 0, unsupported = 0;
+  for (size_t i = 0; i < images.size(); ++i) {
+    const ImageCheck& c = checks[i];
+    if (!c.info.format.empty()) ++formats[c.info.format];
+    if (c.status.ok()) {
+      ++decoded;
+    } else if (c.status.code() == StatusCode::kFailedPrecondition) {
+      ++unsupported;  // e.g. GIF: readable header, no decoder in this build
+    } else {
+      undecodable.Add(images[i]->path);
+      if (details.size() < kExamples) details.push_back({{"path", images[i]->path}, {"error", c.status.message()}});
+    }
+    if (c.info.width > 0) {
+      measured.push_back(i);
+      widths.push_back(c.info.width);
+      heights.push_back(c.info.height);
+      areas.push_back(static_cast<double>(c.info.width) * c.info.height);
+      aspects.push_back(std::log(static_cast<double>(c.info.width) / c.info.height));
+    }
+  }
+  if (measured.size() >= 8) {
+    auto bounds = [](std::vector<double> v) {
+      std::sort(v.begin(), v.end());
+      double q1 = v[(v.size() - 1) / 4], q3 = v[3 * (v.size() - 1) / 4];
+      return std::make_pair(q1 - 3 * (q3 - q1), q3 + 3 * (q3 - q1));
+    };
+    auto [alo, ahi] = bounds(areas);
+    auto [rlo, rhi] = bounds(aspects);
+    double rmed = Median(aspects);
+    for (size_t k = 0; k < measured.size(); ++k) {
+      bool area_out = areas[k] < alo || areas[k] > ahi;
+      bool aspect_out = (aspects[k] < rlo || aspects[k] > rhi) && std::abs(aspects[k] - rmed) > std::log(2.0);
+      if (area_out || aspect_out)
+        outliers.Add(images[measured[k]]->path + " (" + std::to_string(static_cast<int>(widths[k])) + "x" +
+                     std::to_string(static_cast<int>(heights[k])) + ")");
+    }
+  }
+  auto range = [](const std::vector<double>& v) -> Json {
+    if (v.empty()) return nullptr;
+    auto i = [](double x) { return static_cast<int64_t>(x); };  // pixel counts: whole numbers
+    return {{"min", i(*std::min_element(v.begin(), v.end()))}, {"median", i(Median(v))}, {"max", i(*std::max_element(v.begin(), v.end()))}};
+  };
+  return Json{{"count", images.size()}, {"decoded", decoded}, {"undecodable", undecodable.count}, {"unsupported", unsupported},
+              {"formats", formats}, {"width", range(widths)}, {"height", range(heights)}};
+}
 
 }  // namespace
 
@@ -102,7 +193,8 @@ Result<Json> AnalyzeTable(const Table& table, const std::string& label, int bins
 }
 
 Result<Json> ItemQuality(store::BlobStore& blobs, const std::vector<ManifestEntry>& items, const std::string& domain) {
-  Finding empty, duplicate, size_outlier, bad_text, empty_text, long_text, short_text, unknown_image;
+  Finding empty, duplicate, size_outlier, bad_text, empty_text, long_text, short_text, unknown_image, image_outlier;
+  std::vector<const ManifestEntry*> images;
   std::map<std::string, std::string> first_of;
   std::vector<double> sizes;
   for (const auto& e : items) sizes.push_back(static_cast<double>(e.size));
@@ -124,11 +216,12 @@ Result<Json> ItemQuality(store::BlobStore& blobs, const std::vector<ManifestEntr
       else if (Trim(bytes).empty()) empty_text.Add(e.path);
       else text_lengths.push_back({e.path, static_cast<double>(bytes.size())});
     }
-    if (domain == "vision" && (EndsWith(lower, ".jpg") || EndsWith(lower, ".jpeg") || EndsWith(lower, ".png"))) {
-      ASSIGN_OR_RETURN(std::string bytes, blobs.Get(e.sha256));
-      bool ok = (bytes.size() > 3 && bytes.compare(0, 3, "\xFF\xD8\xFF") == 0) || (bytes.size() > 8 && bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
-      if (!ok) unknown_image.Add(e.path);
-    }
+    if ((domain == "vision" || domain == "multimodal") && IsImagePath(e.path)) images.push_back(&e);
+  }
+  Json image_summary, image_details = Json::array();
+  if (!images.empty()) {
+    ASSIGN_OR_RETURN(auto checks, CheckImages(blobs, images));
+    image_summary = ImageReport(images, checks, unknown_image, image_outlier, image_details);
   }
   if (text_lengths.size() >= 8) {
     std::vector<double> l;
@@ -151,8 +244,12 @@ Result<Json> ItemQuality(store::BlobStore& blobs, const std::vector<ManifestEntr
   add("empty_texts", empty_text, "texts with only whitespace");
   add("long_texts", long_text, "texts of outlying length (long)");
   add("short_texts", short_text, "texts of outlying length (short)");
-  add("undecodable_images", unknown_image, "images whose header is not the format their name says");
-  return Json{{"items", items.size()}, {"findings", findings}, {"ok", findings.empty()}};
+  add("undecodable_images", unknown_image, "images that do not decode (not an image, corrupt or truncated)");
+  if (unknown_image.count) findings.back()["details"] = image_details;
+  add("image_size_outliers", image_outlier, "images whose pixel area (beyond 3 IQR) or aspect ratio is far from the others'");
+  Json out{{"items", items.size()}, {"findings", findings}, {"ok", findings.empty()}};
+  if (!image_summary.is_null()) out["images"] = image_summary;
+  return out;
 }
 
 Result<std::pair<Json, std::string>> FitTransform(const Table& table, const Json& config) {

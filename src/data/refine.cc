@@ -8,6 +8,7 @@
 
 #include "base/crypto.h"
 #include "base/strings.h"
+#include "data/refine_images.h"
 #include "data/table/table_reader.h"
 #include "data/table_writer.h"
 #include "project/criteria.h"
@@ -17,7 +18,8 @@ namespace {
 
 const std::set<std::string>& KnownOps() {
   static const std::set<std::string> kOps = {"drop_duplicate_items", "normalize_text", "drop_duplicate_rows", "drop_missing_rows",
-                                             "filter_outliers",      "filter_rows",    "pseudonymize"};
+                                             "filter_outliers",      "filter_rows",    "pseudonymize",
+                                             "resize_images",        "convert_images"};
   return kOps;
 }
 
@@ -176,6 +178,7 @@ Status ValidateOperations(const Json& ops) {
     if (!o.is_object() || !o.contains("op") || !o["op"].is_string()) return InvalidArgument(where + " needs a string field 'op'");
     std::string op = o["op"];
     if (!KnownOps().count(op)) return InvalidArgument(where + ": unknown operation '" + op + "'");
+    if (IsImageOp(op)) RETURN_IF_ERROR(ValidateImageOp(o, where));
     if (op == "filter_outliers") {
       if (!o.contains("column") || !o["column"].is_string()) return InvalidArgument(where + ": filter_outliers needs 'column'");
       std::string method = o.value("method", "iqr");
@@ -224,6 +227,9 @@ Result<RefineResult> Refine(const std::vector<ManifestEntry>& input, const Json&
         ++changed;
       }
       report["items_rewritten"] = changed;
+    } else if (IsImageOp(op)) {
+      ASSIGN_OR_RETURN(Json fields, ApplyImageOp(res.items, o, blobs));
+      report.update(fields);
     } else {
       int64_t files = 0;
       for (auto& e : res.items) {

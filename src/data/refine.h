@@ -15,7 +15,25 @@
 //   pseudonymize {columns}                      values replaced by "p_" + 16 hex of HMAC-SHA256
 //                                               under the server's key: stable, not reversible
 //                                               without the key
+//   resize_images {mode, width, height, size, interpolation, quality, on_error}
+//                                               image items (by extension: png jpg jpeg webp bmp
+//                                               tif tiff gif): mode exact (width×height), fit
+//                                               (inside, aspect kept; default), fill (cover, then
+//                                               centre-crop), shorter_side (size); interpolation
+//                                               area (default), linear, cubic, nearest; output in
+//                                               the input's format (JPEG at quality, default 95)
+//   convert_images {format, quality, color, on_error}
+//                                               re-encode as png, jpeg, webp, bmp or tiff (quality
+//                                               1..100, default 90; webp 101 = lossless), color
+//                                               keep | gray | rgb; the path's extension follows
+//                                               (cat/a.png → cat/a.jpg); two items that would get
+//                                               one path are refused before any work
 //
+// Image operations keep each item's meta (labels) and add "width" and "height"; they report
+// images_changed, images_unchanged, skipped_non_images, failed and failed_examples. An image
+// that does not decode (or is over 100 MP, checked from its header before decoding) fails the
+// operation with its path — kInvalidArgument, nothing stored — unless on_error is "skip" (the
+// item stays as it was) or "drop" (it leaves the version). Same input, same output bytes.
 // Every operation reports what it changed; the spec and the report are recorded on the version.
 #pragma once
 

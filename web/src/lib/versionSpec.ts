@@ -14,6 +14,8 @@ export const REFINE_OPS = [
   'filter_outliers',
   'filter_rows',
   'pseudonymize',
+  'resize_images',
+  'convert_images',
 ] as const;
 
 export interface SplitForm {
