@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <unordered_map>
 #include <vector>
 
@@ -14,13 +15,16 @@
 
 #include "base/strings.h"
 #include "data/table/column_builder.h"
+#include "data/table/simple_decimal.h"
 
 namespace moebius::data {
 namespace {
 
 using internal::ColumnBuilder;
+using internal::ParseSimpleDecimalPrefix;
 
 constexpr size_t kBlock = 1 << 20;
+constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 
 // A window of input bytes: the whole buffer, or a refillable block of a stream.
 class Input {
@@ -126,6 +130,11 @@ class DelimitedPass {
     }
     for (;;) {
       const char* start = in.begin();
+      if (const char* next = TryNumericRecord(start, in.end())) {
+        ++line_;
+        in.Consume(next);
+        continue;
+      }
       bool complete = false;
       ASSIGN_OR_RETURN(const char* next, ParseRecord(start, in.end(), in.eof(), &complete));
       if (!complete) {
@@ -136,6 +145,7 @@ class DelimitedPass {
       }
       if (static_cast<size_t>(next - start) > o_.limits.max_record_bytes) return TooLong();
       RETURN_IF_ERROR(OnRecord(start, next));
+      RefreshNumericOnly();
       line_ += newlines_;
       in.Consume(next);
     }
@@ -290,6 +300,12 @@ class DelimitedPass {
         builders_[i].AddText(std::string_view(f.p, f.n));
       }
     }
+    CountRow(start, next);
+    return Status::Ok();
+  }
+
+  // Bookkeeping after a row is appended: the count and, after the first 1024 rows, one reserve.
+  void CountRow(const char* start, const char* next) {
     ++rows_;
     if (rows_ == 1024 && total_bytes_ > 0) {
       // Reserve for the whole input from the size of the first rows, so columns do not regrow.
@@ -298,7 +314,52 @@ class DelimitedPass {
       for (auto& b : builders_) b.Reserve(estimate);
     }
     if (rows_ <= 1024) bytes_seen_ += static_cast<size_t>(next - start);
-    return Status::Ok();
+  }
+
+  void RefreshNumericOnly() {
+    numeric_only_ = have_header_;
+    for (const auto& b : builders_) numeric_only_ = numeric_only_ && b.AcceptsNumbers();
+  }
+
+  // The common record, read in one pass without the general field scanner: complete (ends in
+  // LF or CRLF inside [p, end)), exactly one field per header column, every field empty or a
+  // simple decimal (simple_decimal.h), every column still numeric, no limit in reach. Appends
+  // it and returns the position after it; returns nullptr, appending nothing, for any other
+  // record, which ParseRecord and OnRecord then handle (including every error). Because it
+  // accepts only ASCII digits, signs, points, exponents and delimiters, and the same decimal
+  // parser as AddText, it appends exactly what the general path would.
+  const char* TryNumericRecord(const char* p, const char* end) {
+    if (!numeric_only_ || (o_.limits.max_rows != 0 && rows_ >= o_.limits.max_rows)) return nullptr;
+    const char* start = p;
+    if (p == end || *p == '\n' || *p == '\r') return nullptr;  // blank lines are skipped, not rows
+    const size_t n = builders_.size();
+    for (size_t i = 0; i < n; ++i) {
+      const char* t = p;
+      if (p < end && (*p == delim_ || *p == '\n')) {
+        values_[i] = kMissing;  // an empty field
+        integral_[i] = true;
+      } else {
+        bool integral;
+        t = ParseSimpleDecimalPrefix(p, end, &values_[i], &integral);
+        if (t == nullptr) return nullptr;
+        integral_[i] = integral;
+      }
+      if (t == end) return nullptr;
+      if (i + 1 < n) {
+        if (*t != delim_) return nullptr;
+        p = t + 1;
+      } else if (*t == '\n') {
+        p = t + 1;
+      } else if (*t == '\r' && t + 1 < end && t[1] == '\n') {
+        p = t + 2;
+      } else {
+        return nullptr;
+      }
+    }
+    if (static_cast<size_t>(p - start) > fast_record_limit_) return nullptr;
+    for (size_t i = 0; i < n; ++i) builders_[i].AddParsed(values_[i], integral_[i]);
+    CountRow(start, p);
+    return p;
   }
 
   Status OnHeader() {
@@ -316,6 +377,8 @@ class DelimitedPass {
     for (size_t i = 0; i < header_.size(); ++i) {
       builders_.emplace_back(header_[i], i < force_.size() && force_[i]);
     }
+    values_.resize(header_.size());
+    integral_.resize(header_.size());
     return Status::Ok();
   }
 
@@ -334,6 +397,12 @@ class DelimitedPass {
   std::vector<ColumnBuilder> builders_;
   std::vector<std::string> converted_;
   std::string scratch_;
+  // TryNumericRecord: whether every column still takes numbers, the record size under which no
+  // record or field limit can trip, and one record's parsed values.
+  bool numeric_only_ = false;
+  const size_t fast_record_limit_ = std::min(o_.limits.max_record_bytes, o_.limits.max_field_bytes);
+  std::vector<double> values_;
+  std::vector<char> integral_;
 };
 
 struct DepthGuard {
