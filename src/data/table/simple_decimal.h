@@ -41,7 +41,7 @@ inline uint64_t DigitsValue8(uint64_t x, int n) {
 // and counts them in *count. Eight bytes at a time where they are there, so the variable field
 // lengths cost no mispredicted loop exits. The accumulator wraps past 19 digits; callers reject
 // those numbers by *count.
-inline const char* ReadDecimalDigits(const char* p, const char* e, uint64_t* mant, int* count) {
+[[gnu::always_inline]] inline const char* ReadDecimalDigits(const char* p, const char* e, uint64_t* mant, int* count) {
   static constexpr uint64_t kScale[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
   while (e - p >= 8) {
     uint64_t x;
@@ -64,11 +64,12 @@ inline const char* ReadDecimalDigits(const char* p, const char* e, uint64_t* man
 // when the text has neither a point nor an exponent; returns nullptr, leaving *v unspecified,
 // when the text there is not a number of the exact fast path (no digits, more than 19 digits,
 // mantissa above 2^53, power of ten beyond ±22, an exponent without digits).
-inline const char* ParseSimpleDecimalPrefix(const char* p, const char* e, double* v, bool* integral) {
+[[gnu::always_inline]] inline const char* ParseSimpleDecimalPrefix(const char* p, const char* e, double* v, bool* integral) {
   static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  bool neg = false;
-  if (p < e && (*p == '-' || *p == '+')) neg = *p++ == '-';
+  // Branch-free sign: in columns centred near zero it is a coin toss for the predictor.
+  const bool neg = p < e && *p == '-';
+  p += (p < e && (*p == '-' || *p == '+')) ? 1 : 0;
   uint64_t mant = 0;
   int ndigits = 0, exp10 = 0;
   p = ReadDecimalDigits(p, e, &mant, &ndigits);
