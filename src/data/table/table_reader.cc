@@ -97,63 +97,30 @@ const char* ScanUnquoted(const char* p, const char* e, char delim) {
   return p;
 }
 
-// Bits set in a 16-bit mask, without the POPCNT instruction the baseline x86-64 target lacks
-// (__builtin_popcount would be a library call there).
-inline size_t PopCount16(unsigned x) {
-  x = x - ((x >> 1) & 0x5555u);
-  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
-  x = (x + (x >> 4)) & 0x0F0Fu;
-  return (x + (x >> 8)) & 0x1Fu;
-}
-
-// Finds the ends of the n fields of the record at p when it is a simple one: the first LF in
-// [p, end) comes after exactly n - 1 delimiters. Stores each field's end (its delimiter, the
-// last one's LF) in ends[0..n) and returns true; false when the LF is missing or the count
-// differs. `ends` must have room for n + 16 entries: each 16-byte step stores its first four
-// positions whether they exist or not, so that the usual step (a few delimiters) takes no
-// data-dependent branch. Quotes are not looked at: the caller only accepts fields without
-// them. Finding all separators first leaves the fields' parses independent of each other, so
-// the CPU overlaps them.
-bool IndexSimpleRecord(const char* p, const char* end, char delim, size_t n, const char** ends) {
-  size_t found = 0;
+// Bit i set when p[i] is the delimiter or LF, for the 64 bytes at p (fewer at the end of the
+// input: bits past `end` stay clear). Quotes are not looked at: the numeric-record path only
+// accepts fields without them. Finding the separators 64 bytes at a time leaves the fields'
+// parses independent of each other, so the CPU overlaps them.
+uint64_t SeparatorMask(const char* p, const char* end, char delim) {
 #if defined(__SSE2__)
-  const __m128i vd = _mm_set1_epi8(delim);
-  const __m128i vn = _mm_set1_epi8('\n');
-  for (; p + 16 <= end; p += 16) {
-    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    unsigned dm = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)));
-    unsigned nm = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn)));
-    if (nm != 0) dm &= (nm & -nm) - 1;  // delimiters before the first LF
-    const size_t count = PopCount16(dm);
-    if (found + count >= n) return false;  // more than n - 1 delimiters
-    const char** out = ends + found;
+  if (end - p >= 64) {
+    const __m128i vd = _mm_set1_epi8(delim);
+    const __m128i vn = _mm_set1_epi8('\n');
+    uint64_t mask = 0;
     for (int k = 0; k < 4; ++k) {
-      out[k] = p + __builtin_ctz(dm | 0x10000u);  // past the 16 bytes when dm has run out
-      dm &= dm - 1;
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, vd), _mm_cmpeq_epi8(x, vn));
+      mask |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(hit))) << (16 * k);
     }
-    for (size_t k = 4; k < count; ++k) {
-      out[k] = p + __builtin_ctz(dm);
-      dm &= dm - 1;
-    }
-    found += count;
-    if (nm != 0) {
-      if (found + 1 != n) return false;
-      ends[found] = p + __builtin_ctz(nm);
-      return true;
-    }
+    return mask;
   }
 #endif
-  for (; p < end; ++p) {
-    if (*p == delim) {
-      if (found + 1 >= n) return false;
-      ends[found++] = p;
-    } else if (*p == '\n') {
-      if (found + 1 != n) return false;
-      ends[found] = p;
-      return true;
-    }
+  uint64_t mask = 0;
+  const size_t n = std::min<size_t>(64, static_cast<size_t>(end - p));
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] == delim || p[i] == '\n') mask |= uint64_t{1} << i;
   }
-  return false;
+  return mask;
 }
 
 struct Field {
@@ -391,25 +358,32 @@ class DelimitedPass {
     if (!numeric_only_ || (o_.limits.max_rows != 0 && rows_ >= o_.limits.max_rows)) return nullptr;
     if (p == end || *p == '\n' || *p == '\r') return nullptr;  // blank lines are skipped, not rows
     const size_t n = builders_.size();
-    if (!IndexSimpleRecord(p, end, delim_, n, ends_.data())) return nullptr;
     const char* start = p;
-    const char* next = ends_[n - 1] + 1;
-    if (ends_[n - 1][-1] == '\r') --ends_[n - 1];  // CRLF (a record has at least one byte before its LF)
+    const char* block = p;
+    uint64_t separators = SeparatorMask(block, end, delim_);
     for (size_t i = 0; i < n; ++i) {
-      const char* e = ends_[i];
+      while (separators == 0) {
+        block += 64;
+        if (block >= end) return nullptr;  // incomplete: the general path asks for more input
+        separators = SeparatorMask(block, end, delim_);
+      }
+      const char* sep = block + __builtin_ctzll(separators);
+      separators &= separators - 1;
+      const bool last = i + 1 == n;
+      if ((*sep == '\n') != last) return nullptr;  // fewer or more fields than the header
+      const char* e = last && sep > p && sep[-1] == '\r' ? sep - 1 : sep;  // CRLF
       if (p == e) {
         values_[i] = kMissing;  // an empty field
         integral_[i] = true;
       } else {
         // Parsing toward the buffer's end lets the digit reader load 8 bytes at a time; the
-        // number must stop exactly at the field's separator.
+        // number must stop exactly at the field's end.
         bool integral;
         if (ParseSimpleDecimalPrefix(p, end, &values_[i], &integral) != e) return nullptr;
         integral_[i] = integral;
       }
-      p = e + 1;
+      p = sep + 1;
     }
-    p = next;
     if (static_cast<size_t>(p - start) > fast_record_limit_) return nullptr;
     for (size_t i = 0; i < n; ++i) builders_[i].AddParsed(values_[i], integral_[i]);
     CountRow(start, p);
@@ -433,7 +407,6 @@ class DelimitedPass {
     }
     values_.resize(header_.size());
     integral_.resize(header_.size());
-    ends_.resize(header_.size() + 16);  // IndexSimpleRecord's slack
     return Status::Ok();
   }
 
@@ -458,7 +431,6 @@ class DelimitedPass {
   const size_t fast_record_limit_ = std::min(o_.limits.max_record_bytes, o_.limits.max_field_bytes);
   std::vector<double> values_;
   std::vector<char> integral_;
-  std::vector<const char*> ends_;
 };
 
 struct DepthGuard {
