@@ -156,8 +156,8 @@ double SortedQuantile(std::vector<double> x, double p) {
 }
 
 TEST(ColumnStatsTest, LongColumnsMatchSortedReference) {
-  // Long enough for the fine-bin quantile path; ties, skew, missing values, odd lengths, and
-  // an outlier that squeezes nearly everything into one fine bin.
+  // Long enough for the fine-bin quantile path; ties, skew, missing values, odd lengths, an
+  // outlier that squeezes nearly everything into one fine bin, and a sample that misleads.
   std::mt19937_64 rng(7);
   std::normal_distribution<double> normal(3, 2);
   std::exponential_distribution<double> expo(0.5);
@@ -171,6 +171,9 @@ TEST(ColumnStatsTest, LongColumnsMatchSortedReference) {
       {"skewed with missing", 30001,
        [&](size_t i) { return i % 13 == 0 ? std::nan("") : std::round(expo(rng) * 1000) / 1000; }},
       {"outlier", 20000, [&](size_t i) { return i == 5 ? 1e9 : normal(rng); }},
+      // The quartiles' sample (runs of 8 every 40000 / 1024 = 39 rows) sees only the -1000s.
+      {"unrepresentative sample", 40000,
+       [&](size_t i) { return i % 39 < 8 ? -1000.0 - static_cast<double>(i % 7) : normal(rng); }},
   };
   for (const auto& c : cases) {
     Column col;
