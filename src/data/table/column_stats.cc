@@ -12,7 +12,6 @@
 namespace moebius::data {
 namespace {
 
-using internal::CompensatedSum;
 using internal::Lerp;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -91,9 +90,21 @@ void ParallelFor(size_t n, int threads, Fn fn) {
   for (auto& th : pool) th.join();
 }
 
+// Neumaier's compensated sum. Kept for the pairwise correlations: there the running sums
+// quickly dwarf each term, so its branch is predictable and it is cheaper than TwoSum.
+struct Sum {
+  double s = 0, c = 0;
+  void Add(double x) {
+    double t = s + x;
+    c += std::fabs(s) >= std::fabs(x) ? (s - t) + x : (x - t) + s;
+    s = t;
+  }
+  double Get() const { return s + c; }
+};
+
 // Pearson's r of two columns over the rows where both are present (pandas' nancorr).
 double PairwiseR(const std::vector<double>& x, const std::vector<double>& y) {
-  CompensatedSum sx, sy;
+  Sum sx, sy;
   size_t n = 0;
   for (size_t i = 0; i < x.size(); ++i) {
     if (x[i] != x[i] || y[i] != y[i]) continue;
@@ -103,7 +114,7 @@ double PairwiseR(const std::vector<double>& x, const std::vector<double>& y) {
   }
   if (n < 2) return kNaN;
   double mx = sx.Get() / static_cast<double>(n), my = sy.Get() / static_cast<double>(n);
-  CompensatedSum sxx, syy, sxy;
+  Sum sxx, syy, sxy;
   for (size_t i = 0; i < x.size(); ++i) {
     if (x[i] != x[i] || y[i] != y[i]) continue;
     double dx = x[i] - mx, dy = y[i] - my;
