@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include "data/table/simple_decimal.h"
+
 namespace moebius::data::internal {
 namespace {
 
@@ -33,52 +35,6 @@ std::string_view TrimSpaces(std::string_view s) {
 }
 
 enum class Kind { kMissing, kBool, kInt, kFloat, kText };
-
-// Reads the run of decimal digits at [p, e) into *mant and counts them in *count; only the
-// first 19 digits are accumulated (the caller rejects longer numbers).
-const char* ReadDigits(const char* p, const char* e, uint64_t* mant, int* count) {
-  for (; p < e && static_cast<unsigned>(*p - '0') < 10; ++p, ++*count) {
-    if (*count < 19) *mant = *mant * 10 + static_cast<unsigned>(*p - '0');
-  }
-  return p;
-}
-
-// Decimal numbers of at most 19 digits whose digits form an integer of at most 2^53 and whose
-// power of ten is at most 22 are exactly m * 10^e or m / 10^e rounded once (Clinger's fast
-// path), the correctly rounded value from_chars also gives. Sets *integral when the text is
-// digits only. Returns false when the text is not that simple.
-bool ParseSimpleDecimal(const char* p, const char* e, double* v, bool* integral) {
-  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  bool neg = false;
-  if (p < e && (*p == '-' || *p == '+')) neg = *p++ == '-';
-  uint64_t mant = 0;
-  int ndigits = 0, exp10 = 0;
-  p = ReadDigits(p, e, &mant, &ndigits);
-  *integral = true;
-  if (p < e && *p == '.') {
-    *integral = false;
-    int before = ndigits;
-    p = ReadDigits(p + 1, e, &mant, &ndigits);
-    exp10 = before - ndigits;
-  }
-  if (ndigits == 0 || ndigits > 19) return false;
-  if (p < e && (*p == 'e' || *p == 'E')) {
-    *integral = false;
-    ++p;
-    bool eneg = false;
-    if (p < e && (*p == '-' || *p == '+')) eneg = *p++ == '-';
-    int x = 0, xd = 0;
-    for (; p < e && static_cast<unsigned>(*p - '0') < 10 && xd < 6; ++p, ++xd) x = x * 10 + (*p - '0');
-    if (xd == 0) return false;
-    exp10 += eneg ? -x : x;
-  }
-  if (p != e || mant > (uint64_t{1} << 53) || exp10 < -22 || exp10 > 22) return false;
-  double d = static_cast<double>(mant);
-  d = exp10 < 0 ? d / kPow10[-exp10] : d * kPow10[exp10];
-  *v = neg ? -d : d;
-  return true;
-}
 
 // Parses a number covering all of `s`; sets *integral when it is written as an integer.
 bool ParseNumber(std::string_view s, double* v, bool* integral) {

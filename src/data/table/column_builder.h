@@ -36,6 +36,20 @@ class ColumnBuilder {
   void AddNumber(double v, bool integral);
   void AddString(std::string_view s);
 
+  // True while the column is untyped, int or float: a number appended with AddParsed keeps it
+  // numeric.
+  bool AcceptsNumbers() const { return state_ == State::kEmpty || state_ == State::kInt || state_ == State::kFloat; }
+  // Appends a value the reader parsed itself: a number, or NaN for a missing value (an empty
+  // field). Only while AcceptsNumbers(); the same as AddText of the field's text. Inline: the
+  // reader calls it once per field.
+  void AddParsed(double v, bool integral) {
+    if (v == v) {
+      if (state_ == State::kEmpty) state_ = integral ? State::kInt : State::kFloat;
+      else if (!integral) state_ = State::kFloat;
+    }
+    column_.numbers.push_back(v);
+  }
+
   void Reserve(size_t rows);
   size_t size() const;
   // True once the column turned into a string column after holding non-missing numbers.

@@ -7,28 +7,15 @@
 #include <thread>
 #include <unordered_map>
 
+#include "data/table/numeric_summary.h"
+
 namespace moebius::data {
 namespace {
 
+using internal::Lerp;
+
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr size_t kBlockRows = 2048;
-
-// Neumaier's compensated sum.
-struct Sum {
-  double s = 0, c = 0;
-  void Add(double x) {
-    double t = s + x;
-    c += std::fabs(s) >= std::fabs(x) ? (s - t) + x : (x - t) + s;
-    s = t;
-  }
-  double Get() const { return s + c; }
-};
-
-// numpy's _lerp: exact at both ends and monotone.
-double Lerp(double a, double b, double t) {
-  double diff = b - a;
-  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
-}
 
 // Fills the quantiles of `x` (reordered) for ascending probabilities.
 void Quantiles(std::vector<double>& x, const double* probs, size_t np, double* out) {
@@ -67,132 +54,11 @@ std::vector<CategoryCount> SortedCounts(std::unordered_map<std::string, uint64_t
   return out;
 }
 
-// Values at the given ascending 0-based ranks of the sorted present values of `v` (NaN
-// skipped), where mn and mx are their finite min and max and n their count. Instead of
-// partially sorting a copy of the column, one pass counts the values into kFineBins
-// equal-width bins (bin index is monotone in the value), a second gathers only the values of
-// the bins that hold a wanted rank, and those few are ordered.
-void ValuesAtRanks(const std::vector<double>& v, size_t n, double mn, double mx, const size_t* ranks,
-                   size_t nranks, double* out) {
-  constexpr size_t kFineBins = 4096;
-  if (n < 4 * kFineBins || !(mx > mn) || !std::isfinite(mx - mn)) {
-    std::vector<double> present;
-    present.reserve(n);
-    for (double x : v) {
-      if (x == x) present.push_back(x);
-    }
-    size_t from = 0;
-    for (size_t i = 0; i < nranks; ++i) {
-      if (ranks[i] >= from) {
-        std::nth_element(present.begin() + static_cast<ptrdiff_t>(from),
-                         present.begin() + static_cast<ptrdiff_t>(ranks[i]), present.end());
-        from = ranks[i] + 1;
-      }
-      out[i] = present[ranks[i]];
-    }
-    return;
-  }
-  const double scale = static_cast<double>(kFineBins) / (mx - mn);
-  auto bin_of = [&](double x) { return std::min(kFineBins - 1, static_cast<size_t>((x - mn) * scale)); };
-  std::vector<uint64_t> counts(kFineBins, 0);
-  for (double x : v) {
-    if (x == x) ++counts[bin_of(x)];
-  }
-  // For each wanted rank: its bin and its rank inside the bin.
-  std::vector<size_t> bin(nranks), inner(nranks);
-  std::vector<int> slot(kFineBins, -1);
-  size_t nslots = 0;
-  for (size_t i = 0; i < nranks; ++i) {
-    uint64_t before = 0;
-    size_t b = 0;
-    while (before + counts[b] <= ranks[i]) before += counts[b++];
-    bin[i] = b;
-    inner[i] = ranks[i] - before;
-    if (slot[b] < 0) slot[b] = static_cast<int>(nslots++);
-  }
-  std::vector<std::vector<double>> gathered(nslots);
-  for (size_t b = 0; b < kFineBins; ++b) {
-    if (slot[b] >= 0) gathered[static_cast<size_t>(slot[b])].reserve(counts[b]);
-  }
-  for (double x : v) {
-    if (x != x) continue;
-    int sl = slot[bin_of(x)];
-    if (sl >= 0) gathered[static_cast<size_t>(sl)].push_back(x);
-  }
-  for (size_t i = 0; i < nranks; ++i) {
-    std::vector<double>& g = gathered[static_cast<size_t>(slot[bin[i]])];
-    std::nth_element(g.begin(), g.begin() + static_cast<ptrdiff_t>(inner[i]), g.end());
-    out[i] = g[inner[i]];
-  }
-}
-
-void NumericStats(const Column& col, int bins, ColumnStats* st) {
-  const auto& v = col.numbers;
-  Sum sum;
-  size_t n = 0;
-  double mn = std::numeric_limits<double>::infinity(), mx = -mn;
-  for (double x : v) {
-    if (x != x) continue;
-    ++n;
-    sum.Add(x);
-    mn = std::min(mn, x);
-    mx = std::max(mx, x);
-  }
-  st->count = n;
-  st->missing = v.size() - n;
-  if (n == 0) {
-    st->mean = st->std = st->min = st->q25 = st->q50 = st->q75 = st->max = kNaN;
-    return;
-  }
-  st->mean = sum.Get() / static_cast<double>(n);
-  st->min = mn;
-  st->max = mx;
-  const bool finite = std::isfinite(mn) && std::isfinite(mx);
-  Histogram h;
-  double lo = mn, hi = mx;
-  if (lo == hi) {
-    lo -= 0.5;
-    hi += 0.5;
-  }
-  if (finite) {
-    h.edges.resize(static_cast<size_t>(bins) + 1);
-    for (int i = 0; i <= bins; ++i) h.edges[static_cast<size_t>(i)] = lo + (hi - lo) * i / bins;
-    h.edges.back() = hi;
-    h.counts.assign(static_cast<size_t>(bins), 0);
-  }
-  const double scale = bins / (hi - lo);
-  const size_t last = static_cast<size_t>(bins) - 1;
-  Sum ss;
-  for (double x : v) {
-    if (x != x) continue;
-    ss.Add((x - st->mean) * (x - st->mean));
-    if (finite) ++h.counts[std::min(last, static_cast<size_t>((x - lo) * scale))];
-  }
-  st->std = n > 1 ? std::sqrt(ss.Get() / static_cast<double>(n - 1)) : kNaN;
-  if (finite) st->histogram = std::move(h);
-
-  // Linear interpolation between the order statistics around (n - 1) * p, as numpy.
-  const double probs[3] = {0.25, 0.5, 0.75};
-  size_t ranks[6];
-  double frac[3];
-  for (int i = 0; i < 3; ++i) {
-    double pos = static_cast<double>(n - 1) * probs[i];
-    size_t r = std::min(n - 1, static_cast<size_t>(std::floor(pos)));
-    frac[i] = pos - static_cast<double>(r);
-    ranks[2 * i] = r;
-    ranks[2 * i + 1] = std::min(n - 1, r + 1);
-  }
-  double at[6];
-  ValuesAtRanks(v, n, mn, mx, ranks, 6, at);
-  double* q[3] = {&st->q25, &st->q50, &st->q75};
-  for (int i = 0; i < 3; ++i) *q[i] = frac[i] > 0 ? Lerp(at[2 * i], at[2 * i + 1], frac[i]) : at[2 * i];
-}
-
 ColumnStats StatsOf(const Column& col, const StatsOptions& o) {
   ColumnStats st;
   st.name = col.name;
   st.type = col.type;
-  if (IsNumeric(col.type)) NumericStats(col, o.histogram_bins, &st);
+  if (IsNumeric(col.type)) internal::SummarizeNumeric(col.numbers, o.histogram_bins, &st);
   if (col.type == ColumnType::kString || col.type == ColumnType::kBool) {
     std::vector<CategoryCount> all = CountValues(col);
     uint64_t present = 0;
@@ -223,6 +89,18 @@ void ParallelFor(size_t n, int threads, Fn fn) {
   }
   for (auto& th : pool) th.join();
 }
+
+// Neumaier's compensated sum. Kept for the pairwise correlations: there the running sums
+// quickly dwarf each term, so its branch is predictable and it is cheaper than TwoSum.
+struct Sum {
+  double s = 0, c = 0;
+  void Add(double x) {
+    double t = s + x;
+    c += std::fabs(s) >= std::fabs(x) ? (s - t) + x : (x - t) + s;
+    s = t;
+  }
+  double Get() const { return s + c; }
+};
 
 // Pearson's r of two columns over the rows where both are present (pandas' nancorr).
 double PairwiseR(const std::vector<double>& x, const std::vector<double>& y) {

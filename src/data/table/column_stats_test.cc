@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
+#include <random>
 
 #include "data/table/table_reader.h"
 
@@ -139,6 +142,66 @@ TEST(ColumnStatsTest, DenseAndPairwiseCorrelationsAgree) {
   double dense = ra->correlations->matrix[0][1];
   EXPECT_GT(dense, 0.3);
   EXPECT_NEAR(dense, rb->correlations->matrix[0][1], 1e-12);
+}
+
+// numpy's linear quantile from a full sort, the reference for the fine-bin selection.
+double SortedQuantile(std::vector<double> x, double p) {
+  std::sort(x.begin(), x.end());
+  double pos = static_cast<double>(x.size() - 1) * p;
+  size_t lo = static_cast<size_t>(std::floor(pos));
+  double frac = pos - static_cast<double>(lo);
+  if (frac == 0 || lo + 1 == x.size()) return x[lo];
+  double d = x[lo + 1] - x[lo];
+  return frac >= 0.5 ? x[lo + 1] - d * (1 - frac) : x[lo] + d * frac;
+}
+
+TEST(ColumnStatsTest, LongColumnsMatchSortedReference) {
+  // Long enough for the fine-bin quantile path; ties, skew, missing values, odd lengths, an
+  // outlier that squeezes nearly everything into one fine bin, and a sample that misleads.
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> normal(3, 2);
+  std::exponential_distribution<double> expo(0.5);
+  struct Case {
+    const char* name;
+    size_t n;
+    std::function<double(size_t)> gen;
+  } cases[] = {
+      {"normal", 50001, [&](size_t) { return normal(rng); }},
+      {"few values", 40000, [&](size_t) { return static_cast<double>(rng() % 7); }},
+      {"skewed with missing", 30001,
+       [&](size_t i) { return i % 13 == 0 ? std::nan("") : std::round(expo(rng) * 1000) / 1000; }},
+      {"outlier", 20000, [&](size_t i) { return i == 5 ? 1e9 : normal(rng); }},
+      // The quartiles' sample (runs of 8 every 40000 / 1024 = 39 rows) sees only the -1000s.
+      {"unrepresentative sample", 40000,
+       [&](size_t i) { return i % 39 < 8 ? -1000.0 - static_cast<double>(i % 7) : normal(rng); }},
+  };
+  for (const auto& c : cases) {
+    Column col;
+    col.name = "v";
+    col.type = ColumnType::kFloat;
+    std::vector<double> present;
+    for (size_t i = 0; i < c.n; ++i) {
+      col.numbers.push_back(c.gen(i));
+      if (!std::isnan(col.numbers.back())) present.push_back(col.numbers.back());
+    }
+    Table t;
+    ASSERT_TRUE(t.AddColumn(col).ok());
+    StatsOptions o;
+    o.correlations = false;
+    o.threads = 1;
+    Result<TableStats> r = ComputeStats(t, o);
+    ASSERT_TRUE(r.ok()) << c.name;
+    const ColumnStats& st = r->columns[0];
+    EXPECT_EQ(st.count, present.size()) << c.name;
+    EXPECT_EQ(st.q25, SortedQuantile(present, 0.25)) << c.name;
+    EXPECT_EQ(st.q50, SortedQuantile(present, 0.5)) << c.name;
+    EXPECT_EQ(st.q75, SortedQuantile(present, 0.75)) << c.name;
+    EXPECT_EQ(st.min, *std::min_element(present.begin(), present.end())) << c.name;
+    EXPECT_EQ(st.max, *std::max_element(present.begin(), present.end())) << c.name;
+    uint64_t total = 0;
+    for (uint64_t k : st.histogram->counts) total += k;
+    EXPECT_EQ(total, present.size()) << c.name;
+  }
 }
 
 TEST(ColumnStatsTest, BadOptions) {

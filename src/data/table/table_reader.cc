@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <unordered_map>
 #include <vector>
 
@@ -14,13 +15,16 @@
 
 #include "base/strings.h"
 #include "data/table/column_builder.h"
+#include "data/table/simple_decimal.h"
 
 namespace moebius::data {
 namespace {
 
 using internal::ColumnBuilder;
+using internal::ParseSimpleDecimalPrefix;
 
 constexpr size_t kBlock = 1 << 20;
+constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 
 // A window of input bytes: the whole buffer, or a refillable block of a stream.
 class Input {
@@ -93,6 +97,32 @@ const char* ScanUnquoted(const char* p, const char* e, char delim) {
   return p;
 }
 
+// Bit i set when p[i] is the delimiter or LF, for the 64 bytes at p (fewer at the end of the
+// input: bits past `end` stay clear). Quotes are not looked at: the numeric-record path only
+// accepts fields without them. Finding the separators 64 bytes at a time leaves the fields'
+// parses independent of each other, so the CPU overlaps them.
+uint64_t SeparatorMask(const char* p, const char* end, char delim) {
+#if defined(__SSE2__)
+  if (end - p >= 64) {
+    const __m128i vd = _mm_set1_epi8(delim);
+    const __m128i vn = _mm_set1_epi8('\n');
+    uint64_t mask = 0;
+    for (int k = 0; k < 4; ++k) {
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, vd), _mm_cmpeq_epi8(x, vn));
+      mask |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(hit))) << (16 * k);
+    }
+    return mask;
+  }
+#endif
+  uint64_t mask = 0;
+  const size_t n = std::min<size_t>(64, static_cast<size_t>(end - p));
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] == delim || p[i] == '\n') mask |= uint64_t{1} << i;
+  }
+  return mask;
+}
+
 struct Field {
   const char* p;
   size_t n;
@@ -126,6 +156,11 @@ class DelimitedPass {
     }
     for (;;) {
       const char* start = in.begin();
+      if (const char* next = TryNumericRecord(start, in.end())) {
+        ++line_;
+        in.Consume(next);
+        continue;
+      }
       bool complete = false;
       ASSIGN_OR_RETURN(const char* next, ParseRecord(start, in.end(), in.eof(), &complete));
       if (!complete) {
@@ -136,6 +171,7 @@ class DelimitedPass {
       }
       if (static_cast<size_t>(next - start) > o_.limits.max_record_bytes) return TooLong();
       RETURN_IF_ERROR(OnRecord(start, next));
+      RefreshNumericOnly();
       line_ += newlines_;
       in.Consume(next);
     }
@@ -290,6 +326,12 @@ class DelimitedPass {
         builders_[i].AddText(std::string_view(f.p, f.n));
       }
     }
+    CountRow(start, next);
+    return Status::Ok();
+  }
+
+  // Bookkeeping after a row is appended: the count and, after the first 1024 rows, one reserve.
+  void CountRow(const char* start, const char* next) {
     ++rows_;
     if (rows_ == 1024 && total_bytes_ > 0) {
       // Reserve for the whole input from the size of the first rows, so columns do not regrow.
@@ -298,7 +340,54 @@ class DelimitedPass {
       for (auto& b : builders_) b.Reserve(estimate);
     }
     if (rows_ <= 1024) bytes_seen_ += static_cast<size_t>(next - start);
-    return Status::Ok();
+  }
+
+  void RefreshNumericOnly() {
+    numeric_only_ = have_header_;
+    for (const auto& b : builders_) numeric_only_ = numeric_only_ && b.AcceptsNumbers();
+  }
+
+  // The common record, read in one pass without the general field scanner: complete (ends in
+  // LF or CRLF inside [p, end)), exactly one field per header column, every field empty or a
+  // simple decimal (simple_decimal.h), every column still numeric, no limit in reach. Appends
+  // it and returns the position after it; returns nullptr, appending nothing, for any other
+  // record, which ParseRecord and OnRecord then handle (including every error). Because it
+  // accepts only ASCII digits, signs, points, exponents and delimiters, and the same decimal
+  // parser as AddText, it appends exactly what the general path would.
+  const char* TryNumericRecord(const char* p, const char* end) {
+    if (!numeric_only_ || (o_.limits.max_rows != 0 && rows_ >= o_.limits.max_rows)) return nullptr;
+    if (p == end || *p == '\n' || *p == '\r') return nullptr;  // blank lines are skipped, not rows
+    const size_t n = builders_.size();
+    const char* start = p;
+    const char* block = p;
+    uint64_t separators = SeparatorMask(block, end, delim_);
+    for (size_t i = 0; i < n; ++i) {
+      while (separators == 0) {
+        block += 64;
+        if (block >= end) return nullptr;  // incomplete: the general path asks for more input
+        separators = SeparatorMask(block, end, delim_);
+      }
+      const char* sep = block + __builtin_ctzll(separators);
+      separators &= separators - 1;
+      const bool last = i + 1 == n;
+      if ((*sep == '\n') != last) return nullptr;  // fewer or more fields than the header
+      const char* e = last && sep > p && sep[-1] == '\r' ? sep - 1 : sep;  // CRLF
+      if (p == e) {
+        values_[i] = kMissing;  // an empty field
+        integral_[i] = true;
+      } else {
+        // Parsing toward the buffer's end lets the digit reader load 8 bytes at a time; the
+        // number must stop exactly at the field's end.
+        bool integral;
+        if (ParseSimpleDecimalPrefix(p, end, &values_[i], &integral) != e) return nullptr;
+        integral_[i] = integral;
+      }
+      p = sep + 1;
+    }
+    if (static_cast<size_t>(p - start) > fast_record_limit_) return nullptr;
+    for (size_t i = 0; i < n; ++i) builders_[i].AddParsed(values_[i], integral_[i]);
+    CountRow(start, p);
+    return p;
   }
 
   Status OnHeader() {
@@ -316,6 +405,8 @@ class DelimitedPass {
     for (size_t i = 0; i < header_.size(); ++i) {
       builders_.emplace_back(header_[i], i < force_.size() && force_[i]);
     }
+    values_.resize(header_.size());
+    integral_.resize(header_.size());
     return Status::Ok();
   }
 
@@ -334,6 +425,12 @@ class DelimitedPass {
   std::vector<ColumnBuilder> builders_;
   std::vector<std::string> converted_;
   std::string scratch_;
+  // TryNumericRecord: whether every column still takes numbers, the record size under which no
+  // record or field limit can trip, and one record's parsed values.
+  bool numeric_only_ = false;
+  const size_t fast_record_limit_ = std::min(o_.limits.max_record_bytes, o_.limits.max_field_bytes);
+  std::vector<double> values_;
+  std::vector<char> integral_;
 };
 
 struct DepthGuard {
