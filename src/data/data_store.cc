@@ -106,8 +106,7 @@ Status CheckText(const std::string& path, std::string_view bytes) {
   while (start < bytes.size()) {
     size_t nl = bytes.find('\n', start);
     std::string_view l = bytes.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
-    if (!IsValidUtf8(l) && !(l.find('\0') == std::string_view::npos && false))
-      return InvalidArgument(path + " line " + std::to_string(line) + " is not valid UTF-8");
+    if (!IsValidUtf8(l)) return InvalidArgument(path + " line " + std::to_string(line) + " is not valid UTF-8");
     if (nl == std::string_view::npos) break;
     start = nl + 1;
     ++line;

@@ -154,6 +154,7 @@ def test_bad_uploads_name_the_file_and_leave_no_round(env):
         ("tables", tar_bytes([("../escape.csv", b"a\n1\n")]), "archive", None, "'../escape.csv'"),
         ("tables", tar_bytes([("/etc/passwd.csv", b"a\n1\n")]), "archive", None, "absolute path"),
         ("texts", tar_bytes([("ok.txt", "좋다\n".encode()), ("bad.txt", b"line one\ncaf\xe9\n")]), "archive", None, "bad.txt line 2 is not valid UTF-8"),
+        ("texts", tar_bytes([("nul.txt", b"one\ntwo\x00three\n")]), "archive", None, "nul.txt line 2 is not valid UTF-8"),
         ("tables", b"x" * (10 * 1024 * 1024) + b"\n1\n", "file", "huge.csv", "huge.csv: line 1"),
         ("tables", b"", "file", "empty.csv", "empty.csv: the file is empty"),
         ("tables", b"a,b,c\n1,2,3\n4,5\n", "file", "ragged.csv", "ragged.csv: line 3 has 2 fields; the header has 3"),

@@ -138,7 +138,7 @@ void CheckDuplicates(const Table& t, ValidationReport* report) {
     else seen.emplace(hashes[r], r);
   }
   Report(report, AnomalyKind::kDuplicateRows, "", dup,
-         Plural(dup.count, "row") + " repeat an earlier row in every column");
+         Plural(dup.count, "row") + (dup.count == 1 ? " repeats" : " repeat") + " an earlier row in every column");
 }
 
 void CheckConstant(const Column& c, ValidationReport* report) {
