@@ -900,6 +900,7 @@ class App {
     auto* labels_file = Own<std::string>();
     auto* folders = Own<bool>(false);
     auto* message = Own<std::string>();
+    auto* operations = Own<std::string>();
     version->add_option("PROJECT/DATASET", *vref)->required();
     version->add_option("--round", *vrounds, "a round to include (repeatable)");
     version->add_option("--from", *from, "derive from this version, e.g. v2");
@@ -907,7 +908,8 @@ class App {
     version->add_option("--labels", *labels_file, "labels to import: a CSV (path,label) or JSONL ({path,label}) file");
     version->add_flag("--labels-from-folders", *folders, "label = the item's top folder");
     version->add_option("--message,-m", *message);
-    OnRun(version, [this, vref, vrounds, from, status, labels_file, folders, message](RestClient& c) -> Status {
+    version->add_option("--operations", *operations, "refined: a JSON file with the refinement operations, e.g. [{\"op\": \"drop_duplicate_rows\"}]");
+    OnRun(version, [this, vref, vrounds, from, status, labels_file, folders, message, operations](RestClient& c) -> Status {
       ASSIGN_OR_RETURN(DataRef ref, ParseRef(*vref, false));
       Json body{{"status", *status}, {"message", *message}};
       if (!vrounds->empty()) body["rounds"] = *vrounds;
@@ -918,6 +920,14 @@ class App {
         if (!in) return InvalidArgument("cannot read " + *labels_file);
         std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         body["labels"] = {{"format", EndsWith(ToLower(*labels_file), ".jsonl") ? "jsonl" : "csv"}, {"content", content}};
+      }
+      if (!operations->empty()) {
+        std::ifstream in(*operations);
+        if (!in) return InvalidArgument("cannot read " + *operations);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        Json ops = Json::parse(text, nullptr, false);
+        if (ops.is_discarded() || !ops.is_array()) return InvalidArgument(*operations + " is not a JSON list of operations");
+        body["operations"] = ops;
       }
       ASSIGN_OR_RETURN(Json j, c.Post(ref.Path() + "/versions", body));
       Emit(g_, j, [&] {
@@ -936,6 +946,8 @@ class App {
     auto* sseed = Own<int64_t>(0);
     auto* group_by = Own<std::string>("folder");
     auto* time_key = Own<std::string>();
+    auto* class_key = Own<std::string>("label");
+    auto* unit = Own<std::string>();
     split->add_option("PROJECT/DATASET@VERSION", *spref)->required();
     split->add_option("--method", *method, "random, stratified, kfold, group or time")->capture_default_str();
     split->add_option("--ratios", *ratios, "NAME=SHARE,... summing to 1")->capture_default_str();
@@ -943,7 +955,9 @@ class App {
     split->add_option("--seed", *sseed)->capture_default_str();
     split->add_option("--group-by", *group_by, "group: 'folder' or a meta key")->capture_default_str();
     split->add_option("--time-key", *time_key, "time: the meta key to order by (default: the path)");
-    OnRun(split, [this, spref, method, ratios, kfolds, sseed, group_by, time_key](RestClient& c) -> Status {
+    split->add_option("--label", *class_key, "stratified, kfold: the meta key or table column of the class")->capture_default_str();
+    split->add_option("--unit", *unit, "rows (of tables) or items (files); default: rows in tabular datasets");
+    OnRun(split, [this, spref, method, ratios, kfolds, sseed, group_by, time_key, class_key, unit](RestClient& c) -> Status {
       ASSIGN_OR_RETURN(DataRef ref, ParseRef(*spref, true));
       Json r = Json::object();
       for (const std::string& part : Split(*ratios, ',')) {
@@ -952,14 +966,17 @@ class App {
         if (!share) return InvalidArgument("--ratios takes NAME=SHARE pairs, got '" + part + "'");
         r[part.substr(0, eq)] = *share;
       }
-      Json spec{{"method", *method}, {"ratios", r}, {"folds", *kfolds}, {"seed", *sseed}, {"group_by", *group_by}, {"time_key", *time_key}};
+      Json spec{{"method", *method}, {"ratios", r},          {"folds", *kfolds}, {"seed", *sseed},
+                {"group_by", *group_by}, {"time_key", *time_key}, {"label", *class_key}};
+      if (!unit->empty()) spec["unit"] = *unit;
       ASSIGN_OR_RETURN(Json j, c.Post(ref.Path() + "/versions", Json{{"status", "split"}, {"from_version", ref.version}, {"split", spec}}));
       Emit(g_, j, [&] {
         const Json& v = j["version"];
         std::printf("%s (split of %s):", Str(v, "name").c_str(), ref.version.c_str());
         for (const auto& [name, n] : v["derived"]["split_report"]["counts"].items()) std::printf(" %s=%s", name.c_str(), n.dump().c_str());
         std::printf("\n");
-        TablePrinter t({"SPLIT", "CLASS", "ITEMS"});
+        bool rows = v["derived"]["split"].value("unit", "") == "rows";
+        TablePrinter t({"SPLIT", "CLASS", rows ? "ROWS" : "ITEMS"});
         for (const auto& [name, classes] : v["derived"]["split_report"]["classes"].items())
           for (const auto& [label, n] : classes.items()) t.AddRow({name, label, n.dump()});
         std::cout << t.Render();
@@ -1045,6 +1062,8 @@ class App {
       return Status::Ok();
     });
 
+    AddDataAnalysis(d);
+
     auto* use = Sub(d, "use", "record that a run read a data version");
     auto* run_id = Own<std::string>();
     auto* uref = Own<std::string>();
@@ -1055,6 +1074,134 @@ class App {
       (void)ref;
       ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/runs/" + RestClient::Segment(*run_id) + "/inputs", Json{{"kind", "dataset_version"}, {"ref", *uref}}));
       Emit(g_, j, [&] { std::printf("run %s used %s\n", run_id->c_str(), Str(j["input"], "ref").c_str()); });
+      return Status::Ok();
+    });
+  }
+
+  // `moebius data stats|quality|schema|transform`: the analysis routes of a version.
+  void AddDataAnalysis(CLI::App* d) {
+    auto query = [](const std::vector<std::pair<std::string, std::string>>& kv) {
+      std::string q;
+      for (const auto& [k, v] : kv)
+        if (!v.empty()) q += (q.empty() ? "?" : "&") + k + "=" + RestClient::Segment(v);
+      return q;
+    };
+
+    auto* stats = Sub(d, "stats", "column statistics of a version's table: counts, missing, mean, quantiles, top values, importance");
+    auto* sref = Own<std::string>();
+    auto* sitem = Own<std::string>();
+    auto* slabel = Own<std::string>();
+    auto* bins = Own<int>(10);
+    stats->add_option("PROJECT/DATASET@VERSION", *sref)->required();
+    stats->add_option("--item", *sitem, "the table item (default: the first CSV/TSV/JSONL)");
+    stats->add_option("--label", *slabel, "label column: class balance and feature importance against it");
+    stats->add_option("--bins", *bins, "histogram bins")->capture_default_str();
+    OnRun(stats, [this, sref, sitem, slabel, bins, query](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ref, ParseRef(*sref, true));
+      ASSIGN_OR_RETURN(Json j, c.Get(ref.Path() + "/versions/" + RestClient::Segment(ref.version) + "/stats" +
+                                     query({{"item", *sitem}, {"label", *slabel}, {"bins", std::to_string(*bins)}})));
+      Emit(g_, j, [&] {
+        const Json& s = j["stats"];
+        std::printf("%s: %s rows\n", Str(j, "item").c_str(), Str(s, "rows").c_str());
+        TablePrinter t({"COLUMN", "TYPE", "COUNT", "MISSING", "MEAN", "STD", "MIN", "MEDIAN", "MAX", "UNIQUE"});
+        for (const auto& col : s["columns"])
+          t.AddRow({Str(col, "name"), Str(col, "type"), Str(col, "count"), Str(col, "missing"), Str(col, "mean"), Str(col, "std"),
+                    Str(col, "min"), Str(col, "q50"), Str(col, "max"), Str(col, "unique")});
+        std::cout << t.Render();
+        if (s.contains("importance") && !s["importance"].empty()) {
+          TablePrinter imp({"FEATURE", "IMPORTANCE", "METHOD"});
+          for (const auto& f : s["importance"]) imp.AddRow({Str(f, "feature"), Str(f, "score"), Str(f, "method")});
+          std::cout << "\n" << imp.Render();
+        }
+      });
+      return Status::Ok();
+    });
+
+    auto* quality = Sub(d, "quality", "quality report of a version: item findings, table anomalies against the saved schema");
+    auto* qref = Own<std::string>();
+    auto* qitem = Own<std::string>();
+    auto* qlabel = Own<std::string>();
+    quality->add_option("PROJECT/DATASET@VERSION", *qref)->required();
+    quality->add_option("--item", *qitem, "the table item (default: the first CSV/TSV/JSONL)");
+    quality->add_option("--label", *qlabel, "label column, for the imbalance check");
+    OnRun(quality, [this, qref, qitem, qlabel, query](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ref, ParseRef(*qref, true));
+      ASSIGN_OR_RETURN(Json j, c.Get(ref.Path() + "/versions/" + RestClient::Segment(ref.version) + "/quality" +
+                                     query({{"item", *qitem}, {"label", *qlabel}})));
+      Emit(g_, j, [&] {
+        std::printf("%s items checked\n", Str(j["items"], "items").c_str());
+        TablePrinter t({"FINDING", "COUNT", "EXAMPLES"});
+        for (const auto& f : j["items"]["findings"]) {
+          std::string ex;
+          for (const auto& e : f["examples"]) ex += (ex.empty() ? "" : ", ") + e.get<std::string>();
+          t.AddRow({Str(f, "kind"), Str(f, "count"), ex});
+        }
+        if (j.contains("table")) {
+          for (const auto& a : j["table"]["report"]["anomalies"]) {
+            std::string rows;
+            for (const auto& r : a["example_rows"]) rows += (rows.empty() ? "rows " : ", ") + r.dump();
+            t.AddRow({Str(a, "kind") + (Str(a, "column").empty() ? "" : " (" + Str(a, "column") + ")"), Str(a, "count"), rows});
+          }
+        }
+        std::cout << t.Render();
+        if (j.contains("table")) {
+          std::string against = Str(j["table"], "against");
+          std::printf("table %s checked against %s\n", Str(j["table"], "item").c_str(),
+                      against == "inferred" ? "a schema inferred from itself (no saved schema)" : ("the " + against).c_str());
+        }
+      });
+      return Status::Ok();
+    });
+
+    auto* schema = Sub(d, "schema", "show the dataset's saved schema, or infer one from a version and save it");
+    auto* scref = Own<std::string>();
+    auto* infer = Own<std::string>();
+    auto* sclabel = Own<std::string>();
+    schema->add_option("PROJECT/DATASET", *scref)->required();
+    schema->add_option("--infer-from", *infer, "infer from this version (e.g. v1) and save");
+    schema->add_option("--label", *sclabel, "the label column (with --infer-from)");
+    OnRun(schema, [this, scref, infer, sclabel](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ref, ParseRef(*scref, false));
+      Json j;
+      if (infer->empty()) {
+        ASSIGN_OR_RETURN(j, c.Get(ref.Path() + "/schema"));
+      } else {
+        Json body{{"version", *infer}};
+        if (!sclabel->empty()) body["label"] = *sclabel;
+        ASSIGN_OR_RETURN(j, c.Post(ref.Path() + "/schema", body));
+      }
+      Emit(g_, j, [&] {
+        std::printf("schema from %s (%s)\n", Str(j, "version").c_str(), Str(j, "item").c_str());
+        TablePrinter t({"COLUMN", "TYPE", "NULLABLE", "MIN", "MAX", "CATEGORIES"});
+        for (const auto& col : j["schema"]["columns"]) {
+          std::string cats;
+          if (col.contains("categories"))
+            for (const auto& v : col["categories"]) cats += (cats.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
+          t.AddRow({Str(col, "name"), Str(col, "type"), Str(col, "nullable"), Str(col, "min"), Str(col, "max"), cats});
+        }
+        std::cout << t.Render();
+      });
+      return Status::Ok();
+    });
+
+    auto* transform = Sub(d, "transform", "fit a transform config on a version's table; the fitted spec is stored by its hash");
+    auto* tref = Own<std::string>();
+    auto* config = Own<std::string>();
+    auto* titem = Own<std::string>();
+    transform->add_option("PROJECT/DATASET@VERSION", *tref)->required();
+    transform->add_option("--config", *config, "a JSON file: {\"columns\": [{\"column\", \"steps\": [...]}]}")->required();
+    transform->add_option("--item", *titem, "the table item (default: the first CSV/TSV/JSONL)");
+    OnRun(transform, [this, tref, config, titem](RestClient& c) -> Status {
+      ASSIGN_OR_RETURN(DataRef ref, ParseRef(*tref, true));
+      std::ifstream in(*config);
+      if (!in) return InvalidArgument("cannot read " + *config);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      Json cfg = Json::parse(text, nullptr, false);
+      if (cfg.is_discarded()) return InvalidArgument(*config + " is not JSON");
+      Json body{{"config", cfg}};
+      if (!titem->empty()) body["item"] = *titem;
+      ASSIGN_OR_RETURN(Json j, c.Post(ref.Path() + "/versions/" + RestClient::Segment(ref.version) + "/transforms", body));
+      Emit(g_, j, [&] { std::printf("transform %s fitted on %s (%s)\n", Str(j["transform"], "hash").c_str(), ref.version.c_str(), Str(j["transform"], "item").c_str()); });
       return Status::Ok();
     });
   }

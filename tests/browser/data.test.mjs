@@ -18,7 +18,7 @@ import {
   adminPassword,
   BIN,
   buildTar,
-  fakePng,
+  tinyPng,
   launchBrowser,
   loginInBrowser,
   OUT,
@@ -63,12 +63,12 @@ async function seed(base, password) {
     base,
     token,
     api,
-    buildTar({ 'cat/a.png': fakePng(1), 'cat/b.png': fakePng(2), 'dog/c.png': fakePng(3) }),
+    buildTar({ 'cat/a.png': tinyPng(1), 'cat/b.png': tinyPng(2), 'dog/c.png': tinyPng(3) }),
     'first batch',
   );
   assert.equal(r1.number, 1);
   assert.equal(r1.items, 3);
-  const r2 = await uploadRound(base, token, api, buildTar({ 'dog/d.png': fakePng(4), 'cat/e.png': fakePng(5) }), 'second batch');
+  const r2 = await uploadRound(base, token, api, buildTar({ 'dog/d.png': tinyPng(4), 'cat/e.png': tinyPng(5) }), 'second batch');
   assert.equal(r2.number, 2);
   const ds = `/api/v1/projects/${PROJECT}/datasets/${DATASET}`;
   const v1 = await api('POST', `${ds}/versions`, { status: 'raw', rounds: [1], message: 'round 1 only' });
@@ -211,7 +211,7 @@ test('data UI: datasets tab, dashboard, versions, lineage, diff, Korean, upload'
     await form.locator('input[type=file]').setInputFiles({
       name: 'bad.tar',
       mimeType: 'application/x-tar',
-      buffer: buildTar({ 'cat/f.png': fakePng(6), 'notes/readme.md': '# not an image\n' }),
+      buffer: buildTar({ 'cat/f.png': tinyPng(6), 'notes/readme.md': '# not an image\n' }),
     });
     await form.getByRole('button', { name: 'Upload', exact: true }).click();
     await form.getByText(/readme\.md/).waitFor();
@@ -221,7 +221,7 @@ test('data UI: datasets tab, dashboard, versions, lineage, diff, Korean, upload'
     await form.locator('input[type=file]').setInputFiles({
       name: 'round3.tar',
       mimeType: 'application/x-tar',
-      buffer: buildTar({ 'cat/g.png': fakePng(7), 'dog/h.png': fakePng(8), 'bird/i.png': fakePng(9) }),
+      buffer: buildTar({ 'cat/g.png': tinyPng(7), 'dog/h.png': tinyPng(8), 'bird/i.png': tinyPng(9) }),
     });
     await form.locator('input[name=note]').fill('third batch from the browser');
     // The first part fails on the way (connection reset); Resume asks the server which parts it

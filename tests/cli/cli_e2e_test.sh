@@ -95,6 +95,28 @@ m run compare "$R1" "$R2" | grep -E '^ +depth' > /dev/null || fail "run compare 
 m task evaluate churn tabular-churn "$R1" | grep -q "^PASSED" || fail "evaluate pass"
 m task evaluate churn tabular-churn "$R2" | grep -q "^FAILED" || fail "evaluate fail"
 
+# Data analysis through the CLI: stats, quality, schema, refine, row split, transform.
+$PY - "$tmp/tab" <<'PYEOF'
+import os, sys
+d = sys.argv[1]; os.makedirs(d)
+with open(os.path.join(d, "c.csv"), "w") as f:
+    f.write("id,age,plan,churned\n")
+    for i in range(60):
+        f.write(f"{i},{20 + i % 40},{'pro' if i % 3 == 0 else 'free'},{'yes' if i % 4 == 0 else 'no'}\n")
+    f.write("0,20,pro,yes\n")  # a duplicate row
+PYEOF
+m data create churn/customers --domain tabular > /dev/null || fail "data create"
+m data ingest churn/customers "$tmp/tab" | grep -q "round 1" || fail "data ingest"
+m data version churn/customers --round 1 | grep -q "^v1 (raw)" || fail "data version"
+m data stats churn/customers@v1 --label churned | grep -E "^age +(int|float) +61 +0 +" > /dev/null || fail "data stats"
+m data quality churn/customers@v1 | grep -E "^duplicate_rows +1 +rows 61" > /dev/null || fail "data quality names the duplicate row"
+m data schema churn/customers --infer-from v1 | grep -E "^plan +string +false +.*free, pro" > /dev/null || fail "data schema infer"
+echo '[{"op": "drop_duplicate_rows"}]' > "$tmp/ops.json"
+m data version churn/customers --from v1 --status refined --operations "$tmp/ops.json" | grep -q "^v2 (refined)" || fail "refine"
+m data split churn/customers@v2 --method stratified --label churned --ratios train=0.5,test=0.5 | grep -E "^test +yes +7$" > /dev/null || fail "row split"
+echo '{"columns": [{"column": "age", "steps": [{"kind": "z_score"}]}]}' > "$tmp/tf.json"
+m data transform churn/customers@v2 --config "$tmp/tf.json" | grep -E "^transform [0-9a-f]{64} fitted on v2" > /dev/null || fail "transform"
+
 echo "password-456" | m user create alice --role model-developer --password-stdin | grep -q "created user alice" || fail "user create"
 m user list | grep -E "^alice +.*model-developer" > /dev/null || fail "user list"
 m project add-member churn alice model-developer > /dev/null
