@@ -10,7 +10,8 @@
 // query (rows count, the round's query in the rounds table and timeline) → catalog search with
 // column: (matched column chip marked; clicking chips refines the query) → diff v1→v2 of the
 // language dataset (dictionary terms added / removed / changed) → its Quality tab (entries,
-// repeated terms) → delete the connection after confirming. Screenshots go to tests/browser/out/.
+// repeated terms) → delete the connection after confirming → as a data engineer: connections read-only, From
+// SQL still offered; Korean labels. Screenshots go to tests/browser/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -206,7 +207,7 @@ test('sources UI: connections, SQL round, catalog columns, dictionary diff', { t
     await dq.waitFor();
     assert.equal((await dq.locator('[data-stat=entries]').innerText()).trim(), '3');
     assert.equal((await dq.locator('[data-stat=duplicates]').innerText()).trim(), '1');
-    assert.match(await dq.locator('[data-stat=lines]').innerText(), /\b4\b/);
+    assert.equal((await dq.locator("[data-stat=lines]").innerText()).trim(), "line 4");
     await shot('sources-dictionary-quality.png');
 
     // Delete the connection after confirming; the round keeps its record.
@@ -216,6 +217,32 @@ test('sources UI: connections, SQL round, catalog columns, dictionary diff', { t
     await page.getByTestId('connections').getByText('No connections in this project yet.').waitFor();
     assert.equal((await api('GET', `/api/v1/projects/${PROJECT}/connections`)).connections.length, 0);
     assert.equal((await api('GET', sales)).rounds[0].sources.connection, 'warehouse');
+
+    // A data engineer (data.write, no project.manage) sees connections but cannot add or delete
+    // them, and can still run SQL rounds; then the same in Korean.
+    await api('POST', `/api/v1/projects/${PROJECT}/connections`, { name: 'warehouse2', kind: 'sqlite', target: dbPath });
+    await api('POST', '/api/v1/users', { username: 'dana', password: 'dana-password-1' });
+    await api('PUT', `/api/v1/projects/${PROJECT}/members/dana`, { role: 'data-engineer' });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
+    await page.fill('input[name=username]', 'dana');
+    await page.fill('input[name=password]', 'dana-password-1');
+    await page.click('button[type=submit]');
+    await page.getByTestId('current-user').waitFor();
+    await page.goto(`${server.base}/projects/${PROJECT}?tab=connections`);
+    await page.locator('tr[data-connection=warehouse2]').waitFor();
+    await page.getByText('Adding or deleting connections needs the project.manage permission').waitFor();
+    assert.equal(await page.getByTestId('connection-form').count(), 0, 'no create form without project.manage');
+    assert.equal(await page.locator('tr[data-connection=warehouse2]').getByRole('button').count(), 0, 'no delete button');
+    await page.goto(`${server.base}/projects/${PROJECT}/datasets/${SALES}?tab=sql`);
+    await page.getByTestId('sql-round-form').locator('select[name=sql-connection]').waitFor();
+    await page.getByRole('button', { name: '한국어' }).click();
+    await page.getByRole('tab', { name: 'SQL에서 가져오기' }).waitFor();
+    await page.getByRole('heading', { name: 'SQL 쿼리로 차수 만들기' }).waitFor();
+    await page.goto(`${server.base}/projects/${PROJECT}?tab=connections`);
+    await page.getByRole('tab', { name: '데이터 연결' }).waitFor();
+    await page.getByText('연결을 추가하거나 삭제하려면').waitFor();
+    await shot('sources-connections-ko.png');
 
     assert.deepEqual(pageErrors, [], 'no uncaught page errors');
   } catch (e) {

@@ -131,7 +131,10 @@ export function QualityTab({ project, dataset, versions, write }: { project: str
                       </td>
                       <td className="mono small" data-stat="lines">
                         {(x.example_lines ?? []).length > 0
-                          ? `${t('dictionaries.lines')} ${(x.example_lines ?? []).join(', ')}${x.duplicate_terms > (x.example_lines ?? []).length ? ', …' : ''}`
+                          ? t('dictionaries.onLines', {
+                              count: (x.example_lines ?? []).length,
+                              lines: `${(x.example_lines ?? []).join(', ')}${x.duplicate_terms > (x.example_lines ?? []).length ? ', …' : ''}`,
+                            })
                           : ''}
                       </td>
                     </tr>

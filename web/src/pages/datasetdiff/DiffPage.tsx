@@ -121,7 +121,7 @@ export default function DiffPage() {
           </div>
           <DiffList diff={d} kind={kind} filter={f} />
           {(d.dictionaries?.length ?? 0) > 0 && (
-            <section data-testid="dictionary-diffs">
+            <section className="dict-section" data-testid="dictionary-diffs">
               <h2>{t('dictionaries.title')}</h2>
               <p className="muted small">{t('dictionaries.diffHint')}</p>
               {d.dictionaries!.map((x) => (
