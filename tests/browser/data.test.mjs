@@ -264,7 +264,7 @@ test('data UI: datasets tab, dashboard, versions, lineage, diff, Korean, upload'
     // Catalog search from the top bar.
     await page.getByRole('navigation').getByRole('link', { name: 'Datasets' }).click();
     await page.waitForURL(/\/datasets$/);
-    await page.getByRole('searchbox', { name: 'Name, description or tag' }).fill('street');
+    await page.getByRole('searchbox', { name: 'Words, or name: tag: column: domain:' }).fill('street');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(/\/datasets\?q=street/);
     await page.getByTestId('dataset-results').getByRole('link', { name: DATASET }).waitFor();

@@ -14,10 +14,13 @@ export const BIN = process.env.MOEBIUS_BIN || join(REPO, 'build', 'moebius');
 export const OUT = join(HERE, 'out');
 export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 
-/** Starts the server and resolves with {proc, base, dataDir, logs} once it prints its URL. */
-export function startServer() {
+/**
+ * Starts the server and resolves with {proc, base, dataDir, logs} once it prints its URL.
+ * `args` are extra `moebius server` flags (e.g. ['--sql-source-root', dir]).
+ */
+export function startServer({ args = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'moebius-ui-data-'));
-  const proc = spawn(BIN, ['server', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0'], {
+  const proc = spawn(BIN, ['server', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs = [];

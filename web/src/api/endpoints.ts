@@ -2,6 +2,7 @@
 import { api, putBytes, qs, seg } from './client';
 import type {
   ArtifactFile,
+  Connection,
   DataDiff,
   DataRound,
   DataVersion,
@@ -169,6 +170,25 @@ export const rollbackVersion = (project: string, dataset: string, version: strin
   api.post<{ version: DataVersion }>(`${ds(project, dataset)}/versions/${seg(version)}/rollback`, {});
 export const diffVersions = (project: string, dataset: string, from: string, to: string) =>
   api.get<DataDiff>(`${ds(project, dataset)}/diff${qs({ from, to })}`);
+
+// ---- SQL sources (data connections) and SQL rounds
+
+const conns = (project: string) => `/api/v1/projects/${seg(project)}/connections`;
+export const listConnections = (project: string) => api.get<{ connections?: Connection[] }>(conns(project));
+export const createConnection = (project: string, body: { name: string; kind: string; target: string }) =>
+  api.post<{ connection: Connection }>(conns(project), body);
+export const deleteConnection = (project: string, name: string) => api.del<{ deleted: string }>(`${conns(project)}/${seg(name)}`);
+export interface NewSqlRound {
+  connection: string;
+  query: string;
+  format?: 'csv' | 'jsonl';
+  name?: string;
+  note?: string;
+  max_rows?: number;
+}
+export const createSqlRound = (project: string, dataset: string, body: NewSqlRound) =>
+  api.post<{ round: DataRound }>(`${ds(project, dataset)}/rounds/sql`, body);
+
 export const getLineage = (project: string, dataset: string) => api.get<Lineage>(`${ds(project, dataset)}/lineage`);
 
 // ---- data analysis (docs/api.md: stats, quality, schema, transforms)

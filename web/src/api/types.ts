@@ -148,6 +148,32 @@ export interface Dataset {
   tags?: string[];
   created_at?: number;
   created_by?: string;
+  /** From a catalog search: the table columns that matched (all known columns when q is empty). */
+  columns?: string[];
+}
+
+/** A project's database connection; `target` comes back masked (password=****). */
+export interface Connection {
+  name: string;
+  kind: 'sqlite' | 'postgresql' | string;
+  target: string;
+  has_password?: boolean;
+  created_at?: number;
+  created_by?: string;
+}
+
+/** `sources` of a round of kind "sql". */
+export interface SqlRoundSource {
+  kind: 'sql';
+  connection: string;
+  connection_kind?: string;
+  /** masked */
+  target?: string;
+  query: string;
+  rows?: number;
+  columns?: string[];
+  format?: string;
+  item?: string;
 }
 
 export interface DataRound {
@@ -220,7 +246,25 @@ export interface DataDiff {
   modified?: DataItem[];
   renamed?: { from: string; to: string }[];
   label_changes?: string[];
+  /** modified dictionary (단어사전) items, entry by entry */
+  dictionaries?: DictionaryDiff[];
   listed_at_most?: number;
+}
+
+export interface DictionaryDiff {
+  path: string;
+  counts: { added: number; removed: number; changed: number };
+  added?: string[];
+  removed?: string[];
+  changed?: { term: string; from: string; to: string }[];
+}
+
+export interface DictionaryQuality {
+  path: string;
+  entries: number;
+  duplicate_terms: number;
+  /** 1-based lines repeating an earlier term (the first few) */
+  example_lines?: number[];
 }
 
 export interface LineageNode {
@@ -313,6 +357,7 @@ export interface TableAnomaly {
 
 export interface QualityReport {
   items: { items: number; findings: ItemFinding[]; ok: boolean };
+  dictionaries?: DictionaryQuality[];
   table?: {
     item: string;
     /** "inferred" or "saved schema from vN" */

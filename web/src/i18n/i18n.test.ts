@@ -10,6 +10,9 @@ import { DOMAINS, PROBLEM_TYPES } from '../pages/project/TasksTab';
 import { DATA_DOMAINS, DATA_STATUSES } from '../components/DataStatusChip';
 import { DATASET_TABS } from '../pages/dataset/tabs';
 import { SPLIT_METHODS } from '../lib/versionSpec';
+import { PROJECT_TABS } from '../pages/project/tabs';
+import { CONNECTION_KINDS } from '../lib/sources';
+import { DICTIONARY_CHANGES } from '../lib/dictionary';
 import {
   COLUMN_KIND_FILTERS,
   COLUMN_TYPES,
@@ -99,7 +102,11 @@ describe('i18n resources', () => {
       ...DOMAINS.map((d) => `domains.${d}`),
       ...PROBLEM_TYPES.map((p) => `problemTypes.${p}`),
       ...['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].map((s) => `runStatus.${s}`),
-      ...['experiments', 'datasets', 'tasks', 'members'].map((s) => `projectPage.tabs.${s}`),
+      ...PROJECT_TABS.map((s) => `projectPage.tabs.${s}`),
+      ...CONNECTION_KINDS.map((k) => `connections.kinds.${k}`),
+      ...['connections.nameRequired', 'connections.targetRequired', 'connections.sqliteAbsolute'],
+      ...['sqlRound.pickConnection', 'sqlRound.queryRequired', 'sqlRound.queryTooLong', 'sqlRound.nameMismatch', 'sqlRound.maxRowsInvalid'],
+      ...DICTIONARY_CHANGES.map((k) => `dictionaries.${k}`),
       ...DATA_STATUSES.map((s) => `dataStatus.${s}`),
       ...DATA_DOMAINS.map((d) => `domains.${d}`),
       ...DATASET_TABS.map((s) => `dataset.tabs.${s}`),

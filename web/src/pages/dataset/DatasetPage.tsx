@@ -14,7 +14,8 @@ import { NewVersionTab } from './NewVersionTab';
 import { RoundsTab } from './RoundsTab';
 import { QualityTab } from './QualityTab';
 import { StatsTab } from './StatsTab';
-import { ANALYSIS_TABS, DATASET_TABS, WRITE_TABS, type DatasetTab } from './tabs';
+import { SqlRoundTab } from './SqlRoundTab';
+import { ANALYSIS_TABS, visibleTabs, type DatasetTab } from './tabs';
 import { Timeline } from './Timeline';
 import { TransformsTab } from './TransformsTab';
 import { UploadTab } from './UploadTab';
@@ -28,12 +29,12 @@ export default function DatasetPage() {
   const [params, setParams] = useSearchParams();
   const { can } = useAuth();
   const write = can('data.write', project);
-  const tabs = DATASET_TABS.filter((id) => write || !WRITE_TABS.has(id));
-  const requested = params.get('tab') ?? '';
-  const tab: DatasetTab = (tabs as readonly string[]).includes(requested) ? (requested as DatasetTab) : 'rounds';
   const round = Number(params.get('round')) || null;
   const q = useQuery({ queryKey: datasetKey(project, dataset), queryFn: () => getDataset(project, dataset) });
   const d = q.data?.dataset;
+  const tabs = visibleTabs(write, d?.domain);
+  const requested = params.get('tab') ?? '';
+  const tab: DatasetTab = (tabs as readonly string[]).includes(requested) ? (requested as DatasetTab) : 'rounds';
   const base = datasetPath(project, dataset);
   const versionPath = (name: string) => `${base}/versions/${encodeURIComponent(name)}`;
   const go = (id: string, extra: Record<string, string> = {}) => {
@@ -100,6 +101,7 @@ export default function DatasetPage() {
             {tab === 'quality' && <QualityTab project={project} dataset={dataset} versions={q.data.versions ?? []} write={write} />}
             {tab === 'transforms' && <TransformsTab project={project} dataset={dataset} versions={q.data.versions ?? []} write={write} />}
             {tab === 'upload' && <UploadTab project={project} dataset={dataset} onDone={(n) => go('rounds', { round: String(n) })} />}
+            {tab === 'sql' && <SqlRoundTab project={project} dataset={dataset} onDone={(n) => go('rounds', { round: String(n) })} />}
             {tab === 'bundle' && (
               <BundleTab project={project} dataset={dataset} rounds={q.data.rounds ?? []} onDone={(n) => go('rounds', { round: String(n) })} />
             )}

@@ -105,6 +105,44 @@ export function QualityTab({ project, dataset, versions, write }: { project: str
               </table>
             )}
           </section>
+          {(report.dictionaries?.length ?? 0) > 0 && (
+            <section className="card" data-testid="dictionary-quality">
+              <div className="section-head">
+                <h2>{t('dictionaries.title')}</h2>
+              </div>
+              <table className="table compact">
+                <thead>
+                  <tr>
+                    <th>{t('items.path')}</th>
+                    <th className="right">{t('dictionaries.entries')}</th>
+                    <th className="right">{t('dictionaries.duplicateTerms')}</th>
+                    <th>{t('dictionaries.duplicateLines')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.dictionaries!.map((x) => (
+                    <tr key={x.path} data-path={x.path}>
+                      <td className="mono break">{x.path}</td>
+                      <td className="right" data-stat="entries">
+                        {formatNumber(x.entries, locale)}
+                      </td>
+                      <td className="right" data-stat="duplicates">
+                        {x.duplicate_terms > 0 ? <span className="status-pill status-failed">{formatNumber(x.duplicate_terms, locale)}</span> : '0'}
+                      </td>
+                      <td className="mono small" data-stat="lines">
+                        {(x.example_lines ?? []).length > 0
+                          ? t('dictionaries.onLines', {
+                              count: (x.example_lines ?? []).length,
+                              lines: `${(x.example_lines ?? []).join(', ')}${x.duplicate_terms > (x.example_lines ?? []).length ? ', …' : ''}`,
+                            })
+                          : ''}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          )}
           <section className="card" data-testid="table-anomalies">
             <div className="section-head">
               <h2>{t('quality.table')}</h2>

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { getRoundItems } from '../../api/endpoints';
 import type { DataRound } from '../../api/types';
@@ -5,6 +6,36 @@ import { ItemsBrowser } from '../../components/ItemsBrowser';
 import { Empty } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
 import { formatBytes, formatDateTime, formatNumber } from '../../lib/format';
+import { sqlSourceOf } from '../../lib/sources';
+
+/** The label of a round kind (upload, bundle, sql). */
+export function roundKindLabel(t: TFunction, kind: string): string {
+  if (kind === 'bundle') return t('rounds.kindBundle');
+  if (kind === 'sql') return t('rounds.kindSql');
+  return t('rounds.kindUpload');
+}
+
+/** A SQL round's connection, row count and query; nothing for other rounds. */
+function SqlSource({ round }: { round: DataRound }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const src = sqlSourceOf(round);
+  if (!src) return null;
+  return (
+    <div className="sql-source" data-testid="round-sql">
+      <div className="muted">
+        {t('rounds.sqlFrom', {
+          connection: src.connection,
+          kind: src.connection_kind ? t(`connections.kinds.${src.connection_kind}`, { defaultValue: src.connection_kind }) : '',
+          rows: formatNumber(src.rows ?? 0, locale),
+        })}
+      </div>
+      <pre className="sql-query" data-testid="round-sql-query">
+        {src.query}
+      </pre>
+    </div>
+  );
+}
 
 export function RoundsTab({
   project,
@@ -52,9 +83,12 @@ export function RoundsTab({
                 </button>
               </td>
               <td>
-                <span className={`badge kind-${r.kind}`}>{r.kind === 'bundle' ? t('rounds.kindBundle') : t('rounds.kindUpload')}</span>
+                <span className={`badge kind-${r.kind}`}>{roundKindLabel(t, r.kind)}</span>
               </td>
-              <td className="mono small break">{r.source}</td>
+              <td className="mono small break">
+                {r.source}
+                <SqlSource round={r} />
+              </td>
               <td>{r.note}</td>
               <td className="right">{formatNumber(r.items, locale)}</td>
               <td className="right">{formatBytes(r.bytes)}</td>

@@ -6,6 +6,7 @@ import { DataStatusChip } from '../../components/DataStatusChip';
 import { Empty } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
 import { formatBytes, formatDateTimeShort } from '../../lib/format';
+import { queryPreview, sqlSourceOf } from '../../lib/sources';
 import { buildTimeline } from '../../lib/timeline';
 
 /** Rounds and versions in the order they were made, with who, when and the note. */
@@ -39,7 +40,9 @@ export function Timeline({
                     <button type="button" className="link-button" onClick={() => onRound(e.round.number)}>
                       {e.round.kind === 'bundle'
                         ? t('dataset.bundleEvent', { number: e.round.number })
-                        : t('dataset.roundEvent', { number: e.round.number })}
+                        : e.round.kind === 'sql'
+                          ? t('dataset.sqlEvent', { number: e.round.number, connection: sqlSourceOf(e.round)?.connection ?? '' })
+                          : t('dataset.roundEvent', { number: e.round.number })}
                     </button>
                   ) : (
                     <>
@@ -53,6 +56,11 @@ export function Timeline({
                   </span>
                 </div>
                 <div className="muted small">{t('dataset.byAt', { user: e.by ?? '—', date: formatDateTimeShort(e.at, locale) })}</div>
+                {e.type === 'round' && sqlSourceOf(e.round) && (
+                  <div className="timeline-query mono small" title={sqlSourceOf(e.round)!.query}>
+                    {queryPreview(sqlSourceOf(e.round)!.query)}
+                  </div>
+                )}
                 {(e.type === 'round' ? e.round.note : e.version.message) && (
                   <div className="timeline-note">{e.type === 'round' ? e.round.note : e.version.message}</div>
                 )}

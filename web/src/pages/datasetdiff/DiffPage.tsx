@@ -3,11 +3,12 @@ import { useParams, useSearchParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { diffVersions, getDataset } from '../../api/endpoints';
-import type { DataDiff } from '../../api/types';
+import type { DataDiff, DictionaryDiff } from '../../api/types';
 import { Breadcrumbs } from '../../components/Breadcrumbs';
 import { datasetPath } from '../../components/DataStatusChip';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
 import { Tabs } from '../../components/Tabs';
+import { dictionaryTotal, unlisted } from '../../lib/dictionary';
 import { formatBytes } from '../../lib/format';
 
 const KINDS = ['added', 'removed', 'modified', 'renamed', 'labelChanges'] as const;
@@ -119,6 +120,15 @@ export default function DiffPage() {
             {d.listed_at_most !== undefined && <span className="muted small">{t('diff.listedAtMost', { max: d.listed_at_most })}</span>}
           </div>
           <DiffList diff={d} kind={kind} filter={f} />
+          {(d.dictionaries?.length ?? 0) > 0 && (
+            <section className="dict-section" data-testid="dictionary-diffs">
+              <h2>{t('dictionaries.title')}</h2>
+              <p className="muted small">{t('dictionaries.diffHint')}</p>
+              {d.dictionaries!.map((x) => (
+                <DictionaryCard key={x.path} diff={x} />
+              ))}
+            </section>
+          )}
         </>
       )}
     </div>
@@ -190,5 +200,81 @@ function DiffList({ diff, kind, filter }: { diff: DataDiff; kind: Kind; filter: 
         <tbody>{rows}</tbody>
       </table>
     </section>
+  );
+}
+
+/** One modified dictionary item: entry counts and the terms added, removed and changed. */
+function DictionaryCard({ diff }: { diff: DictionaryDiff }) {
+  const { t } = useTranslation();
+  const more = (n: number) => (n > 0 ? <li className="muted">{t('quality.more', { count: n })}</li> : null);
+  return (
+    <div className="card dict-card" data-testid="dictionary-diff" data-path={diff.path}>
+      <div className="section-head">
+        <h3 className="mono">{diff.path}</h3>
+        <span className="muted small">{t('dictionaries.total', { count: dictionaryTotal(diff) })}</span>
+      </div>
+      <div className="stat-row">
+        {(['added', 'removed', 'changed'] as const).map((k) => (
+          <div key={k} className={`stat dict-${k}`} data-testid={`dictionary-count-${k}`}>
+            <span className="muted small">{t(`dictionaries.${k}`)}</span>
+            <strong>{diff.counts[k]}</strong>
+          </div>
+        ))}
+      </div>
+      <div className="dict-terms">
+        <div>
+          <h4 className="dict-added">{t('dictionaries.added')}</h4>
+          {diff.counts.added === 0 ? (
+            <p className="muted small">{t('dictionaries.noneOfKind')}</p>
+          ) : (
+            <ul className="mono small" data-testid="dictionary-added">
+              {(diff.added ?? []).map((term) => (
+                <li key={term}>{term}</li>
+              ))}
+              {more(unlisted(diff, 'added'))}
+            </ul>
+          )}
+        </div>
+        <div>
+          <h4 className="dict-removed">{t('dictionaries.removed')}</h4>
+          {diff.counts.removed === 0 ? (
+            <p className="muted small">{t('dictionaries.noneOfKind')}</p>
+          ) : (
+            <ul className="mono small" data-testid="dictionary-removed">
+              {(diff.removed ?? []).map((term) => (
+                <li key={term}>{term}</li>
+              ))}
+              {more(unlisted(diff, 'removed'))}
+            </ul>
+          )}
+        </div>
+      </div>
+      <h4>{t('dictionaries.changed')}</h4>
+      {diff.counts.changed === 0 ? (
+        <p className="muted small">{t('dictionaries.noneOfKind')}</p>
+      ) : (
+        <>
+          <table className="table compact" data-testid="dictionary-changed">
+            <thead>
+              <tr>
+                <th>{t('dictionaries.term')}</th>
+                <th>{t('dictionaries.before')}</th>
+                <th>{t('dictionaries.after')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(diff.changed ?? []).map((c) => (
+                <tr key={c.term} data-term={c.term}>
+                  <td className="mono">{c.term}</td>
+                  <td className="mono small dict-removed">{c.from}</td>
+                  <td className="mono small dict-added">{c.to}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {unlisted(diff, 'changed') > 0 && <p className="muted small">{t('quality.more', { count: unlisted(diff, 'changed') })}</p>}
+        </>
+      )}
+    </div>
   );
 }

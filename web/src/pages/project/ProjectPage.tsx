@@ -5,13 +5,15 @@ import { getProject } from '../../api/endpoints';
 import { Breadcrumbs } from '../../components/Breadcrumbs';
 import { ErrorBox, Loading } from '../../components/Status';
 import { Tabs } from '../../components/Tabs';
+import { ConnectionsTab } from './ConnectionsTab';
 import { DatasetsTab } from './DatasetsTab';
 import { ExperimentsTab } from './ExperimentsTab';
 import { MembersTab } from './MembersTab';
+import { PROJECT_TABS, type ProjectTab } from './tabs';
 import { TasksTab } from './TasksTab';
 
-const TAB_IDS = ['experiments', 'datasets', 'tasks', 'members'] as const;
-type TabId = (typeof TAB_IDS)[number];
+const TAB_IDS = PROJECT_TABS;
+type TabId = ProjectTab;
 
 export function ProjectPage() {
   const { t } = useTranslation();
@@ -49,6 +51,7 @@ export function ProjectPage() {
             {tab === 'tasks' && <TasksTab project={project} />}
             {tab === 'experiments' && <ExperimentsTab project={project} />}
             {tab === 'datasets' && <DatasetsTab project={project} />}
+            {tab === 'connections' && <ConnectionsTab project={project} />}
             {tab === 'members' && <MembersTab project={project} />}
           </div>
         </>
