@@ -195,11 +195,23 @@ struct Term {
   std::string value;
 };
 
+// Words split at blanks; double quotes keep blanks inside a word: tag:"street scenes".
+std::vector<std::string> CatalogWords(const std::string& query) {
+  std::vector<std::string> words(1);
+  bool quoted = false;
+  for (char c : query) {
+    if (c == '"') quoted = !quoted;
+    else if ((c == ' ' || c == '\t') && !quoted) words.emplace_back();
+    else words.back() += c;
+  }
+  return words;
+}
+
 std::vector<Term> ParseCatalogQuery(const std::string& query) {
   std::vector<Term> terms;
-  for (const std::string& word : Split(query, ' ')) {
-    if (Trim(word).empty()) continue;
-    std::string w = ToLower(std::string(Trim(word)));
+  for (const std::string& word : CatalogWords(query)) {
+    if (word.empty()) continue;
+    std::string w = ToLower(word);
     size_t colon = w.find(':');
     std::string field = colon == std::string::npos ? "" : w.substr(0, colon);
     if (field == "name" || field == "tag" || field == "column" || field == "domain") terms.push_back({field, w.substr(colon + 1)});

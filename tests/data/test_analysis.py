@@ -186,6 +186,8 @@ def test_catalog_search_by_column_tag_and_name(env):
     assert names("age tag:sales") == ["orders"]
     assert names("name:cust column:city") == ["customers"]
     assert names("column:nosuch") == []
+    admin.ok("POST", P, json={"name": "scenes", "domain": "vision", "tags": ["street scenes"]})
+    assert names('tag:"street scenes"') == ["scenes"] and names('tag:"scenes street"') == []
     found = admin.ok("GET", "/api/v1/projects/shop/datasets", params={"q": "column:AGE"})["datasets"]
     assert {d["name"]: d["columns"] for d in found} == {"customers": ["age"], "orders": ["customer_age"]}
     assert admin.get("/api/v1/datasets", params={"q": "x" * 1001}).status_code == 400

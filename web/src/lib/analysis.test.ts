@@ -33,6 +33,8 @@ describe('table items and columns', () => {
     ['img/cat.png', false],
     ['notes.csv.bak', false],
     ['table.json', false],
+    ['dictionary/nouns.tsv', false],
+    ['ko.dict.tsv', false],
   ])('%s is a table item: %s', (path, want) => expect(isTableItem(path)).toBe(want));
 
   it('computes the missing share from present and missing counts', () => {

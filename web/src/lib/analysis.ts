@@ -5,7 +5,9 @@ import type { ColumnStats, FeatureImportance, Histogram, LabelBalance, SplitRepo
 
 /** The item paths the server reads as tables (src/data/table/table_reader.cc FormatFromPath). */
 export const TABLE_ITEM = /\.(csv|tsv|tab|jsonl|ndjson)$/i;
-export const isTableItem = (path: string): boolean => TABLE_ITEM.test(path);
+/** Word dictionaries of language datasets (src/data/dictionary.h IsDictionaryPath): not tables. */
+export const DICTIONARY_ITEM = /^(dictionary|dict)\/|\.(dict|dic|dict\.tsv)$/i;
+export const isTableItem = (path: string): boolean => TABLE_ITEM.test(path) && !DICTIONARY_ITEM.test(path);
 
 /** int, float and bool columns get numeric statistics and a histogram. */
 export const isNumericType = (type: string): boolean => type === 'int' || type === 'float' || type === 'bool';

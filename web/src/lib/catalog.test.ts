@@ -19,8 +19,13 @@ describe('addCatalogTerm', () => {
     expect(addCatalogTerm('sales', 'tag', 'cctv')).toBe('sales tag:cctv');
     expect(addCatalogTerm('sales tag:CCTV', 'tag', 'cctv')).toBe('sales tag:CCTV');
   });
-  it('keeps the first word of a value with spaces', () => {
-    expect(addCatalogTerm('', 'tag', 'night shift')).toBe('tag:night');
+  it('quotes a value with spaces, as the server parses it', () => {
+    expect(addCatalogTerm('', 'tag', 'night shift')).toBe('tag:"night shift"');
+    expect(parseCatalogQuery('tag:"night shift" cam')).toEqual([
+      { field: 'tag', value: 'night shift' },
+      { field: '', value: 'cam' },
+    ]);
+    expect(addCatalogTerm('tag:"Night Shift"', 'tag', 'night shift')).toBe('tag:"Night Shift"');
     expect(addCatalogTerm('a', 'tag', '  ')).toBe('a');
   });
 });

@@ -1,5 +1,5 @@
-// The dataset catalog's query language (GET /api/v1/datasets?q=): words separated by spaces,
-// each either `field:value` (name, tag, column, domain) or a bare word; every term must match,
+// The dataset catalog's query language (GET /api/v1/datasets?q=): words separated by blanks
+// (double quotes keep blanks inside a word: tag:"night shift"), each either `field:value` (name, tag, column, domain) or a bare word; every term must match,
 // case-insensitively, by substring (domain: exactly). Mirrors ParseCatalogQuery on the server.
 
 export const CATALOG_FIELDS = ['name', 'tag', 'column', 'domain'] as const;
@@ -11,9 +11,21 @@ export interface CatalogTerm {
   value: string;
 }
 
+/** Words split at blanks outside double quotes; the quotes themselves are dropped. */
+function catalogWords(q: string): string[] {
+  const words = [''];
+  let quoted = false;
+  for (const c of q) {
+    if (c === '"') quoted = !quoted;
+    else if ((c === ' ' || c === '\t') && !quoted) words.push('');
+    else words[words.length - 1] += c;
+  }
+  return words;
+}
+
 export function parseCatalogQuery(q: string): CatalogTerm[] {
   const terms: CatalogTerm[] = [];
-  for (const raw of q.split(/\s+/)) {
+  for (const raw of catalogWords(q)) {
     if (!raw) continue;
     const w = raw.toLowerCase();
     const colon = w.indexOf(':');
@@ -24,16 +36,13 @@ export function parseCatalogQuery(q: string): CatalogTerm[] {
   return terms;
 }
 
-/**
- * The query with `field:value` added, unless an equal term is already there. The server splits
- * on spaces, so a value with spaces is cut to its first word (still a substring of the value).
- */
+/** The query with `field:value` added (quoted when it has blanks), unless an equal term is already there. */
 export function addCatalogTerm(q: string, field: CatalogField, value: string): string {
-  const word = value.trim().split(/\s+/)[0] ?? '';
+  const word = value.trim().replace(/"/g, '');
   if (!word) return q.trim();
   const lower = word.toLowerCase();
   if (parseCatalogQuery(q).some((t) => t.field === field && t.value === lower)) return q.trim();
-  return [q.trim(), `${field}:${word}`].filter(Boolean).join(' ');
+  return [q.trim(), /\s/.test(word) ? `${field}:"${word}"` : `${field}:${word}`].filter(Boolean).join(' ');
 }
 
 /** The needles that can have matched a column: `column:` values and bare words. */
