@@ -84,6 +84,17 @@ bool IsFramingHeader(std::string_view name) {
 // Statuses whose responses never carry a body (RFC 9110 §6.4.1), and so no Content-Length.
 bool IsBodilessStatus(int status) { return status < 200 || status == 204 || status == 304; }
 
+// Status line fields and headers every response carries; framing headers are the server's.
+template <class Body>
+void SetHeaders(http::response<Body>& res, const HttpResponse& r, const std::string& request_id) {
+  res.result(static_cast<unsigned>(r.status));
+  res.set(http::field::server, "moebius");
+  res.set(http::field::content_type, r.content_type);
+  res.set("X-Request-Id", request_id);
+  for (const auto& [k, v] : r.headers)
+    if (!IsFramingHeader(k)) res.insert(k, v);
+}
+
 class BeastServer;
 
 // The server whose io thread this is; Stop() from a handler must not join its own thread.
@@ -458,12 +469,7 @@ void Session::Send(HttpResponse& r, const std::string& request_id) {
   state_ = State::kWriting;
   auto& res = res_.emplace();
   res.version(version_ == 10 ? 10 : 11);
-  res.result(static_cast<unsigned>(r.status));
-  res.set(http::field::server, "moebius");
-  res.set(http::field::content_type, r.content_type);
-  res.set("X-Request-Id", request_id);
-  for (auto& [k, v] : r.headers)
-    if (!IsFramingHeader(k)) res.insert(k, v);
+  SetHeaders(res, r, request_id);
   if (!IsBodilessStatus(r.status)) {
     // HEAD gets the length the GET body would have had.
     res.content_length(r.body.size());
@@ -478,12 +484,7 @@ void Session::SendStreamed(HttpResponse& r, const std::string& request_id) {
   state_ = State::kWriting;
   auto& res = stream_res_.emplace();
   res.version(11);
-  res.result(static_cast<unsigned>(r.status));
-  res.set(http::field::server, "moebius");
-  res.set(http::field::content_type, r.content_type);
-  res.set("X-Request-Id", request_id);
-  for (auto& [k, v] : r.headers)
-    if (!IsFramingHeader(k)) res.insert(k, v);
+  SetHeaders(res, r, request_id);
   res.chunked(true);
   res.keep_alive(keep_alive_);
   producer_ = std::move(r.stream);
