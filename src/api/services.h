@@ -22,6 +22,9 @@ class ProjectService;
 namespace tracking {
 class TrackingStore;
 }
+namespace jobs {
+class JobStore;
+}
 namespace data {
 class DataStore;
 class UploadStore;
@@ -51,6 +54,7 @@ struct Services {
   data::DataStore& data;
   data::UploadStore& uploads;
   data::SqlSources& sql_sources;  // SQL sources (DATA-1): connections and queries
+  jobs::JobStore& jobs;           // the durable job queue (EXP-9)
 };
 
 // Project ids the user may see: every project for admins, their memberships otherwise.
@@ -62,6 +66,7 @@ void RegisterTrackingRoutes(Router& router, Services& s);
 void RegisterMlflowRoutes(Router& router, Services& s);
 void RegisterArtifactRoutes(Router& router, Services& s);
 void RegisterDataRoutes(Router& router, Services& s);
+void RegisterJobRoutes(Router& router, Services& s);
 
 }  // namespace api
 }  // namespace moebius

@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <stop_token>
 #include <thread>
 
 #include "api/http_server.h"
@@ -24,6 +27,7 @@
 #include "data/data_store.h"
 #include "data/sql/sql_source.h"
 #include "data/upload_store.h"
+#include "jobs/job_store.h"
 #include "base/crypto.h"
 #include "base/log.h"
 #include "base/strings.h"
@@ -42,7 +46,8 @@ namespace fs = std::filesystem;
 
 std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
-  for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations}) {
+  for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
+                     jobs::JobMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -175,6 +180,7 @@ int RunServer(const ServerConfig& config) {
   }
 
   data::SqlSources sql_sources(*db, clock, config.sql_source_roots);
+  jobs::JobStore job_store(*db, clock);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -197,7 +203,7 @@ int RunServer(const ServerConfig& config) {
 
   api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock,
                          api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads,
-                         sql_sources};
+                         sql_sources, job_store};
   api::Router router(auth, audit, metrics);
   api::RegisterAuthRoutes(router, services);
   api::RegisterProjectRoutes(router, services);
@@ -205,6 +211,7 @@ int RunServer(const ServerConfig& config) {
   api::RegisterMlflowRoutes(router, services);
   api::RegisterArtifactRoutes(router, services);
   api::RegisterDataRoutes(router, services);
+  api::RegisterJobRoutes(router, services);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {
@@ -268,10 +275,25 @@ int RunServer(const ServerConfig& config) {
       else log::Info("demo project loaded");
     });
   }
+  // The job reaper: jobs whose worker stopped heartbeating go back to the queue (or fail), and
+  // jobs past their timeout end, every few seconds.
+  std::jthread reaper([&job_store](std::stop_token stop) {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    while (!stop.stop_requested()) {
+      auto reaped = job_store.ReapExpired();
+      if (!reaped.ok()) log::Warn("job reaper: " + reaped.status().ToString());
+      else if (*reaped > 0) log::Info("job reaper: " + std::to_string(*reaped) + " job(s) requeued, failed or timed out");
+      std::unique_lock lock(mu);
+      cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; });
+    }
+  });
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log::Info(std::string("stopping on ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
+  reaper.request_stop();
   server->Stop();
+  reaper.join();
   if (demo.joinable()) demo.join();
   log::Info("stopped");
   return 0;

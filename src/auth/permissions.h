@@ -34,6 +34,7 @@ enum class Permission {
   kOrgManage,
   kProjectCreate,
   kAuditRead,
+  kWorkerRun,
   // project
   kProjectRead,
   kProjectManage,
@@ -41,6 +42,7 @@ enum class Permission {
   kTaskWrite,
   kExperimentWrite,
   kDataWrite,
+  kJobRun,
   kLabelWrite,
   kModelApprove,
   kDeploy,

@@ -28,8 +28,10 @@ def build_fixtures(admin, project):
     connection = f"{p}-pg"
     admin.ok("POST", f"/api/v1/projects/{p}/connections",
              json={"name": connection, "kind": "postgresql", "target": "host=127.0.0.1 port=1 dbname=x user=u password=secret"})
+    # A queued command job (nothing runs it unless a worker claims it).
+    job = admin.ok("POST", f"/api/v1/projects/{p}/jobs", json={"name": "fixture", "payload": {"command": ["true"]}})["job"]["id"]
     return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
-            "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection}
+            "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job)}
 
 
 def fill_path(path, fx):
@@ -51,6 +53,7 @@ def fill_path(path, fx):
         # which is all the permission checks need.
         "hash": "0" * 64,
         "connection": fx["connection"],
+        "job": fx["job"],
     }
     out = []
     for seg in path.split("/"):

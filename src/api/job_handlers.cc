@@ -1,0 +1,218 @@
+// Jobs (EXP-9): submitting, listing, cancelling and reading the logs of jobs in a project, and the
+// worker protocol (claim, heartbeat, log, finish) that embedded and remote workers speak.
+#include "api/resolvers.h"
+#include "api/router.h"
+#include "api/services.h"
+#include "base/strings.h"
+#include "jobs/job_store.h"
+#include "project/project_service.h"
+
+namespace moebius::api {
+
+using auth::Permission;
+
+namespace {
+
+constexpr int64_t kDefaultLeaseS = 30;
+
+Json JobJson(const jobs::Job& j) {
+  Json out{{"id", j.id},
+           {"project_id", j.spec.project_id},
+           {"kind", j.spec.kind},
+           {"name", j.spec.name},
+           {"payload", j.spec.payload},
+           {"priority", j.spec.priority},
+           {"resources", {{"cpus", j.spec.resources.cpus}, {"memory_mb", j.spec.resources.memory_mb}, {"gpus", j.spec.resources.gpus}}},
+           {"max_attempts", j.spec.max_attempts},
+           {"timeout_s", j.spec.timeout_s},
+           {"state", jobs::JobStateName(j.state)},
+           {"attempts", j.attempts},
+           {"worker", j.worker},
+           {"cancel_requested", j.cancel_requested},
+           {"created_at", j.created_at},
+           {"created_by", j.created_by},
+           {"started_at", j.started_at},
+           {"finished_at", j.finished_at},
+           {"error", j.error}};
+  out["exit_code"] = j.exit_code ? Json(*j.exit_code) : Json(nullptr);
+  return out;
+}
+
+Result<int64_t> JobId(RouteContext& ctx) {
+  auto id = ParseInt64(ctx.Param("job"));
+  if (!id || *id < 1) return InvalidArgument("job id must be a positive integer, got '" + ctx.Param("job").substr(0, 40) + "'");
+  return *id;
+}
+
+ProjectResolver JobFromPath(Services& s) {
+  return [&s](RouteContext& ctx) -> Result<std::vector<int64_t>> {
+    ASSIGN_OR_RETURN(int64_t id, JobId(ctx));
+    ASSIGN_OR_RETURN(jobs::Job j, s.jobs.Get(id));
+    return std::vector<int64_t>{j.spec.project_id};
+  };
+}
+
+Result<jobs::Resources> ResourcesOf(const Json& body, const char* key, jobs::Resources r) {
+  if (!body.contains(key)) return r;
+  const Json& o = body[key];
+  if (!o.is_object()) return InvalidArgument(std::string("field '") + key + "' must be an object {cpus, memory_mb, gpus}");
+  ASSIGN_OR_RETURN(auto cpus, OptDouble(o, "cpus"));
+  ASSIGN_OR_RETURN(auto memory, OptInt(o, "memory_mb"));
+  ASSIGN_OR_RETURN(auto gpus, OptInt(o, "gpus"));
+  if (cpus) r.cpus = *cpus;
+  if (memory) r.memory_mb = *memory;
+  if (gpus) r.gpus = *gpus;
+  return r;
+}
+
+// What a command job runs: {"command": ["python3", "train.py", ...], "env": {"K": "V"}}.
+Status ValidateCommandPayload(const Json& p) {
+  if (!p.is_object() || !p.contains("command") || !p["command"].is_array() || p["command"].empty())
+    return InvalidArgument("a command job needs payload.command: a non-empty list of strings, e.g. [\"python3\", \"train.py\"]");
+  for (const Json& a : p["command"])
+    if (!a.is_string() || a.get<std::string>().find('\0') != std::string::npos)
+      return InvalidArgument("payload.command must hold strings without NUL bytes");
+  if (p.contains("env")) {
+    if (!p["env"].is_object()) return InvalidArgument("payload.env must be an object of strings");
+    for (auto it = p["env"].begin(); it != p["env"].end(); ++it)
+      if (!it->is_string() || it.key().empty() || it.key().find('=') != std::string::npos)
+        return InvalidArgument("payload.env must map names (without '=') to strings");
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> LeaseMs(const Json& body) {
+  ASSIGN_OR_RETURN(auto lease_s, OptInt(body, "lease_s"));
+  int64_t s = lease_s.value_or(kDefaultLeaseS);
+  if (s < 1 || s > 3600) return InvalidArgument("lease_s must be between 1 and 3600");
+  return s * 1000;
+}
+
+}  // namespace
+
+void RegisterJobRoutes(Router& r, Services& s) {
+  const std::string base = "/api/v1/projects/{project}/jobs";
+
+  r.Add("POST", base, Permission::kJobRun, ProjectFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
+    ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+    jobs::JobSpec spec;
+    spec.project_id = ctx.project_ids.at(0);
+    ASSIGN_OR_RETURN(auto kind, OptString(*body, "kind"));
+    spec.kind = kind.value_or("command");
+    // Only commands run today; the built-in trainers and study trials come with their workers.
+    if (spec.kind != "command") return InvalidArgument("job kind '" + spec.kind + "' is not supported; supported kinds: command");
+    ASSIGN_OR_RETURN(auto name, OptString(*body, "name"));
+    spec.name = name.value_or("");
+    if (body->contains("payload")) spec.payload = (*body)["payload"];
+    RETURN_IF_ERROR(ValidateCommandPayload(spec.payload));
+    ASSIGN_OR_RETURN(auto priority, OptInt(*body, "priority"));
+    if (priority) {
+      if (*priority < -1000 || *priority > 1000) return InvalidArgument("priority must be between -1000 and 1000");
+      spec.priority = static_cast<int>(*priority);
+    }
+    ASSIGN_OR_RETURN(spec.resources, ResourcesOf(*body, "resources", spec.resources));
+    ASSIGN_OR_RETURN(auto attempts, OptInt(*body, "max_attempts"));
+    if (attempts) {
+      if (*attempts < 1 || *attempts > 100) return InvalidArgument("max_attempts must be between 1 and 100");
+      spec.max_attempts = static_cast<int>(*attempts);
+    }
+    ASSIGN_OR_RETURN(auto timeout, OptInt(*body, "timeout_s"));
+    spec.timeout_s = timeout.value_or(0);
+    ASSIGN_OR_RETURN(jobs::Job j, s.jobs.Enqueue(spec, ctx.user().username));
+    return JsonResponse(Json{{"job", JobJson(j)}});
+  });
+
+  r.Add("GET", base, Permission::kProjectRead, ProjectFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
+    jobs::JobFilter f;
+    f.project_ids = {ctx.project_ids.at(0)};
+    if (auto st = ctx.req.Query("state")) {
+      f.state = jobs::ParseJobState(*st);
+      if (!f.state) return InvalidArgument("state must be one of: queued, running, succeeded, failed, cancelled, timed_out");
+    }
+    if (auto l = ctx.req.Query("limit")) {
+      auto v = ParseInt64(*l);
+      if (!v || *v < 1 || *v > 1000) return InvalidArgument("limit must be between 1 and 1000");
+      f.limit = static_cast<int>(*v);
+    }
+    ASSIGN_OR_RETURN(auto list, s.jobs.List(f));
+    Json out = Json::array();
+    for (const auto& j : list) out.push_back(JobJson(j));
+    return JsonResponse(Json{{"jobs", out}});
+  });
+
+  r.Add("GET", "/api/v1/jobs/{job}", Permission::kProjectRead, JobFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
+    ASSIGN_OR_RETURN(int64_t id, JobId(ctx));
+    ASSIGN_OR_RETURN(jobs::Job j, s.jobs.Get(id));
+    return JsonResponse(Json{{"job", JobJson(j)}});
+  });
+
+  r.Add("POST", "/api/v1/jobs/{job}/cancel", Permission::kJobRun, JobFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
+    ASSIGN_OR_RETURN(int64_t id, JobId(ctx));
+    ASSIGN_OR_RETURN(jobs::Job j, s.jobs.Cancel(id, ctx.user().username));
+    return JsonResponse(Json{{"job", JobJson(j)}});
+  });
+
+  r.Add("GET", "/api/v1/jobs/{job}/logs", Permission::kProjectRead, JobFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
+    ASSIGN_OR_RETURN(int64_t id, JobId(ctx));
+    int64_t after = 0, limit = 1000;
+    if (auto a = ctx.req.Query("after")) {
+      auto v = ParseInt64(*a);
+      if (!v || *v < 0) return InvalidArgument("after must be a non-negative integer (the last seq read)");
+      after = *v;
+    }
+    if (auto l = ctx.req.Query("limit")) {
+      auto v = ParseInt64(*l);
+      if (!v || *v < 1 || *v > 10000) return InvalidArgument("limit must be between 1 and 10000");
+      limit = *v;
+    }
+    ASSIGN_OR_RETURN(auto chunks, s.jobs.ReadLog(id, after, static_cast<int>(limit)));
+    ASSIGN_OR_RETURN(jobs::Job j, s.jobs.Get(id));
+    Json out = Json::array();
+    for (const auto& c : chunks) out.push_back({{"seq", c.seq}, {"at", c.at}, {"text", c.text}});
+    // `done`: the job has ended and every chunk up to here was returned (a follower can stop).
+    bool done = jobs::IsFinal(j.state) && static_cast<int64_t>(chunks.size()) < limit;
+    return JsonResponse(Json{{"chunks", out}, {"state", jobs::JobStateName(j.state)}, {"done", done}});
+  });
+
+  // ---- the worker protocol
+  r.Add("POST", "/api/v1/workers/claim", Permission::kWorkerRun, [&s](RouteContext& ctx) -> Result<HttpResponse> {
+    ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+    ASSIGN_OR_RETURN(std::string worker, ReqString(*body, "worker"));
+    ASSIGN_OR_RETURN(jobs::Resources free, ResourcesOf(*body, "resources", jobs::Resources{1, 512, 0}));
+    ASSIGN_OR_RETURN(int64_t lease_ms, LeaseMs(*body));
+    ASSIGN_OR_RETURN(auto job, s.jobs.Claim(worker, free, lease_ms));
+    return JsonResponse(Json{{"job", job ? JobJson(*job) : Json(nullptr)}});
+  });
+
+  r.Add("POST", "/api/v1/jobs/{job}/heartbeat", Permission::kWorkerRun, [&s](RouteContext& ctx) -> Result<HttpResponse> {
+    ASSIGN_OR_RETURN(int64_t id, JobId(ctx));
+    ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+    ASSIGN_OR_RETURN(std::string worker, ReqString(*body, "worker"));
+    ASSIGN_OR_RETURN(int64_t lease_ms, LeaseMs(*body));
+    ASSIGN_OR_RETURN(bool cancel, s.jobs.Heartbeat(id, worker, lease_ms));
+    return JsonResponse(Json{{"cancel_requested", cancel}});
+  }, RouteOptions{.audit = false});
+
+  r.Add("POST", "/api/v1/jobs/{job}/log", Permission::kWorkerRun, [&s](RouteContext& ctx) -> Result<HttpResponse> {
+    ASSIGN_OR_RETURN(int64_t id, JobId(ctx));
+    ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+    ASSIGN_OR_RETURN(std::string worker, ReqString(*body, "worker"));
+    ASSIGN_OR_RETURN(std::string text, ReqString(*body, "text"));
+    RETURN_IF_ERROR(s.jobs.AppendLog(id, worker, text));
+    return JsonResponse(Json::object());
+  }, RouteOptions{.audit = false});
+
+  r.Add("POST", "/api/v1/jobs/{job}/finish", Permission::kWorkerRun, [&s](RouteContext& ctx) -> Result<HttpResponse> {
+    ASSIGN_OR_RETURN(int64_t id, JobId(ctx));
+    ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+    ASSIGN_OR_RETURN(std::string worker, ReqString(*body, "worker"));
+    ASSIGN_OR_RETURN(auto exit_code, OptInt(*body, "exit_code"));
+    if (!exit_code) return InvalidArgument("missing required field 'exit_code'");
+    ASSIGN_OR_RETURN(auto timed_out, OptBool(*body, "timed_out"));
+    ASSIGN_OR_RETURN(auto error, OptString(*body, "error"));
+    ASSIGN_OR_RETURN(jobs::Job j, s.jobs.Finish(id, worker, static_cast<int>(*exit_code), timed_out.value_or(false), error.value_or("")));
+    return JsonResponse(Json{{"job", JobJson(j)}});
+  });
+}
+
+}  // namespace moebius::api

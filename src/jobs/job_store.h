@@ -1,0 +1,66 @@
+// The durable job queue in the metadata store (EXP-9). Portable SQL only: a claim is a read of the
+// best fitting queued job and a conditional UPDATE in one write transaction, which is exclusive on
+// SQLite; on PostgreSQL the same statement pair runs under FOR UPDATE SKIP LOCKED later.
+//
+// Leases: a claim gives the worker the job for `lease_ms`; Heartbeat extends it and tells the
+// worker whether a cancel was requested. ReapExpired (called periodically by the server) puts a
+// job whose lease ran out back in the queue while it has attempts left — so a dead worker's job
+// is retried by another — and fails it otherwise; it also ends jobs running past their timeout
+// plus a grace period, in case their worker cannot.
+//
+// Thread-safety: all methods may be called concurrently (the Database serializes writes).
+#pragma once
+
+#include <vector>
+
+#include "base/clock.h"
+#include "jobs/job_types.h"
+#include "store/meta/database.h"
+#include "store/meta/migrations.h"
+
+namespace moebius::jobs {
+
+std::vector<store::Migration> JobMigrations();
+
+struct JobFilter {
+  std::vector<int64_t> project_ids;  // empty: all
+  std::optional<JobState> state;
+  int limit = 100;
+};
+
+class JobStore {
+ public:
+  JobStore(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  Result<Job> Enqueue(const JobSpec& spec, const std::string& user);
+  Result<Job> Get(int64_t id);
+  Result<std::vector<Job>> List(const JobFilter& filter);
+
+  // The highest-priority (then oldest) queued job that fits `free`, now running under `worker`
+  // until now + lease_ms; nullopt when none fits.
+  Result<std::optional<Job>> Claim(const std::string& worker, const Resources& free, int64_t lease_ms);
+  // Extends the lease. kFailedPrecondition when `worker` no longer holds the job (it was reaped,
+  // cancelled or finished): the worker must stop it. Returns whether a cancel was requested.
+  Result<bool> Heartbeat(int64_t id, const std::string& worker, int64_t lease_ms);
+  // Ends a running job held by `worker`: succeeded when exit_code is 0, else failed; cancelled
+  // when a cancel was requested; timed_out when `timed_out`.
+  Result<Job> Finish(int64_t id, const std::string& worker, int exit_code, bool timed_out, const std::string& error);
+
+  // A queued job is cancelled at once; a running one is marked and its worker stops it on its
+  // next heartbeat. Cancelling a finished job is kFailedPrecondition.
+  Result<Job> Cancel(int64_t id, const std::string& user);
+
+  // Requeues or fails jobs whose lease expired, and times out jobs past timeout + grace_ms.
+  // Returns the number of jobs changed.
+  Result<int> ReapExpired(int64_t grace_ms = 30000);
+
+  // Log lines of a job, appended by its worker while it holds the lease.
+  Status AppendLog(int64_t id, const std::string& worker, const std::string& text);
+  Result<std::vector<LogChunk>> ReadLog(int64_t id, int64_t after_seq, int limit = 1000);
+
+ private:
+  store::Database& db_;
+  const Clock& clock_;
+};
+
+}  // namespace moebius::jobs

@@ -1,0 +1,177 @@
+#include "jobs/job_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "store/meta/sqlite_database.h"
+
+namespace moebius::jobs {
+namespace {
+
+class JobStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("moebius-jobs-" + std::to_string(::getpid()) + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
+    std::filesystem::remove(path_);
+    db_ = std::move(store::OpenSqlite(path_.string())).value();
+    ASSERT_TRUE(store::Migrate(*db_, JobMigrations()).ok());
+    store_ = std::make_unique<JobStore>(*db_, clock_);
+  }
+  Job Add(int priority = 0, Resources r = {}, int max_attempts = 3, int64_t timeout_s = 0) {
+    JobSpec s;
+    s.project_id = 1;
+    s.name = "job";
+    s.priority = priority;
+    s.resources = r;
+    s.max_attempts = max_attempts;
+    s.timeout_s = timeout_s;
+    return *store_->Enqueue(s, "alice");
+  }
+  void TearDown() override {
+    store_.reset();
+    db_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+  }
+  std::optional<Job> Claim(const std::string& w, Resources free = {8, 16384, 1}) { return *store_->Claim(w, free, 10000); }
+
+  std::filesystem::path path_;
+  ManualClock clock_{1'000'000};
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<JobStore> store_;
+};
+
+TEST_F(JobStoreTest, ClaimsByPriorityThenAgeAndOnlyWhatFits) {
+  Job low = Add(0);
+  Job high = Add(5);
+  Job gpu = Add(9, Resources{1, 512, 1});
+  Job big = Add(9, Resources{4, 64000, 0});
+  EXPECT_EQ(Claim("w1", Resources{2, 8192, 0})->id, high.id);  // the GPU and the big job do not fit
+  EXPECT_EQ(Claim("w2", Resources{2, 8192, 1})->id, gpu.id);
+  EXPECT_EQ(Claim("w3", Resources{2, 8192, 0})->id, low.id);
+  EXPECT_FALSE(Claim("w4", Resources{2, 8192, 0}).has_value());
+  auto j = *store_->Get(big.id);
+  EXPECT_EQ(j.state, JobState::kQueued);
+  auto h = *store_->Get(high.id);
+  EXPECT_EQ(h.state, JobState::kRunning);
+  EXPECT_EQ(h.worker, "w1");
+  EXPECT_EQ(h.attempts, 1);
+  EXPECT_EQ(h.lease_expires_at, clock_.NowMillis() + 10000);
+}
+
+TEST_F(JobStoreTest, ConcurrentClaimsNeverShareAJob) {
+  for (int i = 0; i < 200; ++i) Add(i % 7);
+  std::vector<std::thread> workers;
+  std::vector<std::vector<int64_t>> got(4);
+  for (int w = 0; w < 4; ++w)
+    workers.emplace_back([&, w] {
+      while (auto j = *store_->Claim("w" + std::to_string(w), Resources{8, 16384, 0}, 10000)) got[w].push_back(j->id);
+    });
+  for (auto& t : workers) t.join();
+  std::set<int64_t> all;
+  size_t total = 0;
+  for (const auto& g : got) {
+    total += g.size();
+    all.insert(g.begin(), g.end());
+  }
+  EXPECT_EQ(total, 200u);
+  EXPECT_EQ(all.size(), 200u);
+}
+
+TEST_F(JobStoreTest, ADeadWorkersJobIsRetriedUntilAttemptsRunOut) {
+  Job j = Add(0, {}, /*max_attempts=*/2);
+  ASSERT_EQ(Claim("dies")->id, j.id);
+  EXPECT_TRUE(*store_->Heartbeat(j.id, "dies", 10000) == false);
+  clock_.Advance(9000);
+  EXPECT_EQ(*store_->ReapExpired(), 0);  // the lease still holds
+  clock_.Advance(2000);
+  EXPECT_EQ(*store_->ReapExpired(), 1);
+  Job again = *store_->Get(j.id);
+  EXPECT_EQ(again.state, JobState::kQueued);
+  EXPECT_NE(again.error.find("stopped answering"), std::string::npos);
+  // The dead worker comes back: its lease is gone, it must stop.
+  EXPECT_EQ(store_->Heartbeat(j.id, "dies", 10000).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->Finish(j.id, "dies", 0, false, "").status().code(), StatusCode::kFailedPrecondition);
+  ASSERT_EQ(Claim("other")->id, j.id);
+  clock_.Advance(20000);
+  EXPECT_EQ(*store_->ReapExpired(), 1);
+  Job failed = *store_->Get(j.id);
+  EXPECT_EQ(failed.state, JobState::kFailed);
+  EXPECT_EQ(failed.attempts, 2);
+  EXPECT_NE(failed.error.find("no attempts are left"), std::string::npos);
+}
+
+TEST_F(JobStoreTest, FinishRecordsTheOutcome) {
+  Job ok = Add();
+  Job bad = Add();
+  ASSERT_TRUE(Claim("w").has_value());
+  ASSERT_TRUE(Claim("w").has_value());
+  EXPECT_EQ(store_->Finish(ok.id, "w", 0, false, "")->state, JobState::kSucceeded);
+  Job f = *store_->Finish(bad.id, "w", 3, false, "");
+  EXPECT_EQ(f.state, JobState::kFailed);
+  EXPECT_EQ(f.exit_code, 3);
+  EXPECT_EQ(f.error, "exited with status 3");
+  EXPECT_EQ(f.finished_at, clock_.NowMillis());
+  EXPECT_EQ(store_->Cancel(ok.id, "bob").status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(JobStoreTest, CancelStopsQueuedJobsAtOnceAndRunningOnesThroughTheirWorker) {
+  Job queued = Add();
+  Job running = Add(1);
+  ASSERT_EQ(Claim("w")->id, running.id);
+  EXPECT_EQ(store_->Cancel(queued.id, "bob")->state, JobState::kCancelled);
+  EXPECT_FALSE(Claim("w2").has_value());  // a cancelled job is never claimed
+  EXPECT_EQ(store_->Cancel(running.id, "bob")->state, JobState::kRunning);
+  EXPECT_TRUE(*store_->Heartbeat(running.id, "w", 10000));  // the worker learns of it
+  EXPECT_EQ(store_->Finish(running.id, "w", -15, false, "")->state, JobState::kCancelled);
+}
+
+TEST_F(JobStoreTest, TimeoutsEndJobsWhoseWorkerCannot) {
+  Job j = Add(0, {}, 3, /*timeout_s=*/60);
+  ASSERT_TRUE(Claim("w").has_value());
+  for (int i = 0; i < 9; ++i) {  // the worker keeps heartbeating but never stops the job
+    clock_.Advance(9000);
+    ASSERT_TRUE(store_->Heartbeat(j.id, "w", 10000).ok());
+  }
+  EXPECT_EQ(*store_->ReapExpired(/*grace_ms=*/10000), 1);
+  EXPECT_EQ(store_->Get(j.id)->state, JobState::kTimedOut);
+  Job k = Add(0, {}, 3, 60);
+  ASSERT_TRUE(Claim("w").has_value());
+  EXPECT_EQ(store_->Finish(k.id, "w", -9, /*timed_out=*/true, "killed after 60 s")->state, JobState::kTimedOut);
+}
+
+TEST_F(JobStoreTest, LogsAreAppendedByTheLeaseHolderAndReadInPages) {
+  Job j = Add();
+  ASSERT_TRUE(Claim("w").has_value());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(store_->AppendLog(j.id, "w", "line " + std::to_string(i) + "\n").ok());
+  EXPECT_EQ(store_->AppendLog(j.id, "intruder", "x").code(), StatusCode::kFailedPrecondition);
+  auto first = *store_->ReadLog(j.id, 0, 2);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[1].text, "line 1\n");
+  auto rest = *store_->ReadLog(j.id, first.back().seq);
+  ASSERT_EQ(rest.size(), 3u);
+  EXPECT_EQ(rest.back().seq, 5);
+  EXPECT_EQ(store_->ReadLog(999, 0).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(JobStoreTest, BadSpecsAreRefused) {
+  JobSpec s;
+  s.resources.cpus = 0;
+  EXPECT_EQ(store_->Enqueue(s, "a").status().code(), StatusCode::kInvalidArgument);
+  s = JobSpec{};
+  s.max_attempts = 0;
+  EXPECT_EQ(store_->Enqueue(s, "a").status().code(), StatusCode::kInvalidArgument);
+  s = JobSpec{};
+  s.payload = Json::array();
+  EXPECT_EQ(store_->Enqueue(s, "a").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Claim("", {}, 10000).status().code(), StatusCode::kInvalidArgument);
+  auto listed = *store_->List(JobFilter{.project_ids = {1}, .state = JobState::kQueued});
+  EXPECT_TRUE(listed.empty());
+}
+
+}  // namespace
+}  // namespace moebius::jobs

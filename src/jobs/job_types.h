@@ -1,0 +1,61 @@
+// Jobs (EXP-9): units of work — a training run, a command, a trial of a study — queued durably in
+// the metadata store and run by workers that hold a lease on them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/json.h"
+#include "base/status.h"
+
+namespace moebius::jobs {
+
+// queued → running → succeeded | failed | cancelled | timed_out; a running job whose worker
+// stops heartbeating goes back to queued while it has attempts left, else fails.
+enum class JobState { kQueued, kRunning, kSucceeded, kFailed, kCancelled, kTimedOut };
+
+const char* JobStateName(JobState s);
+std::optional<JobState> ParseJobState(std::string_view name);
+inline bool IsFinal(JobState s) { return s != JobState::kQueued && s != JobState::kRunning; }
+
+// What a job needs from a worker; a worker takes only jobs that fit what it has free.
+struct Resources {
+  double cpus = 1;
+  int64_t memory_mb = 512;
+  int64_t gpus = 0;
+  bool Fits(const Resources& free) const { return cpus <= free.cpus && memory_mb <= free.memory_mb && gpus <= free.gpus; }
+};
+
+struct JobSpec {
+  int64_t project_id = 0;
+  std::string kind = "command";  // command, train, trial, ...
+  std::string name;
+  Json payload = Json::object();  // what to run: kind-specific (command line, env, data refs, ...)
+  int priority = 0;               // higher first; ties: older first
+  Resources resources;
+  int max_attempts = 3;           // 1 = no retry
+  int64_t timeout_s = 0;          // 0 = none; the worker kills the job after this long
+};
+
+struct Job {
+  int64_t id = 0;
+  JobSpec spec;
+  JobState state = JobState::kQueued;
+  int attempts = 0;           // claims so far
+  std::string worker;         // the lease holder while running
+  int64_t lease_expires_at = 0;
+  bool cancel_requested = false;
+  int64_t created_at = 0, started_at = 0, finished_at = 0;
+  std::string created_by;
+  std::optional<int> exit_code;
+  std::string error;          // why it failed, was cancelled or timed out
+};
+
+struct LogChunk {
+  int64_t seq = 0;  // per job, from 1
+  int64_t at = 0;
+  std::string text;
+};
+
+}  // namespace moebius::jobs
