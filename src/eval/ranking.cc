@@ -42,12 +42,16 @@ std::vector<double> Discounts(size_t n, std::optional<int> k) {
   return d;
 }
 
-// DCG of `gains` ranked by `scores` descending, ties broken arbitrarily (here: stably).
+// DCG of `gains` ranked by `scores` descending; among equal scores the later document first,
+// which is what sklearn's argsort(...)[::-1] gives whenever numpy's sort is stable (rows of up
+// to 16 documents).
 double DcgIgnoringTies(const std::vector<double>& gains, const std::vector<double>& scores,
                        const std::vector<double>& discount) {
   std::vector<size_t> order(gains.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return scores[a] != scores[b] ? scores[a] > scores[b] : a > b;
+  });
   std::vector<double> parts(gains.size());
   for (size_t i = 0; i < order.size(); ++i) parts[i] = discount[i] * gains[order[i]];
   return internal::Sum(parts);

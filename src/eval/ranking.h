@@ -19,7 +19,8 @@ using Rows = std::vector<std::vector<double>>;
 // Mean NDCG over queries (ndcg_score): gain = relevance, discount 1 / log2(rank + 1), cut at
 // rank k when given. Tied scores are handled as sklearn does by default: a group of documents
 // with equal scores shares the mean of their gains over the group's discounts (McSherry and
-// Najork); ignore_ties=true ranks ties in an unspecified order instead, as sklearn's does. A
+// Najork); ignore_ties=true ranks equal scores later document first instead (sklearn's order
+// is numpy's argsort reversed, the same for rows of up to 16 documents, unspecified above). A
 // query whose relevances are all 0 scores 0. sklearn needs at least two documents per query
 // and all rows of one length; here a query may hold any positive number of documents.
 Result<double> Ndcg(const Rows& relevance, const Rows& scores, std::optional<int> k = std::nullopt,
@@ -31,7 +32,7 @@ Result<std::vector<double>> NdcgPerQuery(const Rows& relevance, const Rows& scor
 // Mean average precision: a document is relevant when its relevance is > 0; each query's AP is
 // scikit-learn's average_precision_score of (relevant, score), so tied scores form one step.
 // Queries without a relevant document are left out of the mean (as trec_eval does for MAP and
-// MRR); ranking_queries counts the queries that entered.
+// MRR); `queries` counts the queries that entered, and value is NaN when none did.
 struct RankingSummary {
   double value = 0;
   int64_t queries = 0;          // queries averaged
