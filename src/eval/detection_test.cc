@@ -51,6 +51,16 @@ TEST(DetectionTest, DuplicatesAreFalsePositivesAndIouThresholdsCount) {
   EXPECT_NEAR(l.map_voc, 1.0, 1e-12);
 }
 
+TEST(DetectionTest, IouExactlyAtTheThresholdMatchesForCocoNotVoc) {
+  // IoU exactly 0.5: COCO matches at IoU >= t, the VOC devkit needs IoU > 0.5.
+  std::vector<GroundTruthBox> gt = {{0, 1, {0, 0, 10, 10}}};
+  std::vector<DetectedBox> half = {{0, 1, {0, 0, 10, 5}, 0.9}};
+  auto m = *DetectionMap(gt, half);
+  EXPECT_NEAR(m.map50, 1.0, 1e-12);
+  EXPECT_NEAR(m.map_coco, 0.1, 1e-12);
+  EXPECT_EQ(m.map_voc, 0.0);
+}
+
 TEST(DetectionTest, ClassesWithoutTruthAreNotAveraged) {
   std::vector<GroundTruthBox> gt = {{0, 1, {0, 0, 10, 10}}, {1, 2, {0, 0, 10, 10}}};
   std::vector<DetectedBox> dt = {{0, 1, {0, 0, 10, 10}, 0.9}, {0, 3, {0, 0, 5, 5}, 0.9}};

@@ -16,6 +16,13 @@ TEST(NerTest, LenientFollowsSeqevalDefault) {
   EXPECT_EQ(iobes, want_iobes);
 }
 
+TEST(NerTest, BarePrefixesHaveTheUnderscoreType) {
+  // seqeval: a bare "I" after "O" starts an entity of type "_" even though the types match.
+  auto e = *ExtractEntities(TagSequences{{"O", "I", "I", "B", "O"}});
+  std::vector<Entity> want = {{"_", 0, 1, 2}, {"_", 0, 3, 3}};
+  EXPECT_EQ(e, want);
+}
+
 TEST(NerTest, StrictIob2DropsIllFormedSpans) {
   auto e = *ExtractEntities(kMessy, NerMode::kStrictIob2);
   std::vector<Entity> want = {{"PER", 0, 0, 1}, {"ORG", 0, 5, 5}};
