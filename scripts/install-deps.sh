@@ -30,7 +30,7 @@ PACKAGES=(
   # images (src/data/image): only the OpenCV modules used, not libopencv-dev's ~200 packages
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # tests: tools, Python (Debian packages only), real peers, browser and fonts for Korean text
-  sqlite3 curl python3 python3-pytest python3-requests python3-pandas
+  sqlite3 curl python3 python3-pytest python3-requests python3-pandas python3-sklearn
   postgresql nginx prometheus chromium fonts-noto-cjk
 )
 # Node from Debian only when none is on PATH (a newer one may have been installed another way).
