@@ -35,8 +35,10 @@ class ParzenEstimator {
  public:
   // `params`: indices into `space` of the dimensions; `observations`: n rows of params.size()
   // transformed values each, oldest first (row-major).
+  // `sorted` (optional, one dimension only): the observation rows in ascending order of value,
+  // ties by row, saving the estimator its own sort.
   ParzenEstimator(const SearchSpace& space, std::vector<size_t> params, const std::vector<double>& observations,
-                  const ParzenOptions& options);
+                  const ParzenOptions& options, const std::vector<size_t>* sorted = nullptr);
 
   size_t dims() const { return params_.size(); }
 
@@ -58,9 +60,23 @@ class ParzenEstimator {
     double low = 0, high = 0, q = 0;   // transformed bounds (widened by q/2 when discrete)
     size_t n_choices = 0;
     std::vector<double> mus, sigmas, log_norm;   // per component; log_norm = log Z_k
+    std::vector<double> inv_sigmas;
+    // log w_k - log Z_k, and for a continuous dimension also - log sigma_k - log sqrt(2 pi).
+    std::vector<double> log_const;
     std::vector<double> cat_weights;             // components x choices, rows sum to 1
     std::vector<double> cat_log_weights;
+    // Univariate fast path: observation kernels (prior excluded) sorted by centre, and the
+    // largest of their sigmas.
+    std::vector<double> sorted_mus;
+    std::vector<size_t> sorted_index;
+    double max_sigma = 0;
   };
+
+  // LogPdf of a single numeric dimension summing only the kernels within kFar * max_sigma of
+  // each sample (and the prior); see the .cc for why the dropped terms are negligible.
+  std::vector<double> LogPdfWindowed(const std::vector<double>& samples) const;
+  std::vector<double> LogPdfAll(const std::vector<double>& samples) const;
+  bool windowed_ = false;
 
   const SearchSpace* space_;
   std::vector<size_t> params_;

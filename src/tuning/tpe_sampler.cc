@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <cstdint>
 #include <set>
 
 #include "tuning/parzen_estimator.h"
@@ -132,8 +133,19 @@ class TpeSampler final : public Sampler {
       std::vector<double>& dst = below_[j] ? below : above;
       for (size_t d = 0; d < nd; ++d) dst.push_back(proto.ToTransformed(d, p[dims[d]]));
     }
-    ParzenEstimator l(space, dims, below, parzen_);
-    ParzenEstimator g(space, dims, above, parzen_);
+    // One dimension: sort all observations once and hand both estimators their sorted order.
+    std::vector<size_t> below_order, above_order;
+    if (nd == 1 && !o_.multivariate) {
+      std::vector<std::pair<double, uint32_t>> all;  // (value, 2 * row + (above ? 1 : 0))
+      all.reserve(below.size() + above.size());
+      for (size_t r = 0; r < below.size(); ++r) all.emplace_back(below[r], static_cast<uint32_t>(2 * r));
+      for (size_t r = 0; r < above.size(); ++r) all.emplace_back(above[r], static_cast<uint32_t>(2 * r + 1));
+      std::sort(all.begin(), all.end());
+      for (const auto& [v, tag] : all) (tag & 1 ? above_order : below_order).push_back(tag >> 1);
+    }
+    const bool presorted = nd == 1 && !o_.multivariate;
+    ParzenEstimator l(space, dims, below, parzen_, presorted ? &below_order : nullptr);
+    ParzenEstimator g(space, dims, above, parzen_, presorted ? &above_order : nullptr);
     std::vector<double> cand = l.Sample(rng_, static_cast<size_t>(o_.n_ei_candidates));
     std::vector<double> ll = l.LogPdf(cand), lg = g.LogPdf(cand);
     size_t best = 0;
