@@ -35,8 +35,8 @@ inline double LogMassNear(double a, double b) {
 inline double LogTail(double m) { return -0.5 * m * m - 2.1972245773362196 /* log kFar */ - 0.91893853320467274178; }
 
 // exp(x) for x <= 0 without a call or a branch, so the log-sum-exp loop vectorizes: Cody-Waite
-// reduction by ln 2 and a degree-12 Taylor polynomial; relative error below 1e-15 (checked
-// against std::exp in the tests). x below -708 gives exp(-708) instead of a subnormal.
+// reduction by ln 2 and a degree-12 Taylor polynomial; relative error 4.7e-16 against
+// std::exp over 7 million points of [-700, 0] (a one-off check, not a unit test). x below -708 gives exp(-708) instead of a subnormal.
 inline double ExpNonPositive(double x) {
   x = x < -708.0 ? -708.0 : x;
   const double shifter = 0x1.8p52;
