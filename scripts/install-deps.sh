@@ -31,6 +31,7 @@ PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # tests: tools, Python (Debian packages only), real peers, browser and fonts for Korean text
   sqlite3 curl python3 python3-pytest python3-requests python3-pandas python3-sklearn
+  python3-optuna  # peer of bench/tuning (Optuna 3.1; pulls python3-cmaes)
   postgresql nginx prometheus chromium fonts-noto-cjk
 )
 # Node from Debian only when none is on PATH (a newer one may have been installed another way).
