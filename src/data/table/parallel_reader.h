@@ -5,7 +5,8 @@
 // How: the header is read first. The rest is cut into `threads` byte ranges at guessed record
 // boundaries: a first parallel pass counts the quotes of each piece, the prefix parity says
 // whether a piece starts inside a quoted field, and a short scan from there finds the first LF
-// outside quotes. Each range is parsed on its own thread into its own column builders,
+// outside quotes. (When no quote occurs within max_record_bytes before any cut, no record can
+// hold the cut inside quotes, and the count is skipped.) Each range is parsed on its own thread into its own column builders,
 // stopping at the first record that starts at or after the next range's guess. The guesses are
 // then verified in order: a range is kept only if it started exactly where the range before it
 // stopped (a record boundary, by induction from the header); otherwise it is parsed again from

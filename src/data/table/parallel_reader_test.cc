@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -185,6 +187,23 @@ TEST(ParallelReaderTest, PublicEntryPointsUseThreads) {
   Result<Table> b = ReadTableFromBuffer(text, four);
   ASSERT_TRUE(a.ok() && b.ok());
   ExpectSameTable(*a, *b, "5 MiB");
+
+  // A file of that size is read whole, in parts, then in ranges.
+  const std::string path = ::testing::TempDir() + "/parallel_reader_test.csv";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << text << "1,2\n";  // a ragged last row
+  }
+  ReadOptions named = four;
+  named.name = "big.csv";
+  Result<Table> f = ReadTableFile(path, named);
+  ASSERT_FALSE(f.ok());
+  named.threads = 1;
+  Result<Table> g = ReadTableFile(path, named);
+  ASSERT_FALSE(g.ok());
+  EXPECT_EQ(f.status().message(), g.status().message());
+  EXPECT_EQ(f.status().message().rfind("big.csv: line ", 0), 0u) << f.status().message();
+  std::remove(path.c_str());
 }
 
 }  // namespace
