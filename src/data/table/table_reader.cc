@@ -1,12 +1,17 @@
 #include "data/table/table_reader.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include <nlohmann/json.hpp>
 
@@ -177,16 +182,27 @@ Result<Table> ReadTableFromBuffer(std::string_view data, const ReadOptions& opti
 
 namespace {
 
+struct FreeDeleter {
+  void operator()(char* p) const { std::free(p); }
+};
+
 struct Contents {
-  std::unique_ptr<char[]> data;  // not zeroed: every byte is read into
+  std::unique_ptr<char[], FreeDeleter> data;  // not zeroed: every byte is read into
   size_t size = 0;
 };
 
 // The first `size` bytes of a file, read in `threads` parts at once (each thread copies and
-// faults in its own part). kInternal when the file is shorter than `size` (it changed) or a
-// read fails.
+// faults in its own part). The buffer asks for 2 MiB pages: on the test VM that removed 100,000
+// page faults and ~0.1 s of kernel time for a 400 MB file. kInternal when the file is shorter
+// than `size` (it changed), a read fails, or memory runs out.
 Result<Contents> ReadWhole(const std::string& path, size_t size, int threads, const ReadOptions& options) {
-  Contents c{std::unique_ptr<char[]>(new char[size]), size};
+  constexpr size_t kHugePage = size_t{2} << 20;
+  const size_t rounded = (size + kHugePage - 1) / kHugePage * kHugePage;
+  Contents c{std::unique_ptr<char[], FreeDeleter>(static_cast<char*>(std::aligned_alloc(kHugePage, rounded))), size};
+  if (c.data == nullptr) return Internal(options.name + ": no memory to read the file into");
+#if defined(MADV_HUGEPAGE)
+  madvise(c.data.get(), rounded, MADV_HUGEPAGE);  // advice only: failure changes nothing
+#endif
   const size_t parts = static_cast<size_t>(threads);
   std::vector<char> ok(parts, 0);
   std::vector<std::thread> pool;
