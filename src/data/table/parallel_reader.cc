@@ -191,6 +191,7 @@ Result<Table> ReadDelimitedParallel(std::string_view data, const ReadOptions& op
   const uint64_t max_rows = options.limits.max_rows;
   for (size_t k = 0; k < t; ++k) {
     Range& r = ranges[k];
+    if (k == 0) RETURN_IF_ERROR(r.status);  // the first range knew its line numbers
     const bool misplaced = r.begin != at;
     if (misplaced || !r.status.ok() || (max_rows != 0 && rows + r.rows > max_rows)) {
       const size_t reserve = k == 0 ? body_bytes : static_cast<size_t>(end - at) / (t - k);
