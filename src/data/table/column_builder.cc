@@ -157,6 +157,7 @@ void ColumnBuilder::AddText(std::string_view text) {
   if (ParseNumber(text, &v, &integral)) {
     if (v != v) {
       column_.numbers.push_back(kNaN);  // "nan", "-NaN": pandas' missing tokens
+      if (!IsMissingToken(text)) nan_text_seen_ = true;
       return;
     }
     if (state_ == State::kFloat || state_ == State::kInt || state_ == State::kEmpty) {

@@ -50,6 +50,15 @@ class ColumnBuilder {
     column_.numbers.push_back(v);
   }
 
+  // The inferred type so far. kEmpty: only missing values yet.
+  enum class State { kEmpty, kBool, kInt, kFloat, kString };
+  State state() const { return state_; }
+  // True when, before the column became a string column, a field was taken as missing because
+  // it reads as a NaN number although it is no missing token ("NAN", " nan "): a column that
+  // was a string column from the start would keep that text. The parallel reader uses this to
+  // tell whether a range read on its own equals the same rows read after earlier text.
+  bool nan_text_seen() const { return nan_text_seen_; }
+
   void Reserve(size_t rows);
   size_t size() const;
   // True once the column turned into a string column after holding non-missing numbers.
@@ -59,13 +68,13 @@ class ColumnBuilder {
   Column Finish() &&;
 
  private:
-  enum class State { kEmpty, kBool, kInt, kFloat, kString };
   void ToString();
   void AddClassified(State kind, double v);
 
   Column column_;
   State state_;
   bool converted_with_values_ = false;
+  bool nan_text_seen_ = false;
 };
 
 }  // namespace moebius::data::internal

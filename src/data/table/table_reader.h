@@ -7,8 +7,8 @@
 // absent from a row is a missing value, nested objects and arrays are kept as their JSON text.
 // Types are inferred per column (see column_builder.h).
 //
-// The input is read in 1 MiB blocks, so memory holds the growing table plus one block and one
-// record, never the whole file. Limits are checked as bytes arrive: a header line longer than
+// A stream is read in 1 MiB blocks, so memory holds the growing table plus one block and one
+// record, never the whole file (see ReadTableFile for the parallel exception). Limits are checked as bytes arrive: a header line longer than
 // `max_record_bytes` fails after reading about two blocks.
 //
 // Errors: every failure of the input is kInvalidArgument and its message starts with
@@ -22,7 +22,8 @@
 // A failing std::istream (bad bit) is kInternal. ReadTableFile gives kNotFound for a file that
 // cannot be opened.
 //
-// Thread safety: the functions are reentrant; each call reads its own input.
+// Thread safety: the functions are reentrant; each call reads its own input and uses up to
+// options.threads threads of its own.
 #pragma once
 
 #include <cstddef>
@@ -55,6 +56,11 @@ struct ReadOptions {
   TableFormat format = TableFormat::kCsv;
   std::string name = "input";  // the file name errors start with
   ReadLimits limits;
+  // Threads for CSV and TSV read from a buffer or a regular file of at least 4 MiB: the input
+  // is cut into that many byte ranges at record boundaries, parsed concurrently and joined;
+  // the table and every error are the same as with one thread. 0: the hardware's threads, at
+  // most 8; 1: one thread. JSONL and other streams always use one.
+  int threads = 0;
 };
 
 // Reads from the stream's current position to its end. When a column turns out to be a string
@@ -65,6 +71,8 @@ Result<Table> ReadTable(std::istream& in, const ReadOptions& options);
 // Reads a buffer in place, without copying it.
 Result<Table> ReadTableFromBuffer(std::string_view data, const ReadOptions& options);
 // Opens and streams a file; options.name is used as given (set it to the path for messages).
+// With more than one thread (options.threads) and a CSV/TSV file of at least 4 MiB, the file is
+// first read whole into memory (on as many threads), so memory holds the file and the table.
 Result<Table> ReadTableFile(const std::string& path, const ReadOptions& options);
 
 }  // namespace moebius::data
