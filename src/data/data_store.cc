@@ -163,7 +163,7 @@ Result<Dataset> DataStore::CreateDataset(int64_t project_id, const std::string& 
   if (tags.size() > 50) return InvalidArgument("at most 50 tags");
   for (const auto& t : tags)
     if (t.empty() || t.size() > 64) return InvalidArgument("tags must be 1 to 64 characters");
-  Dataset d{0, project_id, name, domain, description, sensitive, tags, clock_.NowMillis(), user};
+  Dataset d{0, project_id, name, domain, description, sensitive, tags, clock_.NowMillis(), user, {}};
   Status st = db_.Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(d.id, tx.NextId("datasets"));
     return tx.Exec(std::string("INSERT INTO datasets (") + kDatasetColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
