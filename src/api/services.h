@@ -67,6 +67,7 @@ void RegisterMlflowRoutes(Router& router, Services& s);
 void RegisterArtifactRoutes(Router& router, Services& s);
 void RegisterDataRoutes(Router& router, Services& s);
 void RegisterJobRoutes(Router& router, Services& s);
+void RegisterEvaluationRoutes(Router& router, Services& s);
 
 }  // namespace api
 }  // namespace moebius

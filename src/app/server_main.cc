@@ -212,6 +212,7 @@ int RunServer(const ServerConfig& config) {
   api::RegisterArtifactRoutes(router, services);
   api::RegisterDataRoutes(router, services);
   api::RegisterJobRoutes(router, services);
+  api::RegisterEvaluationRoutes(router, services);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {
