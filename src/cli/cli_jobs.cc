@@ -60,7 +60,7 @@ void AddJobCommands(CommandHost& host) {
   submit->add_option("--gpus", *gpus, "GPUs the job needs")->capture_default_str();
   submit->add_option("--timeout", *timeout, "seconds before the job is stopped; 0 = none")->capture_default_str();
   submit->add_option("--max-attempts", *attempts, "runs allowed when workers die (1 = no retry)")->capture_default_str();
-  submit->add_option("--env", *env, "K=V added to the job's environment (repeatable)");
+  submit->add_option("--env", *env, "K=V added to the job's environment (repeatable)")->allow_extra_args(false);
   host.OnRun(submit, [&g = g, project, command, name, priority, cpus, memory, gpus, timeout, attempts, env](RestClient& c) -> Status {
     Json payload{{"command", *command}};
     if (!env->empty()) {
