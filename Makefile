@@ -7,7 +7,7 @@ DATA ?= data
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: all deps web build up test test-unit test-web test-api test-data test-data-stats test-eval test-prometheus test-cli test-mlflow test-browser test-crash bench clean docs
+.PHONY: all deps web build up test test-unit test-web test-api test-jobs test-data test-data-stats test-eval test-prometheus test-cli test-mlflow test-browser test-crash bench clean docs
 
 all: build
 
@@ -32,7 +32,7 @@ up: deps build
 
 # Install, build, run every test.
 test: deps build
-	$(MAKE) test-unit test-web test-api test-data test-data-stats test-eval test-crash test-prometheus test-cli test-mlflow test-browser
+	$(MAKE) test-unit test-web test-api test-jobs test-data test-data-stats test-eval test-crash test-prometheus test-cli test-mlflow test-browser
 
 test-unit:
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -42,6 +42,9 @@ test-web:
 
 test-api:
 	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius $(PY) -m pytest -q tests/api
+
+test-jobs:
+	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius $(PY) -m pytest -q tests/jobs
 
 test-data:
 	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius $(PY) -m pytest -q tests/data

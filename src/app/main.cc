@@ -1,4 +1,4 @@
-// The moebius binary: `server`, `audit verify` and `permissions` run here; every other command
+// The moebius binary: `server`, `worker`, `audit verify` and `permissions` run here; every other command
 // is the CLI, a client of the REST API (src/cli).
 #include <clocale>
 #include <cstdio>
@@ -10,6 +10,7 @@
 #include "app/server_main.h"
 #include "auth/permissions.h"
 #include "cli/cli.h"
+#include "cli/worker_command.h"
 
 namespace {
 
@@ -26,6 +27,9 @@ int ServerCommand(int argc, char** argv) {
   app.add_flag("--demo", config.demo, "load the demo project on start");
   app.add_option("--sql-source-root", config.sql_source_roots,
                  "a directory whose SQLite files projects may query as SQL sources (repeatable; default: none, SQLite sources refused)");
+  app.add_option("--workers", config.workers, "embedded job worker slots; 0 = none (jobs then need `moebius worker`)")
+      ->capture_default_str()->check(CLI::Range(0, 256));
+  app.add_option("--work-dir", config.work_dir, "where embedded workers run jobs (default: <data-dir>/work)");
   bool no_access_log = false;
   app.add_flag("--no-access-log", no_access_log, "do not log one line per request");
   try {
@@ -72,6 +76,7 @@ int main(int argc, char** argv) {
   if (argc >= 2) {
     std::string cmd = argv[1];
     if (cmd == "server") return ServerCommand(argc - 1, argv + 1);
+    if (cmd == "worker") return moebius::cli::RunWorkerCommand(argc - 1, argv + 1);
     if (cmd == "audit") return AuditCommand(argc - 1, argv + 1);
     if (cmd == "fsck") return FsckCommand(argc - 1, argv + 1);
     if (cmd == "permissions") {

@@ -28,6 +28,7 @@
 #include "data/sql/sql_source.h"
 #include "data/upload_store.h"
 #include "jobs/job_store.h"
+#include "jobs/worker.h"
 #include "base/crypto.h"
 #include "base/log.h"
 #include "base/strings.h"
@@ -289,9 +290,42 @@ int RunServer(const ServerConfig& config) {
       cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; });
     }
   });
+  // The embedded worker pool: jobs run as children of the server. Each job gets a token of its
+  // own for the user who submitted it (so it can do what they can, no more), revoked when it ends.
+  jobs::LocalQueue local_queue(job_store);
+  std::unique_ptr<jobs::Worker> worker;
+  std::jthread worker_thread;
+  if (config.workers > 0) {
+    jobs::WorkerOptions wo;
+    wo.name = jobs::DefaultWorkerName("server");
+    wo.slots = config.workers;
+    wo.capacity = jobs::MachineResources();
+    wo.work_dir = config.work_dir.empty() ? (fs::path(config.data_dir) / "work").string() : config.work_dir;
+    std::string self = config.host == "0.0.0.0" || config.host.empty() ? "127.0.0.1" : config.host == "::" ? "::1" : config.host;
+    if (self.find(':') != std::string::npos) self = "[" + self + "]";
+    wo.tracking_uri = "http://" + self + ":" + std::to_string(server->port());
+    wo.issue_token = [&auth](const jobs::Job& j) -> Result<jobs::JobToken> {
+      ASSIGN_OR_RETURN(auth::User u, auth.GetUser(j.created_by));
+      ASSIGN_OR_RETURN(auth::IssuedCredential c, auth.CreateToken(u.id, "job-" + std::to_string(j.id), j.spec.timeout_s / 86400 + 7));
+      return jobs::JobToken{c.secret, c.id};
+    };
+    wo.revoke_token = [&auth](const jobs::Job& j, const jobs::JobToken& t) {
+      auto u = auth.GetUser(j.created_by);
+      Status st = u.ok() ? auth.Revoke(u->id, t.id) : u.status();
+      if (!st.ok()) log::Warn("job " + std::to_string(j.id) + ": revoking its token: " + st.ToString());
+    };
+    worker = std::make_unique<jobs::Worker>(local_queue, std::move(wo));
+    worker_thread = std::jthread([&worker](std::stop_token stop) { worker->Run(stop); });
+    log::Info("embedded worker " + worker->options().name + ": " + std::to_string(config.workers) + " slot(s), jobs run in " +
+              worker->options().work_dir);
+  }
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log::Info(std::string("stopping on ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
+  if (worker_thread.joinable()) {
+    worker_thread.request_stop();  // kills running jobs' process groups; their leases requeue them
+    worker_thread.join();
+  }
   reaper.request_stop();
   server->Stop();
   reaper.join();

@@ -17,6 +17,9 @@ struct ServerConfig {
   bool access_log = true;        // one line per request on stderr
   // Directories SQLite files of SQL sources may lie under (--sql-source-root); none: refused.
   std::vector<std::string> sql_source_roots;
+  // Embedded job worker slots (--workers); 0 disables them (then only `moebius worker` runs jobs).
+  int workers = 1;
+  std::string work_dir;  // where embedded jobs run (--work-dir); empty: <data-dir>/work
 };
 
 int RunServer(const ServerConfig& config);

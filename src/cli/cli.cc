@@ -17,18 +17,12 @@
 
 #include "base/strings.h"
 #include "cli/archive_io.h"
+#include "cli/cli_app.h"
 #include "cli/credentials.h"
 #include "cli/rest_client.h"
 #include "cli/table_printer.h"
 
 namespace moebius::cli {
-namespace {
-
-struct Globals {
-  std::string server;
-  std::string token;
-  bool json = false;
-};
 
 std::string Str(const Json& j, const char* key) {
   if (!j.is_object() || !j.contains(key) || j[key].is_null()) return "";
@@ -49,6 +43,13 @@ std::string Time(const Json& j, const char* key) {
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::localtime(&t));
   return buf;
 }
+
+void Emit(const Globals& g, const Json& j, const std::function<void()>& table) {
+  if (g.json) std::cout << j.dump(2) << "\n";
+  else table();
+}
+
+namespace {
 
 std::string ReadPassword(bool from_stdin) {
   std::string pw;
@@ -86,22 +87,14 @@ Result<RestClient*> Connect(Globals& g, std::unique_ptr<RestClient>& holder) {
   return holder.get();
 }
 
-using Action = std::function<Status(RestClient&)>;
-
-// Prints either the raw JSON or the table built by `table`.
-void Emit(const Globals& g, const Json& j, const std::function<void()>& table) {
-  if (g.json) std::cout << j.dump(2) << "\n";
-  else table();
-}
-
-class App {
+class App final : public CommandHost {
  public:
   App() : app_("moebius: MLOps platform CLI (a client of the REST API)") {
     app_.add_option("--server", g_.server, "server URL (default: from `moebius login` or MOEBIUS_SERVER)");
     app_.add_option("--token", g_.token, "API token (default: from `moebius login` or MOEBIUS_TOKEN)");
     app_.add_flag("--json", g_.json, "print JSON instead of tables");
     app_.require_subcommand(1);
-    app_.footer("Run by the same binary: `moebius server` (the control plane), `moebius audit verify --data-dir DIR`,\n"
+    app_.footer("Run by the same binary: `moebius server` (the control plane), `moebius worker --server URL`\n(runs jobs), `moebius audit verify --data-dir DIR`,\n"
                 "`moebius permissions` (the role matrix as Markdown).");
     AddLogin();
     AddProject();
@@ -111,6 +104,7 @@ class App {
     AddUser();
     AddToken();
     AddData();
+    AddJobCommands(*this);
   }
 
   int Run(int argc, char** argv) {
@@ -136,8 +130,7 @@ class App {
   }
 
  private:
-  // Registers `fn` to run with a connected client when `cmd` is chosen.
-  void OnRun(CLI::App* cmd, Action fn) {
+  void OnRun(CLI::App* cmd, Action fn) override {
     cmd->callback([this, fn] {
       action_ = [this, fn]() -> Status {
         std::unique_ptr<RestClient> holder;
@@ -147,14 +140,13 @@ class App {
     });
   }
 
-  // A top-level command; global flags (--server, --token, --json) may follow it.
-  CLI::App* Noun(const char* name, const char* help) {
+  CLI::App* Noun(const char* name, const char* help) override {
     CLI::App* n = app_.add_subcommand(name, help);
     n->fallthrough();
     return n;
   }
 
-  CLI::App* Sub(CLI::App* parent, const char* name, const char* help) {
+  CLI::App* Sub(CLI::App* parent, const char* name, const char* help) override {
     CLI::App* s = parent->add_subcommand(name, help);
     s->fallthrough();
     return s;
@@ -1206,13 +1198,8 @@ class App {
     });
   }
 
-  // Option values live as long as the App (CLI11 writes into them at parse time).
-  template <typename T>
-  T* Own(T init = T()) {
-    auto p = std::make_shared<T>(std::move(init));
-    owned_.push_back(p);
-    return p.get();
-  }
+  const Globals& globals() const override { return g_; }
+  void Keep(std::shared_ptr<void> p) override { owned_.push_back(std::move(p)); }
 
   std::vector<std::shared_ptr<void>> owned_;
   CLI::App app_;

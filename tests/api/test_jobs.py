@@ -11,7 +11,8 @@ from moebius_server import Server
 
 @pytest.fixture(scope="module")
 def env():
-    server = Server().start()
+    # No embedded workers: these tests play the worker themselves (tests/jobs runs real ones).
+    server = Server(extra_args=["--workers", "0"]).start()
     admin = server.client(server.login("admin", server.admin_password()))
     admin.ok("POST", "/api/v1/projects", json={"name": "jobs"})
     for name, role in (("dev", "model-developer"), ("ops", "operator"), ("look", "viewer")):

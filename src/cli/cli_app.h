@@ -1,0 +1,58 @@
+// What the CLI's command groups share: the global flags, output helpers, and CommandHost — the
+// part of the App a command group in its own file (cli_jobs.cc) needs to add its commands.
+//
+// Thread-safety: the CLI is single-threaded.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/json.h"
+#include "base/status.h"
+#include "cli/rest_client.h"
+
+namespace moebius::cli {
+
+struct Globals {
+  std::string server;
+  std::string token;
+  bool json = false;
+};
+
+// A field of a JSON object as display text ("" when absent or null).
+std::string Str(const Json& j, const char* key);
+// An epoch-milliseconds field as local "YYYY-MM-DD HH:MM" ("" when absent).
+std::string Time(const Json& j, const char* key);
+// Prints either the raw JSON (--json) or the table built by `table`.
+void Emit(const Globals& g, const Json& j, const std::function<void()>& table);
+
+using Action = std::function<Status(RestClient&)>;
+
+class CommandHost {
+ public:
+  virtual ~CommandHost() = default;
+  // A top-level command; global flags (--server, --token, --json) may follow it.
+  virtual CLI::App* Noun(const char* name, const char* help) = 0;
+  virtual CLI::App* Sub(CLI::App* parent, const char* name, const char* help) = 0;
+  // Registers `fn` to run with a connected client when `cmd` is chosen.
+  virtual void OnRun(CLI::App* cmd, Action fn) = 0;
+  virtual const Globals& globals() const = 0;
+
+  // Option values live as long as the host (CLI11 writes into them at parse time).
+  template <typename T>
+  T* Own(T init = T()) {
+    auto p = std::make_shared<T>(std::move(init));
+    Keep(p);
+    return p.get();
+  }
+
+ protected:
+  virtual void Keep(std::shared_ptr<void> p) = 0;
+};
+
+// `moebius job submit|list|show|logs|cancel` (cli_jobs.cc).
+void AddJobCommands(CommandHost& host);
+
+}  // namespace moebius::cli
