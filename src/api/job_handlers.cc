@@ -182,7 +182,7 @@ void RegisterJobRoutes(Router& r, Services& s) {
     ASSIGN_OR_RETURN(int64_t lease_ms, LeaseMs(*body));
     ASSIGN_OR_RETURN(auto job, s.jobs.Claim(worker, free, lease_ms));
     return JsonResponse(Json{{"job", job ? JobJson(*job) : Json(nullptr)}});
-  });
+  }, RouteOptions{.audit = false});  // idle workers poll every second; the job row records who claimed it
 
   r.Add("POST", "/api/v1/jobs/{job}/heartbeat", Permission::kWorkerRun, [&s](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(int64_t id, JobId(ctx));
