@@ -232,10 +232,8 @@ export function jobSubmission(form: JobForm): Parsed<JobSubmission> {
 // ---- the followed log
 
 /** Complete ANSI escape sequences: CSI (colours, cursor moves), OSC (titles, links), and the short ones (ESC 7, ESC ( B, …). */
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[ -/]*[0-~]|\x9b[0-?]*[ -/]*[@-~]/g;
 /** An escape sequence cut off at the end of a chunk (finished by the next one). */
-// eslint-disable-next-line no-control-regex
 const PARTIAL_ANSI = /(?:\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*\x1b?|[ -/]+)?|\x9b[0-?]*[ -/]*)$/;
 
 /** Removes ANSI escape sequences from complete text. */
