@@ -79,7 +79,7 @@ export default function JobPage() {
             </p>
           )}
           {job.error && (
-            <div className={job.state === 'succeeded' ? 'notice' : 'error-box'} data-testid="job-error-text">
+            <div className={job.state === 'failed' || job.state === 'timed_out' ? 'error-box' : 'note-warn'} data-testid="job-error-text">
               {job.error}
             </div>
           )}
