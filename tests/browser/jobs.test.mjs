@@ -142,6 +142,8 @@ test('jobs UI: submit, queue, live log, finish, cancel', { timeout: 240_000 }, a
     }
     assert.equal(await logText(), lines.map((l) => `${l}\n`).join(''));
     assert.ok(!(await logText()).includes('\x1b'), 'no escape codes on screen');
+    // The running time ticks on its own (the job itself has not changed).
+    await page.waitForFunction(() => /^([1-9]\d*s|\d+m \d+s)$/.test(document.querySelector('[data-field=duration] dd')?.textContent ?? ''));
     await shot('jobs-live-log.png');
 
     // Exit 0: succeeded, exit code shown, the log is complete, no Cancel any more.

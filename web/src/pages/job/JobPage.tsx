@@ -9,6 +9,7 @@ import { Breadcrumbs } from '../../components/Breadcrumbs';
 import { JobStateChip } from '../../components/JobStateChip';
 import { ErrorBox, Loading } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
+import { useNow } from '../../components/useNow';
 import { formatDateTime, formatDuration } from '../../lib/format';
 import { canCancel, formatResources, isActiveState, jobRunMillis, quoteArgv } from '../../lib/jobs';
 import { LogView } from './LogView';
@@ -94,7 +95,7 @@ export default function JobPage() {
 function JobDetails({ job }: { job: Job }) {
   const { t } = useTranslation();
   const locale = useLocale();
-  const ms = jobRunMillis(job, Date.now());
+  const ms = jobRunMillis(job, useNow(job.state === 'running'));
   const env = Object.entries(job.payload?.env ?? {});
   const rows: [string, React.ReactNode, string][] = [
     [t('jobs.command'), <code className="mono break">{quoteArgv(job.payload?.command ?? [])}</code>, 'command'],

@@ -8,6 +8,7 @@ import { useAuth } from '../../components/auth';
 import { JobStateChip } from '../../components/JobStateChip';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
+import { useNow } from '../../components/useNow';
 import { formatDateTimeShort, formatDuration } from '../../lib/format';
 import { anyActive, formatResources, JOB_STATES, jobRunMillis } from '../../lib/jobs';
 import { SubmitJobForm } from './SubmitJobForm';
@@ -34,7 +35,7 @@ export function JobsTab({ project }: { project: string }) {
     refetchInterval: (query) => (anyActive(query.state.data?.jobs ?? []) ? REFRESH_MS : false),
   });
   const jobs = q.data?.jobs ?? [];
-  const now = Date.now();
+  const now = useNow(jobs.some((j) => j.state === 'running'));
   return (
     <section data-testid="jobs">
       <div className="section-head">
