@@ -1,7 +1,7 @@
 // Shared helpers of the browser tests: start/stop `moebius server` on a fresh data directory and
 // port 0, a JSON client for the REST API, and Debian's chromium through playwright-core.
 import zlib from 'node:zlib';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -53,6 +53,19 @@ export function startServer({ args = [] } = {}) {
       reject(new Error(`server exited early (code ${code}, signal ${signal}); output:\n${logs.join('')}`));
     });
   });
+}
+
+/**
+ * Whether `moebius server` accepts `flag` (from its --help), so a test can pass flags that only
+ * newer servers have (e.g. `--workers 0`) and still run against older ones.
+ */
+export function serverHasFlag(flag) {
+  try {
+    const help = execFileSync(BIN, ['server', '--help'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return new RegExp(`(^|[\\s,])${flag.replace(/[-]/g, '\\-')}(?![\\w-])`).test(help);
+  } catch {
+    return false;
+  }
 }
 
 export async function stopServer(proc) {

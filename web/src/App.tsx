@@ -18,6 +18,7 @@ const ComparePage = lazy(() => import('./pages/compare/ComparePage'));
 const DatasetPage = lazy(() => import('./pages/dataset/DatasetPage'));
 const DiffPage = lazy(() => import('./pages/datasetdiff/DiffPage'));
 const VersionPage = lazy(() => import('./pages/dataversion/VersionPage'));
+const JobPage = lazy(() => import('./pages/job/JobPage'));
 
 export function App() {
   return (
@@ -65,6 +66,14 @@ export function App() {
             element={
               <Suspense fallback={<Loading />}>
                 <RunPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/jobs/:jobId"
+            element={
+              <Suspense fallback={<Loading />}>
+                <JobPage />
               </Suspense>
             }
           />

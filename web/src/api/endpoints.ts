@@ -10,6 +10,8 @@ import type {
   DatasetDetail,
   Experiment,
   ItemsPage,
+  Job,
+  JobLogs,
   Lineage,
   LoginResponse,
   Me,
@@ -216,3 +218,12 @@ export const listTransforms = (project: string, dataset: string) =>
   api.get<{ transforms?: TransformInfo[] }>(`${ds(project, dataset)}/transforms`);
 export const getTransform = (project: string, dataset: string, hash: string) =>
   api.get<{ hash: string; spec: TransformSpec }>(`${ds(project, dataset)}/transforms/${seg(hash)}`);
+
+// Jobs (EXP-9)
+export const listJobs = (project: string, state?: string) =>
+  api.get<{ jobs?: Job[] }>(`/api/v1/projects/${seg(project)}/jobs${qs({ state, limit: 200 })}`);
+export const submitJob = (project: string, body: unknown) => api.post<{ job: Job }>(`/api/v1/projects/${seg(project)}/jobs`, body);
+export const getJob = (id: string | number) => api.get<{ job: Job }>(`/api/v1/jobs/${seg(String(id))}`);
+export const cancelJob = (id: string | number) => api.post<{ job: Job }>(`/api/v1/jobs/${seg(String(id))}/cancel`, {});
+export const getJobLogs = (id: string | number, after: number, signal?: AbortSignal) =>
+  api.get<JobLogs>(`/api/v1/jobs/${seg(String(id))}/logs${qs({ after })}`, { signal });

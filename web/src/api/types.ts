@@ -413,3 +413,44 @@ export interface SplitReport {
   counts: Record<string, number>;
   classes: Record<string, Record<string, number>>;
 }
+
+/** Jobs (EXP-9): times are milliseconds since the epoch, 0 when not yet. */
+export interface JobResources {
+  cpus: number;
+  memory_mb: number;
+  gpus: number;
+}
+
+export interface Job {
+  id: number;
+  project_id: number | string;
+  kind: string;
+  name: string;
+  payload: { command?: string[]; env?: Record<string, string> } & Record<string, unknown>;
+  priority: number;
+  resources: JobResources;
+  max_attempts: number;
+  timeout_s: number;
+  state: string;
+  attempts: number;
+  worker: string;
+  cancel_requested: boolean;
+  created_at: number;
+  created_by: string;
+  started_at: number;
+  finished_at: number;
+  error: string;
+  exit_code: number | null;
+}
+
+export interface JobLogChunk {
+  seq: number;
+  at: number;
+  text: string;
+}
+
+export interface JobLogs {
+  chunks: JobLogChunk[];
+  state: string;
+  done: boolean;
+}

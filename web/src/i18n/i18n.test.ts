@@ -13,6 +13,7 @@ import { SPLIT_METHODS } from '../lib/versionSpec';
 import { PROJECT_TABS } from '../pages/project/tabs';
 import { CONNECTION_KINDS } from '../lib/sources';
 import { DICTIONARY_CHANGES } from '../lib/dictionary';
+import { ARGV_MODES, JOB_STATES } from '../lib/jobs';
 import {
   COLUMN_KIND_FILTERS,
   COLUMN_TYPES,
@@ -107,6 +108,9 @@ describe('i18n resources', () => {
       ...['connections.nameRequired', 'connections.targetRequired', 'connections.sqliteAbsolute'],
       ...['sqlRound.pickConnection', 'sqlRound.queryRequired', 'sqlRound.queryTooLong', 'sqlRound.nameMismatch', 'sqlRound.maxRowsInvalid'],
       ...DICTIONARY_CHANGES.map((k) => `dictionaries.${k}`),
+      ...JOB_STATES.map((s) => `jobs.states.${s}`),
+      ...ARGV_MODES.map((m) => `jobs.modes.${m}`),
+      ...['unclosedSingle', 'unclosedDouble', 'trailingBackslash', 'envNoEquals', 'envNoName', 'envBlankInName', 'envDuplicate'].map((k) => `jobs.problems.${k}`),
       ...DATA_STATUSES.map((s) => `dataStatus.${s}`),
       ...DATA_DOMAINS.map((d) => `domains.${d}`),
       ...DATASET_TABS.map((s) => `dataset.tabs.${s}`),

@@ -8,6 +8,7 @@ import { Tabs } from '../../components/Tabs';
 import { ConnectionsTab } from './ConnectionsTab';
 import { DatasetsTab } from './DatasetsTab';
 import { ExperimentsTab } from './ExperimentsTab';
+import { JobsTab } from './JobsTab';
 import { MembersTab } from './MembersTab';
 import { PROJECT_TABS, type ProjectTab } from './tabs';
 import { TasksTab } from './TasksTab';
@@ -52,6 +53,7 @@ export function ProjectPage() {
             {tab === 'experiments' && <ExperimentsTab project={project} />}
             {tab === 'datasets' && <DatasetsTab project={project} />}
             {tab === 'connections' && <ConnectionsTab project={project} />}
+            {tab === 'jobs' && <JobsTab project={project} />}
             {tab === 'members' && <MembersTab project={project} />}
           </div>
         </>

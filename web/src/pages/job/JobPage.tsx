@@ -1,0 +1,129 @@
+import { useCallback } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router-dom';
+import { cancelJob, getJob, listProjects } from '../../api/endpoints';
+import type { Job } from '../../api/types';
+import { useAuth } from '../../components/auth';
+import { Breadcrumbs } from '../../components/Breadcrumbs';
+import { JobStateChip } from '../../components/JobStateChip';
+import { ErrorBox, Loading } from '../../components/Status';
+import { useLocale } from '../../components/useLocale';
+import { useNow } from '../../components/useNow';
+import { formatDateTime, formatDuration } from '../../lib/format';
+import { canCancel, formatResources, isActiveState, jobRunMillis, quoteArgv } from '../../lib/jobs';
+import { LogView } from './LogView';
+
+const REFRESH_MS = 1000;
+
+/** One job (EXP-9): what it runs, where it stands, its outcome, a Cancel button and its live log. */
+export default function JobPage() {
+  const { t } = useTranslation();
+  const { jobId = '' } = useParams();
+  const { can } = useAuth();
+  const queryClient = useQueryClient();
+  const key = ['job', jobId];
+  const q = useQuery({
+    queryKey: key,
+    queryFn: () => getJob(jobId),
+    refetchInterval: (query) => (query.state.data && isActiveState(query.state.data.job.state) ? REFRESH_MS : false),
+  });
+  const job = q.data?.job;
+  // Jobs carry the project's id; the name (for links and permissions) comes from the project list.
+  const projects = useQuery({ queryKey: ['projects'], queryFn: listProjects, enabled: !!job });
+  const project = projects.data?.projects?.find((p) => job && String(p.id) === String(job.project_id));
+  const cancel = useMutation({
+    mutationFn: () => cancelJob(jobId),
+    onSuccess: (r) => queryClient.setQueryData(key, r),
+  });
+  const onLogDone = useCallback(() => void queryClient.invalidateQueries({ queryKey: ['job', jobId] }), [queryClient, jobId]);
+  const mayRun = can('job.run', project?.name);
+
+  return (
+    <div className="page">
+      <Breadcrumbs
+        items={[
+          { label: t('nav.projects'), to: '/projects' },
+          ...(project ? [{ label: project.display_name || project.name, to: `/projects/${encodeURIComponent(project.name)}?tab=jobs` }] : []),
+          { label: t('jobs.jobTitle', { id: jobId }) },
+        ]}
+      />
+      {q.isPending && <Loading />}
+      <ErrorBox error={q.error} />
+      {job && (
+        <>
+          <div className="page-head">
+            <div>
+              <h1>
+                {t('jobs.jobTitle', { id: job.id })} {job.name && <span className="muted">— {job.name}</span>}{' '}
+                <JobStateChip state={job.state} cancelRequested={job.cancel_requested} />
+              </h1>
+            </div>
+            {mayRun && canCancel(job) && (
+              <button
+                type="button"
+                className="btn danger"
+                data-testid="job-cancel"
+                disabled={cancel.isPending}
+                onClick={() => {
+                  if (window.confirm(t('jobs.confirmCancel', { id: job.id }))) cancel.mutate();
+                }}
+              >
+                {t('jobs.cancel')}
+              </button>
+            )}
+          </div>
+          <ErrorBox error={cancel.error} />
+          {job.state === 'running' && job.cancel_requested && (
+            <p className="note-warn" role="status" data-testid="job-cancelling">
+              {t('jobs.cancelRequested')}
+            </p>
+          )}
+          {job.error && (
+            <div className={job.state === 'failed' || job.state === 'timed_out' ? 'error-box' : 'note-warn'} data-testid="job-error-text">
+              {job.error}
+            </div>
+          )}
+          <JobDetails job={job} />
+          <LogView jobId={jobId} onDone={onLogDone} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function JobDetails({ job }: { job: Job }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const ms = jobRunMillis(job, useNow(job.state === 'running'));
+  const env = Object.entries(job.payload?.env ?? {});
+  const rows: [string, React.ReactNode, string][] = [
+    [t('jobs.command'), <code className="mono break">{quoteArgv(job.payload?.command ?? [])}</code>, 'command'],
+    ...(env.length
+      ? ([[t('jobs.env'), <div className="mono small">{env.map(([k, v]) => <div key={k}>{`${k}=${v}`}</div>)}</div>, 'env']] as [string, React.ReactNode, string][])
+      : []),
+    [t('jobs.exitCode'), job.exit_code === null ? '—' : <span className="mono">{job.exit_code}</span>, 'exit-code'],
+    [t('jobs.priority'), job.priority, 'priority'],
+    [t('jobs.resources'), formatResources(job.resources), 'resources'],
+    [t('jobs.attempts'), `${job.attempts} / ${job.max_attempts}`, 'attempts'],
+    [t('jobs.worker'), job.worker || '—', 'worker'],
+    [t('jobs.timeoutS'), job.timeout_s ? formatDuration(1, 1 + job.timeout_s * 1000) : t('jobs.noTimeout'), 'timeout'],
+    [t('jobs.createdBy'), job.created_by, 'created-by'],
+    [t('jobs.created'), formatDateTime(job.created_at, locale), 'created'],
+    [t('jobs.started'), formatDateTime(job.started_at, locale) || '—', 'started'],
+    [t('jobs.finished'), formatDateTime(job.finished_at, locale) || '—', 'finished'],
+    [t('jobs.duration'), ms === null ? '—' : formatDuration(job.started_at, job.started_at + ms), 'duration'],
+  ];
+  return (
+    <div className="card">
+      <dl className="kv" data-testid="job-details">
+        {rows.map(([label, value, id]) => (
+          <div key={id} data-field={id}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
