@@ -14,6 +14,9 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from moebius_server import Server  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(__file__))
+from datahelpers import upload  # noqa: E402
+
 P = "/api/v1/projects/shop/datasets"
 
 
@@ -32,10 +35,9 @@ def make_csv(rows=400, seed=11):
 
 
 def upload_file(admin, ds, payload, filename):
-    base = f"{P}/{ds}"
-    up = admin.ok("POST", base + "/uploads", json={})["upload"]["id"]
-    admin.ok("PUT", f"{base}/uploads/{up}/parts/1", data=payload)
-    return admin.ok("POST", f"{base}/uploads/{up}/complete", json={"format": "file", "filename": filename})["round"]
+    r = upload(admin, "shop", ds, payload, "file", filename)
+    assert r.status_code == 200, r.text
+    return r.json()["round"]
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """Data management end to end: ingest rounds through the CLI and the API, versions, byte-identical
 checkout, diff, rollback, lineage to runs, bad uploads, and kill -9 during a large ingest."""
 import filecmp
-import io
 import os
 import random
 import subprocess
@@ -15,6 +14,9 @@ import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from moebius_server import BIN, Server  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(__file__))
+from datahelpers import tar_bytes, upload  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -123,26 +125,6 @@ def test_round_trip_versions_diff_rollback_lineage(env, tmp_path):
     # Search by tag finds the dataset.
     assert "vision/pets" in cli(e, "data", "list", "-q", "pets").stdout
     assert subprocess.run([BIN, "fsck", "--data-dir", server.data_dir], capture_output=True).returncode == 0
-
-
-def upload(admin, project, ds, payload, fmt="archive", filename=None):
-    base = f"/api/v1/projects/{project}/datasets/{ds}"
-    up = admin.ok("POST", base + "/uploads", json={})["upload"]["id"]
-    admin.ok("PUT", f"{base}/uploads/{up}/parts/1", data=payload)
-    body = {"format": fmt}
-    if filename:
-        body["filename"] = filename
-    return admin.post(f"{base}/uploads/{up}/complete", json=body)
-
-
-def tar_bytes(members):
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as t:
-        for name, data in members:
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            t.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
 
 
 def test_bad_uploads_name_the_file_and_leave_no_round(env):

@@ -17,6 +17,9 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from moebius_server import Server  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(__file__))
+from datahelpers import tar_bytes  # noqa: E402
+
 
 # ---------------------------------------------------------------------------- image makers
 
@@ -112,18 +115,6 @@ def image_info(data):
             at += 2 + length
     return None
 
-
-def tar_bytes(members):
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as t:
-        for name, data in members:
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            t.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
-
-
-# ---------------------------------------------------------------------------- tests
 
 @pytest.fixture(scope="module")
 def env():
