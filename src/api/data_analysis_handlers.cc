@@ -88,7 +88,12 @@ void RegisterDataAnalysisRoutes(Router& r, Services& s, const ProjectResolver& p
       }
       data::ValidationOptions vo;
       if (auto label = ctx.req.Query("label")) vo.label = *label;
-      out["table"] = {{"item", table->first}, {"against", against}, {"report", data::ToJson(data::Validate(table->second, schema, vo))}};
+      // `against` for people; `schema_source` and `schema_version` for programs.
+      out["table"] = {{"item", table->first},
+                      {"against", against},
+                      {"schema_source", saved ? "saved" : "inferred"},
+                      {"schema_version", saved ? (*saved)["version"] : Json(nullptr)},
+                      {"report", data::ToJson(data::Validate(table->second, schema, vo))}};
     } else if (table.status().code() != StatusCode::kNotFound) {
       return table.status();
     }

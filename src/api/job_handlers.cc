@@ -15,9 +15,10 @@ namespace {
 
 constexpr int64_t kDefaultLeaseS = 30;
 
-Json JobJson(const jobs::Job& j) {
+Json JobJson(const jobs::Job& j, const std::string& project) {
   Json out{{"id", j.id},
            {"project_id", j.spec.project_id},
+           {"project", project},
            {"kind", j.spec.kind},
            {"name", j.spec.name},
            {"payload", j.spec.payload},
@@ -36,6 +37,12 @@ Json JobJson(const jobs::Job& j) {
            {"error", j.error}};
   out["exit_code"] = j.exit_code ? Json(*j.exit_code) : Json(nullptr);
   return out;
+}
+
+// The job with its project's name (for pages and CLIs that show where a job belongs).
+Result<Json> JobOut(Services& s, const jobs::Job& j) {
+  ASSIGN_OR_RETURN(project::Project p, s.projects.GetProjectById(j.spec.project_id));
+  return JobJson(j, p.name);
 }
 
 Result<int64_t> JobId(RouteContext& ctx) {
@@ -119,7 +126,8 @@ void RegisterJobRoutes(Router& r, Services& s) {
     ASSIGN_OR_RETURN(auto timeout, OptInt(*body, "timeout_s"));
     spec.timeout_s = timeout.value_or(0);
     ASSIGN_OR_RETURN(jobs::Job j, s.jobs.Enqueue(spec, ctx.user().username));
-    return JsonResponse(Json{{"job", JobJson(j)}});
+    ASSIGN_OR_RETURN(Json out, JobOut(s, j));
+    return JsonResponse(Json{{"job", out}});
   });
 
   r.Add("GET", base, Permission::kProjectRead, ProjectFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
@@ -136,20 +144,22 @@ void RegisterJobRoutes(Router& r, Services& s) {
     }
     ASSIGN_OR_RETURN(auto list, s.jobs.List(f));
     Json out = Json::array();
-    for (const auto& j : list) out.push_back(JobJson(j));
+    for (const auto& j : list) out.push_back(JobJson(j, ctx.Param("project")));
     return JsonResponse(Json{{"jobs", out}});
   });
 
   r.Add("GET", "/api/v1/jobs/{job}", Permission::kProjectRead, JobFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(int64_t id, JobId(ctx));
     ASSIGN_OR_RETURN(jobs::Job j, s.jobs.Get(id));
-    return JsonResponse(Json{{"job", JobJson(j)}});
+    ASSIGN_OR_RETURN(Json out, JobOut(s, j));
+    return JsonResponse(Json{{"job", out}});
   });
 
   r.Add("POST", "/api/v1/jobs/{job}/cancel", Permission::kJobRun, JobFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(int64_t id, JobId(ctx));
     ASSIGN_OR_RETURN(jobs::Job j, s.jobs.Cancel(id, ctx.user().username));
-    return JsonResponse(Json{{"job", JobJson(j)}});
+    ASSIGN_OR_RETURN(Json out, JobOut(s, j));
+    return JsonResponse(Json{{"job", out}});
   });
 
   r.Add("GET", "/api/v1/jobs/{job}/logs", Permission::kProjectRead, JobFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
@@ -181,7 +191,9 @@ void RegisterJobRoutes(Router& r, Services& s) {
     ASSIGN_OR_RETURN(jobs::Resources free, ResourcesOf(*body, "resources", jobs::Resources{1, 512, 0}));
     ASSIGN_OR_RETURN(int64_t lease_ms, LeaseMs(*body));
     ASSIGN_OR_RETURN(auto job, s.jobs.Claim(worker, free, lease_ms));
-    return JsonResponse(Json{{"job", job ? JobJson(*job) : Json(nullptr)}});
+    if (!job) return JsonResponse(Json{{"job", nullptr}});
+    ASSIGN_OR_RETURN(Json out, JobOut(s, *job));
+    return JsonResponse(Json{{"job", out}});
   }, RouteOptions{.audit = false});  // idle workers poll every second; the job row records who claimed it
 
   r.Add("POST", "/api/v1/jobs/{job}/heartbeat", Permission::kWorkerRun, [&s](RouteContext& ctx) -> Result<HttpResponse> {
@@ -211,7 +223,8 @@ void RegisterJobRoutes(Router& r, Services& s) {
     ASSIGN_OR_RETURN(auto timed_out, OptBool(*body, "timed_out"));
     ASSIGN_OR_RETURN(auto error, OptString(*body, "error"));
     ASSIGN_OR_RETURN(jobs::Job j, s.jobs.Finish(id, worker, static_cast<int>(*exit_code), timed_out.value_or(false), error.value_or("")));
-    return JsonResponse(Json{{"job", JobJson(j)}});
+    ASSIGN_OR_RETURN(Json out, JobOut(s, j));
+    return JsonResponse(Json{{"job", out}});
   });
 }
 

@@ -49,7 +49,7 @@ def test_claims_follow_priority_and_resources_and_finish_records_the_outcome(env
     low = submit(dev, name="low")
     gpu = submit(dev, name="gpu", priority=9, resources={"gpus": 1})
     high = submit(dev, name="high", priority=5)
-    assert low["state"] == "queued" and low["created_by"] == "dev"
+    assert low["state"] == "queued" and low["created_by"] == "dev" and low["project"] == "jobs"
     assert claim(ops, "cpu-box")["id"] == high["id"]  # the GPU job does not fit
     assert claim(ops, "gpu-box", gpus=1)["id"] == gpu["id"]
     got = claim(ops, "cpu-box")

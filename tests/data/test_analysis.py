@@ -86,7 +86,7 @@ def test_stats_equal_pandas(env):
 def test_quality_against_inferred_then_saved_schema(env):
     server, admin, df = env
     q = admin.ok("GET", f"{P}/customers/versions/v1/quality", params={"label": "churned"})
-    assert q["table"]["against"] == "inferred"
+    assert q["table"]["against"] == "inferred" and q["table"]["schema_source"] == "inferred" and q["table"]["schema_version"] is None
     kinds = {a["kind"]: a for a in q["table"]["report"]["anomalies"]}
     assert kinds["duplicate_rows"]["count"] == 1
     assert kinds["constant_column"]["column"] == "constant"
@@ -102,6 +102,7 @@ def test_quality_against_inferred_then_saved_schema(env):
     v2 = admin.ok("POST", f"{P}/customers/versions", json={"rounds": [2]})["version"]["name"]
     q2 = admin.ok("GET", f"{P}/customers/versions/{v2}/quality")
     assert q2["table"]["against"] == "saved schema from v1"
+    assert q2["table"]["schema_source"] == "saved" and q2["table"]["schema_version"] == "v1"
     found = {(a["kind"], a["column"]): a for a in q2["table"]["report"]["anomalies"]}
     assert any(k[0] == "unseen_category" and k[1] == "city" for k in found), found.keys()
     assert any(k[1] == "age" for k in found), found.keys()
