@@ -40,6 +40,7 @@ void RegisterAuthRoutes(Router& r, Services& s) {
   r.Add("POST", "/api/v1/auth/login", Permission::kPublic, [&s](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(const Json* body, ctx.Body());
     ASSIGN_OR_RETURN(std::string username, ReqString(*body, "username"));
+    ctx.audit_actor = username;
     ASSIGN_OR_RETURN(std::string password, ReqString(*body, "password"));
     ASSIGN_OR_RETURN(auth::User user, s.auth.CheckPassword(username, password));
     ASSIGN_OR_RETURN(auth::IssuedCredential session, s.auth.CreateSession(user.id));

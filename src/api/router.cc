@@ -189,7 +189,7 @@ Status Router::Authorize(const Route& route, RouteContext& ctx) {
 
 void Router::Audit(const Route& route, const RouteContext& ctx, int status) {
   if (!route.audit) return;
-  std::string actor = ctx.principal ? ctx.principal->user.username : "-";
+  std::string actor = ctx.principal ? ctx.principal->user.username : ctx.audit_actor.empty() ? "-" : ctx.audit_actor.substr(0, 64);
   Json detail{{"status", status}, {"request_id", ctx.req.request_id}, {"remote", ctx.req.remote_addr}};
   Status st = audit_.Append(actor, route.method + " " + route.pattern, ctx.req.path, detail.dump());
   if (!st.ok()) log::Error("audit append failed: " + st.ToString());

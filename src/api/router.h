@@ -37,6 +37,9 @@ struct RouteContext {
   HttpRequest& req;
   std::map<std::string, std::string> params;
   std::optional<auth::Principal> principal;
+  // Whom the audit log names when there is no principal: set by the login handler to the
+  // username tried, so failed and successful sign-ins are attributed.
+  std::string audit_actor;
   std::vector<int64_t> project_ids;  // resolved scope of project-scoped routes
   JsonLimits json_limits;
 
