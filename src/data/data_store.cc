@@ -114,14 +114,6 @@ Status CheckText(const std::string& path, std::string_view bytes) {
   return Status::Ok();
 }
 
-// Tabular items must parse: ragged rows, bad quoting, invalid UTF-8, oversized lines and empty
-// files fail with the reader's message, which names the file, the line and the column.
-Status CheckTabular(const std::string& path, std::string_view bytes) {
-  auto format = FormatFromPath(path);
-  if (!format) return InvalidArgument(path + " has an unsupported type for a tabular dataset; use CSV, TSV or JSONL");
-  return ReadTableFromBuffer(bytes, ReadOptions{*format, path, {}}).status();
-}
-
 Status CheckImage(const std::string& path, std::string_view bytes) {
   if (bytes.empty()) return InvalidArgument(path + " is empty");
   auto starts = [&](std::string_view magic) { return bytes.substr(0, magic.size()) == magic; };
@@ -142,8 +134,21 @@ Result<int64_t> ParseVersionNumber(const std::string& text) {
   return *n;
 }
 
-ContentCheck DataStore::CheckFor(const Dataset& ds) const {
-  if (ds.domain == "tabular") return CheckTabular;
+// The content check of an ingest, so a bad file fails it with its name (and line). Tabular items
+// must parse: ragged rows, bad quoting, invalid UTF-8, oversized lines and empty files fail with
+// the reader's message, which names the file, the line and the column; their columns are
+// collected into `columns` for the catalog's column search.
+ContentCheck DataStore::CheckFor(const Dataset& ds, IngestColumns* columns) const {
+  if (ds.domain == "tabular")
+    return [columns](const std::string& path, std::string_view bytes) -> Status {
+      auto format = FormatFromPath(path);
+      if (!format) return InvalidArgument(path + " has an unsupported type for a tabular dataset; use CSV, TSV or JSONL");
+      ASSIGN_OR_RETURN(Table t, ReadTableFromBuffer(bytes, ReadOptions{*format, path, {}}));
+      std::lock_guard lock(columns->mu);
+      for (const auto& c : t.columns())
+        if (columns->names.size() < 10000) columns->names.insert(c.name);
+      return Status::Ok();
+    };
   if (ds.domain == "language") return CheckText;
   if (ds.domain == "vision") return CheckImage;
   return [](const std::string& path, std::string_view bytes) -> Status {
@@ -277,21 +282,6 @@ Result<std::vector<Dataset>> DataStore::ListDatasets(const std::vector<int64_t>&
 
 // ---------------------------------------------------------------------------- rounds
 
-// The content check of an ingest; for tabular datasets it also collects the tables' columns
-// (the check parses them anyway), which feed the catalog's column search.
-ContentCheck DataStore::CollectingCheck(const Dataset& ds, IngestColumns* columns) const {
-  if (ds.domain != "tabular") return CheckFor(ds);
-  return [columns](const std::string& path, std::string_view bytes) -> Status {
-    auto format = FormatFromPath(path);
-    if (!format) return CheckTabular(path, bytes);
-    ASSIGN_OR_RETURN(Table t, ReadTableFromBuffer(bytes, ReadOptions{*format, path, {}}));
-    std::lock_guard lock(columns->mu);
-    for (const auto& c : t.columns())
-      if (columns->names.size() < 10000) columns->names.insert(c.name);
-    return Status::Ok();
-  };
-}
-
 // Items and manifest are durable before this runs; the round row is the commit point.
 Result<Round> DataStore::CommitRound(const Dataset& ds, Round r, const IngestColumns& columns) {
   r.dataset_id = ds.id;
@@ -319,7 +309,7 @@ Result<Round> DataStore::IngestRound(const Dataset& ds, const std::string& stage
   if (note.size() > 10000) return InvalidArgument("note must be at most 10000 bytes");
   IngestColumns columns;
   ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries,
-                   IngestUpload(blobs_, staged_file, format, display_name, CollectingCheck(ds, &columns)));
+                   IngestUpload(blobs_, staged_file, format, display_name, CheckFor(ds, &columns)));
   Round r;
   ASSIGN_OR_RETURN(r.manifest_root, manifests_.WriteFull(entries));
   r.kind = "upload";
@@ -337,7 +327,7 @@ Result<Round> DataStore::IngestItemRound(const Dataset& ds, const std::string& i
   if (note.size() > 10000) return InvalidArgument("note must be at most 10000 bytes");
   RETURN_IF_ERROR(ValidateItemPath(item_path));
   IngestColumns columns;
-  RETURN_IF_ERROR(CollectingCheck(ds, &columns)(item_path, bytes));
+  RETURN_IF_ERROR(CheckFor(ds, &columns)(item_path, bytes));
   ASSIGN_OR_RETURN(store::BlobInfo blob, blobs_.Put(bytes));
   std::vector<ManifestEntry> entries{{item_path, blob.sha256, blob.size, "{}"}};
   Round r;

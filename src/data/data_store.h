@@ -136,12 +136,11 @@ class DataStore {
   Result<Version> StoreVersion(const Dataset& ds, std::vector<ManifestEntry> entries, const std::string& status,
                                std::optional<int64_t> parent, const Json& derived, const std::string& message,
                                const std::vector<std::pair<std::string, int64_t>>& lineage_parents, const std::string& user);
-  ContentCheck CheckFor(const Dataset& ds) const;
   struct IngestColumns {
     std::mutex mu;
     std::set<std::string> names;
   };
-  ContentCheck CollectingCheck(const Dataset& ds, IngestColumns* columns) const;
+  ContentCheck CheckFor(const Dataset& ds, IngestColumns* columns) const;
   Result<Round> CommitRound(const Dataset& ds, Round r, const IngestColumns& columns);
 
   store::Database& db_;

@@ -28,6 +28,8 @@ Result<std::pair<ManifestEntry, SplitReport>> SplitOneTable(const ManifestEntry&
   ASSIGN_OR_RETURN(std::string bytes, blobs.Get(item.sha256));
   ASSIGN_OR_RETURN(Table table, ReadTableFromBuffer(bytes, ReadOptions{format, item.path, {}}));
   if (table.num_rows() == 0) return InvalidArgument(item.path + ": the table has no rows to split");
+  if (spec.method == "group" && spec.group_by == "folder")
+    return InvalidArgument(item.path + ": a group split of table rows needs split.group_by naming a column");
   std::string key = KeyColumn(spec);
   const Column* key_column = nullptr;
   if (!key.empty()) {
@@ -52,9 +54,7 @@ Result<std::pair<ManifestEntry, SplitReport>> SplitOneTable(const ManifestEntry&
     }
     rows[r].meta = meta.dump();
   }
-  SplitSpec row_spec = spec;
-  if (spec.method == "group" && spec.group_by == "folder") return InvalidArgument(item.path + ": a group split of table rows needs split.group_by naming a column");
-  ASSIGN_OR_RETURN(auto assigned, ApplySplit(std::move(rows), row_spec));
+  ASSIGN_OR_RETURN(auto assigned, ApplySplit(std::move(rows), spec));
 
   Table out;
   for (const Column& c : table.columns())
