@@ -12,21 +12,8 @@
 // version with its class-share chart; Korean once. Screenshots go to tests/browser/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  adminClient,
-  adminPassword,
-  BIN,
-  buildTar,
-  launchBrowser,
-  loginInBrowser,
-  OUT,
-  paintedPixels,
-  startServer,
-  stopServer,
-} from './harness.mjs';
+import { adminClient, browserSession, buildTar, loginInBrowser, paintedPixels } from './harness.mjs';
 
 const PROJECT = 'analysis-ui';
 const DATASET = 'customers';
@@ -71,19 +58,7 @@ async function uploadArchive(base, token, api, bytes) {
 }
 
 test('analysis UI: statistics, quality, schema, transforms, split report, Korean', { timeout: 240_000 }, async (t) => {
-  assert.ok(existsSync(BIN), `server binary not found at ${BIN} (build it, or set MOEBIUS_BIN)`);
-  mkdirSync(OUT, { recursive: true });
-  const server = await startServer();
-  const profile = mkdtempSync(join(tmpdir(), 'moebius-analysis-chromium-'));
-  let context;
-  t.after(async () => {
-    if (context) await context.close().catch(() => {});
-    await stopServer(server.proc);
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(server.dataDir, { recursive: true, force: true });
-  });
-
-  const password = adminPassword(server);
+  const { server, password, openPage } = await browserSession(t, 'analysis');
   const { api, token } = await adminClient(server.base, password);
   await api('POST', '/api/v1/projects', { name: PROJECT, display_name: 'Analysis UI project' });
   await api('POST', `/api/v1/projects/${PROJECT}/datasets`, { name: DATASET, domain: 'tabular', description: 'churn' });
@@ -107,12 +82,7 @@ test('analysis UI: statistics, quality, schema, transforms, split report, Korean
   assert.equal(r1.items, 10);
   const ds = `/api/v1/projects/${PROJECT}/datasets/${DATASET}`;
 
-  context = await launchBrowser(profile);
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const shot = (name) => page.screenshot({ path: join(OUT, name), fullPage: true });
+  const { page, pageErrors, shot } = await openPage();
   const datasetUrl = `${server.base}/projects/${PROJECT}/datasets/${DATASET}`;
   const painted = async (testId, min) => {
     await page.locator(`[data-testid=${testId}] canvas`).first().waitFor();

@@ -10,22 +10,10 @@
 // Screenshots go to tests/browser/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  adminClient,
-  adminPassword,
-  BIN,
-  buildTar,
-  tinyPng,
-  launchBrowser,
-  loginInBrowser,
-  OUT,
-  paintedPixels,
-  startServer,
-  stopServer,
-} from './harness.mjs';
+import { adminClient, browserSession, buildTar, loginInBrowser, paintedPixels, tinyPng } from './harness.mjs';
 
 const PROJECT = 'data-ui';
 const DATASET = 'street-scenes';
@@ -84,29 +72,11 @@ async function seed(base, password) {
 }
 
 test('data UI: datasets tab, dashboard, versions, lineage, diff, Korean, upload', { timeout: 180_000 }, async (t) => {
-  assert.ok(existsSync(BIN), `server binary not found at ${BIN} (build it, or set MOEBIUS_BIN)`);
-  mkdirSync(OUT, { recursive: true });
-  const server = await startServer();
-  const profile = mkdtempSync(join(tmpdir(), 'moebius-data-chromium-'));
   const work = mkdtempSync(join(tmpdir(), 'moebius-data-files-'));
-  let context;
-  t.after(async () => {
-    if (context) await context.close().catch(() => {});
-    await stopServer(server.proc);
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(work, { recursive: true, force: true });
-    rmSync(server.dataDir, { recursive: true, force: true });
-  });
-
-  const password = adminPassword(server);
+  const { server, password, openPage } = await browserSession(t, 'data', { dirs: [work] });
   const { runId } = await seed(server.base, password);
 
-  context = await launchBrowser(profile);
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const shot = (name) => page.screenshot({ path: join(OUT, name), fullPage: true });
+  const { page, pageErrors, shot } = await openPage();
   const datasetUrl = `${server.base}/projects/${PROJECT}/datasets/${DATASET}`;
 
   try {

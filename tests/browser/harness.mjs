@@ -2,7 +2,7 @@
 // port 0, a JSON client for the REST API, and Debian's chromium through playwright-core.
 import zlib from 'node:zlib';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,6 +124,34 @@ export async function launchBrowser(profile, { locale = 'en-US', viewport = { wi
     locale,
     viewport,
   });
+}
+
+/**
+ * What every browser test starts with: a server (started with `args`) and a Chromium profile,
+ * removed with `dirs` when test `t` ends. `openPage()` launches Chromium and returns its page
+ * (20 s default timeout), the page errors seen so far, and `shot(name)` for screenshots in OUT.
+ */
+export async function browserSession(t, name, { args = [], dirs = [] } = {}) {
+  if (!existsSync(BIN)) throw new Error(`server binary not found at ${BIN} (build it, or set MOEBIUS_BIN)`);
+  mkdirSync(OUT, { recursive: true });
+  const server = await startServer({ args });
+  const profile = mkdtempSync(join(tmpdir(), `moebius-${name}-chromium-`));
+  let context;
+  t.after(async () => {
+    if (context) await context.close().catch(() => {});
+    await stopServer(server.proc);
+    for (const dir of [profile, server.dataDir, ...dirs]) rmSync(dir, { recursive: true, force: true });
+  });
+  const openPage = async () => {
+    context = await launchBrowser(profile);
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(20_000);
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const shot = (file) => page.screenshot({ path: join(OUT, file), fullPage: true });
+    return { page, pageErrors, shot };
+  };
+  return { server, password: adminPassword(server), openPage };
 }
 
 /** Fills the login form at `base` and waits for the signed-in header. */

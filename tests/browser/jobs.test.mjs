@@ -15,30 +15,16 @@
 // Screenshots go to tests/browser/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminClient, adminPassword, BIN, launchBrowser, loginInBrowser, OUT, serverHasFlag, startServer, stopServer } from './harness.mjs';
+import { adminClient, browserSession, loginInBrowser, serverHasFlag } from './harness.mjs';
 
 const PROJECT = 'jobs-ui';
 const WORKER = 'test-worker';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test('jobs UI: submit, queue, live log, finish, cancel', { timeout: 240_000 }, async (t) => {
-  assert.ok(existsSync(BIN), `server binary not found at ${BIN} (build it, or set MOEBIUS_BIN)`);
-  mkdirSync(OUT, { recursive: true });
   // Embedded workers (when the server has them) would take our jobs; this test is the worker.
-  const server = await startServer({ args: serverHasFlag('--workers') ? ['--workers', '0'] : [] });
-  const profile = mkdtempSync(join(tmpdir(), 'moebius-jobs-chromium-'));
-  let context;
-  t.after(async () => {
-    if (context) await context.close().catch(() => {});
-    await stopServer(server.proc);
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(server.dataDir, { recursive: true, force: true });
-  });
-
-  const password = adminPassword(server);
+  const { server, password, openPage } = await browserSession(t, 'jobs', { args: serverHasFlag('--workers') ? ['--workers', '0'] : [] });
   const { api } = await adminClient(server.base, password);
   await api('POST', '/api/v1/projects', { name: PROJECT, display_name: 'Jobs UI project' });
   const listJobs = async () => (await api('GET', `/api/v1/projects/${PROJECT}/jobs`)).jobs;
@@ -46,12 +32,7 @@ test('jobs UI: submit, queue, live log, finish, cancel', { timeout: 240_000 }, a
     (await api('POST', '/api/v1/workers/claim', { worker: WORKER, lease_s: 120, resources: { cpus: 8, memory_mb: 16384, gpus: 0 } })).job;
   const log = (id, text) => api('POST', `/api/v1/jobs/${id}/log`, { worker: WORKER, text });
 
-  context = await launchBrowser(profile);
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const shot = (name) => page.screenshot({ path: join(OUT, name), fullPage: true });
+  const { page, pageErrors, shot } = await openPage();
   const logText = () => page.getByTestId('job-log').evaluate((el) => el.textContent);
   const chipState = (scope) => scope.getByTestId('job-state').first().getAttribute('data-state');
 

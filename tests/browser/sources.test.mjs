@@ -15,10 +15,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminClient, adminPassword, BIN, buildTar, launchBrowser, loginInBrowser, OUT, startServer, stopServer } from './harness.mjs';
+import { adminClient, browserSession, buildTar, loginInBrowser } from './harness.mjs';
 
 const PROJECT = 'sql-ui';
 const SALES = 'sales-table';
@@ -72,34 +72,16 @@ async function seed(base, password) {
 }
 
 test('sources UI: connections, SQL round, catalog columns, dictionary diff', { timeout: 180_000 }, async (t) => {
-  assert.ok(existsSync(BIN), `server binary not found at ${BIN} (build it, or set MOEBIUS_BIN)`);
-  mkdirSync(OUT, { recursive: true });
   const root = mkdtempSync(join(tmpdir(), 'moebius-sql-root-'));
   const dbPath = join(root, 'sales.db');
   execFileSync('sqlite3', [
     dbPath,
     "CREATE TABLE sales (id INTEGER, region TEXT, unit_price REAL); INSERT INTO sales VALUES (1, 'north', 9.5), (2, 'south', 12.25), (3, 'east', 7);",
   ]);
-  const server = await startServer({ args: ['--sql-source-root', root] });
-  const profile = mkdtempSync(join(tmpdir(), 'moebius-sources-chromium-'));
-  let context;
-  t.after(async () => {
-    if (context) await context.close().catch(() => {});
-    await stopServer(server.proc);
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(root, { recursive: true, force: true });
-    rmSync(server.dataDir, { recursive: true, force: true });
-  });
-
-  const password = adminPassword(server);
+  const { server, password, openPage } = await browserSession(t, 'sources', { args: ['--sql-source-root', root], dirs: [root] });
   const { api } = await seed(server.base, password);
 
-  context = await launchBrowser(profile);
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const shot = (name) => page.screenshot({ path: join(OUT, name), fullPage: true });
+  const { page, pageErrors, shot } = await openPage();
 
   try {
     await loginInBrowser(page, server.base, password);

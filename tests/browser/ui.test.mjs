@@ -8,10 +8,8 @@
 // switch → compare. Screenshots go to tests/browser/out/. MOEBIUS_BIN overrides the binary.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminPassword, BIN, client, launchBrowser, OUT, paintedPixels, startServer, stopServer } from './harness.mjs';
+import { browserSession, client, paintedPixels } from './harness.mjs';
 
 const HISTORY_POINTS = 5000;
 const BATCH = 990; // MLflow caps a batch at 1000 entities, params included
@@ -83,27 +81,10 @@ async function seed(base, password) {
 }
 
 test('web UI: login, project, experiment, run charts, language switch, compare', { timeout: 180_000 }, async (t) => {
-  assert.ok(existsSync(BIN), `server binary not found at ${BIN} (build it, or set MOEBIUS_BIN)`);
-  mkdirSync(OUT, { recursive: true });
-  const server = await startServer();
-  const profile = mkdtempSync(join(tmpdir(), 'moebius-ui-chromium-'));
-  let context;
-  t.after(async () => {
-    if (context) await context.close().catch(() => {});
-    await stopServer(server.proc);
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(server.dataDir, { recursive: true, force: true });
-  });
-
-  const password = adminPassword(server);
+  const { server, password, openPage } = await browserSession(t, 'ui');
   const { experimentId, runId, manyId } = await seed(server.base, password);
 
-  context = await launchBrowser(profile);
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const shot = (name) => page.screenshot({ path: join(OUT, name), fullPage: true });
+  const { page, pageErrors, shot } = await openPage();
 
   try {
     // Unauthenticated visit lands on the login form.
