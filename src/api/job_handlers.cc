@@ -1,8 +1,10 @@
 // Jobs (EXP-9): submitting, listing, cancelling and reading the logs of jobs in a project, and the
 // worker protocol (claim, heartbeat, log, finish) that embedded and remote workers speak.
+#include "api/job_runs.h"
 #include "api/resolvers.h"
 #include "api/router.h"
 #include "api/services.h"
+#include "base/log.h"
 #include "base/strings.h"
 #include "jobs/job_store.h"
 #include "project/project_service.h"
@@ -36,6 +38,9 @@ Json JobJson(const jobs::Job& j, const std::string& project) {
            {"finished_at", j.finished_at},
            {"error", j.error}};
   out["exit_code"] = j.exit_code ? Json(*j.exit_code) : Json(nullptr);
+  // The tracking run the job executes (payload.run_id), for links from job pages to runs.
+  const Json& p = j.spec.payload;
+  out["run_id"] = p.is_object() && p.contains("run_id") && p["run_id"].is_string() ? p["run_id"] : Json(nullptr);
   return out;
 }
 
@@ -59,35 +64,6 @@ ProjectResolver JobFromPath(Services& s) {
   };
 }
 
-Result<jobs::Resources> ResourcesOf(const Json& body, const char* key, jobs::Resources r) {
-  if (!body.contains(key)) return r;
-  const Json& o = body[key];
-  if (!o.is_object()) return InvalidArgument(std::string("field '") + key + "' must be an object {cpus, memory_mb, gpus}");
-  ASSIGN_OR_RETURN(auto cpus, OptDouble(o, "cpus"));
-  ASSIGN_OR_RETURN(auto memory, OptInt(o, "memory_mb"));
-  ASSIGN_OR_RETURN(auto gpus, OptInt(o, "gpus"));
-  if (cpus) r.cpus = *cpus;
-  if (memory) r.memory_mb = *memory;
-  if (gpus) r.gpus = *gpus;
-  return r;
-}
-
-// What a command job runs: {"command": ["python3", "train.py", ...], "env": {"K": "V"}}.
-Status ValidateCommandPayload(const Json& p) {
-  if (!p.is_object() || !p.contains("command") || !p["command"].is_array() || p["command"].empty())
-    return InvalidArgument("a command job needs payload.command: a non-empty list of strings, e.g. [\"python3\", \"train.py\"]");
-  for (const Json& a : p["command"])
-    if (!a.is_string() || a.get<std::string>().find('\0') != std::string::npos)
-      return InvalidArgument("payload.command must hold strings without NUL bytes");
-  if (p.contains("env")) {
-    if (!p["env"].is_object()) return InvalidArgument("payload.env must be an object of strings");
-    for (auto it = p["env"].begin(); it != p["env"].end(); ++it)
-      if (!it->is_string() || it.key().empty() || it.key().find('=') != std::string::npos)
-        return InvalidArgument("payload.env must map names (without '=') to strings");
-  }
-  return Status::Ok();
-}
-
 Result<int64_t> LeaseMs(const Json& body) {
   ASSIGN_OR_RETURN(auto lease_s, OptInt(body, "lease_s"));
   int64_t s = lease_s.value_or(kDefaultLeaseS);
@@ -102,30 +78,7 @@ void RegisterJobRoutes(Router& r, Services& s) {
 
   r.Add("POST", base, Permission::kJobRun, ProjectFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(const Json* body, ctx.Body());
-    jobs::JobSpec spec;
-    spec.project_id = ctx.project_ids.at(0);
-    ASSIGN_OR_RETURN(auto kind, OptString(*body, "kind"));
-    spec.kind = kind.value_or("command");
-    // Only commands run today; the built-in trainers and study trials come with their workers.
-    if (spec.kind != "command") return InvalidArgument("job kind '" + spec.kind + "' is not supported; supported kinds: command");
-    ASSIGN_OR_RETURN(auto name, OptString(*body, "name"));
-    spec.name = name.value_or("");
-    if (body->contains("payload")) spec.payload = (*body)["payload"];
-    RETURN_IF_ERROR(ValidateCommandPayload(spec.payload));
-    ASSIGN_OR_RETURN(auto priority, OptInt(*body, "priority"));
-    if (priority) {
-      if (*priority < -1000 || *priority > 1000) return InvalidArgument("priority must be between -1000 and 1000");
-      spec.priority = static_cast<int>(*priority);
-    }
-    ASSIGN_OR_RETURN(spec.resources, ResourcesOf(*body, "resources", spec.resources));
-    ASSIGN_OR_RETURN(auto attempts, OptInt(*body, "max_attempts"));
-    if (attempts) {
-      if (*attempts < 1 || *attempts > 100) return InvalidArgument("max_attempts must be between 1 and 100");
-      spec.max_attempts = static_cast<int>(*attempts);
-    }
-    ASSIGN_OR_RETURN(auto timeout, OptInt(*body, "timeout_s"));
-    spec.timeout_s = timeout.value_or(0);
-    ASSIGN_OR_RETURN(jobs::Job j, s.jobs.Enqueue(spec, ctx.user().username));
+    ASSIGN_OR_RETURN(jobs::Job j, SubmitJob(s, ctx.user(), ctx.project_ids.at(0), *body));
     ASSIGN_OR_RETURN(Json out, JobOut(s, j));
     return JsonResponse(Json{{"job", out}});
   });
@@ -188,12 +141,16 @@ void RegisterJobRoutes(Router& r, Services& s) {
   r.Add("POST", "/api/v1/workers/claim", Permission::kWorkerRun, [&s](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(const Json* body, ctx.Body());
     ASSIGN_OR_RETURN(std::string worker, ReqString(*body, "worker"));
-    ASSIGN_OR_RETURN(jobs::Resources free, ResourcesOf(*body, "resources", jobs::Resources{1, 512, 0}));
+    ASSIGN_OR_RETURN(jobs::Resources free, JobResourcesOf(*body, "resources", jobs::Resources{1, 512, 0}));
     ASSIGN_OR_RETURN(int64_t lease_ms, LeaseMs(*body));
     ASSIGN_OR_RETURN(auto job, s.jobs.Claim(worker, free, lease_ms));
     if (!job) return JsonResponse(Json{{"job", nullptr}});
     ASSIGN_OR_RETURN(Json out, JobOut(s, *job));
-    return JsonResponse(Json{{"job", out}});
+    // The attempt's token (of the job's submitter) goes to the claiming worker alone: outside
+    // the job object, in no other answer and in no log.
+    Json answer{{"job", out}};
+    if (!job->token.secret.empty()) answer["token"] = job->token.secret;
+    return JsonResponse(answer);
   }, RouteOptions{.audit = false});  // idle workers poll every second; the job row records who claimed it
 
   r.Add("POST", "/api/v1/jobs/{job}/heartbeat", Permission::kWorkerRun, [&s](RouteContext& ctx) -> Result<HttpResponse> {

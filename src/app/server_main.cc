@@ -27,7 +27,11 @@
 #include "data/data_store.h"
 #include "data/sql/sql_source.h"
 #include "data/upload_store.h"
+#include "api/job_runs.h"
+#include "api/schedule_handlers.h"
+#include "cli/job_data_inputs.h"
 #include "jobs/job_store.h"
+#include "jobs/schedule_store.h"
 #include "jobs/worker.h"
 #include "base/crypto.h"
 #include "base/log.h"
@@ -205,6 +209,22 @@ int RunServer(const ServerConfig& config) {
   api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock,
                          api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads,
                          sql_sources, job_store};
+  // Per-attempt job tokens (the submitter's, for embedded and remote workers alike), revoked when
+  // the attempt ends however it ends; and a job's run gets the job's outcome.
+  job_store.SetHooks(jobs::JobStoreHooks{
+      .issue_token = [&auth](const jobs::Job& j, int64_t expires_at) -> Result<jobs::JobToken> {
+        ASSIGN_OR_RETURN(auth::User u, auth.GetUser(j.created_by));
+        if (u.disabled) return PermissionDenied("the job's submitter '" + u.username + "' is disabled");
+        ASSIGN_OR_RETURN(auth::IssuedCredential c,
+                         auth.CreateTokenUntil(u.id, "job-" + std::to_string(j.id) + "-" + std::to_string(j.attempts), expires_at));
+        return jobs::JobToken{c.secret, c.id};
+      },
+      .revoke_token = [&auth](const jobs::Job& j, const std::string& credential_id) -> Status {
+        ASSIGN_OR_RETURN(auth::User u, auth.GetUser(j.created_by));
+        return auth.Revoke(u.id, credential_id);
+      },
+      .job_ended = [&services](const jobs::Job& j) { api::EndJobRun(services, j); },
+  });
   api::Router router(auth, audit, metrics);
   api::RegisterAuthRoutes(router, services);
   api::RegisterProjectRoutes(router, services);
@@ -213,6 +233,8 @@ int RunServer(const ServerConfig& config) {
   api::RegisterArtifactRoutes(router, services);
   api::RegisterDataRoutes(router, services);
   api::RegisterJobRoutes(router, services);
+  jobs::ScheduleStore schedules(*db, clock);
+  api::RegisterScheduleRoutes(router, services, schedules);
   api::RegisterEvaluationRoutes(router, services);
 
   bool ready = false;
@@ -290,6 +312,17 @@ int RunServer(const ServerConfig& config) {
       cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; });
     }
   });
+  // The scheduler: recurring jobs whose cron time has come are queued (each fire once; see
+  // jobs/schedule_store.h), checked every 2 s.
+  std::jthread scheduler([&services, &schedules](std::stop_token stop) {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    while (!stop.stop_requested()) {
+      api::FireDueSchedules(services, schedules);
+      std::unique_lock lock(mu);
+      cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; });
+    }
+  });
   // The embedded worker pool: jobs run as children of the server. Each job gets a token of its
   // own for the user who submitted it (so it can do what they can, no more), revoked when it ends.
   jobs::LocalQueue local_queue(job_store);
@@ -304,16 +337,8 @@ int RunServer(const ServerConfig& config) {
     std::string self = config.host == "0.0.0.0" || config.host.empty() ? "127.0.0.1" : config.host == "::" ? "::1" : config.host;
     if (self.find(':') != std::string::npos) self = "[" + self + "]";
     wo.tracking_uri = "http://" + self + ":" + std::to_string(server->port());
-    wo.issue_token = [&auth](const jobs::Job& j) -> Result<jobs::JobToken> {
-      ASSIGN_OR_RETURN(auth::User u, auth.GetUser(j.created_by));
-      ASSIGN_OR_RETURN(auth::IssuedCredential c, auth.CreateToken(u.id, "job-" + std::to_string(j.id), j.spec.timeout_s / 86400 + 7));
-      return jobs::JobToken{c.secret, c.id};
-    };
-    wo.revoke_token = [&auth](const jobs::Job& j, const jobs::JobToken& t) {
-      auto u = auth.GetUser(j.created_by);
-      Status st = u.ok() ? auth.Revoke(u->id, t.id) : u.status();
-      if (!st.ok()) log::Warn("job " + std::to_string(j.id) + ": revoking its token: " + st.ToString());
-    };
+    // Each claim carries the job's own token (the store's issue_token hook above).
+    wo.prepare.push_back(cli::JobDataPreparer(wo.tracking_uri));
     worker = std::make_unique<jobs::Worker>(local_queue, std::move(wo));
     worker_thread = std::jthread([&worker](std::stop_token stop) { worker->Run(stop); });
     log::Info("embedded worker " + worker->options().name + ": " + std::to_string(config.workers) + " slot(s), jobs run in " +
@@ -327,8 +352,10 @@ int RunServer(const ServerConfig& config) {
     worker_thread.join();
   }
   reaper.request_stop();
+  scheduler.request_stop();
   server->Stop();
   reaper.join();
+  scheduler.join();
   if (demo.joinable()) demo.join();
   log::Info("stopped");
   return 0;

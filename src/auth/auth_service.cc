@@ -193,6 +193,12 @@ Result<IssuedCredential> AuthService::CreateToken(int64_t user_id, const std::st
   return Issue(user_id, "token", name, expires);
 }
 
+Result<IssuedCredential> AuthService::CreateTokenUntil(int64_t user_id, const std::string& name, int64_t expires_at) {
+  if (name.empty() || name.size() > 100) return InvalidArgument("token name must be 1 to 100 characters");
+  if (expires_at <= clock_.NowMillis()) return InvalidArgument("a token must expire in the future");
+  return Issue(user_id, "token", name, expires_at);
+}
+
 Result<std::vector<TokenInfo>> AuthService::ListTokens(int64_t user_id) {
   std::vector<TokenInfo> out;
   RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {

@@ -105,6 +105,9 @@ class AuthService {
   Result<User> CheckPassword(const std::string& username, const std::string& password);
   Result<IssuedCredential> CreateSession(int64_t user_id);
   Result<IssuedCredential> CreateToken(int64_t user_id, const std::string& name, std::optional<int64_t> expires_in_days);
+  // A token that expires at `expires_at` (ms since the epoch, in the future): short-lived
+  // credentials such as the per-attempt tokens of jobs.
+  Result<IssuedCredential> CreateTokenUntil(int64_t user_id, const std::string& name, int64_t expires_at);
   Result<std::vector<TokenInfo>> ListTokens(int64_t user_id);
   // Revokes a credential of `user_id`; kNotFound when it is not theirs.
   Status Revoke(int64_t user_id, const std::string& credential_id);

@@ -1,6 +1,7 @@
 // `moebius job ...`: submit command jobs, list and show them, follow their logs, cancel them.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -33,6 +34,86 @@ std::string Outcome(const Json& j) {
   return state;
 }
 
+// DATASET@VERSION[:PATH], VERSION as 3 or v3.
+Result<Json> ParseDataInput(const std::string& text) {
+  size_t at = text.find('@');
+  if (at == std::string::npos || at == 0) return InvalidArgument("--data takes DATASET@VERSION[:PATH], got '" + text + "'");
+  std::string rest = text.substr(at + 1), path;
+  if (size_t colon = rest.find(':'); colon != std::string::npos) {
+    path = rest.substr(colon + 1);
+    rest = rest.substr(0, colon);
+    if (path.empty()) return InvalidArgument("--data '" + text + "': the PATH after ':' is empty");
+  }
+  if (!rest.empty() && (rest[0] == 'v' || rest[0] == 'V')) rest = rest.substr(1);
+  auto n = ParseInt64(rest);
+  if (!n || *n < 1) return InvalidArgument("--data '" + text + "': VERSION must be a version number such as 3 or v3");
+  Json e{{"dataset", text.substr(0, at)}, {"version", *n}};
+  if (!path.empty()) e["path"] = path;
+  return e;
+}
+
+// What `job submit` and `job schedule create` take to describe a job.
+struct SubmitOptions {
+  std::vector<std::string> command, env, data;
+  std::string name, experiment, run_name;
+  int priority = 0, attempts = 3;
+  double cpus = 1;
+  int64_t memory = 512, gpus = 0, timeout = 0;
+};
+
+void AddSubmitOptions(CLI::App* cmd, SubmitOptions& o) {
+  cmd->add_option("COMMAND", o.command, "the program and its arguments (after --); no shell unless you name one")->required();
+  cmd->add_option("--name", o.name, "a name to show in lists");
+  cmd->add_option("--priority", o.priority, "higher runs first (-1000 to 1000)")->capture_default_str();
+  cmd->add_option("--cpus", o.cpus, "CPUs the job needs")->capture_default_str();
+  cmd->add_option("--memory-mb", o.memory, "memory the job needs, MiB")->capture_default_str();
+  cmd->add_option("--gpus", o.gpus, "GPUs the job needs")->capture_default_str();
+  cmd->add_option("--timeout", o.timeout, "seconds before the job is stopped; 0 = none")->capture_default_str();
+  cmd->add_option("--max-attempts", o.attempts, "runs allowed when workers die (1 = no retry)")->capture_default_str();
+  cmd->add_option("--env", o.env, "K=V added to the job's environment (repeatable)")->allow_extra_args(false);
+  cmd->add_option("--experiment", o.experiment,
+                  "create a run for the job in this experiment (name or id; created if no experiment has the name); "
+                  "the job gets MLFLOW_RUN_ID and its outcome becomes the run's status");
+  cmd->add_option("--run-name", o.run_name, "name of the run --experiment creates");
+  cmd->add_option("--data", o.data,
+                  "DATASET@VERSION[:PATH]: materialize that data version in the job's directory under PATH "
+                  "(default data/DATASET) before the command runs (repeatable)")
+      ->allow_extra_args(false);
+}
+
+Result<Json> SubmitBody(const SubmitOptions& o) {
+  Json payload{{"command", o.command}};
+  if (!o.env.empty()) {
+    Json e = Json::object();
+    for (const auto& kv : o.env) {
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) return InvalidArgument("--env takes NAME=VALUE, got '" + kv + "'");
+      e[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    payload["env"] = e;
+  }
+  if (!o.data.empty()) {
+    Json list = Json::array();
+    for (const auto& d : o.data) {
+      ASSIGN_OR_RETURN(Json entry, ParseDataInput(d));
+      list.push_back(entry);
+    }
+    payload["data"] = list;
+  }
+  Json body{{"payload", payload},
+            {"priority", o.priority},
+            {"resources", {{"cpus", o.cpus}, {"memory_mb", o.memory}, {"gpus", o.gpus}}},
+            {"timeout_s", o.timeout},
+            {"max_attempts", o.attempts}};
+  if (!o.name.empty()) body["name"] = o.name;
+  if (!o.experiment.empty()) body["experiment"] = o.experiment;
+  if (!o.run_name.empty()) {
+    if (o.experiment.empty()) return InvalidArgument("--run-name needs --experiment");
+    body["run_name"] = o.run_name;
+  }
+  return body;
+}
+
 }  // namespace
 
 void AddJobCommands(CommandHost& host) {
@@ -42,44 +123,64 @@ void AddJobCommands(CommandHost& host) {
 
   auto* submit = host.Sub(job, "submit", "queue a command: moebius job submit PROJECT [options] -- CMD ARGS...");
   auto* project = host.Own<std::string>();
-  auto* command = host.Own<std::vector<std::string>>();
-  auto* name = host.Own<std::string>();
-  auto* priority = host.Own<int>(0);
-  auto* cpus = host.Own<double>(1);
-  auto* memory = host.Own<int64_t>(512);
-  auto* gpus = host.Own<int64_t>(0);
-  auto* timeout = host.Own<int64_t>(0);
-  auto* attempts = host.Own<int>(3);
-  auto* env = host.Own<std::vector<std::string>>();
+  auto* opts = host.Own<SubmitOptions>();
   submit->add_option("PROJECT", *project)->required();
-  submit->add_option("COMMAND", *command, "the program and its arguments (after --); no shell unless you name one")->required();
-  submit->add_option("--name", *name, "a name to show in lists");
-  submit->add_option("--priority", *priority, "higher runs first (-1000 to 1000)")->capture_default_str();
-  submit->add_option("--cpus", *cpus, "CPUs the job needs")->capture_default_str();
-  submit->add_option("--memory-mb", *memory, "memory the job needs, MiB")->capture_default_str();
-  submit->add_option("--gpus", *gpus, "GPUs the job needs")->capture_default_str();
-  submit->add_option("--timeout", *timeout, "seconds before the job is stopped; 0 = none")->capture_default_str();
-  submit->add_option("--max-attempts", *attempts, "runs allowed when workers die (1 = no retry)")->capture_default_str();
-  submit->add_option("--env", *env, "K=V added to the job's environment (repeatable)")->allow_extra_args(false);
-  host.OnRun(submit, [&g = g, project, command, name, priority, cpus, memory, gpus, timeout, attempts, env](RestClient& c) -> Status {
-    Json payload{{"command", *command}};
-    if (!env->empty()) {
-      Json e = Json::object();
-      for (const auto& kv : *env) {
-        size_t eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0) return InvalidArgument("--env takes NAME=VALUE, got '" + kv + "'");
-        e[kv.substr(0, eq)] = kv.substr(eq + 1);
-      }
-      payload["env"] = e;
-    }
-    Json body{{"payload", payload},
-              {"priority", *priority},
-              {"resources", {{"cpus", *cpus}, {"memory_mb", *memory}, {"gpus", *gpus}}},
-              {"timeout_s", *timeout},
-              {"max_attempts", *attempts}};
-    if (!name->empty()) body["name"] = *name;
+  AddSubmitOptions(submit, *opts);
+  host.OnRun(submit, [&g = g, project, opts](RestClient& c) -> Status {
+    ASSIGN_OR_RETURN(Json body, SubmitBody(*opts));
     ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/projects/" + RestClient::Segment(*project) + "/jobs", body));
-    Emit(g, j, [&] { std::printf("submitted job %s (%s)\n", Str(j["job"], "id").c_str(), Str(j["job"], "state").c_str()); });
+    Emit(g, j, [&] {
+      std::printf("submitted job %s (%s)", Str(j["job"], "id").c_str(), Str(j["job"], "state").c_str());
+      if (j["job"].value("run_id", Json()).is_string()) std::printf(", run %s", Str(j["job"], "run_id").c_str());
+      std::printf("\n");
+    });
+    return Status::Ok();
+  });
+
+  // Recurring jobs: a cron expression (UTC) and the job to submit at each fire.
+  auto* schedule = host.Sub(job, "schedule", "recurring jobs: create, list and delete cron schedules of a project");
+  schedule->require_subcommand(1);
+  auto* screate = host.Sub(schedule, "create", "moebius job schedule create PROJECT NAME --cron 'M H DOM MON DOW' [options] -- CMD ARGS...");
+  auto* sproject = host.Own<std::string>();
+  auto* sname = host.Own<std::string>();
+  auto* cron = host.Own<std::string>();
+  auto* sopts = host.Own<SubmitOptions>();
+  screate->add_option("PROJECT", *sproject)->required();
+  screate->add_option("NAME", *sname, "the schedule's name in the project")->required();
+  screate->add_option("--cron", *cron, "five fields, UTC: minute hour day-of-month month day-of-week (or @daily, @hourly, ...)")->required();
+  AddSubmitOptions(screate, *sopts);
+  host.OnRun(screate, [&g = g, sproject, sname, cron, sopts](RestClient& c) -> Status {
+    ASSIGN_OR_RETURN(Json job, SubmitBody(*sopts));
+    ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/projects/" + RestClient::Segment(*sproject) + "/schedules",
+                                    Json{{"name", *sname}, {"cron", *cron}, {"job", job}}));
+    Emit(g, j, [&] {
+      std::printf("schedule %s (%s) created; next fire %s UTC\n", Str(j["schedule"], "name").c_str(), Str(j["schedule"], "cron").c_str(),
+                  Time(j["schedule"], "next_fire_at").c_str());
+    });
+    return Status::Ok();
+  });
+  auto* slist = host.Sub(schedule, "list", "a project's schedules");
+  auto* lsproject = host.Own<std::string>();
+  slist->add_option("PROJECT", *lsproject)->required();
+  host.OnRun(slist, [&g = g, lsproject](RestClient& c) -> Status {
+    ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/projects/" + RestClient::Segment(*lsproject) + "/schedules"));
+    Emit(g, j, [&] {
+      TablePrinter t({"ID", "NAME", "CRON (UTC)", "NEXT", "LAST", "LAST JOB", "BY", "COMMAND", "ERROR"}, 40);
+      for (const auto& x : j["schedules"])
+        t.AddRow({Str(x, "id"), Str(x, "name"), Str(x, "cron"), Time(x, "next_fire_at"), x.value("last_fire_at", 0) ? Time(x, "last_fire_at") : "",
+                  x.value("last_job_id", 0) ? Str(x, "last_job_id") : "", Str(x, "created_by"), CommandLine(x["job"]), Str(x, "last_error")});
+      std::cout << t.Render();
+    });
+    return Status::Ok();
+  });
+  auto* sdelete = host.Sub(schedule, "delete", "delete a schedule (jobs it queued stay)");
+  auto* dproject = host.Own<std::string>();
+  auto* did = host.Own<std::string>();
+  sdelete->add_option("PROJECT", *dproject)->required();
+  sdelete->add_option("ID", *did)->required();
+  host.OnRun(sdelete, [&g = g, dproject, did](RestClient& c) -> Status {
+    ASSIGN_OR_RETURN(Json j, c.Delete("/api/v1/projects/" + RestClient::Segment(*dproject) + "/schedules/" + RestClient::Segment(*did)));
+    Emit(g, j, [&] { std::printf("schedule %s deleted\n", did->c_str()); });
     return Status::Ok();
   });
 
@@ -122,6 +223,10 @@ void AddJobCommands(CommandHost& host) {
       const Json& r = x["resources"];
       t.AddRow({"resources", Str(r, "cpus") + " cpus, " + Str(r, "memory_mb") + " MiB, " + Str(r, "gpus") + " gpus"});
       t.AddRow({"timeout", x.value("timeout_s", 0) ? Str(x, "timeout_s") + " s" : "none"});
+      if (x.value("run_id", Json()).is_string()) t.AddRow({"run", Str(x, "run_id")});
+      if (x["payload"].contains("data"))
+        for (const auto& d : x["payload"]["data"])
+          t.AddRow({"data", Str(d, "dataset") + "@v" + Str(d, "version") + " in " + Str(d, "path")});
       t.AddRow({"worker", Str(x, "worker")});
       t.AddRow({"created", Time(x, "created_at") + " by " + Str(x, "created_by")});
       if (x.value("started_at", 0) > 0) t.AddRow({"started", Time(x, "started_at")});

@@ -55,6 +55,8 @@ Result<std::optional<jobs::Job>> RemoteQueue::Claim(const std::string& worker, c
   ASSIGN_OR_RETURN(Json j, Post("/api/v1/workers/claim", body));
   if (!j.contains("job") || j["job"].is_null()) return std::optional<jobs::Job>();
   ASSIGN_OR_RETURN(jobs::Job job, JobFromJson(j["job"]));
+  // The server's token for this attempt (the submitter's, revoked when the attempt ends).
+  if (j.contains("token") && j["token"].is_string()) job.token.secret = j["token"].get<std::string>();
   return std::optional<jobs::Job>(std::move(job));
 }
 

@@ -11,6 +11,7 @@
 
 #include "base/log.h"
 #include "cli/credentials.h"
+#include "cli/job_data_inputs.h"
 #include "cli/remote_queue.h"
 #include "jobs/worker.h"
 
@@ -77,9 +78,9 @@ int RunWorkerCommand(int argc, char** argv) {
   wo.lease_ms = lease_s * 1000;
   wo.work_dir = work_dir;
   wo.tracking_uri = server;
-  // Jobs get this worker's own token (documented in docs/design/jobs.md: a job can do what the
-  // worker's user can; run workers under a dedicated operator account).
-  wo.tracking_token = token;
+  // Jobs never get this worker's own token: each claim carries a token the server issued for the
+  // job's submitter, revoked when the attempt ends (docs/design/jobs.md, security notes).
+  wo.prepare.push_back(JobDataPreparer(server));
 
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/log.h"
+
 namespace moebius::jobs {
 namespace {
 
@@ -133,6 +135,34 @@ CREATE TABLE job_logs (
   text TEXT NOT NULL,
   PRIMARY KEY (job_id, seq)
 )
+)SQL"},
+          // The tokens issued per attempt (JobStoreHooks), so that the end of an attempt revokes them.
+          {601, "job credentials", R"SQL(
+CREATE TABLE job_credentials (
+  job_id BIGINT NOT NULL,
+  attempt BIGINT NOT NULL,
+  credential_id TEXT NOT NULL,
+  PRIMARY KEY (job_id, attempt, credential_id)
+)
+)SQL"},
+          // Recurring jobs (schedule_store.h): a cron expression and a job template per row.
+          {602, "job schedules", R"SQL(
+CREATE TABLE job_schedules (
+  id BIGINT PRIMARY KEY,
+  project_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  cron TEXT NOT NULL,
+  job TEXT NOT NULL,
+  enabled BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  next_fire_at BIGINT NOT NULL,
+  last_fire_at BIGINT NOT NULL,
+  last_job_id BIGINT NOT NULL,
+  last_error TEXT NOT NULL
+);
+CREATE UNIQUE INDEX job_schedules_name ON job_schedules (project_id, name);
+CREATE INDEX job_schedules_due ON job_schedules (enabled, next_fire_at)
 )SQL"}};
 }
 
@@ -208,7 +238,72 @@ Result<std::optional<Job>> JobStore::Claim(const std::string& worker, const Reso
     claimed = std::move(j);
     return Status::Ok();
   }));
+  if (!claimed || !hooks_.issue_token) return claimed;
+  Job& j = *claimed;
+  int64_t now = clock_.NowMillis();
+  int64_t expires = now + (j.spec.timeout_s > 0 ? j.spec.timeout_s * 1000 + kTokenMarginMs : kTokenWithoutTimeoutMs);
+  auto token = hooks_.issue_token(j, expires);
+  if (!token.ok()) {
+    // The job cannot run without its credential; another attempt would fail the same way.
+    std::vector<Ended> ended;
+    RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
+      auto held = Held(tx, j.id, worker);
+      if (!held.ok()) return Status::Ok();
+      RETURN_IF_ERROR(End(tx, j.id, JobState::kFailed, std::nullopt, ("cannot issue a token for the job: " + token.status().message()).substr(0, 4000),
+                          clock_.NowMillis()));
+      ASSIGN_OR_RETURN(Job now_job, Load(tx, j.id));
+      ended.push_back({std::move(now_job), true});
+      return Status::Ok();
+    }));
+    AfterEnd(ended);
+    return std::optional<Job>();
+  }
+  // Record it while the attempt still runs; if it already ended, the token goes at once.
+  bool recorded = false;
+  Status st = db_.Write([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Job cur, Load(tx, j.id));
+    if (cur.state != JobState::kRunning || cur.attempts != j.attempts) return Status::Ok();
+    RETURN_IF_ERROR(tx.Exec("INSERT INTO job_credentials (job_id, attempt, credential_id) VALUES (?, ?, ?)",
+                            {j.id, int64_t{j.attempts}, token->id})
+                        .status());
+    recorded = true;
+    return Status::Ok();
+  });
+  if (!st.ok() || !recorded) {
+    if (hooks_.revoke_token) (void)hooks_.revoke_token(j, token->id);
+    RETURN_IF_ERROR(st);
+    return std::optional<Job>();  // the attempt ended meanwhile (cancelled and reaped)
+  }
+  j.token = std::move(*token);
   return claimed;
+}
+
+void JobStore::AfterEnd(const std::vector<Ended>& ended) {
+  for (const Ended& e : ended) {
+    if (hooks_.revoke_token) {
+      std::vector<std::pair<int64_t, std::string>> creds;
+      Status st = db_.Read([&](Tx& tx) -> Status {
+        ASSIGN_OR_RETURN(Rows rows, tx.Query("SELECT attempt, credential_id FROM job_credentials WHERE job_id = ? AND attempt <= ?",
+                                             {e.job.id, int64_t{e.job.attempts}}));
+        for (const Row& r : rows) creds.emplace_back(r.Int(0), r.Text(1));
+        return Status::Ok();
+      });
+      for (const auto& [attempt, id] : creds) {
+        Status rs = hooks_.revoke_token(e.job, id);
+        if (!rs.ok() && rs.code() != StatusCode::kNotFound) {
+          log::Warn("job " + std::to_string(e.job.id) + ": revoking the token of attempt " + std::to_string(attempt) + ": " + rs.ToString());
+          continue;  // kept: the next end of this job tries again; it expires anyway
+        }
+        Status del = db_.Write([&](Tx& tx) {
+          return tx.Exec("DELETE FROM job_credentials WHERE job_id = ? AND attempt = ? AND credential_id = ?", {e.job.id, attempt, id})
+              .status();
+        });
+        if (st.ok()) st = del;
+      }
+      if (!st.ok()) log::Warn("job " + std::to_string(e.job.id) + ": job credentials: " + st.ToString());
+    }
+    if (e.final && hooks_.job_ended) hooks_.job_ended(e.job);
+  }
 }
 
 Result<bool> JobStore::Heartbeat(int64_t id, const std::string& worker, int64_t lease_ms) {
@@ -237,6 +332,7 @@ Result<Job> JobStore::Finish(int64_t id, const std::string& worker, int exit_cod
     ASSIGN_OR_RETURN(out, Load(tx, id));
     return Status::Ok();
   }));
+  AfterEnd({{out, true}});
   return out;
 }
 
@@ -253,11 +349,13 @@ Result<Job> JobStore::Cancel(int64_t id, const std::string& user) {
     ASSIGN_OR_RETURN(out, Load(tx, id));
     return Status::Ok();
   }));
+  if (IsFinal(out.state)) AfterEnd({{out, true}});
   return out;
 }
 
 Result<int> JobStore::ReapExpired(int64_t grace_ms) {
   int changed = 0;
+  std::vector<Ended> ended;
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
     int64_t now = clock_.NowMillis();
     ASSIGN_OR_RETURN(Rows rows, tx.Query(std::string("SELECT ") + kColumns + " FROM jobs WHERE state = 'running'", {}));
@@ -283,9 +381,14 @@ Result<int> JobStore::ReapExpired(int64_t grace_ms) {
         continue;
       }
       ++changed;
+      ASSIGN_OR_RETURN(Job now_job, Load(tx, j.id));
+      now_job.attempts = j.attempts;
+      bool final = IsFinal(now_job.state);
+      ended.push_back({std::move(now_job), final});
     }
     return Status::Ok();
   }));
+  AfterEnd(ended);
   return changed;
 }
 

@@ -11,6 +11,7 @@
 // Thread-safety: all methods may be called concurrently (the Database serializes writes).
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "base/clock.h"
@@ -28,16 +29,39 @@ struct JobFilter {
   int limit = 100;
 };
 
+// What the server plugs into the store (src/app): per-attempt credentials and the end of jobs.
+// Every hook runs after the store's transaction committed, never inside one, on the thread that
+// made the change (a request handler, a worker or the reaper); errors are logged, never returned.
+struct JobStoreHooks {
+  // Issues a token for the job's submitter valid until `expires_at` (ms), named
+  // "job-<id>-<attempt>". Called by Claim; the token comes back in Job::token. An error fails
+  // the claimed job (no retry) and the claim returns nothing.
+  std::function<Result<JobToken>(const Job& job, int64_t expires_at)> issue_token;
+  // Revokes a token issue_token made, when its attempt ends: the job finished, was requeued or
+  // failed by the reaper, timed out, or was cancelled.
+  std::function<Status(const Job& job, const std::string& credential_id)> revoke_token;
+  // The job reached a final state (by any path: its worker, a cancel, the reaper).
+  std::function<void(const Job& job)> job_ended;
+};
+
 class JobStore {
  public:
+  // How long after the job's timeout (or, without one, after the claim) its token still works.
+  static constexpr int64_t kTokenMarginMs = 10LL * 60 * 1000;
+  static constexpr int64_t kTokenWithoutTimeoutMs = 7LL * 86400 * 1000;
+
   JobStore(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  // Set once, before the store is used from other threads.
+  void SetHooks(JobStoreHooks hooks) { hooks_ = std::move(hooks); }
 
   Result<Job> Enqueue(const JobSpec& spec, const std::string& user);
   Result<Job> Get(int64_t id);
   Result<std::vector<Job>> List(const JobFilter& filter);
 
   // The highest-priority (then oldest) queued job that fits `free`, now running under `worker`
-  // until now + lease_ms; nullopt when none fits.
+  // until now + lease_ms; nullopt when none fits. With an issue_token hook the job carries its
+  // attempt's token (Job::token), recorded so that the end of the attempt revokes it.
   Result<std::optional<Job>> Claim(const std::string& worker, const Resources& free, int64_t lease_ms);
   // Extends the lease. kFailedPrecondition when `worker` no longer holds the job (it was reaped,
   // cancelled or finished): the worker must stop it. Returns whether a cancel was requested.
@@ -59,8 +83,16 @@ class JobStore {
   Result<std::vector<LogChunk>> ReadLog(int64_t id, int64_t after_seq, int limit = 1000);
 
  private:
+  // After a commit: revoke the tokens of attempts that ended and report jobs that ended.
+  struct Ended {
+    Job job;
+    bool final = false;
+  };
+  void AfterEnd(const std::vector<Ended>& ended);
+
   store::Database& db_;
   const Clock& clock_;
+  JobStoreHooks hooks_;
 };
 
 }  // namespace moebius::jobs

@@ -158,6 +158,77 @@ TEST_F(JobStoreTest, LogsAreAppendedByTheLeaseHolderAndReadInPages) {
   EXPECT_EQ(store_->ReadLog(999, 0).status().code(), StatusCode::kNotFound);
 }
 
+// The hooks the server plugs in: a token per attempt, revoked however the attempt ends, and the
+// end of every job reported once, after the commit.
+TEST_F(JobStoreTest, HooksIssueATokenPerAttemptAndRevokeItWhenTheAttemptEnds) {
+  std::vector<std::string> issued, revoked;
+  std::vector<std::pair<int64_t, JobState>> ended;
+  std::vector<int64_t> expiries;
+  int next = 0;
+  store_->SetHooks(JobStoreHooks{
+      .issue_token = [&](const Job& j, int64_t expires_at) -> Result<JobToken> {
+        expiries.push_back(expires_at);
+        std::string id = "cred-" + std::to_string(j.id) + "-" + std::to_string(j.attempts) + "-" + std::to_string(next++);
+        issued.push_back(id);
+        return JobToken{"secret-" + id, id};
+      },
+      .revoke_token = [&](const Job&, const std::string& id) -> Status {
+        revoked.push_back(id);
+        return Status::Ok();
+      },
+      .job_ended = [&](const Job& j) { ended.emplace_back(j.id, j.state); },
+  });
+  Job a = Add(0, {}, /*max_attempts=*/2, /*timeout_s=*/100);
+  auto c1 = Claim("dies");
+  ASSERT_TRUE(c1.has_value());
+  EXPECT_EQ(c1->token.id, "cred-" + std::to_string(a.id) + "-1-0");
+  EXPECT_EQ(c1->token.secret, "secret-" + c1->token.id);
+  EXPECT_EQ(expiries.back(), 1'000'000 + 100'000 + JobStore::kTokenMarginMs);
+  EXPECT_TRUE(store_->Get(a.id)->token.secret.empty());  // never read back from the store
+  // The lease runs out: the reaper queues it again and revokes the first attempt's token only.
+  clock_.Advance(11000);
+  EXPECT_EQ(*store_->ReapExpired(), 1);
+  EXPECT_EQ(revoked, std::vector<std::string>{c1->token.id});
+  EXPECT_TRUE(ended.empty());
+  auto c2 = Claim("other");
+  ASSERT_TRUE(c2.has_value());
+  EXPECT_NE(c2->token.id, c1->token.id);
+  ASSERT_TRUE(store_->Finish(a.id, "other", 0, false, "").ok());
+  EXPECT_EQ(revoked, (std::vector<std::string>{c1->token.id, c2->token.id}));
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0], std::make_pair(a.id, JobState::kSucceeded));
+
+  // Cancelled while queued: no token, ended once. Without a timeout the token lasts 7 days.
+  Job b = Add();
+  ASSERT_EQ(store_->Cancel(b.id, "alice")->state, JobState::kCancelled);
+  EXPECT_EQ(ended.back(), std::make_pair(b.id, JobState::kCancelled));
+  Job c = Add();
+  auto c3 = Claim("w");
+  ASSERT_EQ(c3->id, c.id);
+  EXPECT_EQ(expiries.back(), clock_.NowMillis() + JobStore::kTokenWithoutTimeoutMs);
+  ASSERT_TRUE(store_->Cancel(c.id, "alice").ok());  // running: only marked
+  EXPECT_EQ(revoked.size(), 2u);
+  ASSERT_TRUE(store_->Finish(c.id, "w", 143, false, "").ok());
+  EXPECT_EQ(revoked.back(), c3->token.id);
+  EXPECT_EQ(ended.back(), std::make_pair(c.id, JobState::kCancelled));
+  EXPECT_EQ(ended.size(), 3u);
+}
+
+TEST_F(JobStoreTest, AClaimWhoseTokenCannotBeIssuedFailsTheJob) {
+  std::vector<JobState> ended;
+  store_->SetHooks(JobStoreHooks{
+      .issue_token = [](const Job&, int64_t) -> Result<JobToken> { return PermissionDenied("the submitter is disabled"); },
+      .revoke_token = nullptr,
+      .job_ended = [&](const Job& j) { ended.push_back(j.state); },
+  });
+  Job j = Add();
+  EXPECT_FALSE(Claim("w").has_value());
+  Job failed = *store_->Get(j.id);
+  EXPECT_EQ(failed.state, JobState::kFailed);
+  EXPECT_EQ(failed.error, "cannot issue a token for the job: the submitter is disabled");
+  EXPECT_EQ(ended, std::vector<JobState>{JobState::kFailed});
+}
+
 TEST_F(JobStoreTest, BadSpecsAreRefused) {
   JobSpec s;
   s.resources.cpus = 0;

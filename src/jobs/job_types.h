@@ -38,6 +38,12 @@ struct JobSpec {
   int64_t timeout_s = 0;          // 0 = none; the worker kills the job after this long
 };
 
+// A credential handed to one job as MLFLOW_TRACKING_TOKEN (and MOEBIUS_TOKEN).
+struct JobToken {
+  std::string secret;
+  std::string id;  // the credential's id (what revoking it needs)
+};
+
 struct Job {
   int64_t id = 0;
   JobSpec spec;
@@ -50,6 +56,10 @@ struct Job {
   std::string created_by;
   std::optional<int> exit_code;
   std::string error;          // why it failed, was cancelled or timed out
+  // Set only on the Job a claim returns, when the store issues per-attempt credentials (see
+  // JobStoreHooks): the token of the job's submitter for this attempt. Never stored in the job
+  // row, never in job JSON or logs; the claim's answer hands it to the claiming worker alone.
+  JobToken token;
 };
 
 struct LogChunk {

@@ -209,7 +209,7 @@ void Worker::RunJob(Slot& slot) {
   bool timed_out = false;
   std::string error;
   JobToken token{options_.tracking_token, ""};
-  bool issued = false;
+  bool issued = false, ran = false;
   [&] {
     std::error_code ec;
     fs::remove_all(dir, ec);
@@ -232,7 +232,9 @@ void Worker::RunJob(Slot& slot) {
       spec.argv.push_back(a.get<std::string>());
     }
     spec.cwd = dir.string();
-    if (options_.issue_token) {
+    if (!job.token.secret.empty()) {
+      token = job.token;  // issued by the server for this attempt, revoked by it when the attempt ends
+    } else if (options_.issue_token) {
       auto t = options_.issue_token(job);
       if (!t.ok()) {
         error = "cannot issue a token for the job: " + t.status().message();
@@ -248,16 +250,29 @@ void Worker::RunJob(Slot& slot) {
                 {"MOEBIUS_TOKEN", token.secret},
                 {"MLFLOW_TRACKING_URI", options_.tracking_uri},
                 {"MLFLOW_TRACKING_TOKEN", token.secret}};
+    if (p.contains("run_id") && p["run_id"].is_string()) spec.env.emplace_back("MLFLOW_RUN_ID", p["run_id"].get<std::string>());
+    if (p.contains("experiment_id") && p["experiment_id"].is_string())
+      spec.env.emplace_back("MLFLOW_EXPERIMENT_ID", p["experiment_id"].get<std::string>());
     if (p.contains("env") && p["env"].is_object())
       for (auto it = p["env"].begin(); it != p["env"].end(); ++it)
         if (it->is_string()) spec.env.emplace_back(it.key(), it->get<std::string>());
     note("job " + id + " attempt " + std::to_string(job.attempts) + " on worker " + me + " in " + dir.string());
-    if (p.contains("data"))
-      note("payload.data is not supported yet: no data version was materialized in the working directory");
+    for (const auto& prepare : options_.prepare) {
+      if (slot.cancel.load()) {
+        error = "stopped while preparing the job";
+        return;
+      }
+      Status st = prepare(job, token, dir.string());
+      if (!st.ok()) {
+        error = "preparing the job failed: " + st.message();
+        return;
+      }
+    }
     ProcessOptions po;
     po.timeout_ms = job.spec.timeout_s * 1000;
     po.kill_grace_ms = options_.kill_grace_ms;
     auto result = RunProcess(spec, po, [&](std::string_view chunk) { logs.Add(chunk); }, slot.cancel);
+    ran = true;
     if (!result.ok()) {
       exit_code = result.status().code() == StatusCode::kNotFound ? 127 : 126;
       error = result.status().message();
@@ -269,6 +284,17 @@ void Worker::RunJob(Slot& slot) {
     else if (result->signal && !result->cancelled) error = "killed by " + SignalName(result->signal);
   }();
   if (!error.empty()) note(error);
+  if (ran && !lost && !slot.shutdown) {
+    for (const auto& collect : options_.collect) {
+      Status st = collect(job, token, dir.string(), exit_code);
+      if (st.ok()) continue;
+      note("collecting the job's outputs failed: " + st.message());
+      if (exit_code == 0 && !timed_out) {
+        exit_code = -1;
+        error = "collecting the job's outputs failed: " + st.message();
+      }
+    }
+  }
   if (slot.shutdown && !lost) note("the worker is stopping; the job is left to be queued again when its lease runs out");
   stop_reporter();
   if (issued && options_.revoke_token) options_.revoke_token(job, token);

@@ -15,17 +15,12 @@
 #include <functional>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "jobs/job_queue.h"
 #include "jobs/job_types.h"
 
 namespace moebius::jobs {
-
-// A credential handed to one job as MLFLOW_TRACKING_TOKEN (and MOEBIUS_TOKEN).
-struct JobToken {
-  std::string secret;
-  std::string id;  // what revoke_token needs
-};
 
 struct WorkerOptions {
   std::string name;              // the lease holder's name; unique per worker process
@@ -39,11 +34,20 @@ struct WorkerOptions {
   int64_t kill_grace_ms = 5000;  // SIGTERM → SIGKILL
   std::string work_dir;          // each job runs in work_dir/job-<id>-<attempt>, removed afterwards
   std::string tracking_uri;      // the server's URL, given to jobs as MLFLOW_TRACKING_URI
-  std::string tracking_token;    // given to jobs as MLFLOW_TRACKING_TOKEN unless issue_token is set
-  // Optional: a credential per job (the embedded pool issues one for the job's submitter and
-  // revokes it when the job ends). An error fails the job.
+  // Jobs get, in this order of preference: the token their claim carried (Job::token: the server
+  // issues one per attempt for the job's submitter — embedded and remote workers alike), one from
+  // issue_token, or tracking_token.
+  std::string tracking_token;
+  // Optional: a credential per job when the claim carried none; revoke_token runs when the job
+  // ends. An error fails the job.
   std::function<Result<JobToken>(const Job&)> issue_token;
   std::function<void(const Job&, const JobToken&)> revoke_token;
+  // Fill the job's working directory before its command runs (data versions, code snapshots,
+  // pipeline inputs), in order; an error fails the job with that message (no retry).
+  std::vector<std::function<Status(const Job&, const JobToken&, const std::string& dir)>> prepare;
+  // After the command ends (any outcome), in order; e.g. upload pipeline step outputs. An error
+  // is logged to the job and fails a job that had succeeded.
+  std::vector<std::function<Status(const Job&, const JobToken&, const std::string& dir, int exit_code)>> collect;
 };
 
 // This machine: cores, physical memory in MiB, and the NVIDIA devices under /dev.

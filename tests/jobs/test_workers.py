@@ -26,8 +26,7 @@ def setup_users(server):
     admin.ok("POST", "/api/v1/users", json={"username": "dev", "password": "dev-password-1", "global_role": "viewer"})
     admin.ok("PUT", "/api/v1/projects/work/members/dev", json={"role": "model-developer"})
     admin.ok("POST", "/api/v1/users", json={"username": "ops", "password": "ops-password-1", "global_role": "operator"})
-    # Remote workers hand jobs their own token (ops'): it needs the project's experiment rights.
-    admin.ok("PUT", "/api/v1/projects/work/members/ops", json={"role": "model-developer"})
+    # ops runs workers; it is no member of the project: jobs run with their submitter's token.
     dev = server.client(server.login("dev", "dev-password-1"))
     ops = server.client(server.login("ops", "ops-password-1"))
     return admin, dev, ops
@@ -83,14 +82,13 @@ def test_embedded_worker_runs_python_and_streams_its_output(embedded):
             "print('to stderr', file=sys.stderr, flush=True)\n"
             "print('cwd', os.getcwd())\n"
             "print('uri', os.environ['MLFLOW_TRACKING_URI'], 'x', os.environ['MY_VAR'])\n")
-    job = submit(dev, [PY, "-c", code], payload={"env": {"MY_VAR": "42"}, "data": {"version": "v1"}})
+    job = submit(dev, [PY, "-c", code], payload={"env": {"MY_VAR": "42"}})
     done = wait(dev, job["id"], {"succeeded", "failed"})
     text = log_text(dev, job["id"])
     assert done["state"] == "succeeded" and done["exit_code"] == 0, (done, text)
     assert f"hello from job {job['id']}\n" in text and "to stderr\n" in text
     assert f"uri {server.url} x 42\n" in text
     assert text.index("hello from job") < text.index("to stderr")
-    assert "payload.data is not supported yet" in text
     cwd = next(l for l in text.splitlines() if l.startswith("cwd "))[4:]
     assert cwd.startswith(os.path.join(server.data_dir, "work", f"job-{job['id']}-1"))
     assert not os.path.exists(cwd)  # removed after the job
@@ -186,8 +184,8 @@ def test_an_external_python_job_logs_through_the_mlflow_api(embedded):
     server, admin, dev = embedded
     scripts = tempfile.mkdtemp(prefix="moebius-job-script-")
     job = check_external_job(dev, scripts, "server@")
-    # The embedded pool gave the job a token of its submitter, revoked when the job ended.
-    tokens = [t for t in dev.ok("GET", "/api/v1/tokens")["tokens"] if t["name"] == f"job-{job['id']}"]
+    # The server gave the job's attempt a token of its submitter, revoked when the job ended.
+    tokens = [t for t in dev.ok("GET", "/api/v1/tokens")["tokens"] if t["name"] == f"job-{job['id']}-1"]
     assert len(tokens) == 1 and tokens[0]["revoked"] is True, tokens
 
 
@@ -252,6 +250,10 @@ def test_a_remote_worker_runs_jobs_and_a_killed_workers_job_runs_again(remote):
     done = wait(dev, job["id"], {"succeeded", "failed"}, timeout=30)
     assert done["state"] == "succeeded" and done["attempts"] == 2 and done["worker"] == "remote-b", done
     assert "attempt 2" in log_text(dev, job["id"])
+    # Each attempt had a token of its own (the submitter's); the reaper revoked the dead worker's
+    # one when it queued the job again, the finish revoked the second.
+    tokens = {t["name"]: t for t in dev.ok("GET", "/api/v1/tokens")["tokens"] if t["name"].startswith(f"job-{job['id']}-")}
+    assert set(tokens) == {f"job-{job['id']}-1", f"job-{job['id']}-2"} and all(t["revoked"] for t in tokens.values()), tokens
     # The first attempt's process died with its worker (parent-death signal), not left running.
     time.sleep(0.5)
     assert not alive("moebius-retry-marker")

@@ -12,6 +12,7 @@ import type {
   ItemsPage,
   Job,
   JobLogs,
+  JobSchedule,
   Lineage,
   LoginResponse,
   Me,
@@ -223,6 +224,10 @@ export const getTransform = (project: string, dataset: string, hash: string) =>
 export const listJobs = (project: string, state?: string) =>
   api.get<{ jobs?: Job[] }>(`/api/v1/projects/${seg(project)}/jobs${qs({ state, limit: 200 })}`);
 export const submitJob = (project: string, body: unknown) => api.post<{ job: Job }>(`/api/v1/projects/${seg(project)}/jobs`, body);
+export const listSchedules = (project: string) => api.get<{ schedules?: JobSchedule[] }>(`/api/v1/projects/${seg(project)}/schedules`);
+export const createSchedule = (project: string, body: unknown) =>
+  api.post<{ schedule: JobSchedule }>(`/api/v1/projects/${seg(project)}/schedules`, body);
+export const deleteSchedule = (project: string, id: number) => api.del<unknown>(`/api/v1/projects/${seg(project)}/schedules/${id}`);
 export const getJob = (id: string | number) => api.get<{ job: Job }>(`/api/v1/jobs/${seg(String(id))}`);
 export const cancelJob = (id: string | number) => api.post<{ job: Job }>(`/api/v1/jobs/${seg(String(id))}/cancel`, {});
 export const getJobLogs = (id: string | number, after: number, signal?: AbortSignal) =>

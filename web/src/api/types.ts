@@ -441,6 +441,15 @@ export interface Job {
   finished_at: number;
   error: string;
   exit_code: number | null;
+  /** The tracking run the job executes (payload.run_id), or null. */
+  run_id?: string | null;
+}
+
+/** One entry of payload.data: a data version materialized in the job's directory under `path`. */
+export interface JobDataInput {
+  dataset: string;
+  version: number;
+  path: string;
 }
 
 export interface JobLogChunk {
@@ -453,4 +462,21 @@ export interface JobLogs {
   chunks: JobLogChunk[];
   state: string;
   done: boolean;
+}
+
+/** A recurring job (EXP-9): a cron expression (UTC) and the job submitted at each fire. */
+export interface JobSchedule {
+  id: number;
+  project_id: number;
+  name: string;
+  cron: string;
+  job: { name?: string; payload?: { command?: string[] } } & Record<string, unknown>;
+  enabled: boolean;
+  created_by: string;
+  created_at: number;
+  next_fire_at: number;
+  last_fire_at: number;
+  last_job_id: number;
+  last_error: string;
+  timezone: string;
 }

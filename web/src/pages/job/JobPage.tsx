@@ -1,9 +1,9 @@
 import { useCallback } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { cancelJob, getJob, listProjects } from '../../api/endpoints';
-import type { Job } from '../../api/types';
+import type { Job, JobDataInput } from '../../api/types';
 import { useAuth } from '../../components/auth';
 import { Breadcrumbs } from '../../components/Breadcrumbs';
 import { JobStateChip } from '../../components/JobStateChip';
@@ -97,8 +97,33 @@ function JobDetails({ job }: { job: Job }) {
   const locale = useLocale();
   const ms = jobRunMillis(job, useNow(job.state === 'running'));
   const env = Object.entries(job.payload?.env ?? {});
+  const data = Array.isArray(job.payload?.data) ? (job.payload.data as JobDataInput[]) : [];
   const rows: [string, React.ReactNode, string][] = [
     [t('jobs.command'), <code className="mono break">{quoteArgv(job.payload?.command ?? [])}</code>, 'command'],
+    [
+      t('jobrun.run'),
+      job.run_id ? (
+        <Link className="mono" to={`/runs/${encodeURIComponent(job.run_id)}`} data-testid="job-run-link">
+          {job.run_id}
+        </Link>
+      ) : (
+        <span className="muted">{t('jobrun.noRun')}</span>
+      ),
+      'run',
+    ],
+    ...(data.length
+      ? ([
+          [
+            t('jobrun.data'),
+            <div className="mono small">
+              {data.map((d) => (
+                <div key={d.path}>{`${d.dataset}@v${d.version} → ${d.path}/`}</div>
+              ))}
+            </div>,
+            'data',
+          ],
+        ] as [string, React.ReactNode, string][])
+      : []),
     ...(env.length
       ? ([[t('jobs.env'), <div className="mono small">{env.map(([k, v]) => <div key={k}>{`${k}=${v}`}</div>)}</div>, 'env']] as [string, React.ReactNode, string][])
       : []),

@@ -12,6 +12,7 @@ import { useNow } from '../../components/useNow';
 import { formatDateTimeShort, formatDuration } from '../../lib/format';
 import { anyActive, formatResources, JOB_STATES, jobRunMillis } from '../../lib/jobs';
 import { SubmitJobForm } from './SubmitJobForm';
+import { SchedulesSection } from '../jobrun/SchedulesSection';
 
 export const jobsKey = (project: string) => ['jobs', project];
 const REFRESH_MS = 2000;
@@ -136,6 +137,7 @@ export function JobsTab({ project }: { project: string }) {
           </table>
         </div>
       )}
+      <SchedulesSection project={project} canRun={run} />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { artifactContentUrl, getExperiment, getRun, listArtifacts } from '../../api/endpoints';
@@ -75,8 +75,20 @@ export default function RunPage() {
 function InfoCard({ run, locale }: { run: Run; locale: string }) {
   const { t } = useTranslation();
   const i = run.info;
+  // A run that a job executes carries the job's id (tag moebius.job_id, set by the server).
+  const jobId = (run.data.tags ?? []).find((x) => x.key === 'moebius.job_id')?.value;
   const rows: [string, React.ReactNode][] = [
     [t('run.runId'), <span className="mono">{i.run_id}</span>],
+    ...(jobId && /^\d+$/.test(jobId)
+      ? ([
+          [
+            t('jobrun.job'),
+            <Link to={`/jobs/${jobId}`} data-testid="run-job-link">
+              {t('jobrun.jobLink', { id: jobId })}
+            </Link>,
+          ],
+        ] as [string, React.ReactNode][])
+      : []),
     [t('run.experimentId'), <span className="mono">{i.experiment_id}</span>],
     [t('run.user'), i.user_id],
     [t('run.started'), formatDateTime(i.start_time, locale)],
