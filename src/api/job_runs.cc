@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "data/data_store.h"
+#include "jobs/job_store.h"
 #include "project/project_service.h"
 #include "tracking/tracking_store.h"
 
