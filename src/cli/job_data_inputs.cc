@@ -59,7 +59,7 @@ Status MaterializeJobData(const std::string& server, const jobs::Job& job, const
     int64_t bytes = (*info)["version"].value("bytes", int64_t{0});
     if (total + bytes > max_bytes)
       return TooLarge(name + " would bring the job's data to " + std::to_string(total + bytes) + " bytes, over the limit of " +
-                               std::to_string(max_bytes));
+                               std::to_string(max_bytes) + " bytes");
     auto tar = client.GetBytes(base + "/archive");
     if (!tar.ok()) return Status(tar.status().code(), name + ": downloading: " + tar.status().message());
     if (total + static_cast<int64_t>(tar->size()) > max_bytes)
@@ -71,9 +71,10 @@ Status MaterializeJobData(const std::string& server, const jobs::Job& job, const
   return Status::Ok();
 }
 
-std::function<Status(const jobs::Job&, const jobs::JobToken&, const std::string&)> JobDataPreparer(std::string server) {
-  return [server = std::move(server)](const jobs::Job& job, const jobs::JobToken& token, const std::string& dir) {
-    return MaterializeJobData(server, job, token, dir);
+std::function<Status(const jobs::Job&, const jobs::JobToken&, const std::string&)> JobDataPreparer(std::string server,
+                                                                                                    int64_t max_bytes) {
+  return [server = std::move(server), max_bytes](const jobs::Job& job, const jobs::JobToken& token, const std::string& dir) {
+    return MaterializeJobData(server, job, token, dir, max_bytes);
   };
 }
 

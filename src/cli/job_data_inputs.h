@@ -26,6 +26,7 @@ Status MaterializeJobData(const std::string& server, const jobs::Job& job, const
                           int64_t max_bytes = kMaxJobDataBytes);
 
 // MaterializeJobData against `server`, as a WorkerOptions::prepare hook.
-std::function<Status(const jobs::Job&, const jobs::JobToken&, const std::string&)> JobDataPreparer(std::string server);
+std::function<Status(const jobs::Job&, const jobs::JobToken&, const std::string&)> JobDataPreparer(std::string server,
+                                                                                                    int64_t max_bytes = kMaxJobDataBytes);
 
 }  // namespace moebius::cli

@@ -22,6 +22,7 @@ int RunWorkerCommand(int argc, char** argv) {
   std::string server, token, work_dir = "./moebius-work", name;
   int slots = 1;
   int64_t lease_s = 30;
+  int64_t max_data_bytes = kMaxJobDataBytes;
   double cpus = machine.cpus;
   int64_t memory_mb = machine.memory_mb, gpus = machine.gpus;
   CLI::App app{"moebius worker: run the jobs of a Moebius server on this machine"};
@@ -35,6 +36,8 @@ int RunWorkerCommand(int argc, char** argv) {
   app.add_option("--name", name, "worker name shown on its jobs (default: worker@HOST:PID)");
   app.add_option("--lease-s", lease_s, "lease per claim, seconds; a job of a worker silent this long is retried elsewhere")
       ->capture_default_str()->check(CLI::Range(int64_t{3}, int64_t{3600}));
+  app.add_option("--max-data-bytes", max_data_bytes, "most bytes of data versions (payload.data) one job may download")
+      ->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -80,7 +83,7 @@ int RunWorkerCommand(int argc, char** argv) {
   wo.tracking_uri = server;
   // Jobs never get this worker's own token: each claim carries a token the server issued for the
   // job's submitter, revoked when the attempt ends (docs/design/jobs.md, security notes).
-  wo.prepare.push_back(JobDataPreparer(server));
+  wo.prepare.push_back(JobDataPreparer(server, max_data_bytes));
 
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

@@ -30,8 +30,12 @@ def build_fixtures(admin, project):
              json={"name": connection, "kind": "postgresql", "target": "host=127.0.0.1 port=1 dbname=x user=u password=secret"})
     # A queued command job (nothing runs it unless a worker claims it).
     job = admin.ok("POST", f"/api/v1/projects/{p}/jobs", json={"name": "fixture", "payload": {"command": ["true"]}})["job"]["id"]
+    # A recurring job that fires once a year (it never fires during a test).
+    schedule = admin.ok("POST", f"/api/v1/projects/{p}/schedules",
+                        json={"name": "fixture", "cron": "0 3 1 1 *", "job": {"payload": {"command": ["true"]}}})["schedule"]["id"]
     return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
-            "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job)}
+            "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job),
+            "schedule": str(schedule)}
 
 
 def fill_path(path, fx):
@@ -54,6 +58,7 @@ def fill_path(path, fx):
         "hash": "0" * 64,
         "connection": fx["connection"],
         "job": fx["job"],
+        "schedule": fx["schedule"],
     }
     out = []
     for seg in path.split("/"):

@@ -266,17 +266,22 @@ def remote_lab():
     admin, dev, ops = setup_lab(server)
     worker_token = ops.ok("POST", "/api/v1/tokens", json={"name": "worker"})["secret"]
     work = tempfile.mkdtemp(prefix="moebius-worker-")
-    p = subprocess.Popen([BIN, "worker", "--server", server.url, "--token", worker_token, "--name", "remote-t", "--lease-s", "5",
-                          "--work-dir", work], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    assert p.stdout.readline().startswith("worker remote-t serving")
-    threading.Thread(target=lambda: [lines.append(l) for l in p.stdout], daemon=True).start()
+    lines, procs = [], []
+    # remote-t takes the ordinary jobs; remote-small only jobs that ask for a GPU, and lets a job
+    # download at most 100 bytes of data.
+    for name, extra in [("remote-t", ["--gpus", "0"]), ("remote-small", ["--gpus", "1", "--max-data-bytes", "100"])]:
+        p = subprocess.Popen([BIN, "worker", "--server", server.url, "--token", worker_token, "--name", name, "--lease-s", "5",
+                              "--work-dir", os.path.join(work, name), *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert p.stdout.readline().startswith(f"worker {name} serving")
+        threading.Thread(target=lambda p=p: [lines.append(l) for l in p.stdout], daemon=True).start()
+        procs.append(p)
     yield server, admin, dev, worker_token, lines
-    p.send_signal(signal.SIGTERM)
-    try:
-        p.wait(10)
-    except subprocess.TimeoutExpired:
-        p.kill()
+    for p in procs:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
     server.cleanup()
 
 
@@ -332,3 +337,13 @@ def test_a_remote_jobs_token_is_revoked_when_it_is_cancelled(remote_lab):
 
 def done_or_now_ms():
     return int(time.time() * 1000)
+
+
+def test_data_over_the_workers_limit_fails_the_job_before_it_runs(remote_lab):
+    server, admin, dev, worker_token, worker_output = remote_lab
+    job = dev.ok("POST", f"{P}/jobs", json={"payload": {"command": [PY, "-c", "print('ran')"], "data": [{"dataset": "points", "version": 1}]},
+                                            "resources": {"gpus": 1}, "max_attempts": 3})["job"]
+    done = wait(dev, job["id"], {"succeeded", "failed"})
+    assert done["state"] == "failed" and done["worker"] == "remote-small" and done["attempts"] == 1, done
+    assert "preparing the job failed: points@v1" in done["error"] and "over the limit of 100 bytes" in done["error"], done
+    assert "ran" not in log_text(dev, job["id"])
