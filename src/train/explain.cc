@@ -35,24 +35,26 @@ Result<Json> Explain(const ExplainInput& in) {
   out["importance"] = importance;
 
   // SHAP.
-  ASSIGN_OR_RETURN(DMatrix test, DMatrix::FromDense(*in.features, in.rows, cols, 0));
+  const size_t shap_rows = std::min(in.rows, in.shap_rows);
+  std::vector<float> head(in.features->begin(), in.features->begin() + shap_rows * cols);
+  ASSIGN_OR_RETURN(DMatrix test, DMatrix::FromDense(head, shap_rows, cols, 0));
   RETURN_IF_ERROR(test.SetFeatureNames(in.feature_names));
   ASSIGN_OR_RETURN(Prediction contrib, in.booster->Predict(test, PredictKind::kContributions));
   ASSIGN_OR_RETURN(Prediction margin, in.booster->Predict(test, PredictKind::kMargin));
   size_t outputs = contrib.shape.size() == 3 ? contrib.shape[1] : 1;
   size_t width = cols + 1;
-  if (contrib.values.size() != in.rows * outputs * width || margin.values.size() != in.rows * outputs)
+  if (contrib.values.size() != shap_rows * outputs * width || margin.values.size() != shap_rows * outputs)
     return Internal("unexpected SHAP output shape");
   std::vector<double> mean_abs(cols, 0);
   double max_err = 0;
   Json sample = Json::array();
-  for (size_t r = 0; r < in.rows; ++r) {
+  for (size_t r = 0; r < shap_rows; ++r) {
     Json bias = Json::array(), values = Json::array();
     for (size_t k = 0; k < outputs; ++k) {
       const float* c = &contrib.values[(r * outputs + k) * width];
       double sum = 0;
       for (size_t f = 0; f < width; ++f) sum += c[f];
-      for (size_t f = 0; f < cols; ++f) mean_abs[f] += std::fabs(c[f]) / static_cast<double>(in.rows * outputs);
+      for (size_t f = 0; f < cols; ++f) mean_abs[f] += std::fabs(c[f]) / static_cast<double>(shap_rows * outputs);
       max_err = std::max(max_err, std::fabs(sum - margin.values[r * outputs + k]));
       if (r < in.sample_rows) {
         bias.push_back(c[cols]);
@@ -63,7 +65,7 @@ Result<Json> Explain(const ExplainInput& in) {
   }
   Json ma = Json::object();
   for (size_t f = 0; f < cols; ++f) ma[in.feature_names[f]] = mean_abs[f];
-  out["shap"] = Json{{"mean_abs", ma}, {"max_sum_error", max_err}, {"rows", in.rows}, {"outputs", outputs}, {"sample", sample}};
+  out["shap"] = Json{{"mean_abs", ma}, {"max_sum_error", max_err}, {"rows", shap_rows}, {"outputs", outputs}, {"sample", sample}};
 
   // Permutation importance.
   ASSIGN_OR_RETURN(Prediction base_pred, in.booster->PredictDense(in.features->data(), in.rows, cols, PredictKind::kValue));

@@ -1,7 +1,8 @@
 // Explanations of a trained XGBoost model (EVAL-4), computed on the test split:
 //   - importance by XGBoosterFeatureScore: weight, gain, cover, total_gain, total_cover (tree
 //     boosters; a linear booster has weight only: its coefficients);
-//   - TreeSHAP contributions (XGBoosterPredictFromDMatrix with contributions): per prediction
+//   - TreeSHAP contributions (XGBoosterPredictFromDMatrix with contributions) on the first
+//     `shap_rows` test rows: per prediction
 //     one value per feature plus the bias, which must sum to the margin; the check's largest
 //     absolute difference is reported, the mean |SHAP| per feature is the global ranking, and
 //     the first `sample_rows` rows are kept whole;
@@ -36,6 +37,7 @@ struct ExplainInput {
   uint64_t seed = 0;
   int repeats = 5;
   size_t sample_rows = 20;
+  size_t shap_rows = 2000;  // TreeSHAP runs on the first this many test rows (its cost is per row × trees × depth²)
 };
 
 // The explanations.json artifact:
