@@ -7,7 +7,7 @@ DATA ?= data
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: all deps web build up test test-unit test-web test-api test-jobs test-data test-data-stats test-eval test-prometheus test-cli test-mlflow test-browser test-crash bench clean docs
+.PHONY: all deps web build up test test-unit test-web test-api test-jobs test-data test-data-stats test-eval test-prometheus test-cli test-mlflow test-browser test-crash test-train bench clean docs
 
 all: build
 
@@ -32,7 +32,7 @@ up: deps build
 
 # Install, build, run every test.
 test: deps build
-	$(MAKE) test-unit test-web test-api test-jobs test-data test-data-stats test-eval test-crash test-prometheus test-cli test-mlflow test-browser
+	$(MAKE) test-unit test-web test-api test-jobs test-data test-data-stats test-eval test-crash test-prometheus test-cli test-mlflow test-train test-browser
 
 test-unit:
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -54,6 +54,9 @@ test-data-stats:
 
 test-eval:
 	MOEBIUS_EVAL_REF=$(CURDIR)/$(BUILD)/src/eval/moebius_eval_ref $(PY) -m pytest -q tests/eval
+
+test-train:
+	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius $(PY) -m pytest -q tests/train
 
 test-crash:
 	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius $(PY) -m pytest -q tests/crash

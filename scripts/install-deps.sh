@@ -29,9 +29,12 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # images (src/data/image): only the OpenCV modules used, not libopencv-dev's ~200 packages
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  # tabular trainer (src/train): XGBoost's C API; python3-xgboost is its peer in tests and bench
+  libxgboost-dev
   # tests: tools, Python (Debian packages only), real peers, browser and fonts for Korean text
   sqlite3 curl python3 python3-pytest python3-requests python3-pandas python3-sklearn
   python3-optuna  # peer of bench/tuning (Optuna 3.1; pulls python3-cmaes)
+  python3-xgboost  # peer of tests/train and bench/xgboost (XGBoost 1.7)
   postgresql nginx prometheus chromium fonts-noto-cjk
 )
 # Node from Debian only when none is on PATH (a newer one may have been installed another way).

@@ -105,6 +105,7 @@ class App final : public CommandHost {
     AddToken();
     AddData();
     AddJobCommands(*this);
+    AddTrainCommands(*this);
   }
 
   int Run(int argc, char** argv) {
@@ -138,6 +139,10 @@ class App final : public CommandHost {
         return fn(*c);
       };
     });
+  }
+
+  void OnRunLocal(CLI::App* cmd, std::function<Status()> fn) override {
+    cmd->callback([this, fn] { action_ = fn; });
   }
 
   CLI::App* Noun(const char* name, const char* help) override {

@@ -38,6 +38,9 @@ class CommandHost {
   virtual CLI::App* Sub(CLI::App* parent, const char* name, const char* help) = 0;
   // Registers `fn` to run with a connected client when `cmd` is chosen.
   virtual void OnRun(CLI::App* cmd, Action fn) = 0;
+  // Registers `fn` to run without connecting: for commands that find their server themselves
+  // (`moebius train` reads MLFLOW_TRACKING_URI) or need none.
+  virtual void OnRunLocal(CLI::App* cmd, std::function<Status()> fn) = 0;
   virtual const Globals& globals() const = 0;
 
   // Option values live as long as the host (CLI11 writes into them at parse time).
@@ -54,5 +57,7 @@ class CommandHost {
 
 // `moebius job submit|list|show|logs|cancel` (cli_jobs.cc).
 void AddJobCommands(CommandHost& host);
+// `moebius train xgboost` (cli_train.cc): the built-in tabular trainer that jobs run.
+void AddTrainCommands(CommandHost& host);
 
 }  // namespace moebius::cli

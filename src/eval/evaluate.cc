@@ -7,6 +7,7 @@
 
 #include "eval/classification.h"
 #include "eval/curves.h"
+#include "eval/ranking.h"
 #include "eval/regression.h"
 #include "eval/result_json.h"
 
@@ -88,6 +89,44 @@ Result<Json> Regress(const Json& req) {
   Json metrics = ToJson(m);
   metrics.erase("n");
   return Json{{"problem", "regression"}, {"n", m.n}, {"metrics", metrics}};
+}
+
+// Ranking: y_true relevances and y_score per document, "group" the query of each document
+// (documents of one query need not be adjacent; queries keep their order of first appearance).
+Result<Json> Rank(const Json& req) {
+  ASSIGN_OR_RETURN(const Json* yt, Array(req, "y_true", true));
+  ASSIGN_OR_RETURN(const Json* ys, Array(req, "y_score", true));
+  ASSIGN_OR_RETURN(const Json* gs, Array(req, "group", true));
+  if (yt->size() != ys->size() || yt->size() != gs->size())
+    return InvalidArgument("y_true, y_score and group must have the same length");
+  ASSIGN_OR_RETURN(auto t, Numbers(*yt, "y_true"));
+  ASSIGN_OR_RETURN(auto s, Numbers(*ys, "y_score"));
+  std::map<std::string, size_t> index;
+  Rows rel, score;
+  for (size_t i = 0; i < t.size(); ++i) {
+    const Json& g = (*gs)[i];
+    if (!g.is_string() && !g.is_number_integer() && !g.is_number_unsigned()) return InvalidArgument("group must hold integers or strings");
+    auto [it, added] = index.emplace(g.dump(), rel.size());
+    if (added) {
+      rel.emplace_back();
+      score.emplace_back();
+    }
+    rel[it->second].push_back(t[i]);
+    score[it->second].push_back(s[i]);
+  }
+  Json metrics = Json::object();
+  ASSIGN_OR_RETURN(double ndcg, Ndcg(rel, score));
+  metrics["ndcg"] = NumberJson(ndcg);
+  for (int k : {5, 10}) {
+    ASSIGN_OR_RETURN(double v, Ndcg(rel, score, k));
+    metrics["ndcg_" + std::to_string(k)] = NumberJson(v);
+  }
+  ASSIGN_OR_RETURN(RankingSummary map, MeanAveragePrecision(rel, score));
+  ASSIGN_OR_RETURN(RankingSummary mrr, MeanReciprocalRank(rel, score));
+  metrics["map"] = NumberJson(map.value);
+  metrics["mrr"] = NumberJson(mrr.value);
+  return Json{{"problem", "ranking"}, {"n", static_cast<int64_t>(t.size())}, {"queries", static_cast<int64_t>(rel.size())},
+              {"metrics", metrics}};
 }
 
 // The positive class of a binary problem: pos_label when given, else a conventional name.
@@ -181,7 +220,8 @@ Result<Json> EvaluateJson(const Json& request) {
   std::string problem = request.contains("problem") && request["problem"].is_string() ? request["problem"].get<std::string>() : "";
   if (problem == "classification") return Classify(request);
   if (problem == "regression") return Regress(request);
-  return InvalidArgument("problem must be 'classification' or 'regression'");
+  if (problem == "ranking") return Rank(request);
+  return InvalidArgument("problem must be 'classification', 'regression' or 'ranking'");
 }
 
 }  // namespace moebius::eval

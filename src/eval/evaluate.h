@@ -1,12 +1,15 @@
 // One call that evaluates a model's predictions described in JSON — what the API, the CLI and
 // the workers use (EVAL-1). The request:
 //
-//   {"problem": "classification" | "regression",
+//   {"problem": "classification" | "regression" | "ranking",
 //    "y_true": [...], "y_pred": [...],            labels (numbers or strings) or numbers
 //    "y_score": [...],                             binary: the positive class's score (optional)
 //    "proba": [[...], ...], "classes": [...],      multiclass: per-class probabilities (optional;
 //                                                  columns in `classes` order, default sorted labels)
-//    "pos_label": 1}                               binary: the positive class (default 1, "1",
+//    "pos_label": 1,
+//    "group": [...]}                               ranking: the query of each document (y_true
+//                                                  relevance, y_score the model's score);
+//                                                  metrics ndcg, ndcg_5, ndcg_10, map, mrr                               binary: the positive class (default 1, "1",
 //                                                  "yes", "true" or "positive" when present)
 //
 // The answer: {"problem", "n", "labels", "metrics": {name: value} (flat, ready to log on a

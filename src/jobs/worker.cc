@@ -231,6 +231,13 @@ void Worker::RunJob(Slot& slot) {
       }
       spec.argv.push_back(a.get<std::string>());
     }
+    // Built-in trainers are commands of this binary (`moebius train xgboost ...`): a leading
+    // "moebius" runs the worker's own executable, not whatever PATH would find.
+    if (spec.argv[0] == "moebius") {
+      std::error_code self_ec;
+      fs::path self = fs::read_symlink("/proc/self/exe", self_ec);
+      if (!self_ec) spec.argv[0] = self.string();
+    }
     spec.cwd = dir.string();
     if (!job.token.secret.empty()) {
       token = job.token;  // issued by the server for this attempt, revoked by it when the attempt ends

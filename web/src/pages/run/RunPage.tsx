@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { artifactContentUrl, getExperiment, getRun, listArtifacts } from '../../api/endpoints';
 import type { KeyValue, Run } from '../../api/types';
 import { Breadcrumbs } from '../../components/Breadcrumbs';
+import { ExplanationsCard } from './ExplanationsCard';
 import { MetricChart, XAxisToggle, type XAxisMode } from '../../components/charts/MetricChart';
 import { RunStatus } from '../../components/RunStatus';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
@@ -65,6 +66,7 @@ export default function RunPage() {
             <KeyValueCard title={t('run.params')} items={run.data.params ?? []} empty={t('run.noParams')} />
             <KeyValueCard title={t('run.tags')} items={run.data.tags ?? []} empty={t('run.noTags')} />
           </div>
+          {(run.data.tags ?? []).some((x) => x.key === 'moebius.trainer') && <ExplanationsCard runId={run.info.run_id} />}
           <ArtifactsCard runId={run.info.run_id} />
         </>
       )}
