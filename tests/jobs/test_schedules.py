@@ -65,7 +65,7 @@ def test_bad_templates_and_rights_are_refused(env):
     assert r.status_code == 403, r.text
     dev.ok("POST", f"{P}/schedules", json={"name": "nightly", "cron": "0 3 * * *", "job": {"payload": {"command": ["true"]}}})
     r = dev.post(f"{P}/schedules", json={"name": "nightly", "cron": "@daily", "job": {"payload": {"command": ["true"]}}})
-    assert r.status_code == 409, r.text
+    assert r.status_code == 400 and r.json()["error_code"] == "RESOURCE_ALREADY_EXISTS", r.text
     s = [x for x in dev.ok("GET", f"{P}/schedules")["schedules"] if x["name"] == "nightly"][0]
     # The next fire is the next 03:00 UTC.
     now = time.time()
