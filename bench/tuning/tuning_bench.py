@@ -85,6 +85,8 @@ def optuna_run(fn_name, sampler_name, seed, trials):
     fn, box, _ = FUNCTIONS[fn_name]
     if sampler_name == "optuna-tpe":
         sampler = optuna.samplers.TPESampler(seed=seed)
+    elif sampler_name == "optuna-tpe-mv":
+        sampler = optuna.samplers.TPESampler(seed=seed, multivariate=True)
     else:
         sampler = optuna.samplers.CmaEsSampler(seed=seed)
     study = optuna.create_study(sampler=sampler)
@@ -101,9 +103,9 @@ def optuna_run(fn_name, sampler_name, seed, trials):
     return out
 
 
-def ours_runs(binary, fn_name, sampler_name, seeds, trials):
+def ours_runs(binary, fn_name, sampler_name, seeds, trials, first_seed=0):
     cps = [str(c) for c in CHECKPOINTS if c <= trials]
-    out = subprocess.run([binary, "quality", fn_name, sampler_name, str(seeds), str(trials)] + cps,
+    out = subprocess.run([binary, "quality", fn_name, sampler_name, f"{first_seed}+{seeds}", str(trials)] + cps,
                          check=True, stdout=subprocess.PIPE, text=True).stdout
     return [json.loads(line)["best"] for line in out.splitlines()]
 
@@ -162,35 +164,46 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=str(ROOT / "build/bench/tuning/tuning_bench"))
     ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--first-seed", type=int, default=0, help="seeds first..first+seeds-1 (held-out checks: 100)")
     ap.add_argument("--trials", type=int, default=200)
     ap.add_argument("--quick", action="store_true", help="3 seeds, 100 trials, shorter timing")
     ap.add_argument("--json", help="write all raw results here")
+    ap.add_argument("--ours", default="tpe,tpe-mv,cmaes,random", help="our arms (comma-separated)")
+    ap.add_argument("--theirs", default="optuna-tpe,optuna-tpe-mv,optuna-cmaes", help="Optuna's arms")
+    ap.add_argument("--functions", default=",".join(FUNCTIONS))
+    ap.add_argument("--reuse", help="take Optuna's quality results from this earlier --json instead of running "
+                    "them (only while iterating: the published table runs both peers in the same run)")
     ap.add_argument("--skip-quality", action="store_true")
     ap.add_argument("--skip-timing", action="store_true")
     args = ap.parse_args()
     if args.quick:
         args.seeds, args.trials = 3, 100
-    raw = {"quality": {}, "timing": {}}
+    raw = {"quality": {}, "timing": {}, "first_seed": args.first_seed, "seeds": args.seeds}
+    reused = json.loads(pathlib.Path(args.reuse).read_text())["quality"] if args.reuse else {}
     started = time.time()
 
     if not args.skip_quality:
-        ours = ["tpe", "tpe-mv", "cmaes", "random"]
-        theirs = ["optuna-tpe", "optuna-cmaes"]
+        ours = [a for a in args.ours.split(",") if a]
+        theirs = [a for a in args.theirs.split(",") if a]
         cps = [c for c in CHECKPOINTS if c <= args.trials]
-        print("## quality: median best value over %d seeds (lower is better)\n" % args.seeds)
+        seeds = range(args.first_seed, args.first_seed + args.seeds)
+        print("## quality: median best value over seeds %d-%d (lower is better)\n" % (seeds[0], seeds[-1]))
         print("| function | trials | " + " | ".join(ours + theirs) + " | our TPE >= Optuna TPE | our best >= Optuna best |")
         print("| --- | --- | " + " | ".join("---" for _ in ours + theirs) + " | --- | --- |")
-        for fn in FUNCTIONS:
+        for fn in args.functions.split(","):
             res = {}
             for s in ours:
-                res[s] = ours_runs(args.bin, fn, s, args.seeds, args.trials)
+                res[s] = ours_runs(args.bin, fn, s, args.seeds, args.trials, args.first_seed)
             for s in theirs:
-                res[s] = [optuna_run(fn, s, seed, args.trials) for seed in range(args.seeds)]
+                if fn in reused and s in reused[fn]:
+                    res[s] = reused[fn][s]
+                else:
+                    res[s] = [optuna_run(fn, s, seed, args.trials) for seed in seeds]
             raw["quality"][fn] = res
             for ci, c in enumerate(cps):
                 med = {s: statistics.median(r[ci] for r in res[s]) for s in ours + theirs}
-                tpe_ok = med["tpe"] <= med["optuna-tpe"]
-                best_ok = min(med[s] for s in ours) <= min(med[s] for s in theirs)
+                tpe_ok = "tpe" in med and "optuna-tpe" in med and med["tpe"] <= med["optuna-tpe"]
+                best_ok = ours and theirs and min(med[s] for s in ours) <= min(med[s] for s in theirs)
                 print(f"| {fn} | {c} | " + " | ".join(fmt(med[s]) for s in ours + theirs) +
                       f" | {'yes' if tpe_ok else 'NO'} | {'yes' if best_ok else 'NO'} |", flush=True)
         print(f"\nquality took {time.time() - started:.0f} s\n", flush=True)
