@@ -2,7 +2,7 @@
 // times the sampler on a mixed space. Output is one JSON object per line.
 //
 //   tuning_bench quality FUNCTION SAMPLER SEEDS TRIALS CHECKPOINT...
-//       FUNCTION branin | hartmann6 | rosenbrock10 | ackley10; SAMPLER tpe | tpe-mv | cmaes |
+//       FUNCTION branin | hartmann6 | rosenbrock10 | ackley10; SAMPLER tpe | tpe-mv | tpe-scott | cmaes |
 //       random; SEEDS "N" (0..N-1) or "FIRST+N"; prints {"function", "sampler", "seed", "best": [best value at each checkpoint]}
 //   tuning_bench timing SAMPLER HISTORY ASKS
 //       adds HISTORY random complete trials on the 8-parameter mixed space, then times ASKS
@@ -72,7 +72,7 @@ Json Box(int n, double lo, double hi) {
 }
 
 // "tpe:KEY[=VALUE],...": TPE with options changed from the defaults (for experiments):
-// mv, group, cand=N, startup=N, gamma=RATIO, gmax=N, prior=W, endpoints, noclip.
+// mv, scott, group, cand=N, startup=N, gamma=RATIO, gmax=N, prior=W, endpoints, noclip.
 std::unique_ptr<Sampler> TpeVariant(const std::string& spec, uint64_t seed) {
   TpeOptions o;
   o.seed = seed;
@@ -93,6 +93,7 @@ std::unique_ptr<Sampler> TpeVariant(const std::string& spec, uint64_t seed) {
     else if (key == "prior") o.prior_weight = v;
     else if (key == "endpoints") o.consider_endpoints = v != 0;
     else if (key == "noclip") o.consider_magic_clip = v == 0;
+    else if (key == "scott") o.scott_bandwidth = v != 0;
     else {
       std::fprintf(stderr, "unknown TPE option %s\n", key.c_str());
       std::exit(2);
@@ -103,10 +104,11 @@ std::unique_ptr<Sampler> TpeVariant(const std::string& spec, uint64_t seed) {
 }
 
 std::unique_ptr<Sampler> MakeSampler(const std::string& name, uint64_t seed) {
-  if (name == "tpe" || name == "tpe-mv") {
+  if (name == "tpe" || name == "tpe-mv" || name == "tpe-scott") {
     TpeOptions o;
     o.seed = seed;
-    o.multivariate = name == "tpe-mv";
+    o.multivariate = name != "tpe";
+    o.scott_bandwidth = name == "tpe-scott";
     return NewTpeSampler(o);
   }
   if (name.rfind("tpe:", 0) == 0) return TpeVariant(name, seed);

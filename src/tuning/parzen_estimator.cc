@@ -132,7 +132,8 @@ ParzenEstimator::ParzenEstimator(const SearchSpace& space, std::vector<size_t> p
   }
 
   // Scott's rule for the multivariate bandwidth, as a fraction of the range.
-  const double sigma0 = kSigma0Magnitude * std::pow(static_cast<double>(std::max<size_t>(n, 1)), -1.0 / (static_cast<double>(nd) + 4));
+  const double scott_factor = std::pow(static_cast<double>(std::max<size_t>(n, 1)), -1.0 / (static_cast<double>(nd) + 4));
+  const double sigma0 = kSigma0Magnitude * scott_factor;
 
   d_.resize(nd);
   std::vector<size_t> fast_order;  // kernels by centre (one dimension)
@@ -183,7 +184,16 @@ ParzenEstimator::ParzenEstimator(const SearchSpace& space, std::vector<size_t> p
     for (size_t k = 0; k < n; ++k) dim.mus[k] = obs[k * nd + d];
     if (prior) dim.mus[n] = 0.5 * (dim.low + dim.high);
     dim.sigmas.resize(nk);
-    if (o.multivariate) {
+    if (o.multivariate && o.scott_bandwidth) {
+      // Scott's rule on the observations' own spread, sd_d * n^(-1/(d+4)) (the sample standard
+      // deviation; the range for a single observation); the magic clip below bounds it.
+      double mean = 0, ss = 0;
+      for (size_t k = 0; k < n; ++k) mean += dim.mus[k];
+      mean /= static_cast<double>(std::max<size_t>(n, 1));
+      for (size_t k = 0; k < n; ++k) ss += (dim.mus[k] - mean) * (dim.mus[k] - mean);
+      const double sd = n > 1 ? std::sqrt(ss / static_cast<double>(n - 1)) : range;
+      std::fill(dim.sigmas.begin(), dim.sigmas.end(), sd * scott_factor);
+    } else if (o.multivariate) {
       std::fill(dim.sigmas.begin(), dim.sigmas.end(), sigma0 * range);
     } else {
       // Distance to the farther neighbour among the sorted centres and the two bounds.

@@ -3,6 +3,7 @@
 // optuna/samplers/_tpe/parzen_estimator.py (Optuna 3.1) term by term: one kernel per
 // observation plus a prior kernel, bandwidths from neighbour distances (univariate) or Scott's
 // rule (multivariate), the magic clip, and the weights that ramp down old observations.
+// One deliberate addition: `scott_bandwidth` (see TpeOptions).
 //
 // Values are in the transformed space: log of the value for log parameters, the value itself
 // for the rest, the choice index for categoricals. Immutable after construction.
@@ -22,6 +23,9 @@ struct ParzenOptions {
   bool consider_magic_clip = true;
   bool consider_endpoints = false;
   bool multivariate = false;
+  // Multivariate bandwidths by Scott's rule on each dimension's sample standard deviation
+  // instead of Optuna's 0.2 * n^(-1/(d+4)) * range.
+  bool scott_bandwidth = false;
 };
 
 // Optuna's default_weights: 1 for the 25 newest observations, a linear ramp from 1/n up to 1

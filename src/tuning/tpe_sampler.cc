@@ -32,6 +32,7 @@ class TpeSampler final : public Sampler {
     parzen_.consider_magic_clip = o.consider_magic_clip;
     parzen_.consider_endpoints = o.consider_endpoints;
     parzen_.multivariate = o.multivariate;
+    parzen_.scott_bandwidth = o.scott_bandwidth;
   }
 
   std::string name() const override { return "tpe"; }
