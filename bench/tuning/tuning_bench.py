@@ -142,18 +142,20 @@ def optuna_timing(history, asks):
         }
         trials.append(optuna.trial.create_trial(params=p, distributions=MIXED, value=mixed_objective(p)))
     study.add_trials(trials)
-    ms = []
+    ms, cpu_ms = [], []
     for _ in range(asks):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         trial = study.ask(MIXED)
         study.tell(trial, mixed_objective(trial.params))
+        cpu_ms.append((time.thread_time() - c0) * 1000)
         ms.append((time.perf_counter() - t0) * 1000)
-    return ms
+    return ms, cpu_ms
 
 
-def ours_timing(binary, history, asks):
-    out = subprocess.run([binary, "timing", "tpe", str(history), str(asks)], check=True, stdout=subprocess.PIPE, text=True).stdout
-    return json.loads(out)["ms"]
+def ours_timing(binary, arm, history, asks):
+    out = json.loads(subprocess.run([binary, "timing", arm, str(history), str(asks)], check=True, stdout=subprocess.PIPE,
+                                    text=True).stdout)
+    return out["ms"], out["cpu_ms"]
 
 
 def fmt(v):
@@ -175,6 +177,7 @@ def main():
     ap.add_argument("--functions", default=",".join(FUNCTIONS))
     ap.add_argument("--reuse", help="take Optuna's quality results from this earlier --json instead of running "
                     "them (only while iterating: the published table runs both peers in the same run)")
+    ap.add_argument("--timing-arms", default="tpe,tpe-scott", help="our TPE arms to time")
     ap.add_argument("--skip-quality", action="store_true")
     ap.add_argument("--skip-timing", action="store_true")
     args = ap.parse_args()
@@ -216,18 +219,28 @@ def main():
 
     if not args.skip_timing:
         t1 = time.time()
-        print("## sampler time per trial, 8-parameter mixed space, TPE (median ms per ask+tell)\n")
-        print("| history | ours (ms) | Optuna (ms) | ratio |")
-        print("| --- | --- | --- | --- |")
+        arms = [a for a in args.timing_arms.split(",") if a]
+        print("## sampler time per trial, 8-parameter mixed space (median ms per ask+tell; wall and thread CPU)\n")
+        print("| history | " + " | ".join(f"{a} wall | {a} cpu" for a in arms) +
+              " | Optuna TPE wall | Optuna TPE cpu | " + " | ".join(f"ratio {a} wall | ratio {a} cpu" for a in arms) + " |")
+        print("|" + " --- |" * (3 + 4 * len(arms)))
         plan = [(100, 50, 20), (1000, 50, 10), (2000, 50, 6)] if not args.quick else [(100, 20, 5), (1000, 20, 3), (2000, 20, 3)]
         for history, our_asks, their_asks in plan:
-            a = ours_timing(args.bin, history, our_asks)
-            o = optuna_timing(history, their_asks)
-            b = ours_timing(args.bin, history, our_asks)
-            ours_ms = statistics.median(a + b)
-            their_ms = statistics.median(o)
-            raw["timing"][history] = {"ours": a + b, "optuna": o}
-            print(f"| {history} | {ours_ms:.3f} | {their_ms:.1f} | {their_ms / ours_ms:.0f}x |", flush=True)
+            # Ours before and after Optuna's, so a change in the machine's load hits both.
+            first = {a: ours_timing(args.bin, a, history, our_asks) for a in arms}
+            o_wall, o_cpu = optuna_timing(history, their_asks)
+            second = {a: ours_timing(args.bin, a, history, our_asks) for a in arms}
+            row, ratios = [], []
+            ow, oc = statistics.median(o_wall), statistics.median(o_cpu)
+            raw["timing"][history] = {"optuna": {"ms": o_wall, "cpu_ms": o_cpu}}
+            for a in arms:
+                wall = first[a][0] + second[a][0]
+                cpu = first[a][1] + second[a][1]
+                raw["timing"][history][a] = {"ms": wall, "cpu_ms": cpu}
+                w, c = statistics.median(wall), statistics.median(cpu)
+                row += [f"{w:.3f}", f"{c:.3f}"]
+                ratios += [f"{ow / w:.0f}x", f"{oc / c:.0f}x"]
+            print(f"| {history} | " + " | ".join(row) + f" | {ow:.1f} | {oc:.1f} | " + " | ".join(ratios) + " |", flush=True)
         print(f"\ntiming took {time.time() - t1:.0f} s")
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(raw))

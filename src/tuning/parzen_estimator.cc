@@ -149,6 +149,7 @@ ParzenEstimator::ParzenEstimator(const SearchSpace& space, std::vector<size_t> p
       for (size_t k = 0; k < n; ++k) dim.cat_weights[k * nc + static_cast<size_t>(obs[k * nd + d])] += 1;
       if (!fast_) dim.cat_log_weights.resize(nk * nc);
       if (fast_) dim.cat_mixture.assign(nc, 0.0);
+      double last_cat = -1, last_cat_log = 0;
       for (size_t k = 0; k < nk; ++k) {
         double s = 0;
         for (size_t j = 0; j < nc; ++j) s += dim.cat_weights[k * nc + j];
@@ -157,7 +158,14 @@ ParzenEstimator::ParzenEstimator(const SearchSpace& space, std::vector<size_t> p
           if (fast_) {
             dim.cat_mixture[j] += weights_[k] * dim.cat_weights[k * nc + j];
           } else {
-            dim.cat_log_weights[k * nc + j] = std::log(dim.cat_weights[k * nc + j]);
+            // A row holds at most two distinct values (prior fill, fill + 1, normalized): reuse
+            // the last logarithm while the value repeats.
+            const double v = dim.cat_weights[k * nc + j];
+            if (v != last_cat) {
+              last_cat = v;
+              last_cat_log = std::log(v);
+            }
+            dim.cat_log_weights[k * nc + j] = last_cat_log;
           }
         }
       }
@@ -237,8 +245,15 @@ ParzenEstimator::ParzenEstimator(const SearchSpace& space, std::vector<size_t> p
       BuildWindowed(dim, fast_order, n);
       continue;
     }
+    // A discrete dimension whose observation kernels share one bandwidth (multivariate): the
+    // kernels sit on the value grid, so per-kernel quantities are computed once per grid value.
+    if (dim.q > 0 && o.multivariate && n > 0) BuildGrid(dim, n);
     dim.log_norm.resize(nk);
     for (size_t k = 0; k < nk; ++k) {
+      if (!dim.grid_of.empty() && k < n && k != dim.grid_first[dim.grid_of[k]]) {
+        dim.log_norm[k] = dim.log_norm[dim.grid_first[dim.grid_of[k]]];
+        continue;
+      }
       double a = (dim.low - dim.mus[k]) / dim.sigmas[k], b = (dim.high - dim.mus[k]) / dim.sigmas[k];
       // Both bounds beyond 9 sigma: the mass is 1 - O(1e-19), log 0 to double precision.
       dim.log_norm[k] = (a < -kFar && b > kFar) ? 0.0 : LogGaussMass(a, b);
@@ -259,6 +274,31 @@ ParzenEstimator::ParzenEstimator(const SearchSpace& space, std::vector<size_t> p
       dim.log_const[k] = log_weights_[k] - dim.log_norm[k] - log_sigma;
     }
   }
+}
+
+void ParzenEstimator::BuildGrid(Dim& dim, size_t n) {
+  const double sigma = dim.sigmas[0];
+  const double first = dim.low + 0.5 * dim.q;
+  const double cells = std::round((dim.high - dim.low) / dim.q);
+  std::vector<int32_t> slot(static_cast<size_t>(std::min(cells, 1e6)), -1);
+  if (cells > 1e6) return;
+  std::vector<uint32_t> grid_of(n);
+  for (size_t k = 0; k < n; ++k) {
+    const double j = std::round((dim.mus[k] - first) / dim.q);
+    // Off the grid (or another bandwidth): no sharing, the general path handles it.
+    if (dim.sigmas[k] != sigma || j < 0 || j >= cells || std::fabs(first + j * dim.q - dim.mus[k]) > 1e-9 * dim.q) return;
+    int32_t& g = slot[static_cast<size_t>(j)];
+    if (g < 0) {
+      g = static_cast<int32_t>(dim.grid_first.size());
+      dim.grid_first.push_back(k);
+    }
+    grid_of[k] = static_cast<uint32_t>(g);
+  }
+  if (dim.grid_first.size() * 2 > n) {  // too few repeats to be worth it
+    dim.grid_first.clear();
+    return;
+  }
+  dim.grid_of = std::move(grid_of);
 }
 
 double ParzenEstimator::ToTransformed(size_t d, double v) const {
@@ -431,6 +471,7 @@ std::vector<double> ParzenEstimator::LogPdfAll(const std::vector<double>& sample
   const size_t nk = weights_.size();
   std::vector<double> out(count);
   std::vector<double> acc(nk);
+  std::vector<double> grid_mass;
   // Per-component constants: mixture weight, and for continuous dimensions -log(sigma) - log Z
   // - log sqrt(2 pi); discrete dimensions only normalize by Z.
   std::vector<double> base(log_weights_);
@@ -458,7 +499,19 @@ std::vector<double> ParzenEstimator::LogPdfAll(const std::vector<double>& sample
         const double ub = std::min(x + 0.5 * dim.q, dim.high), lb = std::max(x - 0.5 * dim.q, dim.low);
         const double* mu = dim.mus.data();
         const double* is = d_[d].inv_sigmas.data();
-        for (size_t k = 0; k < nk; ++k) {
+        size_t k = 0;
+        if (!dim.grid_of.empty()) {
+          // One bin mass per grid value of the observation kernels, then the prior's below.
+          grid_mass.resize(dim.grid_first.size());
+          for (size_t g = 0; g < grid_mass.size(); ++g) {
+            const size_t r = dim.grid_first[g];
+            const double a = (lb - mu[r]) * is[r], b = (ub - mu[r]) * is[r];
+            grid_mass[g] = a > kFar ? LogTail(a) : b < -kFar ? LogTail(-b) : LogMassNear(a, b);
+          }
+          const size_t n_obs = dim.grid_of.size();
+          for (; k < n_obs; ++k) acc[k] += grid_mass[dim.grid_of[k]];
+        }
+        for (; k < nk; ++k) {
           const double a = (lb - mu[k]) * is[k], b = (ub - mu[k]) * is[k];
           if (a > kFar) {
             acc[k] += LogTail(a);

@@ -76,7 +76,13 @@ class ParzenEstimator {
     std::vector<double> g_mu, g_sigma, g_inv_sigma, g_coef;
     double prior_mu = 0, prior_inv_sigma = 0, prior_coef = 0;
     double max_sigma = 0;
+    // Discrete dimension with one bandwidth for all observation kernels: grid_of[k] numbers
+    // the distinct value of kernel k, grid_first[g] is the first kernel with value g.
+    std::vector<uint32_t> grid_of;
+    std::vector<size_t> grid_first;
   };
+
+  void BuildGrid(Dim& dim, size_t n);
 
   void BuildWindowed(Dim& dim, const std::vector<size_t>& order, size_t prior);
   // LogPdf of a single numeric dimension summing only the kernels within kFar * max_sigma of
