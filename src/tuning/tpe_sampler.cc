@@ -213,6 +213,7 @@ class TpeSampler final : public Sampler {
       if (t.state == TrialState::kRunning || t.params.size() != space.size()) continue;
       std::vector<bool> pat(space.size());
       for (size_t i = 0; i < space.size(); ++i) pat[i] = IsSet(t.params[i]);
+      if (!patterns.empty() && pat == patterns.back()) continue;  // the common case, no set lookup
       if (seen.insert(pat).second) patterns.push_back(std::move(pat));
     }
     if (!o_.group) {
