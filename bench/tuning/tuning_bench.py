@@ -16,8 +16,11 @@ rounds are timed (the objective is a formula, so this is the sampler's time per 
 per round. Optuna: TPESampler(seed=1), study.add_trials then study.ask(distributions) + tell.
 Arms alternate per history size (ours, Optuna, ours).
 
-usage: /usr/bin/python3 bench/tuning/tuning_bench.py [--quick] [--seeds 10] [--trials 200]
+usage: /usr/bin/python3 bench/tuning/tuning_bench.py [--quick] [--seeds 10] [--first-seed 0]
+       [--trials 200] [--functions ...] [--ours tpe,...] [--theirs optuna-tpe,...]
+       [--timing-arms tpe,tpe-scott] [--reuse OPTUNA_JSON] [--skip-quality] [--skip-timing]
        [--bin build/bench/tuning/tuning_bench] [--json OUT]
+Timing reports wall time and the thread's CPU time (not inflated by other processes).
 """
 import argparse
 import json
