@@ -2,17 +2,19 @@
 // times the sampler on a mixed space. Output is one JSON object per line.
 //
 //   tuning_bench quality FUNCTION SAMPLER SEEDS TRIALS CHECKPOINT...
-//       FUNCTION branin | hartmann6 | rosenbrock10 | ackley10; SAMPLER tpe | tpe-mv | cmaes |
-//       random; prints {"function", "sampler", "seed", "best": [best value at each checkpoint]}
+//       FUNCTION branin | hartmann6 | rosenbrock10 | ackley10; SAMPLER tpe | tpe-mv | tpe-scott | cmaes |
+//       random; SEEDS "N" (0..N-1) or "FIRST+N"; prints {"function", "sampler", "seed", "best": [best value at each checkpoint]}
 //   tuning_bench timing SAMPLER HISTORY ASKS
 //       adds HISTORY random complete trials on the 8-parameter mixed space, then times ASKS
-//       ask+tell rounds; prints {"history", "ms": [per-round milliseconds]}
+//       ask+tell rounds; prints {"history", "ms": [per-round wall milliseconds], "cpu_ms": [the
+//       thread's CPU milliseconds]}
 // The functions must stay identical to those in tuning_bench.py.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -71,13 +73,47 @@ Json Box(int n, double lo, double hi) {
   return params;
 }
 
+// "tpe:KEY[=VALUE],...": TPE with options changed from the defaults (for experiments):
+// mv, scott, group, cand=N, startup=N, gamma=RATIO, gmax=N, prior=W, endpoints, noclip.
+std::unique_ptr<Sampler> TpeVariant(const std::string& spec, uint64_t seed) {
+  TpeOptions o;
+  o.seed = seed;
+  size_t pos = 4;
+  while (pos < spec.size()) {
+    size_t end = spec.find(',', pos);
+    if (end == std::string::npos) end = spec.size();
+    const std::string item = spec.substr(pos, end - pos);
+    const size_t eq = item.find('=');
+    const std::string key = item.substr(0, eq);
+    const double v = eq == std::string::npos ? 1 : std::atof(item.c_str() + eq + 1);
+    if (key == "mv") o.multivariate = v != 0;
+    else if (key == "group") o.group = v != 0;
+    else if (key == "cand") o.n_ei_candidates = static_cast<int>(v);
+    else if (key == "startup") o.n_startup_trials = static_cast<int>(v);
+    else if (key == "gamma") o.gamma_ratio = v;
+    else if (key == "gmax") o.gamma_max = static_cast<int>(v);
+    else if (key == "prior") o.prior_weight = v;
+    else if (key == "endpoints") o.consider_endpoints = v != 0;
+    else if (key == "noclip") o.consider_magic_clip = v == 0;
+    else if (key == "scott") o.scott_bandwidth = v != 0;
+    else {
+      std::fprintf(stderr, "unknown TPE option %s\n", key.c_str());
+      std::exit(2);
+    }
+    pos = end + 1;
+  }
+  return NewTpeSampler(o);
+}
+
 std::unique_ptr<Sampler> MakeSampler(const std::string& name, uint64_t seed) {
-  if (name == "tpe" || name == "tpe-mv") {
+  if (name == "tpe" || name == "tpe-mv" || name == "tpe-scott") {
     TpeOptions o;
     o.seed = seed;
-    o.multivariate = name == "tpe-mv";
+    o.multivariate = name != "tpe";
+    o.scott_bandwidth = name == "tpe-scott";
     return NewTpeSampler(o);
   }
+  if (name.rfind("tpe:", 0) == 0) return TpeVariant(name, seed);
   if (name == "cmaes") {
     CmaEsOptions o;
     o.seed = seed;
@@ -91,7 +127,15 @@ std::unique_ptr<Sampler> MakeSampler(const std::string& name, uint64_t seed) {
 int Quality(int argc, char** argv) {
   if (argc < 7) return 2;
   const std::string fn = argv[2], sampler = argv[3];
-  const int seeds = std::atoi(argv[4]), trials = std::atoi(argv[5]);
+  // SEEDS: "N" for seeds 0..N-1, or "FIRST+N" for FIRST..FIRST+N-1 (held-out checks).
+  int first_seed = 0, seeds = 0;
+  if (const char* plus = std::strchr(argv[4], '+')) {
+    first_seed = std::atoi(argv[4]);
+    seeds = std::atoi(plus + 1);
+  } else {
+    seeds = std::atoi(argv[4]);
+  }
+  const int trials = std::atoi(argv[5]);
   std::vector<int> checkpoints;
   for (int i = 6; i < argc; ++i) checkpoints.push_back(std::atoi(argv[i]));
   Json space_json;
@@ -113,7 +157,7 @@ int Quality(int argc, char** argv) {
     return 2;
   }
   SearchSpace space = SearchSpace::FromJson(space_json).value();
-  for (int seed = 0; seed < seeds; ++seed) {
+  for (int seed = first_seed; seed < first_seed + seeds; ++seed) {
     auto study = Study::Create(space, {Direction::kMinimize}, MakeSampler(sampler, static_cast<uint64_t>(seed)), nullptr).value();
     Json best = Json::array();
     double b = INFINITY;
@@ -151,6 +195,13 @@ double MixedObjective(const Params& p) {
          std::fabs(std::log2(p[5]) - 5) + (p[6] == 2 ? 0 : 1) + (p[7] == 0 ? 0 : 0.5);
 }
 
+// CPU time of this thread: unlike wall time, not inflated when other processes share the cores.
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
+}
+
 int Timing(int argc, char** argv) {
   if (argc < 5) return 2;
   const std::string sampler = argv[2];
@@ -163,14 +214,16 @@ int Timing(int argc, char** argv) {
     for (size_t k = 0; k < space.size(); ++k) p[k] = SampleUniform(space, k, rng);
     if (!study->AddTrial(space.ToExternal(p), TrialState::kComplete, {MixedObjective(p)}).ok()) return 1;
   }
-  Json ms = Json::array();
+  Json ms = Json::array(), cpu_ms = Json::array();
   for (int i = 0; i < asks; ++i) {
     auto t0 = std::chrono::steady_clock::now();
+    const double c0 = ThreadCpuMs();
     Trial t = study->Ask().value();
     if (!study->Tell(t.number, TrialState::kComplete, {MixedObjective(t.params)}).ok()) return 1;
+    cpu_ms.push_back(ThreadCpuMs() - c0);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   }
-  std::printf("%s\n", Json{{"sampler", sampler}, {"history", history}, {"ms", ms}}.dump().c_str());
+  std::printf("%s\n", Json{{"sampler", sampler}, {"history", history}, {"ms", ms}, {"cpu_ms", cpu_ms}}.dump().c_str());
   return 0;
 }
 

@@ -5,8 +5,10 @@ python3-optuna) in the same run.
 Quality: Branin, Hartmann-6, Rosenbrock-10 (on [-5,5]^10, optimum moved to x=3) and Ackley-10 (on
 [-10,10]^10, optimum moved to x=3.5), minimized; each sampler runs `--trials` trials per seed for
 `--seeds` seeds (0..seeds-1) and the best value is read at 50, 100 and 200 trials; the table
-shows the median over seeds. Samplers: ours (TPE univariate = Optuna's defaults, TPE
-multivariate, CMA-ES, random) and Optuna's (TPESampler(seed), CmaEsSampler(seed), defaults).
+shows the median over seeds. Samplers: ours (`tpe`: univariate with Optuna's defaults; `tpe-mv`:
+multivariate as Optuna's; `tpe-scott`: multivariate with Scott's-rule bandwidths on the
+observations' standard deviation; CMA-ES; random) and Optuna's (TPESampler(seed),
+TPESampler(seed, multivariate=True), CmaEsSampler(seed), otherwise defaults).
 
 Time: on an 8-parameter mixed space (3 float incl. log, 1 stepped float, 2 int incl. log,
 2 categorical), HISTORY random complete trials are added to a study and then `--asks` ask+tell
@@ -14,8 +16,11 @@ rounds are timed (the objective is a formula, so this is the sampler's time per 
 per round. Optuna: TPESampler(seed=1), study.add_trials then study.ask(distributions) + tell.
 Arms alternate per history size (ours, Optuna, ours).
 
-usage: /usr/bin/python3 bench/tuning/tuning_bench.py [--quick] [--seeds 10] [--trials 200]
+usage: /usr/bin/python3 bench/tuning/tuning_bench.py [--quick] [--seeds 10] [--first-seed 0]
+       [--trials 200] [--functions ...] [--ours tpe,...] [--theirs optuna-tpe,...]
+       [--timing-arms tpe,tpe-scott] [--reuse OPTUNA_JSON] [--skip-quality] [--skip-timing]
        [--bin build/bench/tuning/tuning_bench] [--json OUT]
+Timing reports wall time and the thread's CPU time (not inflated by other processes).
 """
 import argparse
 import json
@@ -85,6 +90,8 @@ def optuna_run(fn_name, sampler_name, seed, trials):
     fn, box, _ = FUNCTIONS[fn_name]
     if sampler_name == "optuna-tpe":
         sampler = optuna.samplers.TPESampler(seed=seed)
+    elif sampler_name == "optuna-tpe-mv":
+        sampler = optuna.samplers.TPESampler(seed=seed, multivariate=True)
     else:
         sampler = optuna.samplers.CmaEsSampler(seed=seed)
     study = optuna.create_study(sampler=sampler)
@@ -101,9 +108,9 @@ def optuna_run(fn_name, sampler_name, seed, trials):
     return out
 
 
-def ours_runs(binary, fn_name, sampler_name, seeds, trials):
+def ours_runs(binary, fn_name, sampler_name, seeds, trials, first_seed=0):
     cps = [str(c) for c in CHECKPOINTS if c <= trials]
-    out = subprocess.run([binary, "quality", fn_name, sampler_name, str(seeds), str(trials)] + cps,
+    out = subprocess.run([binary, "quality", fn_name, sampler_name, f"{first_seed}+{seeds}", str(trials)] + cps,
                          check=True, stdout=subprocess.PIPE, text=True).stdout
     return [json.loads(line)["best"] for line in out.splitlines()]
 
@@ -138,18 +145,20 @@ def optuna_timing(history, asks):
         }
         trials.append(optuna.trial.create_trial(params=p, distributions=MIXED, value=mixed_objective(p)))
     study.add_trials(trials)
-    ms = []
+    ms, cpu_ms = [], []
     for _ in range(asks):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         trial = study.ask(MIXED)
         study.tell(trial, mixed_objective(trial.params))
+        cpu_ms.append((time.thread_time() - c0) * 1000)
         ms.append((time.perf_counter() - t0) * 1000)
-    return ms
+    return ms, cpu_ms
 
 
-def ours_timing(binary, history, asks):
-    out = subprocess.run([binary, "timing", "tpe", str(history), str(asks)], check=True, stdout=subprocess.PIPE, text=True).stdout
-    return json.loads(out)["ms"]
+def ours_timing(binary, arm, history, asks):
+    out = json.loads(subprocess.run([binary, "timing", arm, str(history), str(asks)], check=True, stdout=subprocess.PIPE,
+                                    text=True).stdout)
+    return out["ms"], out["cpu_ms"]
 
 
 def fmt(v):
@@ -162,53 +171,85 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=str(ROOT / "build/bench/tuning/tuning_bench"))
     ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--first-seed", type=int, default=0, help="seeds first..first+seeds-1 (held-out checks: 100)")
     ap.add_argument("--trials", type=int, default=200)
     ap.add_argument("--quick", action="store_true", help="3 seeds, 100 trials, shorter timing")
     ap.add_argument("--json", help="write all raw results here")
+    ap.add_argument("--ours", default="tpe,tpe-mv,tpe-scott,cmaes,random", help="our arms (comma-separated)")
+    ap.add_argument("--theirs", default="optuna-tpe,optuna-tpe-mv,optuna-cmaes", help="Optuna's arms")
+    ap.add_argument("--functions", default=",".join(FUNCTIONS))
+    ap.add_argument("--reuse", help="take Optuna's quality results from this earlier --json instead of running "
+                    "them (only while iterating: the published table runs both peers in the same run)")
+    ap.add_argument("--timing-arms", default="tpe,tpe-scott", help="our TPE arms to time")
     ap.add_argument("--skip-quality", action="store_true")
     ap.add_argument("--skip-timing", action="store_true")
     args = ap.parse_args()
     if args.quick:
         args.seeds, args.trials = 3, 100
-    raw = {"quality": {}, "timing": {}}
+    raw = {"quality": {}, "timing": {}, "first_seed": args.first_seed, "seeds": args.seeds}
+    reused = json.loads(pathlib.Path(args.reuse).read_text())["quality"] if args.reuse else {}
     started = time.time()
 
     if not args.skip_quality:
-        ours = ["tpe", "tpe-mv", "cmaes", "random"]
-        theirs = ["optuna-tpe", "optuna-cmaes"]
+        ours = [a for a in args.ours.split(",") if a]
+        theirs = [a for a in args.theirs.split(",") if a]
         cps = [c for c in CHECKPOINTS if c <= args.trials]
-        print("## quality: median best value over %d seeds (lower is better)\n" % args.seeds)
-        print("| function | trials | " + " | ".join(ours + theirs) + " | our TPE >= Optuna TPE | our best >= Optuna best |")
-        print("| --- | --- | " + " | ".join("---" for _ in ours + theirs) + " | --- | --- |")
-        for fn in FUNCTIONS:
+        seeds = range(args.first_seed, args.first_seed + args.seeds)
+        print("## quality: median best value over seeds %d-%d (lower is better)\n" % (seeds[0], seeds[-1]))
+        print("| function | trials | " + " | ".join(ours + theirs) +
+              " | tpe >= Optuna TPE | tpe-scott >= Optuna TPE | our best >= Optuna best of TPE, CMA-ES"
+              " | our best >= Optuna best incl. TPE mv |")
+        print("| --- | --- | " + " | ".join("---" for _ in ours + theirs) + " | --- | --- | --- | --- |")
+        for fn in args.functions.split(","):
             res = {}
             for s in ours:
-                res[s] = ours_runs(args.bin, fn, s, args.seeds, args.trials)
+                res[s] = ours_runs(args.bin, fn, s, args.seeds, args.trials, args.first_seed)
             for s in theirs:
-                res[s] = [optuna_run(fn, s, seed, args.trials) for seed in range(args.seeds)]
+                if fn in reused and s in reused[fn]:
+                    res[s] = reused[fn][s]
+                else:
+                    res[s] = [optuna_run(fn, s, seed, args.trials) for seed in seeds]
             raw["quality"][fn] = res
             for ci, c in enumerate(cps):
                 med = {s: statistics.median(r[ci] for r in res[s]) for s in ours + theirs}
-                tpe_ok = med["tpe"] <= med["optuna-tpe"]
-                best_ok = min(med[s] for s in ours) <= min(med[s] for s in theirs)
+                def tpe_ok(arm):
+                    if arm not in med or "optuna-tpe" not in med:
+                        return "-"
+                    return "yes" if med[arm] <= med["optuna-tpe"] else "NO"
+                def best_ok(arms):
+                    arms = [a for a in arms if a in med]
+                    if not ours or not arms:
+                        return "-"
+                    return "yes" if min(med[s] for s in ours) <= min(med[s] for s in arms) else "NO"
                 print(f"| {fn} | {c} | " + " | ".join(fmt(med[s]) for s in ours + theirs) +
-                      f" | {'yes' if tpe_ok else 'NO'} | {'yes' if best_ok else 'NO'} |", flush=True)
+                      f" | {tpe_ok('tpe')} | {tpe_ok('tpe-scott')} | {best_ok(['optuna-tpe', 'optuna-cmaes'])}"
+                      f" | {best_ok(theirs)} |", flush=True)
         print(f"\nquality took {time.time() - started:.0f} s\n", flush=True)
 
     if not args.skip_timing:
         t1 = time.time()
-        print("## sampler time per trial, 8-parameter mixed space, TPE (median ms per ask+tell)\n")
-        print("| history | ours (ms) | Optuna (ms) | ratio |")
-        print("| --- | --- | --- | --- |")
+        arms = [a for a in args.timing_arms.split(",") if a]
+        print("## sampler time per trial, 8-parameter mixed space (median ms per ask+tell; wall and thread CPU)\n")
+        print("| history | " + " | ".join(f"{a} wall | {a} cpu" for a in arms) +
+              " | Optuna TPE wall | Optuna TPE cpu | " + " | ".join(f"ratio {a} wall | ratio {a} cpu" for a in arms) + " |")
+        print("|" + " --- |" * (3 + 4 * len(arms)))
         plan = [(100, 50, 20), (1000, 50, 10), (2000, 50, 6)] if not args.quick else [(100, 20, 5), (1000, 20, 3), (2000, 20, 3)]
         for history, our_asks, their_asks in plan:
-            a = ours_timing(args.bin, history, our_asks)
-            o = optuna_timing(history, their_asks)
-            b = ours_timing(args.bin, history, our_asks)
-            ours_ms = statistics.median(a + b)
-            their_ms = statistics.median(o)
-            raw["timing"][history] = {"ours": a + b, "optuna": o}
-            print(f"| {history} | {ours_ms:.3f} | {their_ms:.1f} | {their_ms / ours_ms:.0f}x |", flush=True)
+            # Ours before and after Optuna's, so a change in the machine's load hits both.
+            first = {a: ours_timing(args.bin, a, history, our_asks) for a in arms}
+            o_wall, o_cpu = optuna_timing(history, their_asks)
+            second = {a: ours_timing(args.bin, a, history, our_asks) for a in arms}
+            row, ratios = [], []
+            ow, oc = statistics.median(o_wall), statistics.median(o_cpu)
+            raw["timing"][history] = {"optuna": {"ms": o_wall, "cpu_ms": o_cpu}}
+            for a in arms:
+                wall = first[a][0] + second[a][0]
+                cpu = first[a][1] + second[a][1]
+                raw["timing"][history][a] = {"ms": wall, "cpu_ms": cpu}
+                w, c = statistics.median(wall), statistics.median(cpu)
+                row += [f"{w:.3f}", f"{c:.3f}"]
+                ratios += [f"{ow / w:.0f}x", f"{oc / c:.0f}x"]
+            print(f"| {history} | " + " | ".join(row) + f" | {ow:.1f} | {oc:.1f} | " + " | ".join(ratios) + " |", flush=True)
         print(f"\ntiming took {time.time() - t1:.0f} s")
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(raw))

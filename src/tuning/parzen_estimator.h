@@ -3,6 +3,7 @@
 // optuna/samplers/_tpe/parzen_estimator.py (Optuna 3.1) term by term: one kernel per
 // observation plus a prior kernel, bandwidths from neighbour distances (univariate) or Scott's
 // rule (multivariate), the magic clip, and the weights that ramp down old observations.
+// One deliberate addition: `scott_bandwidth` (see TpeOptions).
 //
 // Values are in the transformed space: log of the value for log parameters, the value itself
 // for the rest, the choice index for categoricals. Immutable after construction.
@@ -22,6 +23,9 @@ struct ParzenOptions {
   bool consider_magic_clip = true;
   bool consider_endpoints = false;
   bool multivariate = false;
+  // Multivariate bandwidths by Scott's rule on each dimension's sample standard deviation
+  // instead of Optuna's 0.2 * n^(-1/(d+4)) * range.
+  bool scott_bandwidth = false;
 };
 
 // Optuna's default_weights: 1 for the 25 newest observations, a linear ramp from 1/n up to 1
@@ -64,19 +68,28 @@ class ParzenEstimator {
     // log w_k - log Z_k, and for a continuous dimension also - log sigma_k - log sqrt(2 pi).
     std::vector<double> log_const;
     std::vector<double> cat_weights;             // components x choices, rows sum to 1
-    std::vector<double> cat_log_weights;
-    // Univariate fast path: observation kernels (prior excluded) sorted by centre, and the
-    // largest of their sigmas.
-    std::vector<double> sorted_mus;
-    std::vector<size_t> sorted_index;
+    std::vector<double> cat_log_weights;         // (not filled on the fast path)
+    std::vector<double> cat_mixture;             // fast path: log of the mixture per choice
+    // Fast path (one numeric dimension): observation kernels sorted by centre, those with equal
+    // centre and bandwidth merged, linear coefficients w / Z (/ (sigma sqrt(2 pi)) when
+    // continuous); the prior kernel apart; the largest bandwidth.
+    std::vector<double> g_mu, g_sigma, g_inv_sigma, g_coef;
+    double prior_mu = 0, prior_inv_sigma = 0, prior_coef = 0;
     double max_sigma = 0;
+    // Discrete dimension with one bandwidth for all observation kernels: grid_of[k] numbers
+    // the distinct value of kernel k, grid_first[g] is the first kernel with value g.
+    std::vector<uint32_t> grid_of;
+    std::vector<size_t> grid_first;
   };
 
+  void BuildGrid(Dim& dim, size_t n);
+
+  void BuildWindowed(Dim& dim, const std::vector<size_t>& order, size_t prior);
   // LogPdf of a single numeric dimension summing only the kernels within kFar * max_sigma of
   // each sample (and the prior); see the .cc for why the dropped terms are negligible.
   std::vector<double> LogPdfWindowed(const std::vector<double>& samples) const;
   std::vector<double> LogPdfAll(const std::vector<double>& samples) const;
-  bool windowed_ = false;
+  bool fast_ = false;
 
   const SearchSpace* space_;
   std::vector<size_t> params_;

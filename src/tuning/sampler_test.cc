@@ -156,10 +156,12 @@ TEST(TpeSamplerTest, ConcentratesNearTheOptimumOfAQuadratic) {
   SearchSpace space = Space(R"([{"name": "x", "type": "float", "low": -10, "high": 10},
                                 {"name": "y", "type": "float", "low": -10, "high": 10}])");
   auto f = [](const Params& p) { return (p[0] - 3) * (p[0] - 3) + (p[1] + 2) * (p[1] + 2); };
-  for (bool multivariate : {false, true}) {
+  for (int variant : {0, 1, 2}) {  // univariate, multivariate, multivariate + Scott bandwidths
+    const bool multivariate = variant > 0;
     TpeOptions o;
     o.seed = 11;
     o.multivariate = multivariate;
+    o.scott_bandwidth = variant == 2;
     auto trials = RunStudy(space, NewTpeSampler(o), 150, f)->Trials();
     auto random = RunStudy(space, NewRandomSampler({11}), 150, f)->Trials();
     double tpe_late = 0, random_late = 0, best = INFINITY;
@@ -168,8 +170,8 @@ TEST(TpeSamplerTest, ConcentratesNearTheOptimumOfAQuadratic) {
       random_late += random[i].values[0] / 50;
     }
     for (const Trial& t : trials) best = std::min(best, t.values[0]);
-    EXPECT_LT(best, 0.1) << multivariate;
-    EXPECT_LT(tpe_late, random_late / 5) << multivariate;  // random's mean is ~75
+    EXPECT_LT(best, 0.1) << variant;
+    EXPECT_LT(tpe_late, random_late / 5) << variant;  // random's mean is ~75
   }
 }
 
@@ -253,6 +255,113 @@ TEST(ParzenEstimatorTest, WeightsAndGaussMassMatchOptuna) {
   EXPECT_NEAR(LogGaussMass(-41, -40), std::log(1.0) + (-0.5 * 1600 - std::log(40.0) - 0.9189385332046727), 1e-3);
   EXPECT_NEAR(LogGaussMass(40, 41), LogGaussMass(-41, -40), 1e-12);
   EXPECT_NEAR(LogGaussMass(0.5, 0.6), std::log(0.30853753872598688 - 0.27425311775007355), 1e-12);
+}
+
+// Log densities of Optuna 3.1's own _ParzenEstimator (prior, magic clip, default weights) on 40
+// fixed observations, from bench/tuning/parzen_fixture.py. Ours must agree to 1e-9: the
+// bandwidths, weight ramp, truncation, bin masses and categorical smoothing are all in them.
+// The fixture applies upstream's fix of 3.1's truncated-normal logpdf (optuna/optuna#5109: it
+// left out -log sigma); ours is the normalized density. Numeric observations have no ties.
+TEST(ParzenEstimatorTest, MatchesOptunaParzenEstimator) {
+  const std::vector<double> f = {-2.5600000000000001, 0.41460320816253171, -0.17621837962774262, 3.7455899866923676, 0.015014682786058227, -1.189680634883483, 1.1710482891869456, -0.016053067899469333, -3.7859696565595482, 0.17102662110994202, -0.42394833026784623, 2.5289075340902967, 0.00017669608757245775, -1.9540193906928454, 0.64375452445224468, -0.086849772253961108, 4.6641342567717041, 0.048424226232500651, -0.83540107028845467, 1.6091517067120638, -0.0024316469427203336, -2.990825484389672, 0.30464283643443724, -0.25416138144721245, 3.2431714817885569, 0.0052593595649996052, -1.4521132636547289, 0.94478584059250537, -0.034347010270022016, -4.3416355799391626, 0.11217656116832245, -0.55952455944442836, 2.1448065526058282, -4.6428577660741166e-06, -2.315621574331983, 0.49427327176636998, -0.13710605785954433, 4.0806582863735281, 0.024819034688682677, -1.0444759702107951};
+  const std::vector<double> lg = {0.0015848931924611136, 0.4700412797265342, 0.013940296147267274, 0.0004134357237444664, 0.12261511223462611, 0.0036364699238236055, 0.00010784896955906693, 0.031985415742755492, 0.00094861065842320963, 0.28133515240549217, 0.008343725349932777, 0.00024745486697933292, 0.073389174048319003, 0.0021765467510260687, 0.64551152412248214, 0.019144322426269823, 0.00056777465229487496, 0.16838833394605443, 0.0049939938133063983, 0.00014810986974508859, 0.043925832381805495, 0.0013027347561342995, 0.38635985997688765, 0.011458506092545813, 0.00033983178760020198, 0.10078595144150287, 0.002989069409810299, 0.8864862422665204, 0.026291054170525852, 0.0007797295619954897, 0.23124907274782636, 0.0068582924456360612, 0.00020340049242559543, 0.060323703964096032, 0.0017890562685235014, 0.53059114769351146, 0.015736059897269287, 0.00046669376631494586, 0.1384101693429737, 0.0041049134058120385};
+  const std::vector<double> it = {140, 64, 187, 111, 35, 158, 82, 6, 129, 53, 176, 100, 24, 147, 71, 194, 118, 42, 165, 89, 13, 136, 60, 183, 107, 31, 154, 78, 2, 125, 49, 172, 96, 20, 143, 67, 190, 114, 38, 161};
+  const std::vector<double> st = {2, 8.2000000000000011, 4.3500000000000005, 0.55000000000000004, 6.7000000000000002, 2.9000000000000004, 9.0999999999999996, 5.25, 1.4500000000000002, 7.6000000000000005, 3.8000000000000003, 10, 6.1500000000000004, 2.3500000000000001, 8.5, 4.7000000000000002, 0.90000000000000002, 7.0500000000000007, 3.25, 9.4500000000000011, 5.6000000000000005, 1.8, 7.9500000000000002, 4.1500000000000004, 0.35000000000000003, 6.5, 2.7000000000000002, 8.8499999999999996, 5.0500000000000007, 1.25, 7.4000000000000004, 3.6000000000000001, 9.75, 5.9500000000000002, 2.1499999999999999, 8.3000000000000007, 4.5, 0.65000000000000002, 6.8500000000000005, 3.0500000000000003};
+  const std::vector<double> ct = {0, 0, 1, 0, 2, 0, 0, 1, 0, 2, 1, 0, 1, 0, 0, 1, 0, 2, 0, 0, 1, 0, 2, 1, 0, 2, 0, 0, 1, 0, 2, 0, 0, 1, 0, 0, 1, 0, 2, 0};
+  const std::vector<std::vector<double>> expected = {
+    {-3.8333874766258638, -2.6828412448530887, -0.95095083732914221, -0.47336774401617765, -0.47417331011789665, -2.8758642139445154, -3.3680532282590439},
+    {-2.9362668602178559, -2.2963513506848892, -2.1926393451480006, -2.2491416226125605, -2.6095598291601534},
+    {-5.2321901651297908, -5.1776203440786892, -5.4294578140901688, -5.4807099272479896, -6.3472104438560875},
+    {-6.7016382070213245, -6.4189088367083391, -5.3575232613150678, -5.3864133792918247, -5.1404529648053385},
+    {-0.61077741587679335, -1.3455562194754769, -1.6261948008055427},
+    {-12.311803456895246, -9.198589751463615, -9.6695810532043982, -7.0050623300401522},
+  };
+  struct Case {
+    const char* space;
+    std::vector<const std::vector<double>*> obs;   // one per dimension, internal values
+    std::vector<std::vector<double>> samples;      // one per dimension, internal values
+    bool multivariate = false;
+  };
+  const std::vector<Case> cases = {
+      {R"([{"name": "x", "type": "float", "low": -5, "high": 5}])", {&f}, {{-4.9, -2.0, -0.3, 0.0, 0.01, 1.7, 4.99}}},
+      {R"([{"name": "x", "type": "float", "low": 1e-4, "high": 1, "log": true}])", {&lg}, {{1e-4, 3e-4, 0.01, 0.2, 1.0}}},
+      {R"([{"name": "x", "type": "int", "low": 1, "high": 200}])", {&it}, {{1, 2, 77, 130, 200}}},
+      {R"([{"name": "x", "type": "float", "low": 0, "high": 10, "step": 0.05}])", {&st}, {{0.0, 0.05, 2.5, 9.45, 10.0}}},
+      {R"([{"name": "x", "type": "categorical", "choices": ["a", "b", "c"]}])", {&ct}, {{0, 1, 2}}},
+      {R"([{"name": "x", "type": "float", "low": -5, "high": 5}, {"name": "n", "type": "int", "low": 1, "high": 200},
+           {"name": "c", "type": "categorical", "choices": ["a", "b", "c"]}])",
+       {&f, &it, &ct}, {{-4.0, 0.1, 2.5, 0.0}, {3, 100, 200, 1}, {0, 2, 1, 1}}, true},
+  };
+  ASSERT_EQ(cases.size(), expected.size());
+  for (size_t c = 0; c < cases.size(); ++c) {
+    SCOPED_TRACE(cases[c].space);
+    SearchSpace space = SearchSpace::FromJson(Json::parse(cases[c].space)).value();
+    const size_t nd = space.size();
+    std::vector<size_t> dims(nd);
+    for (size_t d = 0; d < nd; ++d) dims[d] = d;
+    ParzenOptions o;
+    o.multivariate = cases[c].multivariate;
+    ParzenEstimator probe(space, dims, {}, o);  // for the transforms
+    const size_t n = cases[c].obs[0]->size();
+    std::vector<double> obs(n * nd);
+    for (size_t k = 0; k < n; ++k) {
+      for (size_t d = 0; d < nd; ++d) obs[k * nd + d] = probe.ToTransformed(d, (*cases[c].obs[d])[k]);
+    }
+    const size_t m = cases[c].samples[0].size();
+    std::vector<double> samples(m * nd);
+    for (size_t s = 0; s < m; ++s) {
+      for (size_t d = 0; d < nd; ++d) samples[s * nd + d] = probe.ToTransformed(d, cases[c].samples[d][s]);
+    }
+    ParzenEstimator pe(space, dims, obs, o);
+    std::vector<double> got = pe.LogPdf(samples);
+    ASSERT_EQ(got.size(), expected[c].size());
+    for (size_t s = 0; s < m; ++s) EXPECT_NEAR(got[s], expected[c][s], 1e-9) << "sample " << s;
+  }
+}
+
+// scott_bandwidth: every observation kernel of dimension d gets sd_d * n^(-1/(d+4)), with sd_d
+// the sample standard deviation, clipped to [range / min(100, n + 2), range]; the prior keeps
+// the range. Checked against the mixture written out here.
+TEST(ParzenEstimatorTest, ScottBandwidthFromTheObservationsSpread) {
+  SearchSpace space = Space(R"([{"name": "x", "type": "float", "low": -5, "high": 5},
+                                {"name": "y", "type": "float", "low": 0, "high": 1}])");
+  std::vector<double> obs;
+  const size_t n = 30;
+  for (size_t k = 0; k < n; ++k) {
+    obs.push_back(1.0 + 0.05 * static_cast<double>(k % 7) - 0.02 * static_cast<double>(k % 3));  // x near 1.1
+    obs.push_back(0.2 + 0.3 * static_cast<double>((k * 7) % 10) / 10);                           // y spread
+  }
+  ParzenOptions o;
+  o.multivariate = true;
+  o.scott_bandwidth = true;
+  ParzenEstimator pe(space, {0, 1}, obs, o);
+  const double lows[2] = {-5, 0}, highs[2] = {5, 1};
+  double sigma[2];
+  for (size_t d = 0; d < 2; ++d) {
+    double mean = 0, ss = 0;
+    for (size_t k = 0; k < n; ++k) mean += obs[k * 2 + d] / n;
+    for (size_t k = 0; k < n; ++k) ss += (obs[k * 2 + d] - mean) * (obs[k * 2 + d] - mean);
+    const double range = highs[d] - lows[d];
+    sigma[d] = std::clamp(std::sqrt(ss / (n - 1)) * std::pow(30.0, -1.0 / 6), range / 32, range);
+  }
+  EXPECT_NEAR(sigma[0], 10.0 / 32, 1e-12);  // x's spread is below the magic clip
+  EXPECT_GT(sigma[1], 1.0 / 32);            // y's is not
+  auto truncated = [](double x, double mu, double s, double lo, double hi) {
+    const double z = 0.5 * (std::erf((hi - mu) / s / std::sqrt(2.0)) - std::erf((lo - mu) / s / std::sqrt(2.0)));
+    return std::exp(-0.5 * (x - mu) * (x - mu) / (s * s)) / (s * std::sqrt(2 * M_PI) * z);
+  };
+  const std::vector<double> samples = {1.1, 0.5, -3.0, 0.9, 4.0, 0.05};
+  std::vector<double> got = pe.LogPdf(samples);
+  for (size_t s = 0; s < 3; ++s) {
+    const double x = samples[s * 2], y = samples[s * 2 + 1];
+    const std::vector<double> w = DefaultWeights(n);  // the 5 oldest ramp up from 1/30
+    double p = truncated(x, 0, 10, -5, 5) * truncated(y, 0.5, 1, 0, 1), total = 1;  // the prior
+    for (size_t k = 0; k < n; ++k) {
+      p += w[k] * truncated(x, obs[k * 2], sigma[0], -5, 5) * truncated(y, obs[k * 2 + 1], sigma[1], 0, 1);
+      total += w[k];
+    }
+    EXPECT_NEAR(got[s], std::log(p / total), 1e-9) << s;
+  }
 }
 
 TEST(SamplerFromJsonTest, TypesAndErrors) {

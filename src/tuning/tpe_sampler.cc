@@ -32,6 +32,7 @@ class TpeSampler final : public Sampler {
     parzen_.consider_magic_clip = o.consider_magic_clip;
     parzen_.consider_endpoints = o.consider_endpoints;
     parzen_.multivariate = o.multivariate;
+    parzen_.scott_bandwidth = o.scott_bandwidth;
   }
 
   std::string name() const override { return "tpe"; }
@@ -39,6 +40,7 @@ class TpeSampler final : public Sampler {
   Result<Params> Sample(const SearchSpace& space, Direction direction, std::span<const Trial> trials,
                         int64_t) override {
     Collect(direction, trials);
+    UpdateSorted(space, trials);
     Params out(space.size(), kInactive);
     if (n_finished_ < static_cast<size_t>(o_.n_startup_trials)) {
       for (size_t i = 0; i < space.size(); ++i) {
@@ -75,6 +77,7 @@ class TpeSampler final : public Sampler {
  private:
   void Collect(Direction direction, std::span<const Trial> trials) {
     obs_.clear();
+    obs_of_trial_.assign(trials.size(), -1);
     n_finished_ = 0;
     for (size_t t = 0; t < trials.size(); ++t) {
       const Trial& tr = trials[t];
@@ -104,46 +107,82 @@ class TpeSampler final : public Sampler {
           continue;
       }
       if (tr.state != TrialState::kRunning) ++n_finished_;
+      obs_of_trial_[t] = static_cast<int32_t>(obs_.size());
       obs_.push_back(o);
     }
+  }
+
+  static double Transformed(const SearchSpace& space, size_t i, double internal) {
+    return space.param(i).log ? std::log(internal) : internal;
+  }
+
+  // sorted_[i]: (transformed value, trial index) of every trial that has numeric parameter i,
+  // ascending (ties by trial index). Trials only ever get appended to a study and keep their
+  // parameters, so the lists are kept between asks and only the new trials are merged in; a
+  // span that does not extend the cached one (another study) rebuilds them.
+  void UpdateSorted(const SearchSpace& space, std::span<const Trial> trials) {
+    const bool extends = sorted_.size() == space.size() && sorted_n_ <= trials.size() &&
+                         (sorted_n_ == 0 || trials[sorted_n_ - 1].number == sorted_last_number_);
+    if (!extends) {
+      sorted_.assign(space.size(), {});
+      sorted_n_ = 0;
+    }
+    for (size_t i = 0; i < space.size(); ++i) {
+      if (space.param(i).kind == ParamKind::kCategorical) continue;
+      auto& v = sorted_[i];
+      const size_t old = v.size();
+      for (size_t t = sorted_n_; t < trials.size(); ++t) {
+        const Params& p = trials[t].params;
+        if (p.size() == space.size() && IsSet(p[i])) v.emplace_back(Transformed(space, i, p[i]), static_cast<uint32_t>(t));
+      }
+      std::sort(v.begin() + static_cast<std::ptrdiff_t>(old), v.end());
+      std::inplace_merge(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(old), v.end());
+    }
+    sorted_n_ = trials.size();
+    if (!trials.empty()) sorted_last_number_ = trials.back().number;
   }
 
   // below_[j]: whether obs_[j] is among the gamma(n) best.
   void Split() {
     size_t n_below = std::min<size_t>(static_cast<size_t>(std::ceil(o_.gamma_ratio * static_cast<double>(n_finished_))),
                                       static_cast<size_t>(o_.gamma_max));
+    // Only the n_below best are needed: a partial sort, ties by position (Optuna's stable sort).
     std::vector<size_t> order(obs_.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    n_below = std::min(n_below, order.size());
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n_below), order.end(), [&](size_t a, size_t b) {
       if (obs_[a].step_key != obs_[b].step_key) return obs_[a].step_key < obs_[b].step_key;
-      return obs_[a].loss < obs_[b].loss;
+      if (obs_[a].loss != obs_[b].loss) return obs_[a].loss < obs_[b].loss;
+      return a < b;
     });
     below_.assign(obs_.size(), false);
-    for (size_t r = 0; r < n_below && r < order.size(); ++r) below_[order[r]] = true;
+    for (size_t r = 0; r < n_below; ++r) below_[order[r]] = true;
   }
 
   // Draws dims jointly from l(x) and returns the candidate maximizing l/g, in internal form.
   std::vector<double> SampleDims(const SearchSpace& space, std::span<const Trial> trials, const std::vector<size_t>& dims) {
     const size_t nd = dims.size();
     std::vector<double> below, above;
-    ParzenEstimator proto(space, dims, {}, parzen_);  // only for the transforms
+    const bool presorted = nd == 1 && !o_.multivariate && !sorted_[dims[0]].empty();
+    if (presorted) row_of_trial_.assign(trials.size(), -1);
     for (size_t j = 0; j < obs_.size(); ++j) {
       const Params& p = trials[obs_[j].trial].params;
       if (p.size() != space.size() || !IsSet(p[dims[0]])) continue;
       std::vector<double>& dst = below_[j] ? below : above;
-      for (size_t d = 0; d < nd; ++d) dst.push_back(proto.ToTransformed(d, p[dims[d]]));
+      if (presorted) row_of_trial_[obs_[j].trial] = static_cast<int32_t>(dst.size());
+      for (size_t d = 0; d < nd; ++d) dst.push_back(Transformed(space, dims[d], p[dims[d]]));
     }
-    // One dimension: sort all observations once and hand both estimators their sorted order.
+    // One numeric dimension: the kept sorted list gives both estimators their sorted order.
     std::vector<size_t> below_order, above_order;
-    if (nd == 1 && !o_.multivariate) {
-      std::vector<std::pair<double, uint32_t>> all;  // (value, 2 * row + (above ? 1 : 0))
-      all.reserve(below.size() + above.size());
-      for (size_t r = 0; r < below.size(); ++r) all.emplace_back(below[r], static_cast<uint32_t>(2 * r));
-      for (size_t r = 0; r < above.size(); ++r) all.emplace_back(above[r], static_cast<uint32_t>(2 * r + 1));
-      std::sort(all.begin(), all.end());
-      for (const auto& [v, tag] : all) (tag & 1 ? above_order : below_order).push_back(tag >> 1);
+    if (presorted) {
+      below_order.reserve(below.size());
+      above_order.reserve(above.size());
+      for (const auto& [v, t] : sorted_[dims[0]]) {
+        if (t >= row_of_trial_.size() || row_of_trial_[t] < 0) continue;
+        const size_t r = static_cast<size_t>(row_of_trial_[t]);
+        (below_[static_cast<size_t>(obs_of_trial_[t])] ? below_order : above_order).push_back(r);
+      }
     }
-    const bool presorted = nd == 1 && !o_.multivariate;
     ParzenEstimator l(space, dims, below, parzen_, presorted ? &below_order : nullptr);
     ParzenEstimator g(space, dims, above, parzen_, presorted ? &above_order : nullptr);
     std::vector<double> cand = l.Sample(rng_, static_cast<size_t>(o_.n_ei_candidates));
@@ -174,6 +213,7 @@ class TpeSampler final : public Sampler {
       if (t.state == TrialState::kRunning || t.params.size() != space.size()) continue;
       std::vector<bool> pat(space.size());
       for (size_t i = 0; i < space.size(); ++i) pat[i] = IsSet(t.params[i]);
+      if (!patterns.empty() && pat == patterns.back()) continue;  // the common case, no set lookup
       if (seen.insert(pat).second) patterns.push_back(std::move(pat));
     }
     if (!o_.group) {
@@ -212,6 +252,11 @@ class TpeSampler final : public Sampler {
   Rng rng_;
   Rng random_rng_;
   std::vector<Observation> obs_;
+  std::vector<int32_t> obs_of_trial_;   // trial index -> index into obs_, -1 if not observed
+  std::vector<int32_t> row_of_trial_;   // scratch of SampleDims: trial -> row in l or g
+  std::vector<std::vector<std::pair<double, uint32_t>>> sorted_;
+  size_t sorted_n_ = 0;
+  int64_t sorted_last_number_ = -1;
   std::vector<bool> below_;
   size_t n_finished_ = 0;
 };
