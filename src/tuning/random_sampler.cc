@@ -94,7 +94,7 @@ Result<std::unique_ptr<Sampler>> SamplerFromJson(const Json& j) {
     TpeOptions o;
     RETURN_IF_ERROR(CheckFields(j, {"type", "seed", "n_startup_trials", "n_ei_candidates", "prior_weight",
                                     "consider_prior", "consider_magic_clip", "consider_endpoints", "multivariate",
-                                    "group", "constant_liar", "gamma_ratio", "gamma_max"}));
+                                    "group", "constant_liar", "gamma_ratio", "gamma_max", "scott_bandwidth"}));
     RETURN_IF_ERROR(Get(j, "seed", o.seed));
     RETURN_IF_ERROR(Get(j, "n_startup_trials", o.n_startup_trials));
     RETURN_IF_ERROR(Get(j, "n_ei_candidates", o.n_ei_candidates));
@@ -107,6 +107,7 @@ Result<std::unique_ptr<Sampler>> SamplerFromJson(const Json& j) {
     RETURN_IF_ERROR(Get(j, "constant_liar", o.constant_liar));
     RETURN_IF_ERROR(Get(j, "gamma_ratio", o.gamma_ratio));
     RETURN_IF_ERROR(Get(j, "gamma_max", o.gamma_max));
+    RETURN_IF_ERROR(Get(j, "scott_bandwidth", o.scott_bandwidth));
     if (o.n_startup_trials < 0 || o.n_ei_candidates < 1 || o.n_ei_candidates > 10000) {
       return InvalidArgument("sampler: n_startup_trials must be >= 0 and n_ei_candidates in [1, 10000]");
     }
@@ -114,6 +115,7 @@ Result<std::unique_ptr<Sampler>> SamplerFromJson(const Json& j) {
       return InvalidArgument("sampler: prior_weight must be > 0, gamma_ratio in (0, 1], gamma_max >= 1");
     }
     if (o.group && !o.multivariate) return InvalidArgument("sampler: 'group' needs 'multivariate'");
+    if (o.scott_bandwidth && !o.multivariate) return InvalidArgument("sampler: 'scott_bandwidth' needs 'multivariate'");
     return NewTpeSampler(o);
   }
   if (t == "cmaes") {

@@ -367,6 +367,8 @@ TEST(ParzenEstimatorTest, ScottBandwidthFromTheObservationsSpread) {
 TEST(SamplerFromJsonTest, TypesAndErrors) {
   EXPECT_TRUE(SamplerFromJson(Json::parse(R"({"type": "tpe", "seed": 3, "multivariate": true, "group": true})")).ok());
   EXPECT_TRUE(SamplerFromJson(Json::parse(R"({"type": "cmaes", "separable": true, "ipop": true})")).ok());
+  EXPECT_TRUE(SamplerFromJson(Json::parse(R"({"type": "tpe", "multivariate": true, "scott_bandwidth": true})")).ok());
+  EXPECT_FALSE(SamplerFromJson(Json::parse(R"({"type": "tpe", "scott_bandwidth": true})")).ok());
   EXPECT_TRUE(SamplerFromJson(Json::parse(R"({"type": "grid", "float_points": 4})")).ok());
   EXPECT_TRUE(SamplerFromJson(Json::parse(R"({"type": "random"})")).ok());
   for (const char* bad : {R"({"type": "bayes"})", R"({"type": "tpe", "gamma": 3})", R"({"type": "tpe", "group": true})",
