@@ -1,5 +1,6 @@
 // Jobs (EXP-9): submitting, listing, cancelling and reading the logs of jobs in a project, and the
 // worker protocol (claim, heartbeat, log, finish) that embedded and remote workers speak.
+#include "api/envcode_jobs.h"
 #include "api/resolvers.h"
 #include "api/router.h"
 #include "api/services.h"
@@ -112,6 +113,7 @@ void RegisterJobRoutes(Router& r, Services& s) {
     spec.name = name.value_or("");
     if (body->contains("payload")) spec.payload = (*body)["payload"];
     RETURN_IF_ERROR(ValidateCommandPayload(spec.payload));
+    RETURN_IF_ERROR(ApplyJobEnvironmentAndCode(s, spec));  // payload.environment, payload.code (envcode_jobs.h)
     ASSIGN_OR_RETURN(auto priority, OptInt(*body, "priority"));
     if (priority) {
       if (*priority < -1000 || *priority > 1000) return InvalidArgument("priority must be between -1000 and 1000");

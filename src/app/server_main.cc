@@ -23,10 +23,14 @@
 #include "auth/audit_log.h"
 #include "auth/auth_schema.h"
 #include "auth/auth_service.h"
+#include "cli/job_code_inputs.h"
+#include "cli/job_environment.h"
 #include "data/data_schema.h"
 #include "data/data_store.h"
 #include "data/sql/sql_source.h"
 #include "data/upload_store.h"
+#include "envcode/code_store.h"
+#include "envcode/environment_store.h"
 #include "jobs/job_store.h"
 #include "jobs/worker.h"
 #include "base/crypto.h"
@@ -48,7 +52,7 @@ namespace fs = std::filesystem;
 std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
   for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
-                     jobs::JobMigrations}) {
+                     jobs::JobMigrations, envcode::EnvironmentMigrations, envcode::CodeMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -182,6 +186,8 @@ int RunServer(const ServerConfig& config) {
 
   data::SqlSources sql_sources(*db, clock, config.sql_source_roots);
   jobs::JobStore job_store(*db, clock);
+  envcode::EnvironmentStore environments(*db, clock);
+  envcode::CodeStore code(*db, *blobs, clock);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -204,7 +210,7 @@ int RunServer(const ServerConfig& config) {
 
   api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock,
                          api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads,
-                         sql_sources, job_store};
+                         sql_sources, job_store, environments, code};
   api::Router router(auth, audit, metrics);
   api::RegisterAuthRoutes(router, services);
   api::RegisterProjectRoutes(router, services);
@@ -214,6 +220,8 @@ int RunServer(const ServerConfig& config) {
   api::RegisterDataRoutes(router, services);
   api::RegisterJobRoutes(router, services);
   api::RegisterEvaluationRoutes(router, services);
+  api::RegisterEnvironmentRoutes(router, services);
+  api::RegisterCodeRoutes(router, services);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {
@@ -314,6 +322,8 @@ int RunServer(const ServerConfig& config) {
       Status st = u.ok() ? auth.Revoke(u->id, t.id) : u.status();
       if (!st.ok()) log::Warn("job " + std::to_string(j.id) + ": revoking its token: " + st.ToString());
     };
+    wo.prepare.push_back(cli::CodeSnapshotPreparer(wo.tracking_uri));  // payload.code
+    wo.job_env = cli::EnvironmentResolver(wo.tracking_uri);             // payload.environment
     worker = std::make_unique<jobs::Worker>(local_queue, std::move(wo));
     worker_thread = std::jthread([&worker](std::stop_token stop) { worker->Run(stop); });
     log::Info("embedded worker " + worker->options().name + ": " + std::to_string(config.workers) + " slot(s), jobs run in " +

@@ -105,6 +105,8 @@ class App final : public CommandHost {
     AddToken();
     AddData();
     AddJobCommands(*this);
+    AddEnvCommands(*this);
+    AddCodeCommands(*this);
   }
 
   int Run(int argc, char** argv) {

@@ -54,5 +54,9 @@ class CommandHost {
 
 // `moebius job submit|list|show|logs|cancel` (cli_jobs.cc).
 void AddJobCommands(CommandHost& host);
+// `moebius env list|show|create|update|delete` (cli_env.cc).
+void AddEnvCommands(CommandHost& host);
+// `moebius code push|list|show|cat|checkout|template` (cli_code.cc).
+void AddCodeCommands(CommandHost& host);
 
 }  // namespace moebius::cli

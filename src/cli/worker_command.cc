@@ -11,6 +11,8 @@
 
 #include "base/log.h"
 #include "cli/credentials.h"
+#include "cli/job_code_inputs.h"
+#include "cli/job_environment.h"
 #include "cli/remote_queue.h"
 #include "jobs/worker.h"
 
@@ -80,6 +82,8 @@ int RunWorkerCommand(int argc, char** argv) {
   // Jobs get this worker's own token (documented in docs/design/jobs.md: a job can do what the
   // worker's user can; run workers under a dedicated operator account).
   wo.tracking_token = token;
+  wo.prepare.push_back(CodeSnapshotPreparer(wo.tracking_uri));  // payload.code
+  wo.job_env = EnvironmentResolver(wo.tracking_uri);             // payload.environment
 
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
