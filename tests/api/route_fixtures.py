@@ -1,5 +1,7 @@
 """Fixtures for route-generated tests: one of every resource a route's path or fields can name,
 created as admin in a project of its own, and the request (path, query, body) that addresses them."""
+import io
+import tarfile
 
 TARGET_USER = "matrix-target"  # a member the member and user routes may change and remove
 
@@ -30,8 +32,18 @@ def build_fixtures(admin, project):
              json={"name": connection, "kind": "postgresql", "target": "host=127.0.0.1 port=1 dbname=x user=u password=secret"})
     # A queued command job (nothing runs it unless a worker claims it).
     job = admin.ok("POST", f"/api/v1/projects/{p}/jobs", json={"name": "fixture", "payload": {"command": ["true"]}})["job"]["id"]
+    # An environment and a code snapshot (one file).
+    environment = f"{p}-env"
+    admin.ok("POST", f"/api/v1/projects/{p}/environments", json={"name": environment, "variables": [{"name": "A", "value": "1"}]})
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        info = tarfile.TarInfo("train.py")
+        info.size = 9
+        tar.addfile(info, io.BytesIO(b"print(1)\n"))
+    snapshot = admin.ok("POST", f"/api/v1/projects/{p}/code", data=buf.getvalue())["snapshot"]["id"]
     return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
-            "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job)}
+            "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job),
+            "environment": environment, "snapshot": snapshot}
 
 
 def fill_path(path, fx):
@@ -54,6 +66,8 @@ def fill_path(path, fx):
         "hash": "0" * 64,
         "connection": fx["connection"],
         "job": fx["job"],
+        "name": fx["environment"],  # environments; for /code/templates/{name} an unknown template is a 404
+        "snapshot": fx["snapshot"],
     }
     out = []
     for seg in path.split("/"):
@@ -77,6 +91,8 @@ def request_for(route, fx):
     method = route["method"]
     if method == "PUT" and ("/artifacts/" in route["path"] or "/parts/" in route["path"]):
         return path, query, None, b"x"
+    if method == "POST" and route["path"] == "/api/v1/projects/{project}/code":
+        return path, query, None, b"not an archive"  # a 400 for those allowed
     if method in ("POST", "PUT", "PATCH"):
         return path, query, body, None
     return path, query, None, None
