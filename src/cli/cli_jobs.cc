@@ -51,6 +51,8 @@ void AddJobCommands(CommandHost& host) {
   auto* timeout = host.Own<int64_t>(0);
   auto* attempts = host.Own<int>(3);
   auto* env = host.Own<std::vector<std::string>>();
+  auto* environment = host.Own<std::string>();
+  auto* code = host.Own<std::string>();
   submit->add_option("PROJECT", *project)->required();
   submit->add_option("COMMAND", *command, "the program and its arguments (after --); no shell unless you name one")->required();
   submit->add_option("--name", *name, "a name to show in lists");
@@ -61,8 +63,13 @@ void AddJobCommands(CommandHost& host) {
   submit->add_option("--timeout", *timeout, "seconds before the job is stopped; 0 = none")->capture_default_str();
   submit->add_option("--max-attempts", *attempts, "runs allowed when workers die (1 = no retry)")->capture_default_str();
   submit->add_option("--env", *env, "K=V added to the job's environment (repeatable)")->allow_extra_args(false);
-  host.OnRun(submit, [&g = g, project, command, name, priority, cpus, memory, gpus, timeout, attempts, env](RestClient& c) -> Status {
+  submit->add_option("--environment", *environment, "run with this environment of the project (its variables; its resources unless given)");
+  submit->add_option("--code", *code, "unpack this code snapshot (id or 8+ hex prefix) into the job's directory");
+  host.OnRun(submit, [&g = g, project, command, name, priority, cpus, memory, gpus, timeout, attempts, env, environment, code,
+                      submit](RestClient& c) -> Status {
     Json payload{{"command", *command}};
+    if (!environment->empty()) payload["environment"] = *environment;
+    if (!code->empty()) payload["code"] = *code;
     if (!env->empty()) {
       Json e = Json::object();
       for (const auto& kv : *env) {
@@ -72,11 +79,13 @@ void AddJobCommands(CommandHost& host) {
       }
       payload["env"] = e;
     }
-    Json body{{"payload", payload},
-              {"priority", *priority},
-              {"resources", {{"cpus", *cpus}, {"memory_mb", *memory}, {"gpus", *gpus}}},
-              {"timeout_s", *timeout},
-              {"max_attempts", *attempts}};
+    Json body{{"payload", payload}, {"priority", *priority}, {"timeout_s", *timeout}, {"max_attempts", *attempts}};
+    // With an environment, only the resources given on the command line override its defaults.
+    Json resources = Json::object();
+    if (environment->empty() || submit->count("--cpus")) resources["cpus"] = *cpus;
+    if (environment->empty() || submit->count("--memory-mb")) resources["memory_mb"] = *memory;
+    if (environment->empty() || submit->count("--gpus")) resources["gpus"] = *gpus;
+    if (!resources.empty()) body["resources"] = resources;
     if (!name->empty()) body["name"] = *name;
     ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/projects/" + RestClient::Segment(*project) + "/jobs", body));
     Emit(g, j, [&] { std::printf("submitted job %s (%s)\n", Str(j["job"], "id").c_str(), Str(j["job"], "state").c_str()); });

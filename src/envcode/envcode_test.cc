@@ -159,8 +159,8 @@ TEST(TreeHash, SameTreeSameIdWhateverTheOrder) {
   auto ha = TreeHash(*Describe(a)), hb = TreeHash(*Describe(b));
   ASSERT_TRUE(ha.ok());
   EXPECT_EQ(*ha, *hb);
-  // The listing is the documented one.
-  std::string listing = "100755 " + Sha256Hex("x") + " a/x.py\n" + "100644 " + Sha256Hex("print(1)") + " a.py\n" + "100644 " +
+  // The listing is the documented one, sorted by path bytes ('.' < '/').
+  std::string listing = "100644 " + Sha256Hex("print(1)") + " a.py\n" + "100755 " + Sha256Hex("x") + " a/x.py\n" + "100644 " +
                         Sha256Hex("print(2)") + " b.py\n";
   EXPECT_EQ(*ha, Sha256Hex(listing));
   b[1].mode = 0755;  // mode is part of the id
