@@ -1,7 +1,9 @@
 // Code snapshots (PRJ-7, EXP-2): pushing an archive (or what `moebius code push` read from git),
 // listing, file listing and single files, the streamed archive, the runs that used a snapshot,
 // the snapshot of a running job, and the code templates.
+#include <cstdio>
 #include <map>
+#include <memory>
 
 #include "api/envcode_jobs.h"
 #include "api/json_views.h"
@@ -66,7 +68,6 @@ Result<Json> RunsUsing(Services& s, int64_t project_id, const std::string& id) {
   tracking::RunSearchRequest q;
   for (const auto& e : experiments) q.experiment_ids.push_back(e.experiment_id);
   q.filter = std::string("tags.`") + kSnapshotTag + "` = '" + id + "'";  // id is validated hex
-  q.order_by = {"attributes.start_time DESC"};
   q.max_results = 1000;
   ASSIGN_OR_RETURN(auto page, s.tracking.SearchRuns(q));
   for (const auto& r : page.first) {

@@ -164,7 +164,7 @@ void AddCodeCommands(CommandHost& host) {
       Emit(g, j, [&] {
         TablePrinter t({"NAME", "OPTIONS", "DESCRIPTION"}, 90);
         for (const auto& x : j["templates"]) {
-          std::vector<std::string> opts = x["options"];
+          auto opts = x["options"].get<std::vector<std::string>>();
           t.AddRow({Str(x, "name"), Join(opts, ","), Str(x, "description")});
         }
         std::cout << t.Render();

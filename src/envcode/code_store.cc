@@ -1,5 +1,7 @@
 #include "envcode/code_store.h"
 
+#include <cctype>
+
 #include "base/crypto.h"
 
 namespace moebius::envcode {

@@ -117,7 +117,7 @@ def test_job_runs_the_snapshot_with_the_environment_and_tags_the_run(env):
     dev = u["dev"]
     dev.ok("POST", f"/api/v1/projects/{PROJECT}/environments",
            json={"name": "code-env", "variables": [{"name": "GREETING", "value": "from-environment"}]})
-    files = dict(FILES)
+    files = dict(FILES, **{"VERSION": ("2\n", 0o644)})  # a tree not pushed before, so this push records the git origin
     snap = push(dev, tar_bytes(files), source="git", git_commit="b" * 40, git_branch="feature")["snapshot"]
     _, run_id = new_run(dev)
     job = dev.ok("POST", f"/api/v1/projects/{PROJECT}/jobs",
@@ -169,23 +169,25 @@ def test_templates(env):
 def test_generated_python_script_logs_through_the_mlflow_api(env, tmp_path):
     server, admin, u = env
     dev = u["dev"]
-    token = server.login("dev", "dev-password-1")
+    token = server.login("admin", server.admin_password())
     files = {f["path"]: f for f in dev.ok("GET", "/api/v1/code/templates/python-mlflow", params={"experiment": "tmpl"})["files"]}
     script = tmp_path / "train.py"
     script.write_text(files["train.py"]["content"])
-    # Run directly, as a user would on a laptop: it creates experiment "tmpl" (in the default
-    # project) and a run, logs, and ends the run.
+    # Run directly, as a user would on a laptop (here the admin): it creates experiment "tmpl" (in
+    # the default project) and a run, logs, and ends the run.
     out = subprocess.run(["/usr/bin/python3", str(script), "--param", "epochs=5"], capture_output=True, text=True, timeout=60,
                          env={**os.environ, "MLFLOW_TRACKING_URI": server.url, "MLFLOW_TRACKING_TOKEN": token})
     assert out.returncode == 0, out.stderr
     run_id = out.stdout.strip().splitlines()[-1].split()[-1]
-    run = dev.ok("GET", "/api/2.0/mlflow/runs/get", params={"run_id": run_id})["run"]
+    run = admin.ok("GET", "/api/2.0/mlflow/runs/get", params={"run_id": run_id})["run"]
     params = {p["key"]: p["value"] for p in run["data"]["params"]}
     assert params["epochs"] == "5" and params["learning_rate"] == "0.5"
     assert run["info"]["status"] == "FINISHED"
-    hist = dev.ok("GET", "/api/2.0/mlflow/metrics/get-history", params={"run_id": run_id, "metric_key": "loss"})["metrics"]
+    exp = admin.ok("GET", "/api/2.0/mlflow/experiments/get", params={"experiment_id": run["info"]["experiment_id"]})["experiment"]
+    assert exp["name"] == "tmpl"
+    hist = admin.ok("GET", "/api/2.0/mlflow/metrics/get-history", params={"run_id": run_id, "metric_key": "loss"})["metrics"]
     assert [m["step"] for m in hist] == [0, 1, 2, 3, 4] and hist[-1]["value"] < hist[0]["value"]
-    arts = dev.ok("GET", "/api/2.0/mlflow/artifacts/list", params={"run_id": run_id})["files"]
+    arts = admin.ok("GET", "/api/2.0/mlflow/artifacts/list", params={"run_id": run_id})["files"]
     assert [a["path"] for a in arts] == ["model.json"]
 
     # As a job from a pushed snapshot of the generated files, logging into a run made for it.

@@ -122,7 +122,8 @@ def test_job_runs_with_the_environment(env):
     assert tags["moebius.environment"] == "runner" and tags["moebius.environment_revision"] == "1"
 
     # Request resources override the environment's field by field; a pinned older revision runs.
-    dev.ok("PUT", f"{BASE}/runner", json={"variables": [{"name": "GREETING", "value": "rev2"}, {"name": "OVERRIDDEN", "value": "x"},
+    dev.ok("PUT", f"{BASE}/runner", json={"resources": {"cpus": 0.5, "memory_mb": 256},
+                                          "variables": [{"name": "GREETING", "value": "rev2"}, {"name": "OVERRIDDEN", "value": "x"},
                                                         {"name": "TOKEN", "value": None, "secret": True}]})
     j2 = dev.ok("POST", f"/api/v1/projects/{PROJECT}/jobs",
                 json={"payload": {"command": ["python3", "-c", "import os; print('g=' + os.environ['GREETING'], len(os.environ['TOKEN']))"],
