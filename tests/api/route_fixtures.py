@@ -92,7 +92,7 @@ def request_for(route, fx):
     if method == "PUT" and ("/artifacts/" in route["path"] or "/parts/" in route["path"]):
         return path, query, None, b"x"
     if method == "POST" and route["path"] == "/api/v1/projects/{project}/code":
-        return path, query, None, b"not an archive"  # a 400 for those allowed
+        return path, query, body, b"not an archive"  # the raw body wins: a 400 for those allowed
     if method in ("POST", "PUT", "PATCH"):
         return path, query, body, None
     return path, query, None, None
