@@ -26,6 +26,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
   libargon2-dev libcli11-dev libspdlog-dev libfmt-dev libzstd-dev libarchive-dev libpq-dev
+  libgit2-dev  # code snapshots of git commits (src/envcode/local_tree.cc)
   libgtest-dev libgmock-dev libbenchmark-dev
   # images (src/data/image): only the OpenCV modules used, not libopencv-dev's ~200 packages
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev

@@ -1,5 +1,7 @@
 #include "api/job_runs.h"
 
+#include "api/envcode_jobs.h"
+
 #include "api/resolvers.h"
 #include "base/json.h"
 #include "auth/auth_service.h"
@@ -149,6 +151,7 @@ Result<jobs::JobSpec> JobSpecFromBody(Services& s, int64_t project_id, const Jso
   spec.name = name.value_or("");
   if (body.contains("payload")) spec.payload = body["payload"];
   RETURN_IF_ERROR(ValidateCommandPayload(spec.payload));
+  RETURN_IF_ERROR(ApplyJobEnvironmentAndCode(s, spec));  // payload.environment, payload.code (envcode_jobs.h)
   ASSIGN_OR_RETURN(auto priority, OptInt(body, "priority"));
   if (priority) {
     if (*priority < -1000 || *priority > 1000) return InvalidArgument("priority must be between -1000 and 1000");

@@ -30,6 +30,10 @@ class DataStore;
 class UploadStore;
 class SqlSources;
 }
+namespace envcode {
+class EnvironmentStore;
+class CodeStore;
+}
 
 namespace api {
 
@@ -55,6 +59,8 @@ struct Services {
   data::UploadStore& uploads;
   data::SqlSources& sql_sources;  // SQL sources (DATA-1): connections and queries
   jobs::JobStore& jobs;           // the durable job queue (EXP-9)
+  envcode::EnvironmentStore& environments;  // development and inference environments (PRJ-6)
+  envcode::CodeStore& code;                 // code snapshots (PRJ-7, EXP-2)
 };
 
 // Project ids the user may see: every project for admins, their memberships otherwise.
@@ -68,6 +74,8 @@ void RegisterArtifactRoutes(Router& router, Services& s);
 void RegisterDataRoutes(Router& router, Services& s);
 void RegisterJobRoutes(Router& router, Services& s);
 void RegisterEvaluationRoutes(Router& router, Services& s);
+void RegisterEnvironmentRoutes(Router& router, Services& s);
+void RegisterCodeRoutes(Router& router, Services& s);
 
 }  // namespace api
 }  // namespace moebius

@@ -23,6 +23,8 @@
 #include "auth/audit_log.h"
 #include "auth/auth_schema.h"
 #include "auth/auth_service.h"
+#include "cli/job_code_inputs.h"
+#include "cli/job_environment.h"
 #include "data/data_schema.h"
 #include "data/data_store.h"
 #include "data/sql/sql_source.h"
@@ -30,6 +32,8 @@
 #include "api/job_runs.h"
 #include "api/schedule_handlers.h"
 #include "cli/job_data_inputs.h"
+#include "envcode/code_store.h"
+#include "envcode/environment_store.h"
 #include "jobs/job_store.h"
 #include "jobs/schedule_store.h"
 #include "jobs/worker.h"
@@ -52,7 +56,7 @@ namespace fs = std::filesystem;
 std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
   for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
-                     jobs::JobMigrations}) {
+                     jobs::JobMigrations, envcode::EnvironmentMigrations, envcode::CodeMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -186,6 +190,8 @@ int RunServer(const ServerConfig& config) {
 
   data::SqlSources sql_sources(*db, clock, config.sql_source_roots);
   jobs::JobStore job_store(*db, clock);
+  envcode::EnvironmentStore environments(*db, clock);
+  envcode::CodeStore code(*db, *blobs, clock);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -208,7 +214,7 @@ int RunServer(const ServerConfig& config) {
 
   api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock,
                          api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads,
-                         sql_sources, job_store};
+                         sql_sources, job_store, environments, code};
   // Per-attempt job tokens (the submitter's, for embedded and remote workers alike), revoked when
   // the attempt ends however it ends; and a job's run gets the job's outcome.
   job_store.SetHooks(jobs::JobStoreHooks{
@@ -236,6 +242,8 @@ int RunServer(const ServerConfig& config) {
   jobs::ScheduleStore schedules(*db, clock);
   api::RegisterScheduleRoutes(router, services, schedules);
   api::RegisterEvaluationRoutes(router, services);
+  api::RegisterEnvironmentRoutes(router, services);
+  api::RegisterCodeRoutes(router, services);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {
@@ -339,6 +347,8 @@ int RunServer(const ServerConfig& config) {
     wo.tracking_uri = "http://" + self + ":" + std::to_string(server->port());
     // Each claim carries the job's own token (the store's issue_token hook above).
     wo.prepare.push_back(cli::JobDataPreparer(wo.tracking_uri));
+    wo.prepare.push_back(cli::CodeSnapshotPreparer(wo.tracking_uri));  // payload.code
+    wo.job_env = cli::EnvironmentResolver(wo.tracking_uri);             // payload.environment
     worker = std::make_unique<jobs::Worker>(local_queue, std::move(wo));
     worker_thread = std::jthread([&worker](std::stop_token stop) { worker->Run(stop); });
     log::Info("embedded worker " + worker->options().name + ": " + std::to_string(config.workers) + " slot(s), jobs run in " +

@@ -41,6 +41,11 @@ const std::vector<PermissionInfo>& Table() {
        {R::kApprover}},
       {Permission::kDeploy, "deploy.write", Scope::kProject, "Deploy, roll back and operate deployments.",
        {R::kOperator}},
+      {Permission::kEnvironmentWrite, "environment.write", Scope::kProject,
+       "Create, edit (a new revision) and delete development and inference environments, secret variables included.",
+       {R::kProjectManager, R::kModelDeveloper, R::kOperator}},
+      {Permission::kCodeWrite, "code.write", Scope::kProject, "Push code snapshots (archives, git commits) to a project.",
+       {R::kDataEngineer, R::kModelDeveloper}},
   };
   return kTable;
 }

@@ -46,6 +46,8 @@ enum class Permission {
   kLabelWrite,
   kModelApprove,
   kDeploy,
+  kEnvironmentWrite,
+  kCodeWrite,
 };
 
 struct PermissionInfo {

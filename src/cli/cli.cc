@@ -106,6 +106,8 @@ class App final : public CommandHost {
     AddData();
     AddJobCommands(*this);
     AddTrainCommands(*this);
+    AddEnvCommands(*this);
+    AddCodeCommands(*this);
   }
 
   int Run(int argc, char** argv) {

@@ -59,5 +59,9 @@ class CommandHost {
 void AddJobCommands(CommandHost& host);
 // `moebius train xgboost` (cli_train.cc): the built-in tabular trainer that jobs run.
 void AddTrainCommands(CommandHost& host);
+// `moebius env list|show|create|update|delete` (cli_env.cc).
+void AddEnvCommands(CommandHost& host);
+// `moebius code push|list|show|cat|checkout|template` (cli_code.cc).
+void AddCodeCommands(CommandHost& host);
 
 }  // namespace moebius::cli

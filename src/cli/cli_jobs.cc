@@ -55,19 +55,21 @@ Result<Json> ParseDataInput(const std::string& text) {
 // What `job submit` and `job schedule create` take to describe a job.
 struct SubmitOptions {
   std::vector<std::string> command, env, data;
-  std::string name, experiment, run_name;
+  std::string name, experiment, run_name, environment, code;
   int priority = 0, attempts = 3;
   double cpus = 1;
   int64_t memory = 512, gpus = 0, timeout = 0;
+  // With an environment, only the resources given on the command line override its defaults.
+  CLI::Option *cpus_opt = nullptr, *memory_opt = nullptr, *gpus_opt = nullptr;
 };
 
 void AddSubmitOptions(CLI::App* cmd, SubmitOptions& o) {
   cmd->add_option("COMMAND", o.command, "the program and its arguments (after --); no shell unless you name one")->required();
   cmd->add_option("--name", o.name, "a name to show in lists");
   cmd->add_option("--priority", o.priority, "higher runs first (-1000 to 1000)")->capture_default_str();
-  cmd->add_option("--cpus", o.cpus, "CPUs the job needs")->capture_default_str();
-  cmd->add_option("--memory-mb", o.memory, "memory the job needs, MiB")->capture_default_str();
-  cmd->add_option("--gpus", o.gpus, "GPUs the job needs")->capture_default_str();
+  o.cpus_opt = cmd->add_option("--cpus", o.cpus, "CPUs the job needs")->capture_default_str();
+  o.memory_opt = cmd->add_option("--memory-mb", o.memory, "memory the job needs, MiB")->capture_default_str();
+  o.gpus_opt = cmd->add_option("--gpus", o.gpus, "GPUs the job needs")->capture_default_str();
   cmd->add_option("--timeout", o.timeout, "seconds before the job is stopped; 0 = none")->capture_default_str();
   cmd->add_option("--max-attempts", o.attempts, "runs allowed when workers die (1 = no retry)")->capture_default_str();
   cmd->add_option("--env", o.env, "K=V added to the job's environment (repeatable)")->allow_extra_args(false);
@@ -79,6 +81,8 @@ void AddSubmitOptions(CLI::App* cmd, SubmitOptions& o) {
                   "DATASET@VERSION[:PATH]: materialize that data version in the job's directory under PATH "
                   "(default data/DATASET) before the command runs (repeatable)")
       ->allow_extra_args(false);
+  cmd->add_option("--environment", o.environment, "run with this environment of the project (its variables; its resources unless given)");
+  cmd->add_option("--code", o.code, "unpack this code snapshot (id or 8+ hex prefix) into the job's directory");
 }
 
 Result<Json> SubmitBody(const SubmitOptions& o) {
@@ -100,11 +104,15 @@ Result<Json> SubmitBody(const SubmitOptions& o) {
     }
     payload["data"] = list;
   }
-  Json body{{"payload", payload},
-            {"priority", o.priority},
-            {"resources", {{"cpus", o.cpus}, {"memory_mb", o.memory}, {"gpus", o.gpus}}},
-            {"timeout_s", o.timeout},
-            {"max_attempts", o.attempts}};
+  if (!o.environment.empty()) payload["environment"] = o.environment;
+  if (!o.code.empty()) payload["code"] = o.code;
+  Json body{{"payload", payload}, {"priority", o.priority}, {"timeout_s", o.timeout}, {"max_attempts", o.attempts}};
+  const bool all = o.environment.empty();
+  Json resources = Json::object();
+  if (all || (o.cpus_opt && o.cpus_opt->count())) resources["cpus"] = o.cpus;
+  if (all || (o.memory_opt && o.memory_opt->count())) resources["memory_mb"] = o.memory;
+  if (all || (o.gpus_opt && o.gpus_opt->count())) resources["gpus"] = o.gpus;
+  if (!resources.empty()) body["resources"] = resources;
   if (!o.name.empty()) body["name"] = o.name;
   if (!o.experiment.empty()) body["experiment"] = o.experiment;
   if (!o.run_name.empty()) {

@@ -128,6 +128,15 @@ Result<Json> RestClient::PutBytes(const std::string& path, std::string_view byte
   return parsed;
 }
 
+Result<Json> RestClient::PostBytes(const std::string& path, std::string_view bytes) {
+  std::string response;
+  ASSIGN_OR_RETURN(long http, Perform("POST", path, bytes, true, false, &response));
+  if (http < 200 || http >= 300) return ErrorFrom(http, response);
+  Json parsed = response.empty() ? Json::object() : Json::parse(response, nullptr, false);
+  if (parsed.is_discarded()) return Internal("the server answered with something that is not JSON");
+  return parsed;
+}
+
 Result<std::string> RestClient::GetBytes(const std::string& path) {
   std::string response;
   ASSIGN_OR_RETURN(long http, Perform("GET", path, {}, false, false, &response));

@@ -32,6 +32,7 @@ class RestClient {
   Result<Json> Delete(const std::string& path);
   // Raw bodies: uploads of data parts and downloads of archives.
   Result<Json> PutBytes(const std::string& path, std::string_view bytes);
+  Result<Json> PostBytes(const std::string& path, std::string_view bytes);
   Result<std::string> GetBytes(const std::string& path);
 
   const std::string& base_url() const { return base_url_; }

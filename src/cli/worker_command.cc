@@ -12,6 +12,8 @@
 #include "base/log.h"
 #include "cli/credentials.h"
 #include "cli/job_data_inputs.h"
+#include "cli/job_code_inputs.h"
+#include "cli/job_environment.h"
 #include "cli/remote_queue.h"
 #include "jobs/worker.h"
 
@@ -84,6 +86,8 @@ int RunWorkerCommand(int argc, char** argv) {
   // Jobs never get this worker's own token: each claim carries a token the server issued for the
   // job's submitter, revoked when the attempt ends (docs/design/jobs.md, security notes).
   wo.prepare.push_back(JobDataPreparer(server, max_data_bytes));
+  wo.prepare.push_back(CodeSnapshotPreparer(wo.tracking_uri));  // payload.code
+  wo.job_env = EnvironmentResolver(wo.tracking_uri);             // payload.environment
 
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "base/log.h"
 #include "jobs/process_runner.h"
@@ -54,6 +55,8 @@ class LogBuffer {
     }
     out.append(pending_, 0, n);
     pending_.erase(0, n);
+    for (const std::string& m : masks_)
+      for (size_t at = out.find(m); at != std::string::npos; at = out.find(m, at + 3)) out.replace(at, m.size(), "***");
     return out;
   }
   bool Empty() {
@@ -61,12 +64,19 @@ class LogBuffer {
     return pending_.empty() && dropped_ == 0;
   }
   void Wake() { cv_.notify_all(); }
+  void SetMasks(std::vector<std::string> masks) {
+    std::lock_guard lock(mu_);
+    masks_.clear();
+    for (auto& m : masks)
+      if (m.size() >= 3) masks_.push_back(std::move(m));  // shorter values would mask ordinary text
+  }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   std::string pending_;  // GUARDED_BY(mu_)
   size_t dropped_ = 0;   // GUARDED_BY(mu_)
+  std::vector<std::string> masks_;  // GUARDED_BY(mu_)
 };
 
 std::string SignalName(int sig) {
@@ -257,12 +267,18 @@ void Worker::RunJob(Slot& slot) {
                 {"MOEBIUS_TOKEN", token.secret},
                 {"MLFLOW_TRACKING_URI", options_.tracking_uri},
                 {"MLFLOW_TRACKING_TOKEN", token.secret}};
-    if (p.contains("run_id") && p["run_id"].is_string()) spec.env.emplace_back("MLFLOW_RUN_ID", p["run_id"].get<std::string>());
+    // A later value replaces an earlier one of the same name (a child's getenv takes the first).
+    auto set_env = [&spec](const std::string& k, const std::string& v) {
+      for (auto& kv : spec.env)
+        if (kv.first == k) {
+          kv.second = v;
+          return;
+        }
+      spec.env.emplace_back(k, v);
+    };
+    if (p.contains("run_id") && p["run_id"].is_string()) set_env("MLFLOW_RUN_ID", p["run_id"].get<std::string>());
     if (p.contains("experiment_id") && p["experiment_id"].is_string())
-      spec.env.emplace_back("MLFLOW_EXPERIMENT_ID", p["experiment_id"].get<std::string>());
-    if (p.contains("env") && p["env"].is_object())
-      for (auto it = p["env"].begin(); it != p["env"].end(); ++it)
-        if (it->is_string()) spec.env.emplace_back(it.key(), it->get<std::string>());
+      set_env("MLFLOW_EXPERIMENT_ID", p["experiment_id"].get<std::string>());
     note("job " + id + " attempt " + std::to_string(job.attempts) + " on worker " + me + " in " + dir.string());
     for (const auto& prepare : options_.prepare) {
       if (slot.cancel.load()) {
@@ -275,6 +291,18 @@ void Worker::RunJob(Slot& slot) {
         return;
       }
     }
+    if (options_.job_env) {
+      auto extra = options_.job_env(job, token);
+      if (!extra.ok()) {
+        error = extra.status().message();
+        return;
+      }
+      logs.SetMasks(extra->masked);
+      for (const auto& [k, v] : extra->variables) set_env(k, v);
+    }
+    if (p.contains("env") && p["env"].is_object())
+      for (auto it = p["env"].begin(); it != p["env"].end(); ++it)
+        if (it->is_string()) set_env(it.key(), it->get<std::string>());
     ProcessOptions po;
     po.timeout_ms = job.spec.timeout_s * 1000;
     po.kill_grace_ms = options_.kill_grace_ms;
@@ -289,6 +317,16 @@ void Worker::RunJob(Slot& slot) {
     timed_out = result->timed_out;
     if (timed_out) error = "timed out after " + std::to_string(job.spec.timeout_s) + " s";
     else if (result->signal && !result->cancelled) error = "killed by " + SignalName(result->signal);
+    for (const auto& collect : options_.collect) {
+      Status st = collect(job, token, dir.string(), exit_code);
+      if (!st.ok()) {
+        note("collecting the job's outputs failed: " + st.message());
+        if (exit_code == 0 && error.empty()) {
+          exit_code = 1;
+          error = "collecting the job's outputs failed: " + st.message();
+        }
+      }
+    }
   }();
   if (!error.empty()) note(error);
   if (ran && !lost && !slot.shutdown) {

@@ -15,12 +15,21 @@
 #include <functional>
 #include <stop_token>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "jobs/job_queue.h"
 #include "jobs/job_types.h"
 
 namespace moebius::jobs {
+
+// Variables a job runs with beyond its payload.env, and the values to mask in its log.
+struct JobEnvironment {
+  std::vector<std::pair<std::string, std::string>> variables;
+  // Secret values: replaced by "***" in the job's log (best effort: a value split across two log
+  // pieces, which go about every 0.5 s, is not caught).
+  std::vector<std::string> masked;
+};
 
 struct WorkerOptions {
   std::string name;              // the lease holder's name; unique per worker process
@@ -48,6 +57,10 @@ struct WorkerOptions {
   // After the command ends (any outcome), in order; e.g. upload pipeline step outputs. An error
   // is logged to the job and fails a job that had succeeded.
   std::vector<std::function<Status(const Job&, const JobToken&, const std::string& dir, int exit_code)>> collect;
+  // Optional: more environment variables for the job (its environment's, PRJ-6), resolved after
+  // the preparers; they come after the worker's own (MOEBIUS_*, MLFLOW_*) and before payload.env,
+  // which overrides them. An error fails the job with that message.
+  std::function<Result<JobEnvironment>(const Job&, const JobToken&)> job_env;
 };
 
 // This machine: cores, physical memory in MiB, and the NVIDIA devices under /dev.

@@ -1,5 +1,7 @@
 """Fixtures for route-generated tests: one of every resource a route's path or fields can name,
 created as admin in a project of its own, and the request (path, query, body) that addresses them."""
+import io
+import tarfile
 
 TARGET_USER = "matrix-target"  # a member the member and user routes may change and remove
 
@@ -33,9 +35,18 @@ def build_fixtures(admin, project):
     # A recurring job that fires once a year (it never fires during a test).
     schedule = admin.ok("POST", f"/api/v1/projects/{p}/schedules",
                         json={"name": "fixture", "cron": "0 3 1 1 *", "job": {"payload": {"command": ["true"]}}})["schedule"]["id"]
+    # An environment and a code snapshot (one file).
+    environment = f"{p}-env"
+    admin.ok("POST", f"/api/v1/projects/{p}/environments", json={"name": environment, "variables": [{"name": "A", "value": "1"}]})
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        info = tarfile.TarInfo("train.py")
+        info.size = 9
+        tar.addfile(info, io.BytesIO(b"print(1)\n"))
+    snapshot = admin.ok("POST", f"/api/v1/projects/{p}/code", data=buf.getvalue())["snapshot"]["id"]
     return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
             "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job),
-            "schedule": str(schedule)}
+            "schedule": str(schedule), "environment": environment, "snapshot": snapshot}
 
 
 def fill_path(path, fx):
@@ -59,6 +70,8 @@ def fill_path(path, fx):
         "connection": fx["connection"],
         "job": fx["job"],
         "schedule": fx["schedule"],
+        "name": fx["environment"],  # environments; for /code/templates/{name} an unknown template is a 404
+        "snapshot": fx["snapshot"],
     }
     out = []
     for seg in path.split("/"):
@@ -82,6 +95,8 @@ def request_for(route, fx):
     method = route["method"]
     if method == "PUT" and ("/artifacts/" in route["path"] or "/parts/" in route["path"]):
         return path, query, None, b"x"
+    if method == "POST" and route["path"] == "/api/v1/projects/{project}/code":
+        return path, query, body, b"not an archive"  # the raw body wins: a 400 for those allowed
     if method in ("POST", "PUT", "PATCH"):
         return path, query, body, None
     return path, query, None, None

@@ -117,6 +117,62 @@ m data split churn/customers@v2 --method stratified --label churned --ratios tra
 echo '{"columns": [{"column": "age", "steps": [{"kind": "z_score"}]}]}' > "$tmp/tf.json"
 m data transform churn/customers@v2 --config "$tmp/tf.json" | grep -E "^transform [0-9a-f]{64} fitted on v2" > /dev/null || fail "transform"
 
+# Environments and code snapshots (PRJ-6, PRJ-7): env create/update/show/list with the secret
+# never shown, code push of a git repository (clean, then dirty) and of a plain folder with a
+# .moebiusignore, list/show/cat/checkout, a job running the snapshot with the environment, templates.
+m env create churn train --kind development --cpus 0.5 --memory-mb 256 --var GREETING=hello --secret API_KEY=s3cr3t-value \
+  --param lr=0.1 --ref corpus=/srv/corpus -m first | grep -q "created environment train (revision 1)" || fail "env create"
+m env update churn train --var GREETING=bonjour -m friendlier | grep -q "updated environment train (revision 2)" || fail "env update"
+m env show churn train > "$tmp/o"
+grep -E "var GREETING +bonjour" "$tmp/o" > /dev/null || fail "env show variable"
+grep -E "var API_KEY +\*+ \(secret\)" "$tmp/o" > /dev/null || fail "env show masks the secret"
+grep -E "^2 +.*admin +friendlier" "$tmp/o" > /dev/null || fail "env show revisions"
+m --json env show churn train > "$tmp/o"; m env list churn >> "$tmp/o"
+! grep -q "s3cr3t-value" "$tmp/o" || fail "a secret value was shown"
+m env list churn | grep -E "^train +development +2 +0.5 +256 " > /dev/null || fail "env list"
+set +e
+m env create churn boxed --image reg.example/x:1 --file <(echo '{"isolation": "container"}') > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "container env exit code"
+set -e
+grep -q "not supported yet" "$tmp/e" || fail "container isolation message: $(cat "$tmp/e")"
+
+mkdir -p "$tmp/repo/lib"
+printf 'import os\nprint("greeting=" + os.environ["GREETING"], "key=" + os.environ["API_KEY"])\nprint(open("lib/msg.txt").read())\n' > "$tmp/repo/train.py"
+echo "from the snapshot" > "$tmp/repo/lib/msg.txt"
+git -C "$tmp/repo" init -q -b main && git -C "$tmp/repo" add -A
+git -C "$tmp/repo" -c user.name=t -c user.email=t@e commit -qm first
+COMMIT=$(git -C "$tmp/repo" rev-parse HEAD)
+m code push "$tmp/repo" --project churn -m first > "$tmp/o" 2> "$tmp/e" || fail "code push: $(cat "$tmp/e")"
+grep -E "^pushed snapshot [0-9a-f]{64}: 2 files, .* git ${COMMIT:0:12} \(main\)$" "$tmp/o" > /dev/null || fail "code push output: $(cat "$tmp/o")"
+[[ ! -s $tmp/e ]] || fail "a clean repository warned: $(cat "$tmp/e")"
+SNAP=$(grep -oE '[0-9a-f]{64}' "$tmp/o")
+m code push "$tmp/repo" --project churn | grep -q "^already had snapshot $SNAP" || fail "the same commit is the same snapshot"
+echo "# edited" >> "$tmp/repo/train.py"
+m code push "$tmp/repo" --project churn > "$tmp/o" 2> "$tmp/e"
+grep -q "^warning: the working tree has 1 uncommitted change" "$tmp/e" || fail "dirty warning: $(cat "$tmp/e")"
+grep -q "(main) dirty" "$tmp/o" || fail "dirty snapshot recorded: $(cat "$tmp/o")"
+DIRTY=$(grep -oE '[0-9a-f]{64}' "$tmp/o"); [[ $DIRTY != "$SNAP" ]] || fail "dirty tree has the clean id"
+mkdir -p "$tmp/plain/out"; echo 'print(1)' > "$tmp/plain/run.py"; echo junk > "$tmp/plain/out/model.bin"; printf 'out/\n' > "$tmp/plain/.moebiusignore"
+m code push "$tmp/plain" --project churn | grep -qE "^pushed snapshot [0-9a-f]{64}: 2 files, .* dir$" || fail "plain folder push"
+m code list churn | grep -E "^${SNAP:0:16} +2 " > /dev/null || fail "code list"
+m code show churn "${SNAP:0:10}" | grep -E "^755|^644" | grep -q "lib/msg.txt" || fail "code show files"
+[[ $(m code cat churn "$SNAP" lib/msg.txt) == "from the snapshot" ]] || fail "code cat"
+m code checkout churn "$SNAP" "$tmp/co" | grep -q "checked out $SNAP (2 files)" || fail "code checkout"
+git -C "$tmp/repo" stash -q && diff -r --exclude=.git "$tmp/repo" "$tmp/co" || fail "checkout differs from the commit"
+JOB=$(m --json job submit churn --environment train --code "${SNAP:0:12}" -- python3 train.py | $PY -c 'import json,sys; print(json.load(sys.stdin)["job"]["id"])')
+m job logs -f "$JOB" > "$tmp/o" 2> "$tmp/e" || true
+grep -q "succeeded" "$tmp/e" || fail "job with code and environment: $(cat "$tmp/o" "$tmp/e")"
+grep -q "greeting=bonjour key=\*\*\*" "$tmp/o" || fail "job used the environment (secret masked in its log): $(cat "$tmp/o")"
+grep -q "from the snapshot" "$tmp/o" || fail "job ran the snapshot"
+set +e
+m job submit churn --environment nowhere -- true > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "unknown environment exit code"
+set -e
+grep -q "environment 'nowhere' does not exist" "$tmp/e" || fail "unknown environment message"
+m code template | grep -q "python-mlflow" || fail "template list"
+m code template xgboost --set dataset=customers --set label=churned --out "$tmp/xgb" | grep -q "wrote $tmp/xgb/train.sh" || fail "template xgboost"
+grep -q -- '--label churned' "$tmp/xgb/train.sh" && [[ -x $tmp/xgb/train.sh ]] || fail "xgboost wrapper"
+m code template python-mlflow --out "$tmp/py" > /dev/null && $PY -m py_compile "$tmp/py/train.py" || fail "python template compiles"
+m env delete churn train | grep -q "deleted environment train" || fail "env delete"
+
 echo "password-456" | m user create alice --role model-developer --password-stdin | grep -q "created user alice" || fail "user create"
 m user list | grep -E "^alice +.*model-developer" > /dev/null || fail "user list"
 m project add-member churn alice model-developer > /dev/null

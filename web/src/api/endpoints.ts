@@ -2,6 +2,10 @@
 import { api, putBytes, qs, seg } from './client';
 import type {
   ArtifactFile,
+  CodeFile,
+  CodeSnapshot,
+  Environment,
+  EnvRevision,
   Connection,
   DataDiff,
   DataRound,
@@ -232,3 +236,38 @@ export const getJob = (id: string | number) => api.get<{ job: Job }>(`/api/v1/jo
 export const cancelJob = (id: string | number) => api.post<{ job: Job }>(`/api/v1/jobs/${seg(String(id))}/cancel`, {});
 export const getJobLogs = (id: string | number, after: number, signal?: AbortSignal) =>
   api.get<JobLogs>(`/api/v1/jobs/${seg(String(id))}/logs${qs({ after })}`, { signal });
+
+// ---- environments (PRJ-6) and code snapshots (PRJ-7)
+const envBase = (project: string) => `/api/v1/projects/${seg(project)}/environments`;
+export const listEnvironments = (project: string) => api.get<{ environments: Environment[] }>(envBase(project));
+export const getEnvironment = (project: string, name: string, revision?: number) =>
+  api.get<{ environment: Environment }>(`${envBase(project)}/${seg(name)}${qs({ revision })}`);
+export const listEnvRevisions = (project: string, name: string) =>
+  api.get<{ revisions: EnvRevision[] }>(`${envBase(project)}/${seg(name)}/revisions`);
+export const createEnvironment = (project: string, body: unknown) => api.post<{ environment: Environment }>(envBase(project), body);
+export const updateEnvironment = (project: string, name: string, body: unknown) =>
+  api.put<{ environment: Environment }>(`${envBase(project)}/${seg(name)}`, body);
+export const deleteEnvironment = (project: string, name: string) => api.del<unknown>(`${envBase(project)}/${seg(name)}`);
+
+const codeBase = (project: string) => `/api/v1/projects/${seg(project)}/code`;
+export const listCodeSnapshots = (project: string) => api.get<{ snapshots: CodeSnapshot[] }>(codeBase(project));
+export const getCodeSnapshot = (project: string, id: string) =>
+  api.get<{ snapshot: CodeSnapshot; files: CodeFile[] }>(`${codeBase(project)}/${seg(id)}`);
+export const listCodeRuns = (project: string, id: string) => api.get<{ runs: RunInfo[] }>(`${codeBase(project)}/${seg(id)}/runs`);
+/** A file's text (the server answers raw bytes, text/plain for UTF-8). */
+export async function getCodeFile(project: string, id: string, path: string): Promise<string> {
+  const url = `${codeBase(project)}/${seg(id)}/files/${path.split('/').map(seg).join('/')}`;
+  const r = await fetch(url, { credentials: 'same-origin' });
+  if (!r.ok) {
+    let message = `${r.status} ${r.statusText}`;
+    try {
+      const j = (await r.json()) as { message?: string };
+      if (j.message) message = j.message;
+    } catch {
+      /* not JSON */
+    }
+    throw new Error(message);
+  }
+  return r.text();
+}
+export const codeArchiveUrl = (project: string, id: string) => `${codeBase(project)}/${seg(id)}/archive`;

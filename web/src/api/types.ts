@@ -480,3 +480,59 @@ export interface JobSchedule {
   last_error: string;
   timezone: string;
 }
+
+// ---- environments (PRJ-6) and code snapshots (PRJ-7)
+export interface EnvVariable {
+  name: string;
+  /** null for a secret: its value never leaves the server except to a job that runs with it. */
+  value: string | null;
+  secret: boolean;
+}
+
+export interface Environment {
+  project: string;
+  name: string;
+  kind: 'development' | 'inference';
+  description: string;
+  image: string;
+  isolation: string;
+  resources: { cpus: number; memory_mb: number; gpus: number };
+  variables: EnvVariable[];
+  parameters: Record<string, unknown>;
+  references: { name: string; path: string }[];
+  revision: number;
+  latest_revision: number;
+  message: string;
+  created_at: number;
+  created_by: string;
+  revised_at: number;
+  revised_by: string;
+}
+
+export interface EnvRevision {
+  revision: number;
+  message: string;
+  created_at: number;
+  created_by: string;
+}
+
+export interface CodeSnapshot {
+  project: string;
+  id: string;
+  files: number;
+  bytes: number;
+  source: 'archive' | 'git' | 'dir';
+  git_commit: string;
+  git_branch: string;
+  git_dirty: boolean;
+  message: string;
+  created_at: number;
+  created_by: string;
+}
+
+export interface CodeFile {
+  path: string;
+  mode: string;
+  sha256: string;
+  size: number;
+}

@@ -12,6 +12,8 @@ import { JobsTab } from './JobsTab';
 import { MembersTab } from './MembersTab';
 import { PROJECT_TABS, type ProjectTab } from './tabs';
 import { TasksTab } from './TasksTab';
+import { CodeTab } from '../envcode/CodeTab';
+import { EnvironmentsTab } from '../envcode/EnvironmentsTab';
 
 const TAB_IDS = PROJECT_TABS;
 type TabId = ProjectTab;
@@ -54,6 +56,8 @@ export function ProjectPage() {
             {tab === 'datasets' && <DatasetsTab project={project} />}
             {tab === 'connections' && <ConnectionsTab project={project} />}
             {tab === 'jobs' && <JobsTab project={project} />}
+            {tab === 'environments' && <EnvironmentsTab project={project} />}
+            {tab === 'code' && <CodeTab project={project} initial={params.get('snapshot') ?? undefined} />}
             {tab === 'members' && <MembersTab project={project} />}
           </div>
         </>

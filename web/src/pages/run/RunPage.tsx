@@ -12,6 +12,7 @@ import { Empty, ErrorBox, Loading } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
 import { useMetricHistory } from '../../components/useMetricHistory';
 import { formatBytes, formatDateTime, formatDuration, formatNumber } from '../../lib/format';
+import { RunEnvCode } from '../envcode/RunEnvCode';
 
 export default function RunPage() {
   const { t } = useTranslation();
@@ -61,6 +62,7 @@ export default function RunPage() {
             <InfoCard run={run} locale={locale} />
             <MetricsCard run={run} locale={locale} />
           </div>
+          <RunEnvCode run={run} project={exp?.project} />
           <ChartsSection run={run} />
           <div className="two-col">
             <KeyValueCard title={t('run.params')} items={run.data.params ?? []} empty={t('run.noParams')} />
