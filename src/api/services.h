@@ -25,6 +25,10 @@ class TrackingStore;
 namespace jobs {
 class JobStore;
 }
+namespace hpo {
+class StudyStore;
+class StudyDriver;
+}  // namespace hpo
 namespace data {
 class DataStore;
 class UploadStore;
@@ -68,6 +72,7 @@ void RegisterArtifactRoutes(Router& router, Services& s);
 void RegisterDataRoutes(Router& router, Services& s);
 void RegisterJobRoutes(Router& router, Services& s);
 void RegisterEvaluationRoutes(Router& router, Services& s);
+void RegisterStudyRoutes(Router& router, Services& s, hpo::StudyStore& store, hpo::StudyDriver& driver);
 
 }  // namespace api
 }  // namespace moebius

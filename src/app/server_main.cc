@@ -27,6 +27,8 @@
 #include "data/data_store.h"
 #include "data/sql/sql_source.h"
 #include "data/upload_store.h"
+#include "hpo/study_driver.h"
+#include "hpo/study_store.h"
 #include "jobs/job_store.h"
 #include "jobs/worker.h"
 #include "base/crypto.h"
@@ -48,7 +50,7 @@ namespace fs = std::filesystem;
 std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
   for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
-                     jobs::JobMigrations}) {
+                     jobs::JobMigrations, hpo::HpoMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -182,6 +184,8 @@ int RunServer(const ServerConfig& config) {
 
   data::SqlSources sql_sources(*db, clock, config.sql_source_roots);
   jobs::JobStore job_store(*db, clock);
+  hpo::StudyStore study_store(*db);
+  hpo::StudyDriver study_driver(study_store, job_store, tracking, clock);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -214,6 +218,7 @@ int RunServer(const ServerConfig& config) {
   api::RegisterDataRoutes(router, services);
   api::RegisterJobRoutes(router, services);
   api::RegisterEvaluationRoutes(router, services);
+  api::RegisterStudyRoutes(router, services, study_store, study_driver);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {
@@ -290,6 +295,8 @@ int RunServer(const ServerConfig& config) {
       cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; });
     }
   });
+  // The study driver: keeps running studies' trials in flight as jobs and tells them their results.
+  std::jthread studies([&study_driver](std::stop_token stop) { study_driver.Run(stop); });
   // The embedded worker pool: jobs run as children of the server. Each job gets a token of its
   // own for the user who submitted it (so it can do what they can, no more), revoked when it ends.
   jobs::LocalQueue local_queue(job_store);
@@ -327,8 +334,10 @@ int RunServer(const ServerConfig& config) {
     worker_thread.join();
   }
   reaper.request_stop();
+  studies.request_stop();
   server->Stop();
   reaper.join();
+  studies.join();
   if (demo.joinable()) demo.join();
   log::Info("stopped");
   return 0;

@@ -105,6 +105,7 @@ class App final : public CommandHost {
     AddToken();
     AddData();
     AddJobCommands(*this);
+    AddStudyCommands(*this);
   }
 
   int Run(int argc, char** argv) {

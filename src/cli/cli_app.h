@@ -54,5 +54,7 @@ class CommandHost {
 
 // `moebius job submit|list|show|logs|cancel` (cli_jobs.cc).
 void AddJobCommands(CommandHost& host);
+// `moebius study create|list|show|trials|stop` (cli_study.cc).
+void AddStudyCommands(CommandHost& host);
 
 }  // namespace moebius::cli
