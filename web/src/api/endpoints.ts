@@ -28,6 +28,9 @@ import type {
   RunInfo,
   RunSearchRequest,
   RunSearchResponse,
+  Study,
+  StudyPlots,
+  StudyTrial,
   Task,
   UploadPartInfo,
 } from './types';
@@ -227,3 +230,12 @@ export const getJob = (id: string | number) => api.get<{ job: Job }>(`/api/v1/jo
 export const cancelJob = (id: string | number) => api.post<{ job: Job }>(`/api/v1/jobs/${seg(String(id))}/cancel`, {});
 export const getJobLogs = (id: string | number, after: number, signal?: AbortSignal) =>
   api.get<JobLogs>(`/api/v1/jobs/${seg(String(id))}/logs${qs({ after })}`, { signal });
+
+// Studies (EXP-5)
+export const listStudies = (project: string) => api.get<{ studies?: Study[] }>(`/api/v1/projects/${seg(project)}/studies`);
+export const createStudy = (project: string, body: unknown) => api.post<{ study: Study }>(`/api/v1/projects/${seg(project)}/studies`, body);
+export const getStudy = (id: string | number) => api.get<{ study: Study }>(`/api/v1/studies/${seg(String(id))}`);
+export const listStudyTrials = (id: string | number) => api.get<{ trials: StudyTrial[] }>(`/api/v1/studies/${seg(String(id))}/trials`);
+export const stopStudy = (id: string | number) => api.post<{ study: Study }>(`/api/v1/studies/${seg(String(id))}/stop`, {});
+export const getStudyPlots = (id: string | number, x?: string, y?: string) =>
+  api.get<{ plots: StudyPlots }>(`/api/v1/studies/${seg(String(id))}/plots${qs({ x, y })}`);

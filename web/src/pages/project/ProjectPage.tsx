@@ -11,6 +11,7 @@ import { ExperimentsTab } from './ExperimentsTab';
 import { JobsTab } from './JobsTab';
 import { MembersTab } from './MembersTab';
 import { PROJECT_TABS, type ProjectTab } from './tabs';
+import { StudiesTab } from './StudiesTab';
 import { TasksTab } from './TasksTab';
 
 const TAB_IDS = PROJECT_TABS;
@@ -54,6 +55,7 @@ export function ProjectPage() {
             {tab === 'datasets' && <DatasetsTab project={project} />}
             {tab === 'connections' && <ConnectionsTab project={project} />}
             {tab === 'jobs' && <JobsTab project={project} />}
+            {tab === 'studies' && <StudiesTab project={project} />}
             {tab === 'members' && <MembersTab project={project} />}
           </div>
         </>
