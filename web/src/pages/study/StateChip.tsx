@@ -13,10 +13,10 @@ const LOOK: Record<string, string> = {
 /** A study's (kind "study") or a trial's (kind "trial") state as a coloured chip. */
 export function StateChip({ kind, state }: { kind: 'study' | 'trial'; state: string }) {
   const { t } = useTranslation();
-  const ns = kind === 'study' ? 'study.states' : 'study.trialStates';
+  const group = kind === 'study' ? 'states' : 'trialStates';
   return (
     <span className={`status-pill job-state job-${LOOK[state] ?? 'unknown'}`} data-state={state} data-testid={`${kind}-state`}>
-      {t(`${ns}.${state}`, { defaultValue: state })}
+      {t(`study.${group}.${state}`, { defaultValue: state })}
     </span>
   );
 }
