@@ -81,8 +81,8 @@ TEST_F(StudyDriverTest, RunsTrialsInParallelThroughJobsAndFindsTheBest) {
     auto j = Claim();
     if (!j) {
       Tick();
-      if (!Claim()) break;
-      continue;
+      j = Claim();
+      if (!j) break;
     }
     // Each job carries its run, params and the substituted command.
     std::string run_id = j->spec.payload["run_id"];

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { getStudy, getStudyPlots, listStudyTrials, stopStudy } from '../../api/endpoints';
@@ -32,11 +32,19 @@ export default function StudyPage() {
   });
   const s = sq.data?.study;
   const active = studyActive(s?.state);
-  const tq = useQuery({ queryKey: ['study', studyId, 'trials'], queryFn: () => listStudyTrials(studyId), refetchInterval: active ? REFRESH_MS : false });
+  // The trials and plots are read again whenever the study's state or finished count changes, so
+  // the last trial is never missed when the study ends between two refreshes.
+  const done = s ? s.trial_counts.complete + s.trial_counts.pruned + s.trial_counts.failed : 0;
+  const tq = useQuery({
+    queryKey: ['study', studyId, 'trials', s?.state, done],
+    queryFn: () => listStudyTrials(studyId),
+    refetchInterval: active ? REFRESH_MS : false,
+    placeholderData: keepPreviousData,
+  });
   const pq = useQuery({
-    queryKey: ['study', studyId, 'plots', pair.x, pair.y],
+    queryKey: ['study', studyId, 'plots', pair.x, pair.y, done],
     queryFn: () => getStudyPlots(studyId, pair.x || undefined, pair.y || undefined),
-    refetchInterval: active ? REFRESH_MS * 2 : false,
+    placeholderData: keepPreviousData,
     enabled: !!s,
   });
   const stop = useMutation({
