@@ -129,17 +129,21 @@ Result<Json> StudyPlots(const StudyRecord& study, const std::vector<TrialRecord>
   Json xg = Json::array(), yg = Json::array(), z = Json::array();
   double xl = lo(px), xh = hi(px), yl = lo(py), yh = hi(py);
   double xs = xh > xl ? xh - xl : 1, ys = yh > yl ? yh - yl : 1;
-  for (int i = 0; i < kGrid; ++i) {
-    xg.push_back(Unaxis(px, xl + (xh - xl) * i / (kGrid - 1)));
-    yg.push_back(Unaxis(py, yl + (yh - yl) * i / (kGrid - 1)));
-  }
+  // A categorical axis has one cell per choice (its index); a numeric one kGrid cells.
+  auto cells = [](const tuning::ParamSpec& p) {
+    return p.kind == tuning::ParamKind::kCategorical ? static_cast<int>(std::max<size_t>(p.choices.size(), 2)) : kGrid;
+  };
+  const int nx = cells(px), ny = cells(py);
+  auto at = [](double l, double h, int i, int n) { return l + (h - l) * i / (n - 1); };
+  for (int i = 0; i < nx; ++i) xg.push_back(Unaxis(px, at(xl, xh, i, nx)));
+  for (int j = 0; j < ny; ++j) yg.push_back(Unaxis(py, at(yl, yh, j, ny)));
   // Inverse-distance weighting (power 2) of the trials' values on the grid, in axis units
   // scaled to [0, 1]: a picture of where the good region is, not a fitted model.
-  for (int j = 0; j < kGrid && !pts.empty(); ++j) {
+  for (int j = 0; j < ny && !pts.empty(); ++j) {
     Json row = Json::array();
-    double v = yl + (yh - yl) * j / (kGrid - 1);
-    for (int i = 0; i < kGrid; ++i) {
-      double u = xl + (xh - xl) * i / (kGrid - 1);
+    double v = at(yl, yh, j, ny);
+    for (int i = 0; i < nx; ++i) {
+      double u = at(xl, xh, i, nx);
       double wsum = 0, zsum = 0;
       bool exact = false;
       for (const Pt& p : pts) {

@@ -21,7 +21,8 @@ namespace moebius::hpo {
 //  "parallel": {"dimensions": [names..., objective], "rows": [{number, values: [...]}]}
 //              (categoricals as their choice index, null when inactive),
 //  "slice": {name: [{number, x, value}]},
-//  "contour": {x, y, x_log, y_log, x_grid: [...], y_grid: [...], z: [[...]] (rows over y),
+//  "contour": {x, y, x_log, y_log, x_grid: [...], y_grid: [...], z: [[...]] (rows over y; 24
+//              cells per numeric axis, one per choice index on a categorical one),
 //              points: [{number, x, y, value}]} | null}
 Result<Json> StudyPlots(const StudyRecord& study, const std::vector<TrialRecord>& trials, const std::string& x, const std::string& y);
 

@@ -121,7 +121,8 @@ def test_a_small_study_runs_every_trial_as_a_run_and_finds_the_best(env):
     assert len(plots["parallel"]["rows"]) == 8 and plots["parallel"]["dimensions"] == ["x", "kind", "loss"]
     assert len(plots["slice"]["x"]) == 8
     c = plots["contour"]
-    assert (c["x"], c["y"]) == ("x", "kind") and len(c["z"]) == 24 and len(c["z"][0]) == 24
+    assert (c["x"], c["y"]) == ("x", "kind") and len(c["z"]) == 2 and len(c["z"][0]) == 24  # rows: kind's two choices
+    assert c["y_grid"] == [0, 1]
     c2 = dev.ok("GET", f"/api/v1/studies/{s['id']}/plots", params={"x": "kind", "y": "x"})["plots"]["contour"]
     assert (c2["x"], c2["y"]) == ("kind", "x")
     assert dev.get(f"/api/v1/studies/{s['id']}/plots", params={"x": "nope"}).status_code == 400

@@ -28,12 +28,12 @@ export function StudyCharts({ plots, x, y, onPair }: { plots: StudyPlots; x: str
   const history = useMemo(
     () => ({
       animation: false,
-      title: title(t('study.plots.history')),
+      title: title(`${t('study.plots.history')}: ${plots.metric}`),
       tooltip: { trigger: 'axis' },
       legend: { top: 4, right: 8, data: [t('study.plots.value'), t('study.plots.bestValue')] },
       grid: { left: 56, right: 16, top: 40, bottom: 36 },
       xAxis: { type: 'value', name: t('study.plots.trial'), nameLocation: 'middle', nameGap: 24, minInterval: 1 },
-      yAxis: { type: 'value', name: plots.metric, scale: true },
+      yAxis: { type: 'value', scale: true },
       series: [
         { name: t('study.plots.value'), type: 'scatter', data: plots.history.map((h) => [h.number, h.value]) },
         { name: t('study.plots.bestValue'), type: 'line', step: 'end', showSymbol: false, data: plots.history.map((h) => [h.number, h.best]) },
@@ -81,11 +81,11 @@ export function StudyCharts({ plots, x, y, onPair }: { plots: StudyPlots; x: str
         name: p.name,
         option: {
           animation: false,
-          title: title(`${t('study.plots.slice')}: ${p.name}`),
+          title: title(`${t('study.plots.slice')}: ${p.name} → ${plots.metric}`),
           tooltip: { trigger: 'item' },
           grid: { left: 56, right: 16, top: 36, bottom: 32 },
           xAxis: p.type === 'categorical' ? { type: 'category', data: (p.choices ?? []).map(String) } : { type: p.log ? 'log' : 'value', scale: true },
-          yAxis: { type: 'value', name: plots.metric, scale: true },
+          yAxis: { type: 'value', scale: true },
           series: [{ type: 'scatter', data: (plots.slice[p.name] ?? []).map((s) => [p.type === 'categorical' ? String(s.x) : s.x, s.value, s.number]) }],
         },
       })),
@@ -99,13 +99,18 @@ export function StudyCharts({ plots, x, y, onPair }: { plots: StudyPlots; x: str
     c.z.forEach((row, j) => row.forEach((v, i) => flat.push([i, j, v])));
     const zs = flat.map((f) => f[2]);
     const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : Number(v.toPrecision(3)).toString());
+    // A categorical axis's cells are choice indices: label them with the choices.
+    const label = (name: string) => {
+      const p = plots.params.find((q) => q.name === name);
+      return (v: number) => (p?.type === 'categorical' ? String(p.choices?.[Math.round(v)] ?? v) : fmt(v));
+    };
     return {
       animation: false,
       title: title(`${t('study.plots.contour')}: ${c.x} × ${c.y}`),
       tooltip: { trigger: 'item' },
-      grid: { left: 64, right: 80, top: 36, bottom: 40 },
-      xAxis: { type: 'category', name: c.x, nameLocation: 'middle', nameGap: 26, data: c.x_grid.map(fmt) },
-      yAxis: { type: 'category', name: c.y, data: c.y_grid.map(fmt) },
+      grid: { left: 72, right: 80, top: 48, bottom: 40 },
+      xAxis: { type: 'category', name: c.x, nameLocation: 'middle', nameGap: 26, data: c.x_grid.map(label(c.x)) },
+      yAxis: { type: 'category', name: c.y, data: c.y_grid.map(label(c.y)) },
       visualMap: { min: Math.min(...zs), max: Math.max(...zs), calculable: true, right: 0, top: 40, inRange: { color: ['#2563eb', '#f5f5f5', '#dc2626'] }, inverse: plots.goal === 'maximize' },
       series: [{ type: 'heatmap', data: flat }],
     };
