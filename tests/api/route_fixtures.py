@@ -30,8 +30,14 @@ def build_fixtures(admin, project):
              json={"name": connection, "kind": "postgresql", "target": "host=127.0.0.1 port=1 dbname=x user=u password=secret"})
     # A queued command job (nothing runs it unless a worker claims it).
     job = admin.ok("POST", f"/api/v1/projects/{p}/jobs", json={"name": "fixture", "payload": {"command": ["true"]}})["job"]["id"]
+    # A one-trial study (its trial logs nothing, so it fails; the study completes either way).
+    study = admin.ok("POST", f"/api/v1/projects/{p}/studies",
+                     json={"name": "fixture-study", "experiment": exp_name, "objective": {"metric": "f1", "goal": "maximize"},
+                           "space": {"params": [{"name": "x", "type": "float", "low": 0, "high": 1}]},
+                           "sampler": {"type": "random"}, "n_trials": 1, "trial": {"command": ["true"], "max_attempts": 1}})["study"]["id"]
     return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
-            "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job)}
+            "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job),
+            "study": str(study)}
 
 
 def fill_path(path, fx):
@@ -54,6 +60,7 @@ def fill_path(path, fx):
         "hash": "0" * 64,
         "connection": fx["connection"],
         "job": fx["job"],
+        "study": fx["study"],
     }
     out = []
     for seg in path.split("/"):
