@@ -25,6 +25,10 @@ class TrackingStore;
 namespace jobs {
 class JobStore;
 }
+namespace hpo {
+class StudyStore;
+class StudyDriver;
+}  // namespace hpo
 namespace data {
 class DataStore;
 class UploadStore;
@@ -76,6 +80,7 @@ void RegisterJobRoutes(Router& router, Services& s);
 void RegisterEvaluationRoutes(Router& router, Services& s);
 void RegisterEnvironmentRoutes(Router& router, Services& s);
 void RegisterCodeRoutes(Router& router, Services& s);
+void RegisterStudyRoutes(Router& router, Services& s, hpo::StudyStore& store, hpo::StudyDriver& driver);
 
 }  // namespace api
 }  // namespace moebius

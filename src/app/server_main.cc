@@ -34,6 +34,8 @@
 #include "cli/job_data_inputs.h"
 #include "envcode/code_store.h"
 #include "envcode/environment_store.h"
+#include "hpo/study_driver.h"
+#include "hpo/study_store.h"
 #include "jobs/job_store.h"
 #include "jobs/schedule_store.h"
 #include "jobs/worker.h"
@@ -56,7 +58,8 @@ namespace fs = std::filesystem;
 std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
   for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
-                     jobs::JobMigrations, envcode::EnvironmentMigrations, envcode::CodeMigrations}) {
+                     jobs::JobMigrations, envcode::EnvironmentMigrations, envcode::CodeMigrations,
+                     hpo::HpoMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -192,6 +195,8 @@ int RunServer(const ServerConfig& config) {
   jobs::JobStore job_store(*db, clock);
   envcode::EnvironmentStore environments(*db, clock);
   envcode::CodeStore code(*db, *blobs, clock);
+  hpo::StudyStore study_store(*db);
+  hpo::StudyDriver study_driver(study_store, job_store, tracking, clock);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -244,6 +249,7 @@ int RunServer(const ServerConfig& config) {
   api::RegisterEvaluationRoutes(router, services);
   api::RegisterEnvironmentRoutes(router, services);
   api::RegisterCodeRoutes(router, services);
+  api::RegisterStudyRoutes(router, services, study_store, study_driver);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {
@@ -331,6 +337,8 @@ int RunServer(const ServerConfig& config) {
       cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; });
     }
   });
+  // The study driver: keeps running studies' trials in flight as jobs and tells them their results.
+  std::jthread studies([&study_driver](std::stop_token stop) { study_driver.Run(stop); });
   // The embedded worker pool: jobs run as children of the server. Each job gets a token of its
   // own for the user who submitted it (so it can do what they can, no more), revoked when it ends.
   jobs::LocalQueue local_queue(job_store);
@@ -363,9 +371,11 @@ int RunServer(const ServerConfig& config) {
   }
   reaper.request_stop();
   scheduler.request_stop();
+  studies.request_stop();
   server->Stop();
   reaper.join();
   scheduler.join();
+  studies.join();
   if (demo.joinable()) demo.join();
   log::Info("stopped");
   return 0;

@@ -108,6 +108,7 @@ class App final : public CommandHost {
     AddTrainCommands(*this);
     AddEnvCommands(*this);
     AddCodeCommands(*this);
+    AddStudyCommands(*this);
   }
 
   int Run(int argc, char** argv) {

@@ -63,5 +63,7 @@ void AddTrainCommands(CommandHost& host);
 void AddEnvCommands(CommandHost& host);
 // `moebius code push|list|show|cat|checkout|template` (cli_code.cc).
 void AddCodeCommands(CommandHost& host);
+// `moebius study create|list|show|trials|stop` (cli_study.cc).
+void AddStudyCommands(CommandHost& host);
 
 }  // namespace moebius::cli

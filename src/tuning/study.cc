@@ -111,7 +111,6 @@ Result<bool> Study::Report(int64_t number, int64_t step, double value) {
 Result<int64_t> Study::AddTrial(const Json& params, TrialState state, std::vector<double> values,
                                 std::map<int64_t, double> intermediate) {
   ASSIGN_OR_RETURN(Params p, space_.FromExternal(params));
-  if (state == TrialState::kRunning) return InvalidArgument("study: an added trial must be finished");
   if (state == TrialState::kComplete && values.size() != directions_.size()) {
     return InvalidArgument("study: a complete trial needs " + std::to_string(directions_.size()) + " value(s)");
   }

@@ -54,6 +54,8 @@ class Study {
 
   // Warm start: adds a finished trial of an earlier study (params in external form, as
   // SearchSpace::FromExternal). Samplers treat it like their own trials. Numbered next.
+  // A kRunning trial may be added too (the hpo layer rebuilds a study after a restart while
+  // some trials' jobs still run); it is then told or reported like an asked one.
   Result<int64_t> AddTrial(const Json& params, TrialState state, std::vector<double> values,
                            std::map<int64_t, double> intermediate = {});
 

@@ -55,9 +55,19 @@ TEST(StudyTest, WarmStartValidatesTrials) {
   EXPECT_FALSE(study->AddTrial(Json{{"x", 1.5}, {"y", 0.1}, {"z", "b"}}, TrialState::kComplete, {0.3}).ok());
   EXPECT_FALSE(study->AddTrial(Json{{"x", 0.5}, {"y", 0.1}, {"z", "c"}}, TrialState::kComplete, {0.3}).ok());
   EXPECT_FALSE(study->AddTrial(Json{{"x", 0.5}, {"y", 0.1}, {"z", "a"}}, TrialState::kComplete, {}).ok());
-  EXPECT_FALSE(study->AddTrial(Json{{"x", 0.5}, {"y", 0.1}, {"z", "a"}}, TrialState::kRunning, {}).ok());
   EXPECT_EQ(study->Trials().size(), 1u);
   EXPECT_EQ(study->BestTrial()->number, 0);
+}
+
+TEST(StudyTest, ARunningTrialAddedAfterARestartIsToldLater) {
+  auto study = Study::Create(XY(), {Direction::kMinimize}, NewRandomSampler({1}), nullptr).value();
+  int64_t n = study->AddTrial(Json{{"x", 0.5}, {"y", 0.1}, {"z", "b"}}, TrialState::kRunning, {}, {{0, 2.0}}).value();
+  EXPECT_FALSE(study->GetTrial(n)->finished());
+  EXPECT_FALSE(study->BestTrial().has_value());
+  EXPECT_FALSE(study->Report(n, 1, 1.5).value());
+  ASSERT_TRUE(study->Tell(n, TrialState::kComplete, {1.0}).ok());
+  EXPECT_EQ(study->BestTrial()->number, n);
+  EXPECT_EQ(study->GetTrial(n)->intermediate.size(), 2u);
 }
 
 TEST(StudyTest, MultiObjectiveParetoFront) {

@@ -44,9 +44,14 @@ def build_fixtures(admin, project):
         info.size = 9
         tar.addfile(info, io.BytesIO(b"print(1)\n"))
     snapshot = admin.ok("POST", f"/api/v1/projects/{p}/code", data=buf.getvalue())["snapshot"]["id"]
+    # A one-trial study (its trial logs nothing, so it fails; the study completes either way).
+    study = admin.ok("POST", f"/api/v1/projects/{p}/studies",
+                     json={"name": "fixture-study", "experiment": exp_name, "objective": {"metric": "f1", "goal": "maximize"},
+                           "space": {"params": [{"name": "x", "type": "float", "low": 0, "high": 1}]},
+                           "sampler": {"type": "random"}, "n_trials": 1, "trial": {"command": ["true"], "max_attempts": 1}})["study"]["id"]
     return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
             "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job),
-            "schedule": str(schedule), "environment": environment, "snapshot": snapshot}
+            "schedule": str(schedule), "environment": environment, "snapshot": snapshot, "study": str(study)}
 
 
 def fill_path(path, fx):
@@ -72,6 +77,7 @@ def fill_path(path, fx):
         "schedule": fx["schedule"],
         "name": fx["environment"],  # environments; for /code/templates/{name} an unknown template is a 404
         "snapshot": fx["snapshot"],
+        "study": fx["study"],
     }
     out = []
     for seg in path.split("/"):

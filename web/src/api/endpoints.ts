@@ -33,6 +33,9 @@ import type {
   RunInfo,
   RunSearchRequest,
   RunSearchResponse,
+  Study,
+  StudyPlots,
+  StudyTrial,
   Task,
   UploadPartInfo,
 } from './types';
@@ -271,3 +274,11 @@ export async function getCodeFile(project: string, id: string, path: string): Pr
   return r.text();
 }
 export const codeArchiveUrl = (project: string, id: string) => `${codeBase(project)}/${seg(id)}/archive`;
+// Studies (EXP-5)
+export const listStudies = (project: string) => api.get<{ studies?: Study[] }>(`/api/v1/projects/${seg(project)}/studies`);
+export const createStudy = (project: string, body: unknown) => api.post<{ study: Study }>(`/api/v1/projects/${seg(project)}/studies`, body);
+export const getStudy = (id: string | number) => api.get<{ study: Study }>(`/api/v1/studies/${seg(String(id))}`);
+export const listStudyTrials = (id: string | number) => api.get<{ trials: StudyTrial[] }>(`/api/v1/studies/${seg(String(id))}/trials`);
+export const stopStudy = (id: string | number) => api.post<{ study: Study }>(`/api/v1/studies/${seg(String(id))}/stop`, {});
+export const getStudyPlots = (id: string | number, x?: string, y?: string) =>
+  api.get<{ plots: StudyPlots }>(`/api/v1/studies/${seg(String(id))}/plots${qs({ x, y })}`);

@@ -536,3 +536,69 @@ export interface CodeFile {
   sha256: string;
   size: number;
 }
+
+// Studies (EXP-5): docs/api.md "Studies".
+export interface StudyTrial {
+  number: number;
+  state: 'running' | 'complete' | 'pruned' | 'failed' | string;
+  params: Record<string, string | number | boolean | null>;
+  value: number | null;
+  intermediate: [number, number][];
+  run_id: string;
+  job_id: number;
+  error: string;
+  created_at: number;
+  finished_at: number;
+}
+
+export interface Study {
+  id: number;
+  project: string;
+  name: string;
+  experiment_id: number;
+  parent_run_id: string;
+  state: 'running' | 'stopped' | 'completed' | 'failed' | string;
+  error: string;
+  created_by: string;
+  created_at: number;
+  finished_at: number;
+  n_trials: number;
+  objective: { metric: string; goal: 'minimize' | 'maximize' };
+  sampler: string;
+  pruner: string;
+  trial_counts: { running: number; complete: number; pruned: number; failed: number };
+  best_trial: StudyTrial | null;
+  spec?: Record<string, unknown> & { parallelism?: number; space?: { params: StudyParamSpec[] } };
+}
+
+export interface StudyParamSpec {
+  name: string;
+  type: 'float' | 'int' | 'categorical';
+  low?: number;
+  high?: number;
+  log?: boolean;
+  step?: number;
+  choices?: (string | number | boolean | null)[];
+  condition?: { parent: string; values: unknown[] };
+}
+
+export interface StudyPlots {
+  params: StudyParamSpec[];
+  metric: string;
+  goal: string;
+  history: { number: number; value: number; best: number }[];
+  importance: { name: string; importance: number }[] | null;
+  importance_error?: string;
+  parallel: { dimensions: string[]; rows: { number: number; values: (number | null)[] }[] };
+  slice: Record<string, { number: number; x: string | number | boolean | null; value: number }[]>;
+  contour: {
+    x: string;
+    y: string;
+    x_log: boolean;
+    y_log: boolean;
+    x_grid: number[];
+    y_grid: number[];
+    z: number[][];
+    points: { number: number; x: number; y: number; value: number }[];
+  } | null;
+}

@@ -14,6 +14,7 @@ import { PROJECT_TABS } from '../pages/project/tabs';
 import { CONNECTION_KINDS } from '../lib/sources';
 import { DICTIONARY_CHANGES } from '../lib/dictionary';
 import { ARGV_MODES, JOB_STATES } from '../lib/jobs';
+import { PARAM_TYPES, PRUNERS, SAMPLERS } from '../lib/study';
 import {
   COLUMN_KIND_FILTERS,
   COLUMN_TYPES,
@@ -128,6 +129,12 @@ describe('i18n resources', () => {
       ...['numeric', 'string'].map((k) => `transforms.types.${k}`),
       ...['buckets', 'top_k'].map((k) => `transforms.params.${k}`),
       ...['transforms.pickColumns', 'transforms.badImpute', 'transforms.badStep', 'transforms.badParam'],
+      ...SAMPLERS.map((k) => `study.samplers.${k}`),
+      ...PRUNERS.map((k) => `study.pruners.${k}`),
+      ...PARAM_TYPES.map((k) => `study.types.${k}`),
+      ...['running', 'stopped', 'completed', 'failed'].map((k) => `study.states.${k}`),
+      ...['running', 'complete', 'pruned', 'failed'].map((k) => `study.trialStates.${k}`),
+      ...['minimize', 'maximize'].map((k) => `study.goals.${k}`),
     ];
     for (const key of dynamic) {
       expect(enKeys.has(key), `en: ${key}`).toBe(true);

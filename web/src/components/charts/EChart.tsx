@@ -2,11 +2,12 @@
 // demand (see MetricChart.tsx), so ECharts is a separate chunk.
 import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, GraphChart, HeatmapChart, LineChart } from 'echarts/charts';
+import { BarChart, GraphChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import {
   DataZoomComponent,
   GridComponent,
   LegendComponent,
+  ParallelComponent,
   TitleComponent,
   TooltipComponent,
   VisualMapComponent,
@@ -19,6 +20,9 @@ echarts.use([
   BarChart,
   GraphChart,
   HeatmapChart,
+  ParallelChart,
+  ScatterChart,
+  ParallelComponent,
   GridComponent,
   TooltipComponent,
   DataZoomComponent,

@@ -11,6 +11,7 @@ import { ExperimentsTab } from './ExperimentsTab';
 import { JobsTab } from './JobsTab';
 import { MembersTab } from './MembersTab';
 import { PROJECT_TABS, type ProjectTab } from './tabs';
+import { StudiesTab } from './StudiesTab';
 import { TasksTab } from './TasksTab';
 import { CodeTab } from '../envcode/CodeTab';
 import { EnvironmentsTab } from '../envcode/EnvironmentsTab';
@@ -58,6 +59,7 @@ export function ProjectPage() {
             {tab === 'jobs' && <JobsTab project={project} />}
             {tab === 'environments' && <EnvironmentsTab project={project} />}
             {tab === 'code' && <CodeTab project={project} initial={params.get('snapshot') ?? undefined} />}
+            {tab === 'studies' && <StudiesTab project={project} />}
             {tab === 'members' && <MembersTab project={project} />}
           </div>
         </>

@@ -1,0 +1,93 @@
+#include "hpo/study_spec.h"
+
+#include <gtest/gtest.h>
+
+namespace moebius::hpo {
+namespace {
+
+Json Body() {
+  return Json::parse(R"({
+    "name": "s", "experiment": "exp",
+    "objective": {"metric": "loss", "goal": "minimize"},
+    "space": {"params": [{"name": "lr", "type": "float", "low": 0.001, "high": 0.1, "log": true},
+                         {"name": "depth", "type": "int", "low": 2, "high": 8}]},
+    "trial": {"command": ["python3", "train.py", "--lr={lr}", "--depth", "{depth}"]}
+  })");
+}
+
+Status Bad(const std::function<void(Json&)>& edit) {
+  Json b = Body();
+  edit(b);
+  return NormalizeStudySpec(b, 7).status();
+}
+
+TEST(StudySpecTest, DefaultsAreFilledAndTheSeedFixed) {
+  Json s = NormalizeStudySpec(Body(), 7).value();
+  EXPECT_EQ(s["sampler"]["type"], "tpe");
+  EXPECT_EQ(s["sampler"]["seed"], 7);
+  EXPECT_EQ(s["pruner"]["type"], "none");
+  EXPECT_EQ(s["n_trials"], 10);
+  EXPECT_EQ(s["parallelism"], 1);
+  EXPECT_EQ(s["trial"]["max_attempts"], 3);
+  EXPECT_TRUE(s["warm_start_from"].is_null());
+  EXPECT_TRUE(NewStudyOf(s).ok());
+}
+
+TEST(StudySpecTest, BadInputIsRefusedWithTheReason) {
+  auto code = [](Status st) { return st.code(); };
+  EXPECT_EQ(code(Bad([](Json& b) { b["space"]["params"][0]["low"] = 0.5; b["space"]["params"][0]["high"] = 0.5; })), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(Bad([](Json& b) { b["space"]["params"][1]["low"] = 9; })), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(Bad([](Json& b) { b["space"]["params"][0]["low"] = 0; })), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(Bad([](Json& b) { b["sampler"] = {{"type", "bayes"}}; })), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(Bad([](Json& b) { b["pruner"] = {{"type", "hyperband"}}; })), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(Bad([](Json& b) { b["n_trials"] = 0; })), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(Bad([](Json& b) { b["objective"].erase("metric"); })), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(Bad([](Json& b) { b.erase("experiment"); })), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(Bad([](Json& b) { b["trial"].erase("command"); })), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(Bad([](Json& b) { b["bogus"] = 1; })), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(Bad([](Json& b) {
+              b["sampler"] = {{"type", "cmaes"}};
+              b["space"] = {{"params", {{{"name", "c"}, {"type", "categorical"}, {"choices", {"a", "b"}}}}}};
+            })),
+            StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Bad([](Json& b) { b["sampler"] = {{"type", "cmaes"}}; }).ok());
+  Status msg = Bad([](Json& b) { b["space"]["params"][1]["low"] = 9; });
+  EXPECT_NE(msg.message().find("depth"), std::string::npos) << msg.message();
+}
+
+TEST(StudySpecTest, LaunchSubstitutesParamsIntoTheCommandAndEnv) {
+  Json s = NormalizeStudySpec(Body(), 7).value();
+  TrialLaunch l = LaunchOf(s, Json{{"lr", 0.01}, {"depth", 4}});
+  EXPECT_EQ(l.command, (std::vector<std::string>{"python3", "train.py", "--lr=0.01", "--depth", "4"}));
+  EXPECT_EQ(l.env["MOEBIUS_PARAM_LR"], "0.01");
+  EXPECT_EQ(l.env["MOEBIUS_PARAM_DEPTH"], "4");
+  EXPECT_EQ(Json::parse(l.env["MOEBIUS_PARAMS_JSON"].get<std::string>()), (Json{{"lr", 0.01}, {"depth", 4}}));
+}
+
+TEST(StudySpecTest, AutoMlMakesAConditionalSpaceKeyedByAlgorithm) {
+  Json b = Body();
+  b.erase("space");
+  b.erase("trial");
+  b["algorithms"] = Json::parse(R"([
+    {"name": "svm", "space": [{"name": "C", "type": "float", "low": 0.1, "high": 10, "log": true}], "command": ["svm", "{C}"]},
+    {"name": "tree", "space": [{"name": "depth", "type": "int", "low": 1, "high": 5}], "command": ["tree", "--depth={depth}"]}
+  ])");
+  Json s = NormalizeStudySpec(b, 7).value();
+  auto space = SpaceOf(s).value();
+  ASSERT_EQ(space.size(), 3u);
+  EXPECT_EQ(space.param(0).name, "algorithm");
+  EXPECT_EQ(space.param(1).name, "svm.C");
+  EXPECT_EQ(space.param(1).parent, "algorithm");
+  TrialLaunch l = LaunchOf(s, Json{{"algorithm", "tree"}, {"tree.depth", 3}});
+  EXPECT_EQ(l.command, (std::vector<std::string>{"tree", "--depth=3"}));
+  EXPECT_EQ(l.params, (Json{{"algorithm", "tree"}, {"depth", 3}}));
+  EXPECT_EQ(l.env["MOEBIUS_PARAM_ALGORITHM"], "tree");
+  // An algorithm with nothing to run is unknown.
+  b["algorithms"][1].erase("command");
+  Status st = NormalizeStudySpec(b, 7).status();
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("unknown algorithm 'tree'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace moebius::hpo

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { bestTrial, EMPTY_STUDY_FORM, formatParam, parseChoice, studySpec, type StudyForm } from './study';
+import type { StudyTrial } from '../api/types';
+
+const form = (over: Partial<StudyForm> = {}): StudyForm => ({
+  ...EMPTY_STUDY_FORM,
+  name: 's1',
+  experiment: 'exp',
+  command: "python3 train.py --x {x}",
+  params: [
+    { name: 'x', type: 'float', low: '0.001', high: '1', log: true, choices: '' },
+    { name: 'kind', type: 'categorical', low: '', high: '', log: false, choices: 'a, b, 3, true' },
+  ],
+  ...over,
+});
+
+describe('studySpec', () => {
+  it('builds the API body from the form', () => {
+    const r = studySpec(form());
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value).toEqual({
+      name: 's1',
+      experiment: 'exp',
+      objective: { metric: 'loss', goal: 'minimize' },
+      space: {
+        params: [
+          { name: 'x', type: 'float', low: 0.001, high: 1, log: true },
+          { name: 'kind', type: 'categorical', choices: ['a', 'b', 3, true] },
+        ],
+      },
+      sampler: { type: 'tpe' },
+      pruner: { type: 'none' },
+      n_trials: 10,
+      parallelism: 2,
+      trial: { command: ['python3', 'train.py', '--x', '{x}'] },
+    });
+  });
+
+  it('names the row of a bad parameter', () => {
+    const r = studySpec(form({ params: [{ name: 'x', type: 'int', low: 'a', high: '3', log: false, choices: '' }] }));
+    expect(r).toEqual({ ok: false, problem: { key: 'study.problems.bounds', line: 1 } });
+    const c = studySpec(form({ params: [{ name: 'x', type: 'float', low: '0', high: '1', log: false, choices: '' }, { name: 'c', type: 'categorical', low: '', high: '', log: false, choices: ' , ' }] }));
+    expect(c).toEqual({ ok: false, problem: { key: 'study.problems.choices', line: 2 } });
+  });
+
+  it('needs a name, an experiment, a metric and a command', () => {
+    expect(studySpec(form({ name: ' ' }))).toMatchObject({ ok: false, problem: { key: 'study.problems.name' } });
+    expect(studySpec(form({ experiment: '' }))).toMatchObject({ ok: false, problem: { key: 'study.problems.experiment' } });
+    expect(studySpec(form({ metric: '' }))).toMatchObject({ ok: false, problem: { key: 'study.problems.metric' } });
+    expect(studySpec(form({ command: '' }))).toMatchObject({ ok: false, problem: { key: 'study.problems.command' } });
+    expect(studySpec(form({ params: [] }))).toMatchObject({ ok: false, problem: { key: 'study.problems.noParams' } });
+  });
+
+  it('leaves range checks to the server', () => {
+    const r = studySpec(form({ params: [{ name: 'x', type: 'float', low: '2', high: '1', log: false, choices: '' }] }));
+    expect(r.ok).toBe(true);
+  });
+});
+
+describe('helpers', () => {
+  const t = (number: number, state: string, value: number | null): StudyTrial => ({
+    number, state, value, params: {}, intermediate: [], run_id: `r${number}`, job_id: number, error: '', created_at: 0, finished_at: 0,
+  });
+  it('finds the best complete trial in the study direction', () => {
+    const trials = [t(0, 'complete', 3), t(1, 'pruned', 0.1), t(2, 'complete', 1), t(3, 'running', null)];
+    expect(bestTrial(trials, 'minimize')?.number).toBe(2);
+    expect(bestTrial(trials, 'maximize')?.number).toBe(0);
+    expect(bestTrial([t(0, 'failed', null)], 'minimize')).toBeNull();
+  });
+  it('parses choices and formats params', () => {
+    expect(parseChoice(' 2.5 ')).toBe(2.5);
+    expect(parseChoice('false')).toBe(false);
+    expect(parseChoice('gbtree')).toBe('gbtree');
+    expect(formatParam(0.123456789)).toBe('0.123457');
+    expect(formatParam(4)).toBe('4');
+    expect(formatParam('a')).toBe('a');
+  });
+});

@@ -1,0 +1,124 @@
+// Pure logic of the study pages (EXP-5): the new-study form to the API's spec, and small helpers
+// for the trial table and plots. The server validates the spec again (ranges, samplers); the form
+// only names what it cannot send at all.
+import type { StudyTrial } from '../api/types';
+import { parseArgv, type ArgvMode, type Parsed } from './jobs';
+
+export const PARAM_TYPES = ['float', 'int', 'categorical'] as const;
+export type ParamType = (typeof PARAM_TYPES)[number];
+export const SAMPLERS = ['tpe', 'random', 'grid', 'cmaes'] as const;
+export const PRUNERS = ['none', 'median', 'successive_halving'] as const;
+
+export interface ParamRow {
+  name: string;
+  type: ParamType;
+  low: string;
+  high: string;
+  log: boolean;
+  choices: string; // comma-separated
+}
+
+export interface StudyForm {
+  name: string;
+  experiment: string;
+  metric: string;
+  goal: 'minimize' | 'maximize';
+  sampler: (typeof SAMPLERS)[number];
+  pruner: (typeof PRUNERS)[number];
+  nTrials: string;
+  parallelism: string;
+  command: string;
+  mode: ArgvMode;
+  params: ParamRow[];
+}
+
+export const EMPTY_PARAM: ParamRow = { name: '', type: 'float', low: '0', high: '1', log: false, choices: '' };
+
+export const EMPTY_STUDY_FORM: StudyForm = {
+  name: '',
+  experiment: '',
+  metric: 'loss',
+  goal: 'minimize',
+  sampler: 'tpe',
+  pruner: 'none',
+  nTrials: '10',
+  parallelism: '2',
+  command: '',
+  mode: 'shell',
+  params: [{ ...EMPTY_PARAM, name: 'x' }],
+};
+
+/** A choice as typed: numbers and true/false as such, anything else as a string. */
+export function parseChoice(text: string): string | number | boolean {
+  const s = text.trim();
+  if (s === 'true') return true;
+  if (s === 'false') return false;
+  if (s !== '' && Number.isFinite(Number(s))) return Number(s);
+  return s;
+}
+
+const problem = (key: string, line?: number): Parsed<never> => ({ ok: false, problem: { key, line } });
+
+/** The POST body of a study, or the first problem (line = the 1-based parameter row). */
+export function studySpec(form: StudyForm): Parsed<Record<string, unknown>> {
+  if (!form.name.trim()) return problem('study.problems.name');
+  if (!form.experiment.trim()) return problem('study.problems.experiment');
+  if (!form.metric.trim()) return problem('study.problems.metric');
+  if (form.params.length === 0) return problem('study.problems.noParams');
+  const params: Record<string, unknown>[] = [];
+  for (let i = 0; i < form.params.length; i++) {
+    const r = form.params[i];
+    if (!r.name.trim()) return problem('study.problems.paramName', i + 1);
+    if (r.type === 'categorical') {
+      const choices = r.choices.split(',').map((c) => c.trim()).filter((c) => c !== '');
+      if (choices.length === 0) return problem('study.problems.choices', i + 1);
+      params.push({ name: r.name.trim(), type: r.type, choices: choices.map(parseChoice) });
+      continue;
+    }
+    const low = Number(r.low);
+    const high = Number(r.high);
+    if (r.low.trim() === '' || r.high.trim() === '' || !Number.isFinite(low) || !Number.isFinite(high)) return problem('study.problems.bounds', i + 1);
+    const p: Record<string, unknown> = { name: r.name.trim(), type: r.type, low, high };
+    if (r.log) p.log = true;
+    params.push(p);
+  }
+  const argv = parseArgv(form.command, form.mode);
+  if (!argv.ok) return argv;
+  if (argv.value.length === 0) return problem('study.problems.command');
+  const nTrials = Number(form.nTrials);
+  const parallelism = Number(form.parallelism);
+  if (!Number.isInteger(nTrials) || !Number.isInteger(parallelism)) return problem('study.problems.counts');
+  return {
+    ok: true,
+    value: {
+      name: form.name.trim(),
+      experiment: form.experiment.trim(),
+      objective: { metric: form.metric.trim(), goal: form.goal },
+      space: { params },
+      sampler: { type: form.sampler },
+      pruner: { type: form.pruner },
+      n_trials: nTrials,
+      parallelism,
+      trial: { command: argv.value },
+    },
+  };
+}
+
+/** The best complete trial (lowest or highest value); null when none completed. */
+export function bestTrial(trials: readonly StudyTrial[], goal: string): StudyTrial | null {
+  let best: StudyTrial | null = null;
+  for (const t of trials) {
+    if (t.state !== 'complete' || t.value === null) continue;
+    if (!best || (goal === 'maximize' ? t.value > (best.value as number) : t.value < (best.value as number))) best = t;
+  }
+  return best;
+}
+
+export const studyActive = (state: string | undefined): boolean => state === 'running';
+
+/** A parameter value for a table cell: numbers shortened, strings as they are. */
+export function formatParam(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Number(v.toPrecision(6)).toString();
+  return String(v);
+}
