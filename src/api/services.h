@@ -68,6 +68,7 @@ void RegisterArtifactRoutes(Router& router, Services& s);
 void RegisterDataRoutes(Router& router, Services& s);
 void RegisterJobRoutes(Router& router, Services& s);
 void RegisterEvaluationRoutes(Router& router, Services& s);
+void RegisterReportRoutes(Router& router, Services& s);
 
 }  // namespace api
 }  // namespace moebius

@@ -29,6 +29,7 @@
 #include "data/upload_store.h"
 #include "jobs/job_store.h"
 #include "jobs/worker.h"
+#include "report/package_store.h"
 #include "base/crypto.h"
 #include "base/log.h"
 #include "base/strings.h"
@@ -48,7 +49,7 @@ namespace fs = std::filesystem;
 std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
   for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
-                     jobs::JobMigrations}) {
+                     jobs::JobMigrations, report::ReportMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -214,6 +215,7 @@ int RunServer(const ServerConfig& config) {
   api::RegisterDataRoutes(router, services);
   api::RegisterJobRoutes(router, services);
   api::RegisterEvaluationRoutes(router, services);
+  api::RegisterReportRoutes(router, services);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {

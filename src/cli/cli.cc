@@ -105,6 +105,7 @@ class App final : public CommandHost {
     AddToken();
     AddData();
     AddJobCommands(*this);
+    AddPackageCommands(*this);
   }
 
   int Run(int argc, char** argv) {
@@ -397,6 +398,7 @@ class App final : public CommandHost {
   void AddRun() {
     auto* r = Noun("run", "runs");
     r->require_subcommand(1);
+    AddReportCommands(*this, r);
     auto* list = Sub(r, "list", "search an experiment's runs");
     auto* exp = Own<std::string>();
     auto* filter = Own<std::string>();

@@ -54,5 +54,9 @@ class CommandHost {
 
 // `moebius job submit|list|show|logs|cancel` (cli_jobs.cc).
 void AddJobCommands(CommandHost& host);
+// `moebius run report|confirm` (added to the `run` noun) and `moebius package list|show|download`
+// (cli_packages.cc).
+void AddReportCommands(CommandHost& host, CLI::App* run);
+void AddPackageCommands(CommandHost& host);
 
 }  // namespace moebius::cli

@@ -15,6 +15,8 @@ def build_fixtures(admin, project):
     run_id = run["info"]["run_id"]
     admin.ok("POST", "/api/2.0/mlflow/runs/log-batch", json={"run_id": run_id, "metrics": [{"key": "f1", "value": 0.7, "timestamp": 1, "step": 0}]})
     admin.ok("PUT", f"/api/2.0/mlflow-artifacts/artifacts/{exp['experiment_id']}/{run_id}/artifacts/a.txt", data=b"hello")
+    # A confirmed model package (f1 0.7 meets t1's "f1 > 0.5").
+    package = admin.ok("POST", f"/api/v1/runs/{run_id}/confirm", json={"task": "t1"})["package"]["id"]
     # A dataset with one round (a single CSV file) and one version, and an open upload.
     ds = f"{p}-ds"
     admin.ok("POST", f"/api/v1/projects/{p}/datasets", json={"name": ds, "domain": "tabular"})
@@ -31,7 +33,8 @@ def build_fixtures(admin, project):
     # A queued command job (nothing runs it unless a worker claims it).
     job = admin.ok("POST", f"/api/v1/projects/{p}/jobs", json={"name": "fixture", "payload": {"command": ["true"]}})["job"]["id"]
     return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
-            "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job)}
+            "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job),
+            "package": str(package)}
 
 
 def fill_path(path, fx):
@@ -54,6 +57,7 @@ def fill_path(path, fx):
         "hash": "0" * 64,
         "connection": fx["connection"],
         "job": fx["job"],
+        "package": fx["package"],
     }
     out = []
     for seg in path.split("/"):

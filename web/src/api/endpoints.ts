@@ -227,3 +227,20 @@ export const getJob = (id: string | number) => api.get<{ job: Job }>(`/api/v1/jo
 export const cancelJob = (id: string | number) => api.post<{ job: Job }>(`/api/v1/jobs/${seg(String(id))}/cancel`, {});
 export const getJobLogs = (id: string | number, after: number, signal?: AbortSignal) =>
   api.get<JobLogs>(`/api/v1/jobs/${seg(String(id))}/logs${qs({ after })}`, { signal });
+
+// ---- evaluation, report and confirmation
+
+export const getRunEvaluation = (runId: string, baselineRun?: string) =>
+  api.get<{ evaluation: import('./types').StoredEvaluation | null }>(
+    `/api/v1/runs/${seg(runId)}/evaluation${qs({ baseline_run: baselineRun || undefined })}`,
+  );
+export const getRunCriteria = (runId: string, task?: string) =>
+  api.get<import('./types').RunCriteria>(`/api/v1/runs/${seg(runId)}/criteria${qs({ task: task || undefined })}`);
+export const confirmRun = (runId: string, task?: string) =>
+  api.post<{ package: import('./types').ConfirmedPackage }>(`/api/v1/runs/${seg(runId)}/confirm`, task ? { task } : {});
+export const reportUrl = (runId: string, format: 'html' | 'pdf', lang: string, download = true) =>
+  `/api/v1/runs/${seg(runId)}/report${qs({ format, lang: lang === 'en' ? 'en' : 'ko', download: download ? '1' : undefined })}`;
+export const listPackages = (project: string) =>
+  api.get<{ packages: import('./types').ConfirmedPackage[] }>(`/api/v1/projects/${seg(project)}/packages`);
+export const getPackage = (id: number) => api.get<{ package: import('./types').ConfirmedPackage }>(`/api/v1/packages/${id}`);
+export const packageArchiveUrl = (id: number) => `/api/v1/packages/${id}/archive`;

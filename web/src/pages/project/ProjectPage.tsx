@@ -10,6 +10,7 @@ import { DatasetsTab } from './DatasetsTab';
 import { ExperimentsTab } from './ExperimentsTab';
 import { JobsTab } from './JobsTab';
 import { MembersTab } from './MembersTab';
+import { PackagesTab } from './PackagesTab';
 import { PROJECT_TABS, type ProjectTab } from './tabs';
 import { TasksTab } from './TasksTab';
 
@@ -55,6 +56,7 @@ export function ProjectPage() {
             {tab === 'connections' && <ConnectionsTab project={project} />}
             {tab === 'jobs' && <JobsTab project={project} />}
             {tab === 'members' && <MembersTab project={project} />}
+            {tab === 'packages' && <PackagesTab project={project} />}
           </div>
         </>
       )}
