@@ -27,12 +27,15 @@ PACKAGES=(
   libboost-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
   libargon2-dev libcli11-dev libspdlog-dev libfmt-dev libzstd-dev libarchive-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # reports (src/report): zlib for PDF streams; a TrueType Korean font the PDF embeds (NanumGothic)
+  zlib1g-dev fonts-nanum
   # images (src/data/image): only the OpenCV modules used, not libopencv-dev's ~200 packages
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # tests: tools, Python (Debian packages only), real peers, browser and fonts for Korean text
   sqlite3 curl python3 python3-pytest python3-requests python3-pandas python3-sklearn
   python3-optuna  # peer of bench/tuning (Optuna 3.1; pulls python3-cmaes)
   postgresql nginx prometheus chromium fonts-noto-cjk
+  poppler-utils  # pdftotext/pdfinfo/pdffonts check the exported PDF reports (tests/api/test_report.py)
 )
 # Node from Debian only when none is on PATH (a newer one may have been installed another way).
 command -v node > /dev/null || PACKAGES+=(nodejs)
