@@ -47,8 +47,8 @@ TEST(ReportModel, CarriesEverySectionAndNoInventedHumanBaseline) {
 
 TEST(ReportModel, ExplanationsBecomeSortedBarLists) {
   auto in = Sample();
-  in.explanations = Json{{"importance", {{"gain", {{"a", 1.0}, {"b", 3.0}}}}},
-                         {"permutation", {{"metric", "accuracy"}, {"importance", {{"a", {{"mean", 0.1}, {"std", 0.0}}}}}}}}};
+  in.explanations = Json::parse(R"({"importance": {"gain": {"a": 1.0, "b": 3.0}},
+      "permutation": {"metric": "accuracy", "importance": {"a": {"mean": 0.1, "std": 0.0}}}})");
   Json m = BuildReportModel(in);
   ASSERT_EQ(m["explanations"].size(), 2u);
   EXPECT_EQ(m["explanations"][0]["items"][0]["name"], "b");
