@@ -180,3 +180,39 @@ def test_viewer_cannot_confirm_but_can_read(env):
     audit = admin.ok("GET", "/api/v1/audit")
     text = json.dumps(audit)
     assert "/confirm" in text
+
+
+def test_cli_report_confirm_and_packages(env):
+    from moebius_server import BIN
+    server, admin, exp = env
+    run = new_run(admin, exp, "cli-run")
+    evaluate(admin, run, [1, 1, 1, 1, 0, 0, 0, 0, 1, 0])
+    token = admin.s.headers["Authorization"].split(" ", 1)[1]
+    envv = dict(os.environ, MOEBIUS_SERVER=server.url, MOEBIUS_TOKEN=token, MOEBIUS_CONFIG_DIR=tempfile.mkdtemp())
+
+    def cli(*args, ok=True):
+        r = subprocess.run([BIN, *args], capture_output=True, text=True, env=envv)
+        assert (r.returncode == 0) == ok, r.stdout + r.stderr
+        return r
+
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "r.pdf")
+        assert "wrote" in cli("run", "report", run, "--format", "pdf", "--out", out).stdout
+        assert open(out, "rb").read(5) == b"%PDF-"
+        text = subprocess.run([tool("pdftotext"), "-enc", "UTF-8", out, "-"], capture_output=True, text=True).stdout
+        assert "모델 실험 결과서" in text and "eval_accuracy" in text
+        failing = cli("run", "confirm", run, "--task", "strict", ok=False)
+        assert "eval_accuracy >= 0.99" in failing.stdout + failing.stderr
+        confirmed = cli("run", "confirm", run, "--task", "churn").stdout
+        assert "confirmed run" in confirmed
+        again = cli("run", "confirm", run, "--task", "churn", ok=False)
+        assert "already confirmed" in again.stdout + again.stderr
+        listed = json.loads(cli("package", "list", "rep", "--json").stdout)["packages"]
+        pid = next(p["id"] for p in listed if p["run_id"] == run)
+        assert "evaluations/eval.json" in cli("package", "show", str(pid)).stdout
+        tar_path = os.path.join(d, "p.tar")
+        cli("package", "download", str(pid), "--out", tar_path)
+        with tarfile.open(tar_path) as tar:
+            manifest = json.loads(tar.extractfile("manifest.json").read())
+            for a in manifest["artifacts"]:
+                assert hashlib.sha256(tar.extractfile("artifacts/" + a["path"]).read()).hexdigest() == a["sha256"]
