@@ -104,7 +104,11 @@ void RegisterReportRoutes(Router& r, Services& s) {
   r.Add("POST", "/api/v1/runs/{run}/confirm", Permission::kModelConfirm, RunFromPath(s), [svc](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(const Json* body, ctx.Body());
     ASSIGN_OR_RETURN(auto task, OptString(*body, "task"));
-    ASSIGN_OR_RETURN(report::ConfirmOutcome out, svc->Confirm(ctx.Param("run"), ctx.project_ids.at(0), task.value_or(""), ctx.user().username));
+    auto confirmed = svc->Confirm(ctx.Param("run"), ctx.project_ids.at(0), task.value_or(""), ctx.user().username);
+    if (!confirmed.ok() && confirmed.status().code() == StatusCode::kAlreadyExists)
+      return JsonResponse(Json{{"error_code", "ALREADY_CONFIRMED"}, {"message", confirmed.status().message()}}, 409);
+    if (!confirmed.ok()) return confirmed.status();
+    report::ConfirmOutcome out = std::move(confirmed).value();
     if (!out.passed)
       return JsonResponse(Json{{"error_code", "CRITERIA_NOT_MET"},
                                {"message", "run does not meet the acceptance criteria of task '" + out.criteria["task"].get<std::string>() + "': " +

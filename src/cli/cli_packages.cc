@@ -1,5 +1,6 @@
 // `moebius run report|confirm` and `moebius package list|show|download`: the experiment report
 // (모델 실험 결과서) and confirmed model packages (EVAL-6), through the REST API.
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 
