@@ -48,7 +48,7 @@ test('evaluation tab: matrix, curves, report download, confirm', { timeout: 180_
     const curve = page.getByTestId(id);
     await curve.locator('canvas').first().waitFor();
     await page.waitForTimeout(300);
-    assert.ok((await paintedPixels(page, `[data-testid=${id}] canvas`)) > 200, `${id} is drawn`);
+    assert.ok((await paintedPixels(page, `[data-testid=${id}]`)) > 200, `${id} is drawn`);
   }
   const metrics = await page.getByTestId('eval-metrics').innerText();
   assert.match(metrics, /accuracy/);
