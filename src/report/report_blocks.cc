@@ -205,7 +205,7 @@ std::vector<Block> ReportBlocks(const Json& m) {
             {{b.T("domain"), Str(task.value("domain", Json("")))},
              {b.T("problem_type"), Str(task.value("problem_type", Json("")))},
              {b.T("primary_metric"), Str(task.value("primary_metric", Json("")))},
-             {b.T("metrics"), metrics},
+             {b.T("task_metrics"), metrics},
              {b.T("criteria"), Str(task.value("acceptance_criteria", Json("")))}});
     const Json& c = m["criteria"];
     if (!c.is_object()) {

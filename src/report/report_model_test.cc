@@ -66,6 +66,7 @@ TEST(ReportBlocks, HtmlHasSectionsCurvesAndEscapes) {
   EXPECT_NE(html.find("<polyline"), std::string::npos);
   EXPECT_NE(html.find("class=\"heatmap\""), std::string::npos);
   EXPECT_NE(html.find("사용자승인기준"), std::string::npos);
+  EXPECT_EQ(html.find("<td>6. 평가 지표</td>"), std::string::npos);  // a task row is not labelled with a heading
   EXPECT_NE(html.find("&lt;script&gt;"), std::string::npos);
   EXPECT_EQ(html.find("<script>"), std::string::npos);
 }

@@ -25,6 +25,7 @@ const char* ReportText(const std::string& lang, const std::string& key) {
       {"problem_type", {"Problem type", "문제 유형"}},
       {"domain", {"Domain", "도메인"}},
       {"primary_metric", {"Primary metric", "주 지표"}},
+      {"task_metrics", {"Metrics", "평가 지표"}},
       {"criteria", {"Acceptance criteria", "사용자승인기준"}},
       {"criteria_result", {"Check result", "판정 결과"}},
       {"passed", {"passed", "충족"}},
