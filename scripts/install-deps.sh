@@ -28,6 +28,8 @@ PACKAGES=(
   libargon2-dev libcli11-dev libspdlog-dev libfmt-dev libzstd-dev libarchive-dev libpq-dev
   libgit2-dev  # code snapshots of git commits (src/envcode/local_tree.cc)
   libgtest-dev libgmock-dev libbenchmark-dev
+  # reports (src/report): zlib for PDF streams; a TrueType Korean font the PDF embeds (NanumGothic)
+  zlib1g-dev fonts-nanum
   # images (src/data/image): only the OpenCV modules used, not libopencv-dev's ~200 packages
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # tabular trainer (src/train): XGBoost's C API; python3-xgboost is its peer in tests and bench
@@ -37,6 +39,7 @@ PACKAGES=(
   python3-optuna  # peer of bench/tuning (Optuna 3.1; pulls python3-cmaes)
   python3-xgboost  # peer of tests/train and bench/xgboost (XGBoost 1.7)
   postgresql nginx prometheus chromium fonts-noto-cjk
+  poppler-utils  # pdftotext/pdfinfo/pdffonts check the exported PDF reports (tests/api/test_report.py)
 )
 # Node from Debian only when none is on PATH (a newer one may have been installed another way).
 command -v node > /dev/null || PACKAGES+=(nodejs)

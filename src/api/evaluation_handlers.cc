@@ -4,6 +4,7 @@
 #include "api/router.h"
 #include "api/services.h"
 #include "eval/evaluate.h"
+#include "eval/evaluate_detail.h"
 #include "store/blob/blob_store.h"
 #include "tracking/tracking_store.h"
 
@@ -21,6 +22,10 @@ void RegisterEvaluationRoutes(Router& r, Services& s) {
     if (name.empty() || name.size() > 64 || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != std::string::npos)
       return InvalidArgument("name must be 1 to 64 letters, digits, '_' or '-'");
     ASSIGN_OR_RETURN(Json result, eval::EvaluateJson(*body));
+    // Calibration, residuals, slices and the simple-model baseline (evaluate_detail.h), kept in
+    // the stored evaluation for the evaluation page and the report.
+    ASSIGN_OR_RETURN(Json detail, eval::EvaluationDetail(*body, result));
+    for (auto it = detail.begin(); it != detail.end(); ++it) result[it.key()] = *it;
     const std::string run_id = ctx.Param("run");
     int64_t now = s.clock.NowMillis();
     std::vector<tracking::MetricPoint> points;

@@ -81,6 +81,7 @@ void RegisterEvaluationRoutes(Router& router, Services& s);
 void RegisterEnvironmentRoutes(Router& router, Services& s);
 void RegisterCodeRoutes(Router& router, Services& s);
 void RegisterStudyRoutes(Router& router, Services& s, hpo::StudyStore& store, hpo::StudyDriver& driver);
+void RegisterReportRoutes(Router& router, Services& s);
 
 }  // namespace api
 }  // namespace moebius

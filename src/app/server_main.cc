@@ -39,6 +39,7 @@
 #include "jobs/job_store.h"
 #include "jobs/schedule_store.h"
 #include "jobs/worker.h"
+#include "report/package_store.h"
 #include "base/crypto.h"
 #include "base/log.h"
 #include "base/strings.h"
@@ -59,7 +60,7 @@ std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
   for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
                      jobs::JobMigrations, envcode::EnvironmentMigrations, envcode::CodeMigrations,
-                     hpo::HpoMigrations}) {
+                     hpo::HpoMigrations, report::ReportMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -250,6 +251,7 @@ int RunServer(const ServerConfig& config) {
   api::RegisterEnvironmentRoutes(router, services);
   api::RegisterCodeRoutes(router, services);
   api::RegisterStudyRoutes(router, services, study_store, study_driver);
+  api::RegisterReportRoutes(router, services);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {

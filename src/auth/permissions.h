@@ -44,6 +44,7 @@ enum class Permission {
   kDataWrite,
   kJobRun,
   kLabelWrite,
+  kModelConfirm,
   kModelApprove,
   kDeploy,
   kEnvironmentWrite,

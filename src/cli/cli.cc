@@ -109,6 +109,7 @@ class App final : public CommandHost {
     AddEnvCommands(*this);
     AddCodeCommands(*this);
     AddStudyCommands(*this);
+    AddPackageCommands(*this);
   }
 
   int Run(int argc, char** argv) {
@@ -405,6 +406,7 @@ class App final : public CommandHost {
   void AddRun() {
     auto* r = Noun("run", "runs");
     r->require_subcommand(1);
+    AddReportCommands(*this, r);
     auto* list = Sub(r, "list", "search an experiment's runs");
     auto* exp = Own<std::string>();
     auto* filter = Own<std::string>();

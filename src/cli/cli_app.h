@@ -65,5 +65,9 @@ void AddEnvCommands(CommandHost& host);
 void AddCodeCommands(CommandHost& host);
 // `moebius study create|list|show|trials|stop` (cli_study.cc).
 void AddStudyCommands(CommandHost& host);
+// `moebius run report|confirm` (added to the `run` noun) and `moebius package list|show|download`
+// (cli_packages.cc).
+void AddReportCommands(CommandHost& host, CLI::App* run);
+void AddPackageCommands(CommandHost& host);
 
 }  // namespace moebius::cli

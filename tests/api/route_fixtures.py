@@ -17,6 +17,8 @@ def build_fixtures(admin, project):
     run_id = run["info"]["run_id"]
     admin.ok("POST", "/api/2.0/mlflow/runs/log-batch", json={"run_id": run_id, "metrics": [{"key": "f1", "value": 0.7, "timestamp": 1, "step": 0}]})
     admin.ok("PUT", f"/api/2.0/mlflow-artifacts/artifacts/{exp['experiment_id']}/{run_id}/artifacts/a.txt", data=b"hello")
+    # A confirmed model package (f1 0.7 meets t1's "f1 > 0.5").
+    package = admin.ok("POST", f"/api/v1/runs/{run_id}/confirm", json={"task": "t1"})["package"]["id"]
     # A dataset with one round (a single CSV file) and one version, and an open upload.
     ds = f"{p}-ds"
     admin.ok("POST", f"/api/v1/projects/{p}/datasets", json={"name": ds, "domain": "tabular"})
@@ -51,7 +53,8 @@ def build_fixtures(admin, project):
                            "sampler": {"type": "random"}, "n_trials": 1, "trial": {"command": ["true"], "max_attempts": 1}})["study"]["id"]
     return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
             "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job),
-            "schedule": str(schedule), "environment": environment, "snapshot": snapshot, "study": str(study)}
+            "schedule": str(schedule), "environment": environment, "snapshot": snapshot, "study": str(study),
+            "package": str(package)}
 
 
 def fill_path(path, fx):
@@ -78,6 +81,7 @@ def fill_path(path, fx):
         "name": fx["environment"],  # environments; for /code/templates/{name} an unknown template is a 404
         "snapshot": fx["snapshot"],
         "study": fx["study"],
+        "package": fx["package"],
     }
     out = []
     for seg in path.split("/"):

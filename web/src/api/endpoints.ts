@@ -282,3 +282,19 @@ export const listStudyTrials = (id: string | number) => api.get<{ trials: StudyT
 export const stopStudy = (id: string | number) => api.post<{ study: Study }>(`/api/v1/studies/${seg(String(id))}/stop`, {});
 export const getStudyPlots = (id: string | number, x?: string, y?: string) =>
   api.get<{ plots: StudyPlots }>(`/api/v1/studies/${seg(String(id))}/plots${qs({ x, y })}`);
+// ---- evaluation, report and confirmation
+
+export const getRunEvaluation = (runId: string, baselineRun?: string) =>
+  api.get<{ evaluation: import('./types').StoredEvaluation | null }>(
+    `/api/v1/runs/${seg(runId)}/evaluation${qs({ baseline_run: baselineRun || undefined })}`,
+  );
+export const getRunCriteria = (runId: string, task?: string) =>
+  api.get<import('./types').RunCriteria>(`/api/v1/runs/${seg(runId)}/criteria${qs({ task: task || undefined })}`);
+export const confirmRun = (runId: string, task?: string) =>
+  api.post<{ package: import('./types').ConfirmedPackage }>(`/api/v1/runs/${seg(runId)}/confirm`, task ? { task } : {});
+export const reportUrl = (runId: string, format: 'html' | 'pdf', lang: string, download = true) =>
+  `/api/v1/runs/${seg(runId)}/report${qs({ format, lang: lang === 'en' ? 'en' : 'ko', download: download ? '1' : undefined })}`;
+export const listPackages = (project: string) =>
+  api.get<{ packages: import('./types').ConfirmedPackage[] }>(`/api/v1/projects/${seg(project)}/packages`);
+export const getPackage = (id: number) => api.get<{ package: import('./types').ConfirmedPackage }>(`/api/v1/packages/${id}`);
+export const packageArchiveUrl = (id: number) => `/api/v1/packages/${id}/archive`;

@@ -602,3 +602,111 @@ export interface StudyPlots {
     points: { number: number; x: number; y: number; value: number }[];
   } | null;
 }
+
+// ---- evaluation, report and confirmation (report.*)
+
+export interface CurveJson {
+  fpr?: number[];
+  tpr?: number[];
+  precision?: number[];
+  recall?: number[];
+  thresholds?: number[];
+}
+export interface SliceRow {
+  key: string;
+  rows: number;
+  share: number | null;
+  metric: number | null;
+  baseline: number | null;
+  gap: number | null;
+  priority: number | null;
+  error?: string;
+}
+export interface SliceReport {
+  by: string;
+  metric: string;
+  higher_is_better: boolean;
+  overall: number | null;
+  rows: number;
+  slices: SliceRow[];
+}
+export interface BaselineJson {
+  model?: string;
+  prediction?: unknown;
+  run_id?: string;
+  run_name?: string;
+  chosen?: string;
+  metrics: Record<string, number | null>;
+  roc?: CurveJson | null;
+  pr?: CurveJson | null;
+}
+export interface StoredEvaluation {
+  name: string;
+  artifact: string;
+  problem: 'classification' | 'regression';
+  n: number;
+  labels?: (string | number)[];
+  metrics: Record<string, number | null>;
+  report?: { per_class: { label: number; precision: number | null; recall: number | null; f1: number | null; support: number }[] };
+  confusion?: { labels: number[]; matrix: number[][] };
+  roc?: CurveJson;
+  pr?: CurveJson;
+  calibration?: { prob_true: number[]; prob_pred: number[]; count: number[] };
+  residuals?: {
+    n: number;
+    mean: number | null;
+    std: number | null;
+    min: number | null;
+    max: number | null;
+    mean_abs: number | null;
+    percentiles: Record<string, number | null>;
+    histogram: { edges: (number | null)[]; counts: number[] };
+  };
+  slices?: SliceReport[];
+  baselines: {
+    simple: BaselineJson | null;
+    previous: BaselineJson | null;
+    human: BaselineJson | null;
+    human_note: string;
+  };
+}
+export interface CriteriaCheck {
+  passed: boolean;
+  clauses: { text: string; passed: boolean; actual: number | null }[];
+  missing: string[];
+  criteria: string;
+  task: string;
+}
+export interface ConfirmedPackage {
+  id: number;
+  run_id: string;
+  task: string;
+  task_id: number;
+  criteria: string;
+  criteria_result: CriteriaCheck;
+  manifest_sha256: string;
+  manifest_size: number;
+  created_by: string;
+  created_at: number;
+  manifest?: PackageManifest;
+}
+export interface PackageManifest {
+  schema: string;
+  package_id: number;
+  project: string;
+  run: { id: string; name: string; experiment_id: number; experiment: string; status: string };
+  task: { name: string; acceptance_criteria: string };
+  artifacts: { path: string; size: number; sha256: string; role: string }[];
+  evaluation: { artifact: string; metrics: Record<string, number | null> } | null;
+  data_lineage: { kind: string; ref: string }[];
+  code: { key: string; value: string }[];
+  environment: string | null;
+  params: Record<string, string>;
+  metrics: Record<string, number | null>;
+}
+export interface RunCriteria {
+  task: string | null;
+  check: CriteriaCheck | null;
+  tasks: { name: string; acceptance_criteria: string }[];
+  packages: ConfirmedPackage[];
+}

@@ -12,6 +12,7 @@ import { useLocale } from '../../components/useLocale';
 import { useMetricHistory } from '../../components/useMetricHistory';
 import { diffKeyValues, type DiffRow } from '../../lib/diff';
 import { formatDateTime, formatNumber } from '../../lib/format';
+import { CompareCurves } from '../evaluation/CompareCurves';
 
 export const MAX_COMPARE_RUNS = 10;
 
@@ -117,6 +118,7 @@ export default function ComparePage() {
           </section>
 
           <CompareCharts runs={runs} keys={metricRows.map((r) => r.key)} />
+          <CompareCurves runs={runs} />
         </>
       )}
     </div>

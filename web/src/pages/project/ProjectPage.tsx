@@ -10,6 +10,7 @@ import { DatasetsTab } from './DatasetsTab';
 import { ExperimentsTab } from './ExperimentsTab';
 import { JobsTab } from './JobsTab';
 import { MembersTab } from './MembersTab';
+import { PackagesTab } from './PackagesTab';
 import { PROJECT_TABS, type ProjectTab } from './tabs';
 import { StudiesTab } from './StudiesTab';
 import { TasksTab } from './TasksTab';
@@ -61,6 +62,7 @@ export function ProjectPage() {
             {tab === 'code' && <CodeTab project={project} initial={params.get('snapshot') ?? undefined} />}
             {tab === 'studies' && <StudiesTab project={project} />}
             {tab === 'members' && <MembersTab project={project} />}
+            {tab === 'packages' && <PackagesTab project={project} />}
           </div>
         </>
       )}

@@ -1,11 +1,13 @@
 import { useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { artifactContentUrl, getExperiment, getRun, listArtifacts } from '../../api/endpoints';
 import type { KeyValue, Run } from '../../api/types';
 import { Breadcrumbs } from '../../components/Breadcrumbs';
 import { ExplanationsCard } from './ExplanationsCard';
+import { Tabs } from '../../components/Tabs';
+import { EvaluationTab } from '../evaluation/EvaluationTab';
 import { MetricChart, XAxisToggle, type XAxisMode } from '../../components/charts/MetricChart';
 import { RunStatus } from '../../components/RunStatus';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
@@ -28,6 +30,8 @@ export default function RunPage() {
   });
   const exp = expQ.data?.experiment;
   const title = run?.info.run_name || runId;
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') === 'evaluation' ? 'evaluation' : 'overview';
 
   return (
     <div className="page">
@@ -58,18 +62,31 @@ export default function RunPage() {
               <div className="muted small mono">{run.info.run_id}</div>
             </div>
           </div>
-          <div className="two-col">
-            <InfoCard run={run} locale={locale} />
-            <MetricsCard run={run} locale={locale} />
-          </div>
-          <RunEnvCode run={run} project={exp?.project} />
-          <ChartsSection run={run} />
-          <div className="two-col">
-            <KeyValueCard title={t('run.params')} items={run.data.params ?? []} empty={t('run.noParams')} />
-            <KeyValueCard title={t('run.tags')} items={run.data.tags ?? []} empty={t('run.noTags')} />
-          </div>
-          {(run.data.tags ?? []).some((x) => x.key === 'moebius.trainer') && <ExplanationsCard runId={run.info.run_id} />}
-          <ArtifactsCard runId={run.info.run_id} />
+          <Tabs
+            tabs={[
+              { id: 'overview', label: t('report.tabOverview') },
+              { id: 'evaluation', label: t('report.tabEvaluation') },
+            ]}
+            active={tab}
+            onChange={(id) => setParams(id === 'overview' ? {} : { tab: id }, { replace: true })}
+          />
+          {tab === 'evaluation' && <EvaluationTab runId={run.info.run_id} project={exp?.project} />}
+          {tab === 'overview' && (
+            <>
+              <div className="two-col">
+                <InfoCard run={run} locale={locale} />
+                <MetricsCard run={run} locale={locale} />
+              </div>
+              <RunEnvCode run={run} project={exp?.project} />
+              <ChartsSection run={run} />
+              <div className="two-col">
+                <KeyValueCard title={t('run.params')} items={run.data.params ?? []} empty={t('run.noParams')} />
+                <KeyValueCard title={t('run.tags')} items={run.data.tags ?? []} empty={t('run.noTags')} />
+              </div>
+              {(run.data.tags ?? []).some((x) => x.key === 'moebius.trainer') && <ExplanationsCard runId={run.info.run_id} />}
+              <ArtifactsCard runId={run.info.run_id} />
+            </>
+          )}
         </>
       )}
     </div>

@@ -1,0 +1,68 @@
+// Pure helpers of the evaluation page (pages/evaluation): baseline comparison rows, slice
+// ordering by priority, curve points and confusion-matrix shading.
+import type { BaselineJson, SliceRow, StoredEvaluation } from '../api/types';
+
+export interface BaselineRow {
+  metric: string;
+  model: number | null;
+  simple: number | null;
+  previous: number | null;
+  /** model − previous when both exist. */
+  delta: number | null;
+}
+
+const pick = (b: BaselineJson | null | undefined, key: string): number | null => {
+  const v = b?.metrics?.[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+};
+
+export function baselineRows(ev: StoredEvaluation): BaselineRow[] {
+  return Object.keys(ev.metrics)
+    .sort()
+    .map((metric) => {
+      const raw = ev.metrics[metric];
+      const model = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
+      const previous = pick(ev.baselines?.previous, metric);
+      return {
+        metric,
+        model,
+        simple: pick(ev.baselines?.simple, metric),
+        previous,
+        delta: model !== null && previous !== null ? model - previous : null,
+      };
+    });
+}
+
+/** Highest priority first; slices without a metric (priority null) last, then by key. */
+export function sortSlices(rows: SliceRow[]): SliceRow[] {
+  return [...rows].sort((a, b) => {
+    const pa = a.priority ?? Number.NEGATIVE_INFINITY;
+    const pb = b.priority ?? Number.NEGATIVE_INFINITY;
+    if (pa !== pb) return pb - pa;
+    return a.key.localeCompare(b.key);
+  });
+}
+
+/** [x, y] pairs of two parallel arrays, dropping non-finite values. */
+export function curvePoints(xs: (number | null)[] | undefined, ys: (number | null)[] | undefined): [number, number][] {
+  const out: [number, number][] = [];
+  if (!xs || !ys) return out;
+  for (let i = 0; i < Math.min(xs.length, ys.length); i++) {
+    const x = xs[i];
+    const y = ys[i];
+    if (typeof x === 'number' && typeof y === 'number' && Number.isFinite(x) && Number.isFinite(y)) out.push([x, y]);
+  }
+  return out;
+}
+
+/** Background of a confusion-matrix cell: white for 0 up to deep blue for the largest count. */
+export function heatColor(value: number, max: number): string {
+  const a = max > 0 ? Math.max(0, Math.min(1, value / max)) : 0;
+  const c = Math.round(255 - a * 200);
+  return `rgb(${c}, ${c}, 255)`;
+}
+
+/** A label id of the confusion matrix or per-class report as the label the user gave. */
+export function labelName(labels: (string | number)[] | undefined, id: number): string {
+  return labels && id >= 0 && id < labels.length ? String(labels[id]) : String(id);
+}
