@@ -25,6 +25,10 @@ class TrackingStore;
 namespace jobs {
 class JobStore;
 }
+namespace pipeline {
+class PipelineStore;
+class PipelineScheduler;
+}
 namespace data {
 class DataStore;
 class UploadStore;
@@ -55,6 +59,8 @@ struct Services {
   data::UploadStore& uploads;
   data::SqlSources& sql_sources;  // SQL sources (DATA-1): connections and queries
   jobs::JobStore& jobs;           // the durable job queue (EXP-9)
+  pipeline::PipelineStore& pipelines;             // components and pipelines (EXP-3)
+  pipeline::PipelineScheduler& pipeline_runs;     // pipeline runs and their steps
 };
 
 // Project ids the user may see: every project for admins, their memberships otherwise.
@@ -68,6 +74,7 @@ void RegisterArtifactRoutes(Router& router, Services& s);
 void RegisterDataRoutes(Router& router, Services& s);
 void RegisterJobRoutes(Router& router, Services& s);
 void RegisterEvaluationRoutes(Router& router, Services& s);
+void RegisterPipelineRoutes(Router& router, Services& s);
 
 }  // namespace api
 }  // namespace moebius

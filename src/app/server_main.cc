@@ -29,7 +29,10 @@
 #include "data/upload_store.h"
 #include "jobs/job_store.h"
 #include "jobs/worker.h"
+#include "pipeline/pipeline_scheduler.h"
+#include "pipeline/pipeline_store.h"
 #include "base/crypto.h"
+#include "cli/job_step_io.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "project/project_service.h"
@@ -48,7 +51,7 @@ namespace fs = std::filesystem;
 std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
   for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
-                     jobs::JobMigrations}) {
+                     jobs::JobMigrations, pipeline::PipelineMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -182,6 +185,8 @@ int RunServer(const ServerConfig& config) {
 
   data::SqlSources sql_sources(*db, clock, config.sql_source_roots);
   jobs::JobStore job_store(*db, clock);
+  pipeline::PipelineStore pipeline_store(*db, clock);
+  pipeline::PipelineScheduler pipeline_scheduler(pipeline_store, job_store, tracking, *blobs, clock);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -204,7 +209,7 @@ int RunServer(const ServerConfig& config) {
 
   api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock,
                          api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads,
-                         sql_sources, job_store};
+                         sql_sources, job_store, pipeline_store, pipeline_scheduler};
   api::Router router(auth, audit, metrics);
   api::RegisterAuthRoutes(router, services);
   api::RegisterProjectRoutes(router, services);
@@ -214,6 +219,7 @@ int RunServer(const ServerConfig& config) {
   api::RegisterDataRoutes(router, services);
   api::RegisterJobRoutes(router, services);
   api::RegisterEvaluationRoutes(router, services);
+  api::RegisterPipelineRoutes(router, services);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {
@@ -290,6 +296,8 @@ int RunServer(const ServerConfig& config) {
       cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; });
     }
   });
+  // The pipeline scheduler: queues steps whose inputs are ready, follows their jobs, ends runs.
+  std::jthread pipelines([&pipeline_scheduler](std::stop_token stop) { pipeline_scheduler.Run(stop); });
   // The embedded worker pool: jobs run as children of the server. Each job gets a token of its
   // own for the user who submitted it (so it can do what they can, no more), revoked when it ends.
   jobs::LocalQueue local_queue(job_store);
@@ -314,6 +322,8 @@ int RunServer(const ServerConfig& config) {
       Status st = u.ok() ? auth.Revoke(u->id, t.id) : u.status();
       if (!st.ok()) log::Warn("job " + std::to_string(j.id) + ": revoking its token: " + st.ToString());
     };
+    wo.prepare.push_back(cli::StepInputPreparer(wo.tracking_uri));
+    wo.collect.push_back(cli::StepOutputCollector(wo.tracking_uri));
     worker = std::make_unique<jobs::Worker>(local_queue, std::move(wo));
     worker_thread = std::jthread([&worker](std::stop_token stop) { worker->Run(stop); });
     log::Info("embedded worker " + worker->options().name + ": " + std::to_string(config.workers) + " slot(s), jobs run in " +
@@ -327,8 +337,10 @@ int RunServer(const ServerConfig& config) {
     worker_thread.join();
   }
   reaper.request_stop();
+  pipelines.request_stop();
   server->Stop();
   reaper.join();
+  pipelines.join();
   if (demo.joinable()) demo.join();
   log::Info("stopped");
   return 0;

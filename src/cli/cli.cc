@@ -105,6 +105,7 @@ class App final : public CommandHost {
     AddToken();
     AddData();
     AddJobCommands(*this);
+    AddPipelineCommands(*this);
   }
 
   int Run(int argc, char** argv) {

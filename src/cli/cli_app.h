@@ -54,5 +54,7 @@ class CommandHost {
 
 // `moebius job submit|list|show|logs|cancel` (cli_jobs.cc).
 void AddJobCommands(CommandHost& host);
+// `moebius component create|list|show` and `moebius pipeline create|list|show|run|runs|cancel` (cli_pipeline.cc).
+void AddPipelineCommands(CommandHost& host);
 
 }  // namespace moebius::cli

@@ -11,6 +11,7 @@
 
 #include "base/log.h"
 #include "cli/credentials.h"
+#include "cli/job_step_io.h"
 #include "cli/remote_queue.h"
 #include "jobs/worker.h"
 
@@ -80,6 +81,8 @@ int RunWorkerCommand(int argc, char** argv) {
   // Jobs get this worker's own token (documented in docs/design/jobs.md: a job can do what the
   // worker's user can; run workers under a dedicated operator account).
   wo.tracking_token = token;
+  wo.prepare.push_back(StepInputPreparer(wo.tracking_uri));
+  wo.collect.push_back(StepOutputCollector(wo.tracking_uri));
 
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

@@ -210,6 +210,7 @@ void Worker::RunJob(Slot& slot) {
   std::string error;
   JobToken token{options_.tracking_token, ""};
   bool issued = false;
+  bool ran = false;  // the command ran (collectors run only then)
   [&] {
     std::error_code ec;
     fs::remove_all(dir, ec);
@@ -254,6 +255,14 @@ void Worker::RunJob(Slot& slot) {
     note("job " + id + " attempt " + std::to_string(job.attempts) + " on worker " + me + " in " + dir.string());
     if (p.contains("data"))
       note("payload.data is not supported yet: no data version was materialized in the working directory");
+    for (const auto& prepare : options_.prepare) {
+      Status st = prepare(job, token, dir.string());
+      if (!st.ok()) {
+        exit_code = 1;
+        error = st.message();
+        return;
+      }
+    }
     ProcessOptions po;
     po.timeout_ms = job.spec.timeout_s * 1000;
     po.kill_grace_ms = options_.kill_grace_ms;
@@ -267,7 +276,21 @@ void Worker::RunJob(Slot& slot) {
     timed_out = result->timed_out;
     if (timed_out) error = "timed out after " + std::to_string(job.spec.timeout_s) + " s";
     else if (result->signal && !result->cancelled) error = "killed by " + SignalName(result->signal);
+    ran = true;
   }();
+  // Collectors run after the command, whatever its outcome (not after a shutdown or a lost lease:
+  // the job is someone else's then).
+  if (ran && !lost && !slot.shutdown)
+    for (const auto& collect : options_.collect) {
+      Status st = collect(job, token, dir.string(), exit_code);
+      if (!st.ok()) {
+        note("collecting the job's results: " + st.message());
+        if (exit_code == 0 && !timed_out) {
+          exit_code = 1;
+          error = "collecting the job's results: " + st.message();
+        }
+      }
+    }
   if (!error.empty()) note(error);
   if (slot.shutdown && !lost) note("the worker is stopping; the job is left to be queued again when its lease runs out");
   stop_reporter();

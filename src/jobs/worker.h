@@ -15,6 +15,7 @@
 #include <functional>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "jobs/job_queue.h"
 #include "jobs/job_types.h"
@@ -44,6 +45,12 @@ struct WorkerOptions {
   // revokes it when the job ends). An error fails the job.
   std::function<Result<JobToken>(const Job&)> issue_token;
   std::function<void(const Job&, const JobToken&)> revoke_token;
+  // Fill the job's working directory before its command runs (data versions, code snapshots,
+  // pipeline inputs), in order; an error fails the job with that message (no retry).
+  std::vector<std::function<Status(const Job&, const JobToken&, const std::string& dir)>> prepare;
+  // After the command ends (any outcome), in order; e.g. upload pipeline step outputs. An error
+  // is logged to the job and fails a job that had succeeded.
+  std::vector<std::function<Status(const Job&, const JobToken&, const std::string& dir, int exit_code)>> collect;
 };
 
 // This machine: cores, physical memory in MiB, and the NVIDIA devices under /dev.
