@@ -131,7 +131,7 @@ void RegisterDefinitionRoutes(Router& r, Services& s, DefKind kind) {
       ASSIGN_OR_RETURN(normalized, pipeline::NormalizePipeline(body, lookup));
     }
     ASSIGN_OR_RETURN(auto saved, s.pipelines.Save(kind, project, normalized, ctx.user().username));
-    return JsonResponse(Json{{singular, DefinitionJson(saved.first)}, {"created", saved.second}}, saved.second ? 201 : 200);
+    return JsonResponse(Json{{singular, DefinitionJson(saved.first)}, {"created", saved.second}});
   };
 
   r.Add("POST", base, Permission::kExperimentWrite, ProjectFromPath(s), [save](RouteContext& ctx) -> Result<HttpResponse> {
@@ -197,7 +197,7 @@ void RegisterPipelineRoutes(Router& r, Services& s) {
           rq.cache = cache.value_or(true);
           rq.user = ctx.user().username;
           ASSIGN_OR_RETURN(pipeline::PipelineRun run, s.pipeline_runs.Start(rq));
-          return JsonResponse(Json{{"run", RunJson(run, rq.project)}}, 201);
+          return JsonResponse(Json{{"run", RunJson(run, rq.project)}});
         });
 
   auto list_runs = [&s](RouteContext& ctx, const std::string& pipeline) -> Result<HttpResponse> {

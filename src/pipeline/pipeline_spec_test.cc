@@ -8,16 +8,16 @@ namespace moebius::pipeline {
 namespace {
 
 Json Prep() {
-  return Json::parse(R"({"name": "prep", "kind": "preprocess",
+  return Json::parse(R"JSON({"name": "prep", "kind": "preprocess",
     "command": ["python3", "-c", "import sys; print({'rows': 1})", "{rows}", "{outputs.table}"],
     "parameters": [{"name": "rows", "type": "int", "default": 10}, {"name": "tag", "type": "string"}],
-    "outputs": [{"name": "table"}]})");
+    "outputs": [{"name": "table"}]})JSON");
 }
 Json Train() {
-  return Json::parse(R"({"name": "train", "kind": "train",
+  return Json::parse(R"JSON({"name": "train", "kind": "train",
     "command": ["python3", "train.py", "--lr={lr}", "{inputs.table}", "{outputs.model}"],
     "parameters": [{"name": "lr", "type": "float", "default": 0.1}],
-    "inputs": [{"name": "table"}], "outputs": [{"name": "model", "type": "dir"}]})");
+    "inputs": [{"name": "table"}], "outputs": [{"name": "model", "type": "dir"}]})JSON");
 }
 
 std::string Error(const Result<Json>& r) { return r.ok() ? "ok" : r.status().message(); }
@@ -99,10 +99,10 @@ struct Fixture {
 };
 
 Json Pipe() {
-  return Json::parse(R"({"name": "p", "parameters": [{"name": "lr", "type": "float", "default": 0.2}, {"name": "who", "type": "string"}],
+  return Json::parse(R"JSON({"name": "p", "parameters": [{"name": "lr", "type": "float", "default": 0.2}, {"name": "who", "type": "string"}],
     "steps": [
       {"name": "train", "component": "train@1", "params": {"lr": "{{pipeline.params.lr}}"}, "inputs": {"table": "prep.outputs.table"}},
-      {"name": "prep", "component": "prep", "params": {"tag": "run-{{pipeline.params.who}}", "rows": 5}}]})");
+      {"name": "prep", "component": "prep", "params": {"tag": "run-{{pipeline.params.who}}", "rows": 5}}]})JSON");
 }
 
 TEST(Pipeline, ValidatesAndOrdersSteps) {

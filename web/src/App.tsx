@@ -19,6 +19,7 @@ const DatasetPage = lazy(() => import('./pages/dataset/DatasetPage'));
 const DiffPage = lazy(() => import('./pages/datasetdiff/DiffPage'));
 const VersionPage = lazy(() => import('./pages/dataversion/VersionPage'));
 const JobPage = lazy(() => import('./pages/job/JobPage'));
+const PipelineRunPage = lazy(() => import('./pages/pipelinerun/PipelineRunPage'));
 
 export function App() {
   return (
@@ -66,6 +67,14 @@ export function App() {
             element={
               <Suspense fallback={<Loading />}>
                 <RunPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/pipeline-runs/:runId"
+            element={
+              <Suspense fallback={<Loading />}>
+                <PipelineRunPage />
               </Suspense>
             }
           />

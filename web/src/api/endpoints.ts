@@ -10,14 +10,18 @@ import type {
   DatasetDetail,
   Experiment,
   ItemsPage,
+  ComponentDefinition,
   Job,
   JobLogs,
   Lineage,
   LoginResponse,
   Me,
   Member,
+  PipelineDefinition,
+  PipelineRun,
   MetricSeries,
   Project,
+  Saved,
   QualityReport,
   SavedSchema,
   TableSchema,
@@ -227,3 +231,16 @@ export const getJob = (id: string | number) => api.get<{ job: Job }>(`/api/v1/jo
 export const cancelJob = (id: string | number) => api.post<{ job: Job }>(`/api/v1/jobs/${seg(String(id))}/cancel`, {});
 export const getJobLogs = (id: string | number, after: number, signal?: AbortSignal) =>
   api.get<JobLogs>(`/api/v1/jobs/${seg(String(id))}/logs${qs({ after })}`, { signal });
+
+// Components and pipelines (EXP-3)
+export const listComponents = (project: string) =>
+  api.get<{ components: Saved<ComponentDefinition>[] }>(`/api/v1/projects/${seg(project)}/components`);
+export const listPipelines = (project: string) =>
+  api.get<{ pipelines: Saved<PipelineDefinition>[] }>(`/api/v1/projects/${seg(project)}/pipelines`);
+export const startPipelineRun = (project: string, pipeline: string, body: { parameters: Record<string, unknown>; cache: boolean }) =>
+  api.post<{ run: PipelineRun }>(`/api/v1/projects/${seg(project)}/pipelines/${seg(pipeline)}/runs`, body);
+export const listPipelineRuns = (project: string) =>
+  api.get<{ runs: PipelineRun[] }>(`/api/v1/projects/${seg(project)}/pipeline-runs${qs({ limit: 50 })}`);
+export const getPipelineRun = (id: string | number) => api.get<{ run: PipelineRun }>(`/api/v1/pipeline-runs/${seg(String(id))}`);
+export const cancelPipelineRun = (id: string | number) =>
+  api.post<{ run: PipelineRun }>(`/api/v1/pipeline-runs/${seg(String(id))}/cancel`, {});

@@ -10,6 +10,8 @@ import { DatasetsTab } from './DatasetsTab';
 import { ExperimentsTab } from './ExperimentsTab';
 import { JobsTab } from './JobsTab';
 import { MembersTab } from './MembersTab';
+import { ComponentsTab } from '../pipelines/ComponentsTab';
+import { PipelinesTab } from '../pipelines/PipelinesTab';
 import { PROJECT_TABS, type ProjectTab } from './tabs';
 import { TasksTab } from './TasksTab';
 
@@ -54,6 +56,8 @@ export function ProjectPage() {
             {tab === 'datasets' && <DatasetsTab project={project} />}
             {tab === 'connections' && <ConnectionsTab project={project} />}
             {tab === 'jobs' && <JobsTab project={project} />}
+            {tab === 'components' && <ComponentsTab project={project} />}
+            {tab === 'pipelines' && <PipelinesTab project={project} />}
             {tab === 'members' && <MembersTab project={project} />}
           </div>
         </>
