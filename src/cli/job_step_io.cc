@@ -52,9 +52,22 @@ Result<Json> Upload(RestClient& client, const jobs::Job& job, const fs::path& fi
 
 }  // namespace
 
+static Status Prepare(const std::string& server, const jobs::Job& job, const jobs::JobToken& token, const std::string& dir);
+static Status Collect(const std::string& server, const jobs::Job& job, const jobs::JobToken& token, const std::string& dir);
+
 std::function<Status(const jobs::Job&, const jobs::JobToken&, const std::string&)> StepInputPreparer(std::string server) {
   return [server](const jobs::Job& job, const jobs::JobToken& token, const std::string& dir) -> Status {
     if (!IsStep(job)) return Status::Ok();
+    try {
+      return Prepare(server, job, token, dir);
+    } catch (const Json::exception& e) {
+      return Internal(std::string("unexpected step inputs from the server: ") + e.what());
+    }
+  };
+}
+
+Status Prepare(const std::string& server, const jobs::Job& job, const jobs::JobToken& token, const std::string& dir) {
+  {
     std::error_code ec;
     fs::create_directories(fs::path(dir) / "outputs", ec);
     fs::create_directories(fs::path(dir) / "inputs", ec);
@@ -82,12 +95,22 @@ std::function<Status(const jobs::Job&, const jobs::JobToken&, const std::string&
       }
     }
     return Status::Ok();
-  };
+  }
 }
 
 std::function<Status(const jobs::Job&, const jobs::JobToken&, const std::string&, int)> StepOutputCollector(std::string server) {
   return [server](const jobs::Job& job, const jobs::JobToken& token, const std::string& dir, int exit_code) -> Status {
     if (!IsStep(job) || exit_code != 0) return Status::Ok();
+    try {
+      return Collect(server, job, token, dir);
+    } catch (const Json::exception& e) {
+      return Internal(std::string("unexpected answer from the server while collecting outputs: ") + e.what());
+    }
+  };
+}
+
+Status Collect(const std::string& server, const jobs::Job& job, const jobs::JobToken& token, const std::string& dir) {
+  {
     const Json& step = job.spec.payload["pipeline_step"];
     RestClient client(server, token.secret);
     Json outputs = Json::object();
@@ -118,7 +141,7 @@ std::function<Status(const jobs::Job&, const jobs::JobToken&, const std::string&
       outputs[name] = {{"type", type}, {"files", files}};
     }
     return client.Post(JobPath(job) + "/step-outputs", Json{{"outputs", outputs}}).status();
-  };
+  }
 }
 
 }  // namespace moebius::cli

@@ -284,10 +284,11 @@ void Worker::RunJob(Slot& slot) {
     for (const auto& collect : options_.collect) {
       Status st = collect(job, token, dir.string(), exit_code);
       if (!st.ok()) {
-        note("collecting the job's results: " + st.message());
-        if (exit_code == 0 && !timed_out) {
+        if (exit_code == 0 && !timed_out && error.empty()) {
           exit_code = 1;
-          error = "collecting the job's results: " + st.message();
+          error = "collecting the job's results: " + st.message();  // noted below
+        } else {
+          note("collecting the job's results: " + st.message());
         }
       }
     }

@@ -140,7 +140,7 @@ Result<Json> NormalizeComponent(const Json& in) {
     if (pn == "inputs" || pn == "outputs") return InvalidArgument("parameter name '" + pn + "' is reserved");
     std::string type = p.contains("type") && p["type"].is_string() ? p["type"].get<std::string>() : "";
     if (!IsParamType(type)) return InvalidArgument("parameter '" + pn + "': type must be one of int, float, string, bool");
-    Json np{{"name", pn}, {"type", type}, {"description", p.value("description", "")}};
+    Json np{{"name", pn}, {"type", type}, {"description", p.contains("description") ? p["description"] : Json("")}};
     if (!np["description"].is_string()) return InvalidArgument("parameter '" + pn + "': description must be a string");
     if (p.contains("default")) {
       ASSIGN_OR_RETURN(Json d, CoerceValue(type, p["default"], "parameter '" + pn + "' default"));
@@ -162,7 +162,7 @@ Result<Json> NormalizeComponent(const Json& in) {
                                 what));
       std::string type = e.contains("type") ? (e["type"].is_string() ? e["type"].get<std::string>() : "?") : "file";
       if (type != "file" && type != "dir") return InvalidArgument(what + ": type must be \"file\" or \"dir\"");
-      Json ne{{"name", en}, {"type", type}, {"description", e.value("description", "")}};
+      Json ne{{"name", en}, {"type", type}, {"description", e.contains("description") ? e["description"] : Json("")}};
       if (!ne["description"].is_string()) return InvalidArgument(what + ": description must be a string");
       if (side == std::string("inputs")) {
         if (e.contains("optional") && !e["optional"].is_boolean()) return InvalidArgument(what + ": optional must be true or false");

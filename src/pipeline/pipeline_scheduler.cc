@@ -337,7 +337,7 @@ Result<Json> PipelineScheduler::RecordOutputs(int64_t job_id, const Json& output
     std::string name = o["name"];
     if (!outputs.contains(name)) return InvalidArgument("output '" + name + "' is missing (the command did not write outputs/" + name + ")");
     const Json& r = outputs[name];
-    if (!r.is_object() || r.value("type", "") != o["type"].get<std::string>() || !r.contains("files") || !r["files"].is_array())
+    if (!r.is_object() || !r.contains("type") || r["type"] != o["type"] || !r.contains("files") || !r["files"].is_array())
       return InvalidArgument("output '" + name + "' must be {\"type\": \"" + o["type"].get<std::string>() + "\", \"files\": [...]}");
     if (o["type"] == "file" && r["files"].size() != 1) return InvalidArgument("output '" + name + "' is a file: exactly one entry with path \"\"");
     std::vector<std::pair<std::string, Json>> files;

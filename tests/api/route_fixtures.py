@@ -30,7 +30,12 @@ def build_fixtures(admin, project):
              json={"name": connection, "kind": "postgresql", "target": "host=127.0.0.1 port=1 dbname=x user=u password=secret"})
     # A queued command job (nothing runs it unless a worker claims it).
     job = admin.ok("POST", f"/api/v1/projects/{p}/jobs", json={"name": "fixture", "payload": {"command": ["true"]}})["job"]["id"]
-    return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
+    # A component, a pipeline of it (both named "fx") and a run of the pipeline (its one step
+    # runs `true` on the server's embedded worker, or stays queued without one).
+    admin.ok("POST", f"/api/v1/projects/{p}/components", json={"name": "fx", "command": ["true"]})
+    admin.ok("POST", f"/api/v1/projects/{p}/pipelines", json={"name": "fx", "steps": [{"name": "s", "component": "fx"}]})
+    pipeline_run = admin.ok("POST", f"/api/v1/projects/{p}/pipelines/fx/runs", json={})["run"]["id"]
+    return {"project": p, "experiment_id": exp["experiment_id"], "pipeline_run": str(pipeline_run), "experiment_name": exp_name, "run_id": run_id,
             "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job)}
 
 
@@ -54,6 +59,9 @@ def fill_path(path, fx):
         "hash": "0" * 64,
         "connection": fx["connection"],
         "job": fx["job"],
+        "name": "fx",  # a component and a pipeline
+        "id": fx["pipeline_run"],
+        "sha256": "0" * 64,
     }
     out = []
     for seg in path.split("/"):
