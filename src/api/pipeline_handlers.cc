@@ -80,6 +80,8 @@ Json RunJson(const pipeline::PipelineRun& r, const std::string& project) {
     }
     out["steps"] = steps;
     out["step_counts"] = counts;
+  } else {
+    out["step_counts"] = r.step_counts;
   }
   return out;
 }

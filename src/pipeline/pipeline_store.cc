@@ -316,7 +316,12 @@ Result<std::vector<PipelineRun>> PipelineStore::ListRuns(int64_t project_id, con
     sql += " ORDER BY id DESC LIMIT ?";
     params.push_back(int64_t{limit});
     ASSIGN_OR_RETURN(Rows rows, tx.Query(sql, params));
-    for (const Row& r : rows) out.push_back(RunOf(r));
+    for (const Row& r : rows) {
+      out.push_back(RunOf(r));
+      ASSIGN_OR_RETURN(Rows counts, tx.Query("SELECT state, COUNT(*) FROM pipeline_steps WHERE pipeline_run_id = ? GROUP BY state",
+                                             {out.back().id}));
+      for (const Row& c : counts) out.back().step_counts[c.Text(0)] = static_cast<int>(c.Int(1));
+    }
     return Status::Ok();
   }));
   return out;

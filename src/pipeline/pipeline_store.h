@@ -42,7 +42,8 @@ class PipelineStore {
   // Creates the run and its steps (pending); fills run.id.
   Status CreateRun(PipelineRun& run);
   Result<PipelineRun> GetRun(int64_t id);
-  // Newest first; `pipeline` empty: every pipeline of the project. Steps are not loaded.
+  // Newest first; `pipeline` empty: every pipeline of the project. Steps are not loaded; their
+  // counts per state are.
   Result<std::vector<PipelineRun>> ListRuns(int64_t project_id, const std::string& pipeline, int limit);
   Result<std::vector<int64_t>> ActiveRunIds();
   // Writes a step's mutable fields (state, job, run, cache key, resolved, outputs, ...).

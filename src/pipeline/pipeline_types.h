@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,6 +78,7 @@ struct PipelineRun {
   int64_t created_at = 0, finished_at = 0;
   std::string created_by;
   std::vector<StepRecord> steps;   // in topological order
+  std::map<std::string, int> step_counts;  // steps per state (filled by ListRuns, which loads no steps)
 };
 
 }  // namespace moebius::pipeline
