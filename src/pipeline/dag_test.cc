@@ -8,7 +8,8 @@ namespace {
 TEST(Dag, OrdersDependenciesFirstAndKeepsListedOrderAmongReadyNodes) {
   auto order = TopologicalOrder({"eval", "train", "prep", "report"}, {{"train", "prep"}, {"prep"}, {}, {}});
   ASSERT_TRUE(order.ok()) << order.status().ToString();
-  EXPECT_EQ(*order, (std::vector<std::string>{"prep", "report", "train", "eval"}));
+  // Each pick is the first listed node whose dependencies are done.
+  EXPECT_EQ(*order, (std::vector<std::string>{"prep", "train", "eval", "report"}));
 }
 
 TEST(Dag, DiamondOrder) {
