@@ -136,12 +136,12 @@ void RegisterDefinitionRoutes(Router& r, Services& s, DefKind kind) {
     return JsonResponse(Json{{singular, DefinitionJson(saved.first)}, {"created", saved.second}});
   };
 
-  r.Add("POST", base, Permission::kExperimentWrite, ProjectFromPath(s), [save](RouteContext& ctx) -> Result<HttpResponse> {
+  r.Add("POST", base, Permission::kJobRun, ProjectFromPath(s), [save](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(const Json* body, ctx.Body());
     return save(ctx, *body);
   });
   // A new version under the name in the path (the body's name, if any, must agree).
-  r.Add("PUT", base + "/{name}", Permission::kExperimentWrite, ProjectFromPath(s), [save, singular](RouteContext& ctx) -> Result<HttpResponse> {
+  r.Add("PUT", base + "/{name}", Permission::kJobRun, ProjectFromPath(s), [save, singular](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(const Json* body, ctx.Body());
     Json b = *body;
     if (!b.is_object()) return InvalidArgument("a " + singular + " definition must be a JSON object");
@@ -168,7 +168,7 @@ void RegisterDefinitionRoutes(Router& r, Services& s, DefKind kind) {
           ASSIGN_OR_RETURN(auto d, s.pipelines.Get(kind, ctx.project_ids.at(0), ctx.Param("name"), v));
           return JsonResponse(Json{{singular, DefinitionJson(d)}});
         });
-  r.Add("DELETE", base + "/{name}", Permission::kExperimentWrite, ProjectFromPath(s), [&s, kind](RouteContext& ctx) -> Result<HttpResponse> {
+  r.Add("DELETE", base + "/{name}", Permission::kJobRun, ProjectFromPath(s), [&s, kind](RouteContext& ctx) -> Result<HttpResponse> {
     RETURN_IF_ERROR(s.pipelines.Delete(kind, ctx.project_ids.at(0), ctx.Param("name")));
     return JsonResponse(Json::object());
   });
