@@ -61,6 +61,25 @@ describe('layoutDag', () => {
     expect(at['child-of-p1'].y).toBeLessThan(at['child-of-p2'].y);
   });
 
+  it('routes an edge that skips a layer through the lane above the nodes', () => {
+    const l = layoutDag(
+      [
+        { id: 'prep', deps: [] },
+        { id: 'train', deps: ['prep'] },
+        { id: 'evaluate', deps: ['prep', 'train'] },
+      ],
+      { ...opts, laneHeight: 20 },
+    );
+    const at = Object.fromEntries(l.nodes.map((n) => [n.id, n]));
+    expect(l.height).toBe(5 * 2 + 20 + 40);
+    expect(at.prep.y).toBe(25);
+    const skip = l.edges.find((e) => e.from === 'prep' && e.to === 'evaluate')!;
+    // Through y = 15 (the lane's middle), between the layers around train.
+    expect(skip.path).toBe('M105,45 C117.5,45 117.5,15 130,15 L280,15 C292.5,15 292.5,45 305,45');
+    const direct = l.edges.find((e) => e.from === 'train' && e.to === 'evaluate')!;
+    expect(direct.path).toBe('M255,45 C280,45 280,45 305,45');
+  });
+
   it('lays out a single node and an empty graph', () => {
     expect(layoutDag([{ id: 'only', deps: [] }], opts).nodes[0]).toMatchObject({ x: 5, y: 5, layer: 0, order: 0 });
     expect(layoutDag([], opts)).toMatchObject({ nodes: [], edges: [], width: 10, height: 10 });

@@ -4,7 +4,8 @@
  * Layer of a node = length of the longest dependency path that reaches it (sources in layer 0),
  * so every edge points to a later layer. Within a layer nodes are ordered by the mean position
  * of their dependencies in the previous layers (barycenter, one sweep), ties by input order, so
- * the drawing is stable for the same pipeline. Layers run left to right.
+ * the drawing is stable for the same pipeline. Layers run left to right; an edge that skips a
+ * layer is routed through a lane above the nodes instead of behind the nodes in between.
  */
 export interface DagInput {
   id: string;
@@ -41,6 +42,8 @@ export interface LayoutOptions {
   gapX?: number;
   gapY?: number;
   margin?: number;
+  /** Height of the lane above the nodes where edges that skip layers run. */
+  laneHeight?: number;
 }
 
 /** Layers by longest path; throws on a cycle or an unknown dependency (the server refuses both). */
@@ -71,6 +74,7 @@ export function layoutDag(nodes: DagInput[], options: LayoutOptions = {}): DagLa
   const gapX = options.gapX ?? 60;
   const gapY = options.gapY ?? 24;
   const margin = options.margin ?? 12;
+  const laneHeight = options.laneHeight ?? 28;
   const layers = dagLayers(nodes);
   const index = new Map(nodes.map((n, i) => [n.id, i]));
   const columns: DagInput[][] = [];
@@ -86,12 +90,15 @@ export function layoutDag(nodes: DagInput[], options: LayoutOptions = {}): DagLa
     col.forEach((n, i) => order.set(n.id, i));
   });
   const tallest = Math.max(0, ...columns.map((c) => c.length));
-  const height = margin * 2 + tallest * nodeHeight + Math.max(0, tallest - 1) * gapY;
+  // Edges that skip a layer run in a lane above the nodes, so they never pass behind a node.
+  const long = nodes.some((n) => n.deps.some((d) => layers.get(n.id)! - layers.get(d)! > 1));
+  const lane = long ? laneHeight : 0;
+  const height = margin * 2 + lane + tallest * nodeHeight + Math.max(0, tallest - 1) * gapY;
   const placed = new Map<string, DagNode>();
   columns.forEach((col, l) => {
     // Each column is centred vertically.
     const colHeight = col.length * nodeHeight + Math.max(0, col.length - 1) * gapY;
-    const top = (height - colHeight) / 2;
+    const top = lane + (height - lane - colHeight) / 2;
     col.forEach((n, i) => {
       placed.set(n.id, { id: n.id, layer: l, order: i, x: margin + l * (nodeWidth + gapX), y: top + i * (nodeHeight + gapY) });
     });
@@ -106,6 +113,16 @@ export function layoutDag(nodes: DagInput[], options: LayoutOptions = {}): DagLa
       const y1 = from.y + nodeHeight / 2;
       const x2 = to.x;
       const y2 = to.y + nodeHeight / 2;
+      if (to.layer - from.layer > 1) {
+        const g = gapX / 4;
+        const y = margin + lane / 2;
+        edges.push({
+          from: d,
+          to: n.id,
+          path: `M${x1},${y1} C${x1 + g},${y1} ${x1 + g},${y} ${x1 + 2 * g},${y} L${x2 - 2 * g},${y} C${x2 - g},${y} ${x2 - g},${y2} ${x2},${y2}`,
+        });
+        continue;
+      }
       const mid = (x1 + x2) / 2;
       edges.push({ from: d, to: n.id, path: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}` });
     }
