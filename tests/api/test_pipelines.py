@@ -328,3 +328,27 @@ def test_bad_runs_are_400s_and_queue_nothing(env):
     assert dev.get("/api/v1/pipeline-runs/abc").status_code == 400
     assert job_count(dev) == before
     assert look.post(f"{P}/pipelines/typed/runs", json={"parameters": {"rows": 1}}).status_code == 403
+
+
+def test_a_run_survives_a_server_restart():
+    # No workers at first: the first step's job waits in the queue while the server stops.
+    first = Server(extra_args=["--workers", "0"]).start()
+    second = None
+    try:
+        admin = first.client(first.login("admin", first.admin_password()))
+        admin.ok("POST", "/api/v1/projects", json={"name": "restart"})
+        for c in COMPONENTS[:2]:
+            admin.ok("POST", "/api/v1/projects/restart/components", json=c)
+        admin.ok("POST", "/api/v1/projects/restart/pipelines", json={"name": "two", "steps": [
+            {"name": "prep", "component": "prep", "params": {"rows": 4}},
+            {"name": "train", "component": "train", "inputs": {"table": "prep.outputs.table"}}]})
+        run = admin.ok("POST", "/api/v1/projects/restart/pipelines/two/runs", json={})["run"]
+        assert [s["state"] for s in run["steps"]] == ["queued", "pending"]
+        first.stop()
+        second = Server(data_dir=first.data_dir, extra_args=["--workers", "1"]).start()
+        admin = second.client(second.login("admin", second.admin_password()))
+        done = wait_run(admin, run["id"])
+        assert done["state"] == "succeeded" and [s["state"] for s in done["steps"]] == ["succeeded", "succeeded"], done
+        assert steps_of(done)["prep"]["job_id"] == run["steps"][0]["job_id"], "the queued job was not queued twice"
+    finally:
+        (second or first).cleanup()
