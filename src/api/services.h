@@ -29,6 +29,10 @@ namespace hpo {
 class StudyStore;
 class StudyDriver;
 }  // namespace hpo
+namespace pipeline {
+class PipelineStore;
+class PipelineScheduler;
+}
 namespace data {
 class DataStore;
 class UploadStore;
@@ -65,6 +69,8 @@ struct Services {
   jobs::JobStore& jobs;           // the durable job queue (EXP-9)
   envcode::EnvironmentStore& environments;  // development and inference environments (PRJ-6)
   envcode::CodeStore& code;                 // code snapshots (PRJ-7, EXP-2)
+  pipeline::PipelineStore& pipelines;             // components and pipelines (EXP-3)
+  pipeline::PipelineScheduler& pipeline_runs;     // pipeline runs and their steps
 };
 
 // Project ids the user may see: every project for admins, their memberships otherwise.
@@ -82,6 +88,7 @@ void RegisterEnvironmentRoutes(Router& router, Services& s);
 void RegisterCodeRoutes(Router& router, Services& s);
 void RegisterStudyRoutes(Router& router, Services& s, hpo::StudyStore& store, hpo::StudyDriver& driver);
 void RegisterReportRoutes(Router& router, Services& s);
+void RegisterPipelineRoutes(Router& router, Services& s);
 
 }  // namespace api
 }  // namespace moebius

@@ -40,7 +40,10 @@
 #include "jobs/schedule_store.h"
 #include "jobs/worker.h"
 #include "report/package_store.h"
+#include "pipeline/pipeline_scheduler.h"
+#include "pipeline/pipeline_store.h"
 #include "base/crypto.h"
+#include "cli/job_step_io.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "project/project_service.h"
@@ -60,7 +63,7 @@ std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
   for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
                      jobs::JobMigrations, envcode::EnvironmentMigrations, envcode::CodeMigrations,
-                     hpo::HpoMigrations, report::ReportMigrations}) {
+                     hpo::HpoMigrations, report::ReportMigrations, pipeline::PipelineMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -198,6 +201,8 @@ int RunServer(const ServerConfig& config) {
   envcode::CodeStore code(*db, *blobs, clock);
   hpo::StudyStore study_store(*db);
   hpo::StudyDriver study_driver(study_store, job_store, tracking, clock);
+  pipeline::PipelineStore pipeline_store(*db, clock);
+  pipeline::PipelineScheduler pipeline_scheduler(pipeline_store, job_store, tracking, *blobs, clock);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -220,7 +225,7 @@ int RunServer(const ServerConfig& config) {
 
   api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock,
                          api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads,
-                         sql_sources, job_store, environments, code};
+                         sql_sources, job_store, environments, code, pipeline_store, pipeline_scheduler};
   // Per-attempt job tokens (the submitter's, for embedded and remote workers alike), revoked when
   // the attempt ends however it ends; and a job's run gets the job's outcome.
   job_store.SetHooks(jobs::JobStoreHooks{
@@ -252,6 +257,7 @@ int RunServer(const ServerConfig& config) {
   api::RegisterCodeRoutes(router, services);
   api::RegisterStudyRoutes(router, services, study_store, study_driver);
   api::RegisterReportRoutes(router, services);
+  api::RegisterPipelineRoutes(router, services);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {
@@ -341,6 +347,8 @@ int RunServer(const ServerConfig& config) {
   });
   // The study driver: keeps running studies' trials in flight as jobs and tells them their results.
   std::jthread studies([&study_driver](std::stop_token stop) { study_driver.Run(stop); });
+  // The pipeline scheduler: queues steps whose inputs are ready, follows their jobs, ends runs.
+  std::jthread pipelines([&pipeline_scheduler](std::stop_token stop) { pipeline_scheduler.Run(stop); });
   // The embedded worker pool: jobs run as children of the server. Each job gets a token of its
   // own for the user who submitted it (so it can do what they can, no more), revoked when it ends.
   jobs::LocalQueue local_queue(job_store);
@@ -358,6 +366,8 @@ int RunServer(const ServerConfig& config) {
     // Each claim carries the job's own token (the store's issue_token hook above).
     wo.prepare.push_back(cli::JobDataPreparer(wo.tracking_uri));
     wo.prepare.push_back(cli::CodeSnapshotPreparer(wo.tracking_uri));  // payload.code
+    wo.prepare.push_back(cli::StepInputPreparer(wo.tracking_uri));     // pipeline step inputs
+    wo.collect.push_back(cli::StepOutputCollector(wo.tracking_uri));   // pipeline step outputs
     wo.job_env = cli::EnvironmentResolver(wo.tracking_uri);             // payload.environment
     worker = std::make_unique<jobs::Worker>(local_queue, std::move(wo));
     worker_thread = std::jthread([&worker](std::stop_token stop) { worker->Run(stop); });
@@ -374,10 +384,12 @@ int RunServer(const ServerConfig& config) {
   reaper.request_stop();
   scheduler.request_stop();
   studies.request_stop();
+  pipelines.request_stop();
   server->Stop();
   reaper.join();
   scheduler.join();
   studies.join();
+  pipelines.join();
   if (demo.joinable()) demo.join();
   log::Info("stopped");
   return 0;

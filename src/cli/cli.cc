@@ -110,6 +110,7 @@ class App final : public CommandHost {
     AddCodeCommands(*this);
     AddStudyCommands(*this);
     AddPackageCommands(*this);
+    AddPipelineCommands(*this);
   }
 
   int Run(int argc, char** argv) {

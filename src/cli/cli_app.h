@@ -69,5 +69,7 @@ void AddStudyCommands(CommandHost& host);
 // (cli_packages.cc).
 void AddReportCommands(CommandHost& host, CLI::App* run);
 void AddPackageCommands(CommandHost& host);
+// `moebius component create|list|show` and `moebius pipeline create|list|show|run|runs|cancel` (cli_pipeline.cc).
+void AddPipelineCommands(CommandHost& host);
 
 }  // namespace moebius::cli

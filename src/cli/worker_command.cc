@@ -14,6 +14,7 @@
 #include "cli/job_data_inputs.h"
 #include "cli/job_code_inputs.h"
 #include "cli/job_environment.h"
+#include "cli/job_step_io.h"
 #include "cli/remote_queue.h"
 #include "jobs/worker.h"
 
@@ -87,6 +88,8 @@ int RunWorkerCommand(int argc, char** argv) {
   // job's submitter, revoked when the attempt ends (docs/design/jobs.md, security notes).
   wo.prepare.push_back(JobDataPreparer(server, max_data_bytes));
   wo.prepare.push_back(CodeSnapshotPreparer(wo.tracking_uri));  // payload.code
+  wo.prepare.push_back(StepInputPreparer(wo.tracking_uri));     // pipeline step inputs
+  wo.collect.push_back(StepOutputCollector(wo.tracking_uri));   // pipeline step outputs
   wo.job_env = EnvironmentResolver(wo.tracking_uri);             // payload.environment
 
   sigset_t stop_signals;

@@ -317,16 +317,6 @@ void Worker::RunJob(Slot& slot) {
     timed_out = result->timed_out;
     if (timed_out) error = "timed out after " + std::to_string(job.spec.timeout_s) + " s";
     else if (result->signal && !result->cancelled) error = "killed by " + SignalName(result->signal);
-    for (const auto& collect : options_.collect) {
-      Status st = collect(job, token, dir.string(), exit_code);
-      if (!st.ok()) {
-        note("collecting the job's outputs failed: " + st.message());
-        if (exit_code == 0 && error.empty()) {
-          exit_code = 1;
-          error = "collecting the job's outputs failed: " + st.message();
-        }
-      }
-    }
   }();
   if (!error.empty()) note(error);
   if (ran && !lost && !slot.shutdown) {

@@ -38,7 +38,7 @@ def build_fixtures(admin, project):
     schedule = admin.ok("POST", f"/api/v1/projects/{p}/schedules",
                         json={"name": "fixture", "cron": "0 3 1 1 *", "job": {"payload": {"command": ["true"]}}})["schedule"]["id"]
     # An environment and a code snapshot (one file).
-    environment = f"{p}-env"
+    environment = "fx"  # the {name} of environment, component and pipeline routes alike
     admin.ok("POST", f"/api/v1/projects/{p}/environments", json={"name": environment, "variables": [{"name": "A", "value": "1"}]})
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
@@ -51,10 +51,15 @@ def build_fixtures(admin, project):
                      json={"name": "fixture-study", "experiment": exp_name, "objective": {"metric": "f1", "goal": "maximize"},
                            "space": {"params": [{"name": "x", "type": "float", "low": 0, "high": 1}]},
                            "sampler": {"type": "random"}, "n_trials": 1, "trial": {"command": ["true"], "max_attempts": 1}})["study"]["id"]
+    # A component, a pipeline of it (both named "fx") and a run of the pipeline (its one step
+    # runs `true` on the server's embedded worker, or stays queued without one).
+    admin.ok("POST", f"/api/v1/projects/{p}/components", json={"name": "fx", "command": ["true"]})
+    admin.ok("POST", f"/api/v1/projects/{p}/pipelines", json={"name": "fx", "steps": [{"name": "s", "component": "fx"}]})
+    pipeline_run = admin.ok("POST", f"/api/v1/projects/{p}/pipelines/fx/runs", json={})["run"]["id"]
     return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
             "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job),
             "schedule": str(schedule), "environment": environment, "snapshot": snapshot, "study": str(study),
-            "package": str(package)}
+            "package": str(package), "pipeline_run": str(pipeline_run)}
 
 
 def fill_path(path, fx):
@@ -78,10 +83,12 @@ def fill_path(path, fx):
         "connection": fx["connection"],
         "job": fx["job"],
         "schedule": fx["schedule"],
-        "name": fx["environment"],  # environments; for /code/templates/{name} an unknown template is a 404
         "snapshot": fx["snapshot"],
         "study": fx["study"],
         "package": fx["package"],
+        "name": "fx",  # an environment, a component and a pipeline; for /code/templates/{name} an unknown template is a 404
+        "id": fx["pipeline_run"],
+        "sha256": "0" * 64,
     }
     out = []
     for seg in path.split("/"):

@@ -182,6 +182,34 @@ m token list | grep -E "cli@.* never" > /dev/null || fail "token list shows the 
 TID=$(m --json token list | $PY -c 'import json,sys; print([t["id"] for t in json.load(sys.stdin)["tokens"] if t["name"]=="ci"][0])')
 m token revoke "$TID" | grep -q revoked || fail "token revoke"
 
+# Components and pipelines (EXP-3): JSON files in, a run followed to its end, the second one cached.
+cat > "$tmp/comp.json" <<'JSON'
+{"name": "hello", "command": ["python3", "-c", "import sys; open(sys.argv[1], 'w').write('hi ' + sys.argv[2])", "{outputs.greeting}", "{who}"],
+ "parameters": [{"name": "who", "type": "string", "default": "world"}], "outputs": [{"name": "greeting"}]}
+JSON
+cat > "$tmp/pipe.json" <<'JSON'
+{"name": "greet", "parameters": [{"name": "who", "type": "string", "default": "world"}],
+ "steps": [{"name": "say", "component": "hello", "params": {"who": "{{pipeline.params.who}}"}}]}
+JSON
+m component create churn "$tmp/comp.json" | grep -q "component hello version 1 created" || fail "component create"
+m component create churn "$tmp/comp.json" | grep -q "component hello version 1 unchanged" || fail "component create again"
+m component list churn | grep -E "^hello +1 +custom" > /dev/null || fail "component list"
+m component show churn hello | grep -q '"{outputs.greeting}"' || fail "component show"
+m pipeline create churn "$tmp/pipe.json" | grep -q "pipeline greet version 1 created" || fail "pipeline create"
+m pipeline list churn | grep -E "^greet +1 +1 " > /dev/null || fail "pipeline list"
+m pipeline run churn greet --param who=kim --wait | grep -E "^say +hello@1 +succeeded" > /dev/null || fail "pipeline run --wait"
+m pipeline run churn greet --param who=kim --wait | grep -E "^say +hello@1 +cached" > /dev/null || fail "pipeline re-run is cached"
+[[ $(m pipeline runs churn greet | grep -c succeeded) == 2 ]] || fail "pipeline runs"
+m pipeline runs churn --id 1 | grep -q "pipeline run 1 of greet v1: succeeded" || fail "pipeline runs --id"
+echo "name: yaml" > "$tmp/bad.yaml"
+set +e
+m component create churn "$tmp/bad.yaml" > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "a YAML file should exit 1"
+grep -q "is not valid JSON" "$tmp/e" || fail "YAML file message"
+m pipeline run churn greet --param nope=1 > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "unknown parameter exit code"
+grep -q "unknown pipeline parameter 'nope'" "$tmp/e" || fail "unknown parameter message"
+m pipeline cancel 1 > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "cancelling an ended run should exit 1"
+set -e
+
 m logout | grep -q "logged out" || fail logout
 [[ ! -e $MOEBIUS_CONFIG_DIR/credentials.json ]] || fail "credentials kept after logout"
 # The CLI's token was revoked on the server.

@@ -20,6 +20,7 @@ const DiffPage = lazy(() => import('./pages/datasetdiff/DiffPage'));
 const VersionPage = lazy(() => import('./pages/dataversion/VersionPage'));
 const JobPage = lazy(() => import('./pages/job/JobPage'));
 const StudyPage = lazy(() => import('./pages/study/StudyPage'));
+const PipelineRunPage = lazy(() => import('./pages/pipelinerun/PipelineRunPage'));
 
 export function App() {
   return (
@@ -75,6 +76,14 @@ export function App() {
             element={
               <Suspense fallback={<Loading />}>
                 <StudyPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/pipeline-runs/:runId"
+            element={
+              <Suspense fallback={<Loading />}>
+                <PipelineRunPage />
               </Suspense>
             }
           />

@@ -14,6 +14,7 @@ import type {
   DatasetDetail,
   Experiment,
   ItemsPage,
+  ComponentDefinition,
   Job,
   JobLogs,
   JobSchedule,
@@ -21,8 +22,11 @@ import type {
   LoginResponse,
   Me,
   Member,
+  PipelineDefinition,
+  PipelineRun,
   MetricSeries,
   Project,
+  Saved,
   QualityReport,
   SavedSchema,
   TableSchema,
@@ -298,3 +302,16 @@ export const listPackages = (project: string) =>
   api.get<{ packages: import('./types').ConfirmedPackage[] }>(`/api/v1/projects/${seg(project)}/packages`);
 export const getPackage = (id: number) => api.get<{ package: import('./types').ConfirmedPackage }>(`/api/v1/packages/${id}`);
 export const packageArchiveUrl = (id: number) => `/api/v1/packages/${id}/archive`;
+
+// Components and pipelines (EXP-3)
+export const listComponents = (project: string) =>
+  api.get<{ components: Saved<ComponentDefinition>[] }>(`/api/v1/projects/${seg(project)}/components`);
+export const listPipelines = (project: string) =>
+  api.get<{ pipelines: Saved<PipelineDefinition>[] }>(`/api/v1/projects/${seg(project)}/pipelines`);
+export const startPipelineRun = (project: string, pipeline: string, body: { parameters: Record<string, unknown>; cache: boolean }) =>
+  api.post<{ run: PipelineRun }>(`/api/v1/projects/${seg(project)}/pipelines/${seg(pipeline)}/runs`, body);
+export const listPipelineRuns = (project: string) =>
+  api.get<{ runs: PipelineRun[] }>(`/api/v1/projects/${seg(project)}/pipeline-runs${qs({ limit: 50 })}`);
+export const getPipelineRun = (id: string | number) => api.get<{ run: PipelineRun }>(`/api/v1/pipeline-runs/${seg(String(id))}`);
+export const cancelPipelineRun = (id: string | number) =>
+  api.post<{ run: PipelineRun }>(`/api/v1/pipeline-runs/${seg(String(id))}/cancel`, {});

@@ -710,3 +710,101 @@ export interface RunCriteria {
   tasks: { name: string; acceptance_criteria: string }[];
   packages: ConfirmedPackage[];
 }
+
+// Components and pipelines (EXP-3)
+export interface ParamSpec {
+  name: string;
+  type: 'int' | 'float' | 'string' | 'bool';
+  default?: unknown;
+  description?: string;
+}
+
+export interface IoSpec {
+  name: string;
+  type: 'file' | 'dir';
+  optional?: boolean;
+  description?: string;
+}
+
+export interface ComponentDefinition {
+  name: string;
+  kind: string;
+  description: string;
+  command: string[];
+  parameters: ParamSpec[];
+  inputs: IoSpec[];
+  outputs: IoSpec[];
+  resources: JobResources;
+  environment: string;
+}
+
+export interface PipelineStepDef {
+  name: string;
+  component: string;
+  version: number | null;
+  params: Record<string, unknown>;
+  inputs: Record<string, { step: string; output: string }>;
+  after: string[];
+  cache: boolean;
+}
+
+export interface PipelineDefinition {
+  name: string;
+  description: string;
+  parameters: ParamSpec[];
+  steps: PipelineStepDef[];
+}
+
+export interface Saved<T> {
+  name: string;
+  version: number;
+  hash: string;
+  definition: T;
+  created_at: number;
+  created_by: string;
+}
+
+export interface StepOutput {
+  type: 'file' | 'dir';
+  sha256: string;
+  size: number;
+  files: { path: string; sha256: string; size: number }[];
+}
+
+export interface PipelineStep {
+  name: string;
+  component: string;
+  component_version: number;
+  kind: string;
+  depends_on: string[];
+  state: string;
+  job_id: number | null;
+  run_id: string;
+  cache_key: string;
+  params: Record<string, unknown>;
+  command: string[];
+  inputs: Record<string, { from: string; sha256?: string; type?: string }>;
+  outputs: Record<string, StepOutput>;
+  cached_from: string;
+  error: string;
+  started_at: number;
+  finished_at: number;
+}
+
+export interface PipelineRun {
+  id: number;
+  project: string;
+  pipeline: string;
+  pipeline_version: number;
+  params: Record<string, unknown>;
+  cache: boolean;
+  state: string;
+  run_id: string;
+  experiment_id: number;
+  error: string;
+  created_at: number;
+  finished_at: number;
+  created_by: string;
+  steps?: PipelineStep[];
+  step_counts?: Record<string, number>;
+}

@@ -11,6 +11,8 @@ import { ExperimentsTab } from './ExperimentsTab';
 import { JobsTab } from './JobsTab';
 import { MembersTab } from './MembersTab';
 import { PackagesTab } from './PackagesTab';
+import { ComponentsTab } from '../pipelines/ComponentsTab';
+import { PipelinesTab } from '../pipelines/PipelinesTab';
 import { PROJECT_TABS, type ProjectTab } from './tabs';
 import { StudiesTab } from './StudiesTab';
 import { TasksTab } from './TasksTab';
@@ -61,6 +63,8 @@ export function ProjectPage() {
             {tab === 'environments' && <EnvironmentsTab project={project} />}
             {tab === 'code' && <CodeTab project={project} initial={params.get('snapshot') ?? undefined} />}
             {tab === 'studies' && <StudiesTab project={project} />}
+            {tab === 'components' && <ComponentsTab project={project} />}
+            {tab === 'pipelines' && <PipelinesTab project={project} />}
             {tab === 'members' && <MembersTab project={project} />}
             {tab === 'packages' && <PackagesTab project={project} />}
           </div>
