@@ -215,15 +215,14 @@ Status StudyDriver::StartTrial(const StudyRecord& s, Live& live, int64_t number)
   for (size_t i = 0; i < logged.size(); i += 100)
     RETURN_IF_ERROR(tracking_.LogBatch(t.run_id, {}, std::vector<tracking::KeyValue>(logged.begin() + i, logged.begin() + std::min(logged.size(), i + 100)), {}));
   const Json& tmpl = s.spec["trial"];
-  launch.env["MLFLOW_RUN_ID"] = t.run_id;
-  launch.env["MLFLOW_EXPERIMENT_ID"] = std::to_string(s.experiment_id);
   launch.env["MOEBIUS_STUDY_ID"] = std::to_string(s.id);
   launch.env["MOEBIUS_TRIAL_NUMBER"] = std::to_string(number);
   jobs::JobSpec spec;
   spec.project_id = s.project_id;
   spec.kind = "command";
   spec.name = s.name + " trial " + std::to_string(number);
-  spec.payload = {{"command", launch.command}, {"env", launch.env}, {"run_id", t.run_id}, {"study_id", s.id}, {"trial", number}};
+  spec.payload = {{"command", launch.command}, {"env", launch.env}, {"run_id", t.run_id},
+                  {"experiment_id", std::to_string(s.experiment_id)}, {"study_id", s.id}, {"trial", number}};
   spec.resources = {tmpl["resources"]["cpus"].get<double>(), tmpl["resources"]["memory_mb"].get<int64_t>(),
                     tmpl["resources"]["gpus"].get<int64_t>()};
   spec.max_attempts = static_cast<int>(tmpl["max_attempts"].get<int64_t>());

@@ -217,8 +217,6 @@ Status PipelineScheduler::StartStep(PipelineRun& run, StepRecord& step, const st
   for (auto it = step.resolved["params"].begin(); it != step.resolved["params"].end(); ++it) kv.push_back({it.key(), ParamText(*it)});
   if (!kv.empty()) RETURN_IF_ERROR(tracking_.LogBatch(child.info.run_id, {}, kv, {}));
   Json env = comp.value("env", Json::object());
-  env["MLFLOW_RUN_ID"] = child.info.run_id;
-  env["MLFLOW_EXPERIMENT_ID"] = std::to_string(run.experiment_id);
   env["MOEBIUS_PIPELINE_RUN"] = std::to_string(run.id);
   env["MOEBIUS_PIPELINE_STEP"] = step.name;
   Json in_names = Json::array();
@@ -231,7 +229,8 @@ Status PipelineScheduler::StartStep(PipelineRun& run, StepRecord& step, const st
   spec.name = run.pipeline + "#" + std::to_string(run.id) + "/" + step.name;
   spec.payload = {{"command", step.resolved["command"]},
                   {"env", env},
-                  {"run_id", child.info.run_id},
+                  {"run_id", child.info.run_id},  // the worker sets MLFLOW_RUN_ID and MLFLOW_EXPERIMENT_ID
+                  {"experiment_id", std::to_string(run.experiment_id)},
                   {"pipeline_step", {{"pipeline_run", run.id}, {"step", step.name}, {"inputs", in_names}, {"outputs", outs}}}};
   if (!environment.empty()) spec.payload["environment"] = environment;
   spec.resources = {comp["resources"]["cpus"].get<double>(), comp["resources"]["memory_mb"].get<int64_t>(),
