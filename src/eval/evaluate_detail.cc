@@ -196,6 +196,11 @@ Result<Json> SimpleBaseline(const Json& req, const Json& result) {
 
 Result<Json> EvaluationDetail(const Json& req, const Json& result) {
   Json out = Json::object();
+  if (result["problem"] != "classification" && result["problem"] != "regression") {
+    // Ranking: its metrics are the whole report; slices and a simple baseline are not built for it.
+    if (req.contains("slices")) return InvalidArgument("slices are supported for classification and regression evaluations only");
+    return out;
+  }
   if (result["problem"] == "regression") {
     out["residuals"] = Residuals(req);
   } else if (req.contains("y_score") && result["labels"].size() == 2) {

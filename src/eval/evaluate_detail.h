@@ -21,6 +21,7 @@
 //                  the smallest label) with the class shares as its scores (the prior); regression
 //                  predicts the mean of y_true. "model" names which.
 //
+// Ranking evaluations get none of these (an empty object; slices asked for are kInvalidArgument).
 // Bad slice specs (a feature whose length differs from y_true, an unknown metric) are
 // kInvalidArgument naming the field.
 #pragma once

@@ -75,5 +75,15 @@ TEST(EvaluationDetail, BadSliceSpecsAreInvalidArgument) {
   EXPECT_EQ(EvaluationDetail(req, *r).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(EvaluationDetail, RankingHasNoDetailAndRefusesSlices) {
+  Json req = Json::parse(R"({"problem": "ranking", "y_true": [2, 0, 1, 0, 1], "y_score": [0.9, 0.1, 0.5, 0.3, 0.2],
+                             "group": [1, 1, 1, 2, 2]})");
+  EXPECT_EQ(Detail(req), Json::object());
+  req["slices"] = Json{{"features", {{"f", {1, 1, 1, 2, 2}}}}};
+  auto r = EvaluateJson(req);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(EvaluationDetail(req, *r).status().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace moebius::eval

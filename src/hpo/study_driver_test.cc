@@ -88,8 +88,9 @@ TEST_F(StudyDriverTest, RunsTrialsInParallelThroughJobsAndFindsTheBest) {
     std::string run_id = j->spec.payload["run_id"];
     double x = X(*j);
     EXPECT_EQ(j->spec.payload["command"][1], "--x=" + j->spec.payload["env"]["MOEBIUS_PARAM_X"].get<std::string>());
-    EXPECT_EQ(j->spec.payload["env"]["MLFLOW_RUN_ID"], run_id);
     tracking::Run run = *tracking_->GetRun(run_id);
+    EXPECT_EQ(j->spec.payload["experiment_id"], std::to_string(run.info.experiment_id));  // the worker sets MLFLOW_*
+    EXPECT_FALSE(j->spec.payload["env"].contains("MLFLOW_RUN_ID"));
     ASSERT_EQ(run.params.size(), 1u);
     EXPECT_EQ(run.params[0].key, "x");
     bool child = false;

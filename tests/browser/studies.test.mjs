@@ -102,6 +102,13 @@ test('studies UI: start a study, watch trials arrive, open the best run', { time
     // The best run's evaluation.
     await page.getByTestId('best-run-link').click();
     await page.waitForURL(new RegExp(`/runs/${best.run_id}`));
+    // It opens on the Evaluation tab: the stored evaluation's metrics (regression, 3 rows).
+    const rmse = page.locator('[data-testid=eval-metrics] tr', { has: page.locator('td', { hasText: /^rmse$/ }) });
+    await rmse.first().waitFor();
+    assert.match(await page.getByTestId('eval-metrics').innerText(), /regression|rmse/);
+    await shot('studies-best-run-evaluation.png');
+    // The Overview tab has the run's logged metrics: the evaluation's and the trial's loss.
+    await page.getByRole('tab', { name: /Overview|개요/ }).click();
     const evalRow = page.locator('tr', { has: page.locator('td', { hasText: /^eval_rmse$/ }) });
     await evalRow.first().waitFor();
     await page.locator('td', { hasText: /^loss$/ }).first().waitFor();
