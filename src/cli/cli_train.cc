@@ -49,6 +49,7 @@ Status WriteFile(const fs::path& path, const std::string& bytes) {
 struct TrainFlags {
   std::string data, label, task = "binary", group, booster = "gbtree", mode = "boosting", params, transform, features;
   int rounds = 100, early_stopping = 0, threads = 0, perf_calls = 2000;
+  bool no_explain = false, no_perf = false;
   uint64_t seed = 0;
   std::string experiment, project, run_name, out;
 };
@@ -79,6 +80,8 @@ Result<train::XgbOptions> ToOptions(const TrainFlags& f) {
   o.seed = f.seed;
   o.threads = f.threads;
   o.perf_calls = f.perf_calls;
+  o.explain = !f.no_explain;
+  o.measure_perf = !f.no_perf;
   if (!f.features.empty())
     for (const auto& s : Split(f.features, ','))
       if (!s.empty()) o.features.push_back(s);
@@ -96,9 +99,9 @@ Status WriteOut(const std::string& dir, const train::TrainResult& r) {
   RETURN_IF_ERROR(WriteFile(d / "model" / "model.json", r.model_json));
   RETURN_IF_ERROR(WriteFile(d / "model" / "transform.json", r.transform_spec));
   RETURN_IF_ERROR(WriteFile(d / "model" / "signature.json", r.signature.dump(2)));
-  RETURN_IF_ERROR(WriteFile(d / "explanations.json", r.explanations.dump()));
+  if (!r.explanations.is_null()) RETURN_IF_ERROR(WriteFile(d / "explanations.json", r.explanations.dump()));
   RETURN_IF_ERROR(WriteFile(d / "evaluation.json", r.evaluation.dump(2)));
-  RETURN_IF_ERROR(WriteFile(d / "perf.json", r.perf.dump(2)));
+  if (!r.perf.is_null()) RETURN_IF_ERROR(WriteFile(d / "perf.json", r.perf.dump(2)));
   Json params = Json::object(), metrics = Json::object(), history = Json::array();
   for (const auto& [k, v] : r.params) params[k] = v;
   for (const auto& [k, v] : r.metrics) metrics[k] = v;
@@ -120,8 +123,8 @@ Status Log(TrackingRunLogger& run, const train::TrainResult& r) {
   RETURN_IF_ERROR(run.PutArtifact("model/model.json", r.model_json));
   RETURN_IF_ERROR(run.PutArtifact("model/transform.json", r.transform_spec));
   RETURN_IF_ERROR(run.PutArtifact("model/signature.json", r.signature.dump(2)));
-  RETURN_IF_ERROR(run.PutArtifact("explanations.json", r.explanations.dump()));
-  RETURN_IF_ERROR(run.PutArtifact("perf.json", r.perf.dump(2)));
+  if (!r.explanations.is_null()) RETURN_IF_ERROR(run.PutArtifact("explanations.json", r.explanations.dump()));
+  if (!r.perf.is_null()) RETURN_IF_ERROR(run.PutArtifact("perf.json", r.perf.dump(2)));
   ASSIGN_OR_RETURN(Json ev, run.Evaluate("test", r.eval_request));
   Say("evaluation stored as " + Str(ev, "artifact"));
   return Status::Ok();
@@ -183,6 +186,8 @@ void AddTrainCommands(CommandHost& host) {
   x->add_option("--features", f->features, "comma-separated input columns (default: all but label, split, fold, group)");
   x->add_option("--threads", f->threads, "XGBoost threads (0: all cores)")->capture_default_str();
   x->add_option("--perf-calls", f->perf_calls, "single-row predictions timed for perf.latency_p50_ms/p99")->capture_default_str();
+  x->add_flag("--no-explain", f->no_explain, "skip the explanations (importance, TreeSHAP, permutation importance)");
+  x->add_flag("--no-perf", f->no_perf, "skip the serving measurement (latency, throughput, memory)");
   x->add_option("--experiment", f->experiment, "without MLFLOW_RUN_ID: create a run in this experiment");
   x->add_option("--project", f->project, "with --experiment: the project of a new experiment");
   x->add_option("--run-name", f->run_name, "with --experiment: the new run's name");

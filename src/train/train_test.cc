@@ -124,6 +124,18 @@ TEST(XgbTrainer, BinaryIsDeterministicAndExplained) {
   EXPECT_GE(a->metrics.at("perf.latency_p99_ms"), a->metrics.at("perf.latency_p50_ms"));
   EXPECT_GT(a->metrics.at("perf.throughput_rows_per_s"), 0);
   EXPECT_EQ(a->signature["output"]["classes"], Json::array({0, 1}));
+
+  // Without explanations and the serving measurement: the same model, neither part computed.
+  o = Base(dir);
+  o.explain = false;
+  o.measure_perf = false;
+  auto d = TrainXgboost(o, Quiet);
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(d->model_json, a->model_json);
+  EXPECT_TRUE(d->explanations.is_null());
+  EXPECT_TRUE(d->perf.is_null());
+  EXPECT_EQ(d->metrics.count("perf.latency_p50_ms"), 0u);
+  EXPECT_EQ(d->metrics.count("explain.shap_max_sum_error"), 0u);
   fs::remove_all(dir);
 }
 

@@ -38,6 +38,8 @@ struct XgbOptions {
   std::vector<std::string> features;  // empty: every column but label, split, fold and group
   int threads = 0;           // XGBoost's nthread; 0: all cores
   int perf_calls = 2000;     // single-row predictions timed for the latency percentiles
+  bool explain = true;       // importance, TreeSHAP and permutation importance (explanations.json)
+  bool measure_perf = true;  // the serving measurement (perf.json, perf.* metrics)
 };
 
 // Checks the options that need no data: names, counts, the combination of mode, booster and

@@ -323,6 +323,7 @@ Result<TrainResult> TrainXgboost(const XgbOptions& o, const TrainLog& log) {
   res.evaluation = *evaluation;
 
   // Explanations.
+  if (o.explain) {
   ExplainInput ex;
   ex.booster = &booster;
   ex.feature_names = names;
@@ -347,13 +348,16 @@ Result<TrainResult> TrainXgboost(const XgbOptions& o, const TrainLog& log) {
   for (auto it = perm.begin(); it != perm.end(); ++it)
     if (res.metrics.size() < 400) res.metrics["explain.perm." + MetricKey(it.key())] = (*it)["mean"].get<double>();
   res.metrics["explain.perm_baseline"] = res.explanations["permutation"]["baseline"].is_number() ? res.explanations["permutation"]["baseline"].get<double>() : NAN;
+  }
 
   // Serving performance.
-  PerfOptions po;
-  po.threads = o.threads;
-  po.latency_rows = o.perf_calls;
-  ASSIGN_OR_RETURN(res.perf, MeasureServing(res.model_json, res.transform_spec, data.test.inputs, po));
-  for (auto it = res.perf.begin(); it != res.perf.end(); ++it) res.metrics["perf." + it.key()] = it->get<double>();
+  if (o.measure_perf) {
+    PerfOptions po;
+    po.threads = o.threads;
+    po.latency_rows = o.perf_calls;
+    ASSIGN_OR_RETURN(res.perf, MeasureServing(res.model_json, res.transform_spec, data.test.inputs, po));
+    for (auto it = res.perf.begin(); it != res.perf.end(); ++it) res.metrics["perf." + it.key()] = it->get<double>();
+  }
   res.metrics["time.total_s"] = seconds();
   return res;
 }
