@@ -278,16 +278,7 @@ def test_versions_follow_content(env):
     assert dev.ok("POST", f"{P}/components", json=c)["component"]["version"] == 3
 
 
-BAD_COUNT = """
-import os, sys
-folder, out = sys.argv[1], sys.argv[2]
-files = sorted(os.path.join(d, f) for d, _, fs in os.walk(folder) for f in fs if f.endswith('.csv'))
-n = sum(len(open(f).read().splitlines()) - 1 for f in files)
-print('files', [os.path.relpath(f, folder) for f in files], 'rows', n, flush=True)
-open(out, 'w').write(str(n))
-"""
-
-COMPONENTS = [
+BAD_COMPONENTS = [
     ({"name": "b", "command": ["echo", "{nope}"]}, "unknown placeholder {nope}"),
     ({"name": "b", "command": ["echo", "{outputs.x}"]}, "unknown placeholder {outputs.x}"),
     ({"name": "b", "command": ["echo"], "parameters": [{"name": "a", "type": "int"}, {"name": "a", "type": "int"}]}, "duplicate name 'a'"),
