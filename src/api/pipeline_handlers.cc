@@ -6,6 +6,7 @@
 #include "api/services.h"
 #include "base/crypto.h"
 #include "base/strings.h"
+#include "data/data_store.h"
 #include "jobs/job_store.h"
 #include "pipeline/component_spec.h"
 #include "pipeline/pipeline_scheduler.h"
@@ -30,6 +31,13 @@ Json StepJson(const pipeline::StepRecord& s) {
   const Json wiring = s.resolved.value("wiring", Json::object());
   const Json resolved_inputs = s.resolved.value("inputs", Json::object());
   for (auto it = wiring.begin(); it != wiring.end(); ++it) {
+    if (it->contains("dataset")) {
+      Json in{{"from", (*it)["dataset"].get<std::string>() + "@v" + std::to_string((*it)["version"].get<int64_t>())},
+              {"type", "dataset"}, {"dataset", (*it)["dataset"]}, {"version", (*it)["version"]}};
+      if (resolved_inputs.contains(it.key())) in["identity"] = resolved_inputs[it.key()].value("identity", "");
+      inputs[it.key()] = in;
+      continue;
+    }
     Json in{{"from", (*it)["step"].get<std::string>() + ".outputs." + (*it)["output"].get<std::string>()}};
     if (resolved_inputs.contains(it.key())) {
       in["sha256"] = resolved_inputs[it.key()]["sha256"];
@@ -92,6 +100,15 @@ Result<int64_t> PositiveId(RouteContext& ctx, const char* param, const char* wha
   return *id;
 }
 
+// The data versions of `project`, for checking pipeline steps' data version inputs.
+pipeline::DataVersionLookup DataVersions(Services& s, int64_t project) {
+  return [&s, project](const std::string& dataset, int64_t number) -> Result<Json> {
+    ASSIGN_OR_RETURN(data::Dataset d, s.data.GetDataset(project, dataset));
+    ASSIGN_OR_RETURN(data::Version v, s.data.GetVersion(d.id, number));
+    return Json{{"dataset_id", d.id}, {"version_id", v.id}, {"number", v.number}};
+  };
+}
+
 ProjectResolver PipelineRunFromPath(Services& s) {
   return [&s](RouteContext& ctx) -> Result<std::vector<int64_t>> {
     ASSIGN_OR_RETURN(int64_t id, PositiveId(ctx, "id", "pipeline run id"));
@@ -130,7 +147,7 @@ void RegisterDefinitionRoutes(Router& r, Services& s, DefKind kind) {
       auto lookup = [&s, project](const std::string& name, std::optional<int64_t> v) {
         return s.pipelines.Get(DefKind::kComponent, project, name, v);
       };
-      ASSIGN_OR_RETURN(normalized, pipeline::NormalizePipeline(body, lookup));
+      ASSIGN_OR_RETURN(normalized, pipeline::NormalizePipeline(body, lookup, DataVersions(s, project)));
     }
     ASSIGN_OR_RETURN(auto saved, s.pipelines.Save(kind, project, normalized, ctx.user().username));
     return JsonResponse(Json{{singular, DefinitionJson(saved.first)}, {"created", saved.second}});
@@ -198,6 +215,7 @@ void RegisterPipelineRoutes(Router& r, Services& s) {
           ASSIGN_OR_RETURN(auto cache, OptBool(*body, "cache"));
           rq.cache = cache.value_or(true);
           rq.user = ctx.user().username;
+          rq.data = DataVersions(s, rq.project_id);
           ASSIGN_OR_RETURN(pipeline::PipelineRun run, s.pipeline_runs.Start(rq));
           return JsonResponse(Json{{"run", RunJson(run, rq.project)}});
         });

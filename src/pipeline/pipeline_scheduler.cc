@@ -62,9 +62,18 @@ Result<PipelineRun> PipelineScheduler::Start(const StartRequest& rq) {
       if (!FindNamed(comp->definition["inputs"], it.key()))
         return InvalidArgument("step '" + step.name + "': component " + comp->name + "@" + std::to_string(comp->version) +
                                " has no input '" + it.key() + "'; save the pipeline again");
+    // Data version inputs: they must still exist; pinned by dataset and version id.
+    Json data = Json::object();
+    for (auto it = s["inputs"].begin(); it != s["inputs"].end(); ++it) {
+      if (!it->contains("dataset")) continue;
+      ASSIGN_OR_RETURN(Json found, CheckDataVersion(rq.data, step.name, it.key(), (*it)["dataset"], (*it)["version"].get<int64_t>()));
+      found["dataset"] = (*it)["dataset"];
+      found["version"] = (*it)["version"];
+      data[it.key()] = found;
+    }
     ASSIGN_OR_RETURN(Json command, ExpandCommand(comp->definition, sp));
     step.resolved = {{"component_hash", comp->hash}, {"component", comp->definition}, {"params", sp}, {"command", command},
-                     {"wiring", s["inputs"]}, {"cache", s["cache"]}};
+                     {"wiring", s["inputs"]}, {"data", data}, {"cache", s["cache"]}};
     run.steps.push_back(std::move(step));
   }
   // Wiring of outputs: the upstream components were resolved too; check the outputs still exist.
@@ -72,6 +81,7 @@ Result<PipelineRun> PipelineScheduler::Start(const StartRequest& rq) {
   for (const auto& s : run.steps) by_name[s.name] = &s;
   for (const auto& s : run.steps)
     for (auto it = s.resolved["wiring"].begin(); it != s.resolved["wiring"].end(); ++it) {
+      if (!it->contains("step")) continue;  // a data version
       const StepRecord* up = by_name.at((*it)["step"].get<std::string>());
       if (!FindNamed(up->resolved["component"]["outputs"], (*it)["output"].get<std::string>()))
         return InvalidArgument("step '" + s.name + "': component " + up->component + "@" + std::to_string(up->component_version) +
@@ -174,8 +184,25 @@ void PipelineScheduler::Run(std::stop_token stop, int64_t period_ms) {
 Status PipelineScheduler::StartStep(PipelineRun& run, StepRecord& step, const std::map<std::string, StepRecord*>& by_name) {
   const Json& comp = step.resolved["component"];
   // Inputs: the recorded outputs of the upstream steps.
-  Json inputs = Json::object(), hashes = Json::object();
+  // Data versions: in the job's payload.data, under inputs/<name>.
+  Json inputs = Json::object(), hashes = Json::object(), data = Json::array();
   for (auto it = step.resolved["wiring"].begin(); it != step.resolved["wiring"].end(); ++it) {
+    if (!it->contains("dataset")) continue;
+    const Json d = step.resolved.value("data", Json::object()).value(it.key(), Json::object());
+    if (!d.contains("dataset_id")) {
+      step.state = StepState::kFailed;
+      step.error = "input '" + it.key() + "': the data version was not resolved when the run started";
+      step.finished_at = clock_.NowMillis();
+      return store_.UpdateStep(step);
+    }
+    std::string identity = "dataset:" + std::to_string(d["dataset_id"].get<int64_t>()) + "@v" + std::to_string(d["number"].get<int64_t>());
+    inputs[it.key()] = {{"type", "dataset"}, {"dataset", d["dataset"]}, {"version", d["version"]}, {"dataset_id", d["dataset_id"]},
+                        {"version_id", d["version_id"]}, {"identity", identity}};
+    hashes[it.key()] = identity;
+    data.push_back({{"dataset", d["dataset"]}, {"version", d["version"]}, {"path", "inputs/" + it.key()}});
+  }
+  for (auto it = step.resolved["wiring"].begin(); it != step.resolved["wiring"].end(); ++it) {
+    if (!it->contains("step")) continue;
     const StepRecord* up = by_name.at((*it)["step"].get<std::string>());
     std::string out = (*it)["output"];
     if (!up->outputs.contains(out)) {
@@ -233,6 +260,7 @@ Status PipelineScheduler::StartStep(PipelineRun& run, StepRecord& step, const st
                   {"experiment_id", std::to_string(run.experiment_id)},
                   {"pipeline_step", {{"pipeline_run", run.id}, {"step", step.name}, {"inputs", in_names}, {"outputs", outs}}}};
   if (!environment.empty()) spec.payload["environment"] = environment;
+  if (!data.empty()) spec.payload["data"] = data;
   spec.resources = {comp["resources"]["cpus"].get<double>(), comp["resources"]["memory_mb"].get<int64_t>(),
                     comp["resources"]["gpus"].get<int64_t>()};
   spec.max_attempts = comp["max_attempts"].get<int>();
@@ -372,7 +400,12 @@ Result<Json> PipelineScheduler::RecordOutputs(int64_t job_id, const Json& output
 
 Result<Json> PipelineScheduler::InputsOfJob(int64_t job_id) {
   ASSIGN_OR_RETURN(auto found, store_.StepOfJob(job_id));
-  return found.first.resolved.value("inputs", Json::object());
+  // Data versions are materialized from payload.data by the worker, not from step blobs.
+  Json out = Json::object();
+  const Json inputs = found.first.resolved.value("inputs", Json::object());
+  for (auto it = inputs.begin(); it != inputs.end(); ++it)
+    if (it->value("type", "") != "dataset") out[it.key()] = *it;
+  return out;
 }
 
 }  // namespace moebius::pipeline

@@ -8,8 +8,10 @@
 // topological order:
 //   pending  → skipped when a dependency failed, was skipped or cancelled; otherwise, once all
 //              dependencies are succeeded/cached, its inputs are the dependencies' recorded
-//              outputs and its cache key is sha256(component hash, params, input content hashes,
-//              environment, code). With caching on (run and step), a succeeded step of the same
+//              outputs and the data versions it is wired to (checked and pinned, by dataset id
+//              and version id, at Start), and its cache key is sha256(component hash, params,
+//              input content hashes — "dataset:<id>@v<n>" for a data version —, environment,
+//              code). With caching on (run and step), a succeeded step of the same
 //              project with that key is reused: the step is `cached`, takes its outputs and its
 //              tracking run, and no job is queued. Otherwise a child tracking run is created
 //              (tag mlflow.parentRunId) and a command job is queued with payload.run_id, the
@@ -37,6 +39,7 @@
 
 #include "base/clock.h"
 #include "jobs/job_store.h"
+#include "pipeline/pipeline_spec.h"
 #include "pipeline/pipeline_store.h"
 #include "store/blob/blob_store.h"
 #include "tracking/tracking_store.h"
@@ -51,6 +54,9 @@ struct StartRequest {
   Json params = Json::object();
   bool cache = true;
   std::string user;
+  // Checks the steps' data version inputs (they may have been deleted since the pipeline was
+  // saved); required when the pipeline has any.
+  DataVersionLookup data;
 };
 
 class PipelineScheduler {

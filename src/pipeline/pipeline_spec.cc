@@ -59,7 +59,21 @@ Result<std::pair<std::string, std::optional<int64_t>>> ParseComponentRef(const s
 
 }  // namespace
 
-Result<Json> NormalizePipeline(const Json& in, const ComponentLookup& lookup) {
+Result<Json> CheckDataVersion(const DataVersionLookup& data, const std::string& step, const std::string& input,
+                              const std::string& dataset, int64_t number) {
+  std::string what = "step '" + step + "': input '" + input + "'";
+  if (!data) return InvalidArgument(what + ": data version inputs cannot be checked here");
+  auto found = data(dataset, number);
+  if (!found.ok()) {
+    if (found.status().code() == StatusCode::kNotFound || found.status().code() == StatusCode::kInvalidArgument)
+      return InvalidArgument(what + ": data version " + dataset.substr(0, 64) + "@v" + std::to_string(number) +
+                             " does not exist in the project (" + found.status().message() + ")");
+    return found.status();
+  }
+  return *found;
+}
+
+Result<Json> NormalizePipeline(const Json& in, const ComponentLookup& lookup, const DataVersionLookup& data) {
   if (!in.is_object()) return InvalidArgument("a pipeline definition must be a JSON object");
   for (auto it = in.begin(); it != in.end(); ++it)
     if (it.key() != "name" && it.key() != "description" && it.key() != "parameters" && it.key() != "steps")
@@ -163,6 +177,7 @@ Result<Json> NormalizePipeline(const Json& in, const ComponentLookup& lookup) {
     Json wiring = s.value("inputs", Json::object());
     if (!wiring.is_object()) return InvalidArgument("step '" + sn + "': inputs must be an object {input: \"step.outputs.name\"}");
     Json ninputs = Json::object();
+    int data_inputs = 0;
     for (auto it = wiring.begin(); it != wiring.end(); ++it) {
       std::string what = "step '" + sn + "': input '" + it.key().substr(0, 64) + "'";
       const Json* ci = FindNamed(comp["inputs"], it.key());
@@ -175,7 +190,22 @@ Result<Json> NormalizePipeline(const Json& in, const ComponentLookup& lookup) {
         from = v.substr(0, dot);
         output = v.substr(dot + 9);
       } else if (it->is_object() && it->contains("dataset")) {
-        return InvalidArgument(what + ": data version inputs need payload.data (materializing data versions in jobs), which this build does not have yet; wire a step's output instead");
+        for (auto f = it->begin(); f != it->end(); ++f)
+          if (f.key() != "dataset" && f.key() != "version")
+            return InvalidArgument(what + ": unknown field '" + f.key().substr(0, 64) + "' in a data version input (known: dataset, version)");
+        if (!(*it)["dataset"].is_string() || (*it)["dataset"].get<std::string>().empty())
+          return InvalidArgument(what + ": dataset must be a dataset name of the project");
+        if (!it->contains("version") || !(*it)["version"].is_number_integer() || (*it)["version"].get<int64_t>() < 1)
+          return InvalidArgument(what + ": version must be a positive integer (the data version's number)");
+        if ((*ci)["type"] != "dir")
+          return InvalidArgument(what + " is a file but a data version is a folder; declare the component's input with \"type\": \"dir\"");
+        if (++data_inputs > kMaxStepDataInputs)
+          return InvalidArgument("step '" + sn + "': at most " + std::to_string(kMaxStepDataInputs) + " inputs may be data versions");
+        std::string dataset = (*it)["dataset"];
+        int64_t number = (*it)["version"];
+        RETURN_IF_ERROR(CheckDataVersion(data, sn, it.key(), dataset, number).status());
+        ninputs[it.key()] = {{"dataset", dataset}, {"version", number}};
+        continue;
       } else if (it->is_object() && it->contains("step") && it->contains("output") && (*it)["step"].is_string() && (*it)["output"].is_string()) {
         from = (*it)["step"];
         output = (*it)["output"];

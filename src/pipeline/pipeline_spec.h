@@ -11,9 +11,9 @@
 // A binding is a constant of the parameter's type or a string with `{{pipeline.params.x}}`: the
 // whole string takes the pipeline parameter's typed value, a reference inside a longer string is
 // replaced by its text (string parameters only). Inputs are wired from an earlier step's output
-// ("step.outputs.name" or {"step": "s", "output": "o"}); data version inputs
-// ({"dataset": ..., "version": N}) need payload.data, which this build does not have, and are
-// refused with a 400 saying so.
+// ("step.outputs.name" or {"step": "s", "output": "o"}) or from a data version of the project
+// ({"dataset": NAME, "version": N}), which must exist and may only feed a "dir" input: the step's
+// job gets it in payload.data with path inputs/<input>, where the worker materializes it.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -31,12 +31,26 @@ namespace moebius::pipeline {
 
 // Finds a saved component: `version` nullopt means the latest. kNotFound when absent.
 using ComponentLookup = std::function<Result<Definition>(const std::string& name, std::optional<int64_t> version)>;
+// Finds a data version of the pipeline's project: {"dataset_id", "version_id", "number"} (plus
+// whatever else identifies its content). kNotFound (or kInvalidArgument for a bad name) when the
+// dataset or the version is absent.
+using DataVersionLookup = std::function<Result<Json>(const std::string& dataset, int64_t number)>;
+
+// At most this many data version inputs per step (payload.data's limit).
+inline constexpr int kMaxStepDataInputs = 32;
 
 // The validated definition: steps in topological order, each with "component", "version" (null:
 // latest), "params", "inputs" ({name: {"step", "output"}}), "after" (all its dependencies) and
-// "cache". kInvalidArgument naming the problem (cycle, unknown step/output/component/parameter,
-// unbound required input or parameter, type mismatch); kNotFound is turned into kInvalidArgument.
-Result<Json> NormalizePipeline(const Json& in, const ComponentLookup& lookup);
+// "cache"; an input wired from a data version is {"dataset": NAME, "version": N}.
+// kInvalidArgument naming the problem (cycle, unknown step/output/component/parameter, unknown
+// dataset or version, unbound required input or parameter, type mismatch); kNotFound is turned
+// into kInvalidArgument. Without `data` (null), data version inputs are refused.
+Result<Json> NormalizePipeline(const Json& in, const ComponentLookup& lookup, const DataVersionLookup& data = nullptr);
+
+// Checks that a data version input exists: the lookup's answer, or kInvalidArgument naming the
+// step and the input when the dataset or version is absent.
+Result<Json> CheckDataVersion(const DataVersionLookup& data, const std::string& step, const std::string& input,
+                              const std::string& dataset, int64_t number);
 
 // The run's pipeline parameters: `given` checked against the declared ones (unknown names and
 // bad types refused), defaults filled in, required ones without a value refused.
@@ -47,7 +61,8 @@ Result<Json> ResolvePipelineParams(const Json& pipeline, const Json& given);
 Result<Json> ResolveStepParams(const Json& step, const Json& component, const Json& pipeline_params);
 
 // The cache key of a step: sha256 over the component definition hash, the resolved parameters,
-// the content hash of each input, and the environment and code references.
+// the content hash of each input (for a data version input, its dataset id and version number),
+// and the environment and code references.
 std::string CacheKey(const std::string& component_hash, const Json& params, const Json& input_hashes,
                      const std::string& environment, const std::string& code);
 

@@ -154,9 +154,54 @@ TEST(Pipeline, RefusesBadDefinitionsWithTheReason) {
   j = Pipe();
   j["steps"][1]["name"] = "train";
   EXPECT_EQ(Error(NormalizePipeline(j, f.Lookup())), "duplicate step name 'train'");
-  j = Pipe();
-  j["steps"][0]["inputs"]["table"] = Json{{"dataset", "d"}, {"version", 1}};
-  EXPECT_NE(Error(NormalizePipeline(j, f.Lookup())).find("need payload.data"), std::string::npos);
+}
+
+Json Count() {
+  return Json::parse(R"JSON({"name": "count", "command": ["python3", "count.py", "{inputs.rows}", "{inputs.extra}"],
+    "inputs": [{"name": "rows", "type": "dir"}, {"name": "extra", "type": "file", "optional": true}], "outputs": [{"name": "n"}]})JSON");
+}
+
+// Data versions "points" v1 and v2 exist.
+DataVersionLookup Points() {
+  return [](const std::string& dataset, int64_t number) -> Result<Json> {
+    if (dataset != "points") return NotFound("dataset '" + dataset + "' not found");
+    if (number < 1 || number > 2) return NotFound("version v" + std::to_string(number) + " not found");
+    return Json{{"dataset_id", 7}, {"version_id", 70 + number}, {"number", number}};
+  };
+}
+
+TEST(Pipeline, DataVersionInputsAreCheckedAndKept) {
+  Fixture f;
+  Definition d;
+  d.name = "count";
+  d.version = 1;
+  d.definition = *NormalizeComponent(Count());
+  d.hash = DefinitionHash(d.definition);
+  f.comps["count"] = d;
+  Json j = Json::parse(R"JSON({"name": "c", "steps": [{"name": "count", "component": "count",
+    "inputs": {"rows": {"dataset": "points", "version": 2}}}]})JSON");
+  auto p = NormalizePipeline(j, f.Lookup(), Points());
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ((*p)["steps"][0]["inputs"]["rows"], (Json{{"dataset", "points"}, {"version", 2}}));
+  EXPECT_EQ((*p)["steps"][0]["after"], Json::array());  // a data version is no dependency
+
+  j["steps"][0]["inputs"]["rows"]["version"] = 3;
+  EXPECT_EQ(Error(NormalizePipeline(j, f.Lookup(), Points())),
+            "step 'count': input 'rows': data version points@v3 does not exist in the project (version v3 not found)");
+  j["steps"][0]["inputs"]["rows"] = Json{{"dataset", "lines"}, {"version", 1}};
+  EXPECT_NE(Error(NormalizePipeline(j, f.Lookup(), Points())).find("step 'count': input 'rows': data version lines@v1 does not exist"),
+            std::string::npos);
+  j["steps"][0]["inputs"]["rows"] = Json{{"dataset", "points"}, {"version", "v1"}};
+  EXPECT_NE(Error(NormalizePipeline(j, f.Lookup(), Points())).find("version must be a positive integer"), std::string::npos);
+  j["steps"][0]["inputs"]["rows"] = Json{{"dataset", "points"}, {"version", 1}, {"path", "x"}};
+  EXPECT_NE(Error(NormalizePipeline(j, f.Lookup(), Points())).find("unknown field 'path'"), std::string::npos);
+  // A data version is a folder: a file input cannot take it.
+  j["steps"][0]["inputs"] = Json{{"rows", {{"dataset", "points"}, {"version", 1}}}, {"extra", {{"dataset", "points"}, {"version", 1}}}};
+  EXPECT_NE(Error(NormalizePipeline(j, f.Lookup(), Points())).find("input 'extra' is a file but a data version is a folder"),
+            std::string::npos);
+  // Without a way to check data versions, they are refused.
+  j["steps"][0]["inputs"] = Json{{"rows", {{"dataset", "points"}, {"version", 1}}}};
+  EXPECT_NE(Error(NormalizePipeline(j, f.Lookup())).find("cannot be checked"), std::string::npos);
 }
 
 TEST(Pipeline, CacheKeyCoversEveryIngredient) {

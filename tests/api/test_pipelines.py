@@ -3,13 +3,20 @@ a three-step pipeline (preprocess writes a CSV, train reads it and writes a mode
 evaluate reads both and logs a metric through the MLflow API) runs to success with its outputs
 passed between steps; a re-run with the same parameters is served from the cache without jobs;
 a changed parameter re-runs only the steps it reaches; a failing step fails the run and skips
-its dependents; cancel stops a running step; bad definitions are 400s naming the problem."""
+its dependents; cancel stops a running step; bad definitions are 400s naming the problem; a step
+reads a data version (materialized under inputs/<input> through payload.data), is cached while
+the version is the same and re-runs on a new version."""
 import hashlib
+import os
+import sys
 import time
 
 import pytest
 
 from moebius_server import Server
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "data"))
+from datahelpers import upload  # noqa: E402
 
 P = "/api/v1/projects/pipes"
 
@@ -51,6 +58,15 @@ open(report, 'w').write('%.6f' % mse)
 print('mse', mse)
 """
 
+COUNT = """
+import os, sys
+folder, out = sys.argv[1], sys.argv[2]
+files = sorted(os.path.join(d, f) for d, _, fs in os.walk(folder) for f in fs if f.endswith('.csv'))
+n = sum(len(open(f).read().splitlines()) - 1 for f in files)
+print('files', [os.path.relpath(f, folder) for f in files], 'rows', n, flush=True)
+open(out, 'w').write(str(n))
+"""
+
 COMPONENTS = [
     {"name": "prep", "kind": "preprocess", "command": ["python3", "-c", PREP, "{rows}", "{outputs.table}"],
      "parameters": [{"name": "rows", "type": "int", "default": 20}], "outputs": [{"name": "table", "type": "file"}]},
@@ -63,6 +79,8 @@ COMPONENTS = [
     {"name": "boom", "kind": "custom", "command": ["python3", "-c", "import sys; print('failing on purpose'); sys.exit(3)", "{inputs.table}"],
      "inputs": [{"name": "table"}], "outputs": [{"name": "table"}]},
     {"name": "forgetful", "command": ["python3", "-c", "print('writes nothing')"], "outputs": [{"name": "table"}]},
+    {"name": "count", "kind": "preprocess", "command": ["python3", "-c", COUNT, "{inputs.rows}", "{outputs.n}"],
+     "inputs": [{"name": "rows", "type": "dir"}], "outputs": [{"name": "n"}]},
     {"name": "sleeper", "command": ["python3", "-c", "import time; time.sleep(60)"], "outputs": [{"name": "table"}]},
 ]
 
@@ -298,8 +316,10 @@ BAD_PIPELINES = [
     ({"name": "x", "steps": [{"name": "p", "component": "prep", "params": {"cols": 1}}]}, "'cols' is not a parameter"),
     ({"name": "x", "steps": [{"name": "p", "component": "prep", "params": {"rows": "{{pipeline.params.nope}}"}}]}, "unknown pipeline parameter 'nope'"),
     ({"name": "x", "steps": [{"name": "p", "component": "prep"}, {"name": "p", "component": "prep"}]}, "duplicate step name 'p'"),
+    ({"name": "x", "steps": [{"name": "c", "component": "count", "inputs": {"rows": {"dataset": "ghost", "version": 1}}}]},
+     "step 'c': input 'rows': data version ghost@v1 does not exist in the project"),
     ({"name": "x", "steps": [{"name": "t", "component": "train", "inputs": {"table": {"dataset": "d", "version": 1}}}]},
-     "need payload.data"),
+     "step 't': input 'table' is a file but a data version is a folder"),
     ({"name": "x", "steps": []}, "non-empty list"),
 ]
 
@@ -352,3 +372,49 @@ def test_a_run_survives_a_server_restart():
         assert steps_of(done)["prep"]["job_id"] == run["steps"][0]["job_id"], "the queued job was not queued twice"
     finally:
         (second or first).cleanup()
+
+
+def test_a_step_reads_a_data_version_and_caches_per_version(env):
+    server, dev, look = env
+    admin = server.client(server.login("admin", server.admin_password()))
+    admin.ok("POST", f"{P}/datasets", json={"name": "points", "domain": "tabular"})
+    r = upload(admin, "pipes", "points", csv_bytes(5), "file", "points.csv")
+    assert r.status_code == 200, r.text
+    admin.ok("POST", f"{P}/datasets/points/versions", json={"rounds": [1]})
+    # The version must exist when the pipeline is saved.
+    bad = dev.post(f"{P}/pipelines", json={"name": "counted", "steps": [
+        {"name": "count", "component": "count", "inputs": {"rows": {"dataset": "points", "version": 2}}}]})
+    assert bad.status_code == 400 and "step 'count': input 'rows': data version points@v2 does not exist" in bad.json()["message"], bad.text
+
+    dev.ok("POST", f"{P}/pipelines", json={"name": "counted", "steps": [
+        {"name": "count", "component": "count", "inputs": {"rows": {"dataset": "points", "version": 1}}}]})
+    jobs_before = job_count(dev)
+    run = wait_run(dev, start(dev, "counted")["id"])
+    step = steps_of(run)["count"]
+    assert run["state"] == "succeeded", (step["state"], step["error"])
+    assert step["inputs"]["rows"]["from"] == "points@v1" and step["inputs"]["rows"]["type"] == "dataset"
+    assert step["outputs"]["n"]["sha256"] == hashlib.sha256(b"5").hexdigest()
+    job = dev.ok("GET", f"/api/v1/jobs/{step['job_id']}")["job"]
+    assert job["payload"]["data"] == [{"dataset": "points", "version": 1, "path": "inputs/rows"}]
+    assert "files ['points.csv'] rows 5" in job_log(dev, step["job_id"])
+    assert job_count(dev) == jobs_before + 1
+
+    # The same version: served from the cache.
+    again = wait_run(dev, start(dev, "counted")["id"])
+    assert [s["state"] for s in again["steps"]] == ["cached"] and job_count(dev) == jobs_before + 1
+    assert again["steps"][0]["cache_key"] == step["cache_key"]
+
+    # A new version (another CSV added) changes the cache key and re-runs the step.
+    r = upload(admin, "pipes", "points", csv_bytes(3), "file", "more.csv")
+    assert r.status_code == 200, r.text
+    admin.ok("POST", f"{P}/datasets/points/versions", json={"rounds": [1, 2]})
+    dev.ok("PUT", f"{P}/pipelines/counted", json={"steps": [
+        {"name": "count", "component": "count", "inputs": {"rows": {"dataset": "points", "version": 2}}}]})
+    newer = wait_run(dev, start(dev, "counted")["id"])
+    s2 = steps_of(newer)["count"]
+    assert newer["state"] == "succeeded" and s2["state"] == "succeeded", (s2["state"], s2["error"])
+    assert s2["cache_key"] != step["cache_key"] and job_count(dev) == jobs_before + 2
+    assert "files ['more.csv', 'points.csv'] rows 8" in job_log(dev, s2["job_id"])
+    # The older pipeline version still runs against v1, from the cache.
+    old = wait_run(dev, start(dev, "counted", version=1)["id"])
+    assert [s["state"] for s in old["steps"]] == ["cached"] and job_count(dev) == jobs_before + 2
