@@ -1,4 +1,4 @@
-// How jobs use environments and code snapshots (contracts §2): `payload.environment` (a name in
+// How jobs use environments and code snapshots (docs/design/envcode.md): `payload.environment` (a name in
 // the job's project) and `payload.code` (a snapshot id or unique prefix) are checked when a job is
 // submitted, and what they resolve to is pinned in the payload, so a retried or delayed job runs
 // with what was checked:

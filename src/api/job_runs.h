@@ -1,4 +1,4 @@
-// Jobs and the tracking runs and data versions they use (EXP-9, contracts §2): what the submit
+// Jobs and the tracking runs and data versions they use (EXP-9; docs/design/jobs.md): what the submit
 // handler checks and fills in before a job is queued, and what the server does to a job's run
 // when the job ends.
 //

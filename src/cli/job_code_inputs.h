@@ -1,4 +1,4 @@
-// The worker preparer for `payload.code` (contracts §1): downloads the job's code snapshot over
+// The worker preparer for `payload.code` (a WorkerOptions::prepare hook): downloads the job's code snapshot over
 // the API with the job's token (GET /api/v1/jobs/{id}/code, .../code/archive), checks that the
 // archive is the snapshot it claims (its tree hash), unpacks it into the job's directory, and —
 // when the job executes a tracking run (payload.run_id) — tags the run with

@@ -1,4 +1,4 @@
-// The worker preparer for payload.data (contracts §2): each named data version is downloaded
+// The worker preparer for payload.data (a WorkerOptions::prepare hook): each named data version is downloaded
 // over the API with the job's own token (GET .../datasets/{d}/versions/{n}/archive) and extracted
 // into <jobdir>/<path>/ with the version's files as the archive lays them out.
 //

@@ -1,4 +1,4 @@
-"""External jobs from a data version to a run (issue 4, EXP-9, contracts §2).
+"""External jobs from a data version to a run (issue 4, EXP-9).
 
 The must-show test: a Python script (plain urllib, no mlflow package) submitted with
 `moebius job submit --experiment ... --data dataset@version`, reads the CSV the worker materialized

@@ -5,8 +5,9 @@ signature, explanations) and the test evaluation; the evaluation equals scikit-l
 predictions of python3-xgboost loading our saved model; the same seed gives the same model;
 bad input fails with a clear message and a non-zero exit.
 
-payload.data (helper/jobrun) is not in this branch: the job gets --data as an absolute path of
-a `moebius data checkout` folder on this machine."""
+The main job test gets its data through payload.data (the version materialized in the job's
+directory) and its run through `experiment` (the worker sets MLFLOW_RUN_ID); the other tests run
+the command directly on a `moebius data checkout` folder."""
 import hashlib
 import io
 import json
@@ -112,14 +113,17 @@ def submit(admin, command):
 
 def test_a_job_trains_logs_the_run_and_its_evaluation_equals_sklearn(env):
     server, admin, dirs, tmp = env
-    job = submit(admin, ["moebius", "train", "xgboost", "--data", dirs["clf"], "--label", "y", "--task", "binary",
-                         "--features", ",".join(FEATURES), "--rounds", "40", "--early-stopping", "5", "--seed", "7",
-                         "--params", json.dumps({"max_depth": 3, "eta": 0.3}), "--threads", "2", "--perf-calls", "300",
-                         "--experiment", "xgb-e2e", "--project", "ml"])
-    j = wait_job(admin, job)
-    log = job_log(admin, job)
+    command = ["moebius", "train", "xgboost", "--data", "data/clf", "--label", "y", "--task", "binary",
+               "--features", ",".join(FEATURES), "--rounds", "40", "--early-stopping", "5", "--seed", "7",
+               "--params", json.dumps({"max_depth": 3, "eta": 0.3}), "--threads", "2", "--perf-calls", "300"]
+    job = admin.ok("POST", "/api/v1/projects/ml/jobs",
+                   json={"payload": {"command": command, "data": [{"dataset": "clf", "version": 2, "path": "data/clf"}]},
+                         "experiment": "xgb-e2e"})["job"]
+    run_id = job["run_id"]
+    j = wait_job(admin, job["id"])
+    log = job_log(admin, job["id"])
     assert j["state"] == "succeeded", log
-    run_id = log.split("created run ", 1)[1].split()[0]
+    assert "created run" not in log  # the trainer logged into the job's run
     run = admin.ok("GET", ML + "runs/get", params={"run_id": run_id})["run"]
     assert run["info"]["status"] == "FINISHED"
     params = {p["key"]: p["value"] for p in run["data"]["params"]}
