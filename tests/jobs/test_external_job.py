@@ -267,9 +267,10 @@ def remote_lab():
     worker_token = ops.ok("POST", "/api/v1/tokens", json={"name": "worker"})["secret"]
     work = tempfile.mkdtemp(prefix="moebius-worker-")
     lines, procs = [], []
-    # remote-t takes the ordinary jobs; remote-small only jobs that ask for a GPU, and lets a job
-    # download at most 100 bytes of data.
-    for name, extra in [("remote-t", ["--gpus", "0"]), ("remote-small", ["--gpus", "1", "--max-data-bytes", "100"])]:
+    # remote-t takes the ordinary jobs (1 CPU, no GPU); remote-small offers half a CPU, so only jobs
+    # that ask for that and a GPU fit it, and lets a job download at most 100 bytes of data.
+    for name, extra in [("remote-t", ["--gpus", "0"]),
+                        ("remote-small", ["--cpus", "0.5", "--gpus", "1", "--max-data-bytes", "100"])]:
         p = subprocess.Popen([BIN, "worker", "--server", server.url, "--token", worker_token, "--name", name, "--lease-s", "5",
                               "--work-dir", os.path.join(work, name), *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert p.stdout.readline().startswith(f"worker {name} serving")
@@ -342,7 +343,7 @@ def done_or_now_ms():
 def test_data_over_the_workers_limit_fails_the_job_before_it_runs(remote_lab):
     server, admin, dev, worker_token, worker_output = remote_lab
     job = dev.ok("POST", f"{P}/jobs", json={"payload": {"command": [PY, "-c", "print('ran')"], "data": [{"dataset": "points", "version": 1}]},
-                                            "resources": {"gpus": 1}, "max_attempts": 3})["job"]
+                                            "resources": {"cpus": 0.5, "gpus": 1}, "max_attempts": 3})["job"]
     done = wait(dev, job["id"], {"succeeded", "failed"})
     assert done["state"] == "failed" and done["worker"] == "remote-small" and done["attempts"] == 1, done
     assert "preparing the job failed: points@v1" in done["error"] and "over the limit of 100 bytes" in done["error"], done
