@@ -21,6 +21,8 @@ import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from moebius_server import BIN, Server  # noqa: E402
+sys.path.insert(0, os.path.dirname(__file__))
+from jobhelpers import log_text, wait  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "data"))
 from datahelpers import upload  # noqa: E402
@@ -66,20 +68,6 @@ if sys.argv[2] == "sleep":
     print("sleeping", flush=True)
     time.sleep(120)
 '''
-
-
-def wait(client, job_id, states, timeout=30):
-    deadline = time.time() + timeout
-    while True:
-        j = client.ok("GET", f"/api/v1/jobs/{job_id}")["job"]
-        if j["state"] in states or time.time() > deadline:
-            assert j["state"] in states, j
-            return j
-        time.sleep(0.2)
-
-
-def log_text(client, job_id):
-    return "".join(c["text"] for c in client.ok("GET", f"/api/v1/jobs/{job_id}/logs")["chunks"])
 
 
 def setup_lab(server):

@@ -16,6 +16,8 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from moebius_server import BIN, Server  # noqa: E402
+sys.path.insert(0, os.path.dirname(__file__))
+from jobhelpers import log_text, wait  # noqa: E402
 
 PY = "/usr/bin/python3"
 
@@ -36,20 +38,6 @@ def submit(dev, command, **kw):
     payload = {"command": command}
     payload.update(kw.pop("payload", {}))
     return dev.ok("POST", "/api/v1/projects/work/jobs", json={"payload": payload, **kw})["job"]
-
-
-def wait(dev, job_id, states, timeout=20):
-    deadline = time.time() + timeout
-    while True:
-        j = dev.ok("GET", f"/api/v1/jobs/{job_id}")["job"]
-        if j["state"] in states or time.time() > deadline:
-            assert j["state"] in states, j
-            return j
-        time.sleep(0.2)
-
-
-def log_text(dev, job_id):
-    return "".join(c["text"] for c in dev.ok("GET", f"/api/v1/jobs/{job_id}/logs")["chunks"])
 
 
 def alive(marker):
