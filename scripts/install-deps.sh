@@ -34,6 +34,8 @@ PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # tabular trainer (src/train): XGBoost's C API; python3-xgboost is its peer in tests and bench
   libxgboost-dev
+  # image and text trainers (src/train/torch): libtorch 1.13 on CPU; only torch_*.cc include it
+  libtorch-dev
   # tests: tools, Python (Debian packages only), real peers, browser and fonts for Korean text
   sqlite3 curl python3 python3-pytest python3-requests python3-pandas python3-sklearn
   python3-optuna  # peer of bench/tuning (Optuna 3.1; pulls python3-cmaes)

@@ -1,12 +1,7 @@
 // `moebius train xgboost`: the built-in tabular trainer (src/train) as a command that a job
 // runs (payload.command ["moebius", "train", "xgboost", ...]; the worker runs its own binary
-// for a leading "moebius"). It trains, then logs everything to the tracking API found in the
-// environment (MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN, MLFLOW_RUN_ID) and stores the test
-// evaluation through POST /api/v1/runs/{run}/evaluations. --out DIR also writes the artifacts
-// locally; with --out and no MLFLOW_TRACKING_URI nothing is sent anywhere.
-//
-// Any failure prints "error: ..." on stderr (the job log) and exits 1; a run this command
-// created is marked FAILED.
+// for a leading "moebius"). Logging to the tracking API, --out and failure handling are
+// train_publish.h's, shared with `moebius train image` and `moebius train text`.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -16,18 +11,13 @@
 
 #include "base/strings.h"
 #include "cli/cli_app.h"
-#include "cli/tracking_run_logger.h"
+#include "cli/train_publish.h"
 #include "train/xgb_trainer.h"
 
 namespace moebius::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
 
 Result<std::string> ReadFile(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
@@ -37,21 +27,12 @@ Result<std::string> ReadFile(const std::string& path, const char* what) {
   return ss.str();
 }
 
-Status WriteFile(const fs::path& path, const std::string& bytes) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  std::ofstream out(path, std::ios::binary);
-  out << bytes;
-  if (!out) return Internal("cannot write " + path.string());
-  return Status::Ok();
-}
-
 struct TrainFlags {
   std::string data, label, task = "binary", group, booster = "gbtree", mode = "boosting", params, transform, features;
   int rounds = 100, early_stopping = 0, threads = 0, perf_calls = 2000;
   bool no_explain = false, no_perf = false;
   uint64_t seed = 0;
-  std::string experiment, project, run_name, out;
+  TrainTracking tracking;
 };
 
 Result<train::XgbOptions> ToOptions(const TrainFlags& f) {
@@ -89,80 +70,9 @@ Result<train::XgbOptions> ToOptions(const TrainFlags& f) {
   return o;
 }
 
-void Say(const std::string& line) {
-  std::printf("train: %s\n", line.c_str());
-  std::fflush(stdout);
-}
-
-Status WriteOut(const std::string& dir, const train::TrainResult& r) {
-  fs::path d(dir);
-  RETURN_IF_ERROR(WriteFile(d / "model" / "model.json", r.model_json));
-  RETURN_IF_ERROR(WriteFile(d / "model" / "transform.json", r.transform_spec));
-  RETURN_IF_ERROR(WriteFile(d / "model" / "signature.json", r.signature.dump(2)));
-  if (!r.explanations.is_null()) RETURN_IF_ERROR(WriteFile(d / "explanations.json", r.explanations.dump()));
-  RETURN_IF_ERROR(WriteFile(d / "evaluation.json", r.evaluation.dump(2)));
-  if (!r.perf.is_null()) RETURN_IF_ERROR(WriteFile(d / "perf.json", r.perf.dump(2)));
-  Json params = Json::object(), metrics = Json::object(), history = Json::array();
-  for (const auto& [k, v] : r.params) params[k] = v;
-  for (const auto& [k, v] : r.metrics) metrics[k] = v;
-  for (const auto& m : r.history) history.push_back(Json{{"key", m.key}, {"value", m.value}, {"step", m.step}});
-  RETURN_IF_ERROR(WriteFile(d / "params.json", params.dump(2)));
-  RETURN_IF_ERROR(WriteFile(d / "metrics.json", Json{{"summary", metrics}, {"history", history}}.dump()));
-  return Status::Ok();
-}
-
-Status Log(TrackingRunLogger& run, const train::TrainResult& r) {
-  RETURN_IF_ERROR(run.LogParams(r.params));
-  std::vector<LoggedMetric> ms;
-  for (const auto& m : r.history) ms.push_back({m.key, m.value, m.step});
-  for (const auto& [k, v] : r.metrics) ms.push_back({k, v, 0});
-  RETURN_IF_ERROR(run.LogMetrics(ms));
-  std::map<std::string, std::string> tags = r.tags;
-  tags["moebius.trainer"] = "xgboost";
-  RETURN_IF_ERROR(run.SetTags(tags));
-  RETURN_IF_ERROR(run.PutArtifact("model/model.json", r.model_json));
-  RETURN_IF_ERROR(run.PutArtifact("model/transform.json", r.transform_spec));
-  RETURN_IF_ERROR(run.PutArtifact("model/signature.json", r.signature.dump(2)));
-  if (!r.explanations.is_null()) RETURN_IF_ERROR(run.PutArtifact("explanations.json", r.explanations.dump()));
-  if (!r.perf.is_null()) RETURN_IF_ERROR(run.PutArtifact("perf.json", r.perf.dump(2)));
-  ASSIGN_OR_RETURN(Json ev, run.Evaluate("test", r.eval_request));
-  Say("evaluation stored as " + Str(ev, "artifact"));
-  return Status::Ok();
-}
-
 Status RunTrain(const TrainFlags& f) {
   ASSIGN_OR_RETURN(train::XgbOptions o, ToOptions(f));
-  std::string uri = Env("MLFLOW_TRACKING_URI");
-  std::unique_ptr<TrackingRunLogger> run;
-  if (uri.empty()) {
-    if (f.out.empty()) return InvalidArgument("no MLFLOW_TRACKING_URI in the environment: run this as a job, set it, or give --out DIR");
-  } else {
-    ASSIGN_OR_RETURN(run, TrackingRunLogger::Open(uri, Env("MLFLOW_TRACKING_TOKEN"), Env("MLFLOW_RUN_ID"), f.experiment, f.project,
-                                                  f.run_name));
-    Say(std::string(run->created() ? "created" : "logging to") + " run " + run->run_id());
-  }
-  auto result = train::TrainXgboost(o, Say);
-  if (!result.ok()) {
-    if (run && run->created()) (void)run->End("FAILED");
-    return result.status();
-  }
-  if (!f.out.empty()) {
-    RETURN_IF_ERROR(WriteOut(f.out, *result));
-    Say("artifacts written to " + f.out);
-  }
-  if (run) {
-    Status st = Log(*run, *result);
-    if (!st.ok()) {
-      if (run->created()) (void)run->End("FAILED");
-      return st;
-    }
-    if (run->created()) RETURN_IF_ERROR(run->End("FINISHED"));
-  }
-  std::string summary;
-  for (auto it = result->evaluation["metrics"].begin(); it != result->evaluation["metrics"].end(); ++it)
-    if (it->is_number()) summary += " test_" + it.key() + "=" + it->dump();
-  Say("done:" + summary);
-  return Status::Ok();
+  return RunAndPublish(f.tracking, [&o](const train::TrainLog& log) { return train::TrainXgboost(o, log); });
 }
 
 }  // namespace
@@ -188,10 +98,7 @@ void AddTrainCommands(CommandHost& host) {
   x->add_option("--perf-calls", f->perf_calls, "single-row predictions timed for perf.latency_p50_ms/p99")->capture_default_str();
   x->add_flag("--no-explain", f->no_explain, "skip the explanations (importance, TreeSHAP, permutation importance)");
   x->add_flag("--no-perf", f->no_perf, "skip the serving measurement (latency, throughput, memory)");
-  x->add_option("--experiment", f->experiment, "without MLFLOW_RUN_ID: create a run in this experiment");
-  x->add_option("--project", f->project, "with --experiment: the project of a new experiment");
-  x->add_option("--run-name", f->run_name, "with --experiment: the new run's name");
-  x->add_option("--out", f->out, "also write the artifacts to this folder");
+  AddTrainTrackingFlags(x, f->tracking);
   host.OnRunLocal(x, [f]() { return RunTrain(*f); });
 }
 

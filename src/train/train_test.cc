@@ -103,14 +103,14 @@ TEST(XgbTrainer, BinaryIsDeterministicAndExplained) {
   ASSERT_TRUE(a.ok()) << a.status().message();
   auto b = TrainXgboost(o, Quiet);
   ASSERT_TRUE(b.ok());
-  EXPECT_EQ(a->model_json, b->model_json);
+  EXPECT_EQ(a->model_bytes, b->model_bytes);
   EXPECT_EQ(a->evaluation, b->evaluation);
   EXPECT_EQ(a->explanations, b->explanations);
   o.seed = 4;
   o.params = Json{{"subsample", 0.7}};
   auto c = TrainXgboost(o, Quiet);
   ASSERT_TRUE(c.ok());
-  EXPECT_NE(a->model_json, c->model_json);
+  EXPECT_NE(a->model_bytes, c->model_bytes);
 
   EXPECT_GT(a->evaluation["metrics"]["roc_auc"].get<double>(), 0.8);
   // 20 rounds, train and valid logloss each.
@@ -131,7 +131,7 @@ TEST(XgbTrainer, BinaryIsDeterministicAndExplained) {
   o.measure_perf = false;
   auto d = TrainXgboost(o, Quiet);
   ASSERT_TRUE(d.ok()) << d.status().message();
-  EXPECT_EQ(d->model_json, a->model_json);
+  EXPECT_EQ(d->model_bytes, a->model_bytes);
   EXPECT_TRUE(d->explanations.is_null());
   EXPECT_TRUE(d->perf.is_null());
   EXPECT_EQ(d->metrics.count("perf.latency_p50_ms"), 0u);

@@ -179,13 +179,6 @@ struct Scoring {
 
 }  // namespace
 
-std::string MetricKey(const std::string& name) {
-  std::string out = name;
-  for (char& c : out)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == ' ' || c == '/')) c = '_';
-  return out;
-}
-
 Result<std::vector<IterationMetric>> ParseEvalLine(const std::string& line, int64_t step) {
   std::vector<IterationMetric> out;
   auto parts = Split(line, '\t');
@@ -269,7 +262,7 @@ Result<TrainResult> TrainXgboost(const XgbOptions& o, const TrainLog& log) {
     ASSIGN_OR_RETURN(booster, booster.Slice(0, best + 1));
   }
   double train_s = seconds() - read_s;
-  ASSIGN_OR_RETURN(res.model_json, booster.SaveJson());
+  ASSIGN_OR_RETURN(res.model_bytes, booster.SaveJson());
   res.transform_spec = tf.spec().Canonical();
   log("trained " + std::to_string(rounds_done) + " round(s) in " + std::to_string(train_s) + " s");
 
@@ -355,7 +348,7 @@ Result<TrainResult> TrainXgboost(const XgbOptions& o, const TrainLog& log) {
     PerfOptions po;
     po.threads = o.threads;
     po.latency_rows = o.perf_calls;
-    ASSIGN_OR_RETURN(res.perf, MeasureServing(res.model_json, res.transform_spec, data.test.inputs, po));
+    ASSIGN_OR_RETURN(res.perf, MeasureServing(res.model_bytes, res.transform_spec, data.test.inputs, po));
     for (auto it = res.perf.begin(); it != res.perf.end(); ++it) res.metrics["perf." + it.key()] = it->get<double>();
   }
   res.metrics["time.total_s"] = seconds();

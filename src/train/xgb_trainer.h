@@ -27,39 +27,15 @@
 
 #include "base/json.h"
 #include "base/status.h"
+#include "train/train_result.h"
 #include "train/xgb_options.h"
 
 namespace moebius::train {
-
-struct IterationMetric {
-  std::string key;  // "train-logloss", "valid-auc" (characters MLflow refuses become '_')
-  double value = 0;
-  int64_t step = 0;
-};
-
-struct TrainResult {
-  std::vector<std::pair<std::string, std::string>> params;  // what to log as run params
-  std::vector<IterationMetric> history;
-  std::map<std::string, double> metrics;  // best_iteration, rows, explain.*, perf.*
-  std::map<std::string, std::string> tags;
-  std::string model_json;      // XGBoost JSON
-  std::string transform_spec;  // the fitted spec, canonical JSON
-  Json signature;              // inputs, features, output
-  Json eval_request;           // src/eval request for the test split
-  Json evaluation;             // its result, computed here
-  Json explanations;
-  Json perf;
-};
-
-using TrainLog = std::function<void(const std::string&)>;
 
 Result<TrainResult> TrainXgboost(const XgbOptions& options, const TrainLog& log);
 
 // One evaluation line of XGBoost ("[3]\ttrain-logloss:0.25\tvalid-auc:0.9") as metrics at `step`.
 Result<std::vector<IterationMetric>> ParseEvalLine(const std::string& line, int64_t step);
 
-// Metric key characters the tracking API refuses (anything but letters, digits, _ - . space /)
-// become '_': "ndcg@10" → "ndcg_10".
-std::string MetricKey(const std::string& name);
 
 }  // namespace moebius::train
