@@ -37,7 +37,8 @@ Status CheckRelativePath(const std::string& path, const std::string& field) {
   return Status::Ok();
 }
 
-// payload.data: checked, and each entry's path filled in (data/<dataset> by default).
+}  // namespace
+
 Status CheckDataInputs(Services& s, int64_t project_id, Json& payload) {
   if (!payload.contains("data")) return Status::Ok();
   Json& data = payload["data"];
@@ -72,6 +73,8 @@ Status CheckDataInputs(Services& s, int64_t project_id, Json& payload) {
   }
   return Status::Ok();
 }
+
+namespace {
 
 Status RequireInProject(Services& s, const auth::User& user, int64_t project_id, auth::Permission p, const std::string& what) {
   if (user.global_role == auth::Role::kAdmin) return Status::Ok();

@@ -30,6 +30,9 @@ namespace moebius::api {
 // experiment, run_name}) for `project_id`: every field checked, payload.data included; creates
 // nothing (the experiment is looked at when the job is submitted).
 Result<jobs::JobSpec> JobSpecFromBody(Services& s, int64_t project_id, const Json& body);
+// payload.data checked against the project (each version exists, paths relative and disjoint),
+// each entry's path filled in (data/<dataset> by default). kInvalidArgument naming the entry.
+Status CheckDataInputs(Services& s, int64_t project_id, Json& payload);
 // `{cpus, memory_mb, gpus}` under `key` of `body`, defaults from `r`.
 Result<jobs::Resources> JobResourcesOf(const Json& body, const char* key, jobs::Resources r);
 

@@ -137,6 +137,20 @@ void AddStudyCommands(CommandHost& host) {
     Emit(g, j, [&] { std::printf("study %s %s\n", pid->c_str(), Str(j["study"], "state").c_str()); });
     return Status::Ok();
   });
+  auto* trainers = host.Sub(study, "trainers", "the built-in trainers an AutoML study's algorithms may name, with their default spaces");
+  host.OnRun(trainers, [&g = g](RestClient& c) -> Status {
+    ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/trainers"));
+    Emit(g, j, [&] {
+      TablePrinter t({"TRAINER", "DESCRIPTION", "DEFAULT SPACE"}, 120);
+      for (const auto& x : j["trainers"]) {
+        std::string space;
+        for (const auto& p : x["space"]) space += (space.empty() ? "" : " ") + Str(p, "name");
+        t.AddRow({Str(x, "name"), Str(x, "description"), space});
+      }
+      std::cout << t.Render();
+    });
+    return Status::Ok();
+  });
 }
 
 }  // namespace moebius::cli

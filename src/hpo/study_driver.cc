@@ -223,6 +223,7 @@ Status StudyDriver::StartTrial(const StudyRecord& s, Live& live, int64_t number)
   spec.name = s.name + " trial " + std::to_string(number);
   spec.payload = {{"command", launch.command}, {"env", launch.env}, {"run_id", t.run_id},
                   {"experiment_id", std::to_string(s.experiment_id)}, {"study_id", s.id}, {"trial", number}};
+  if (tmpl.contains("data") && !tmpl["data"].empty()) spec.payload["data"] = tmpl["data"];
   spec.resources = {tmpl["resources"]["cpus"].get<double>(), tmpl["resources"]["memory_mb"].get<int64_t>(),
                     tmpl["resources"]["gpus"].get<int64_t>()};
   spec.max_attempts = static_cast<int>(tmpl["max_attempts"].get<int64_t>());

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <set>
 
+#include "hpo/builtin_trainers.h"
+
 namespace moebius::hpo {
 namespace {
 
@@ -106,9 +108,10 @@ Result<Json> NormalizeStudySpec(const Json& body, uint64_t default_seed) {
 
   // trial template
   Json trial = body.contains("trial") && !body["trial"].is_null() ? body["trial"] : Json::object();
-  if (!trial.is_object()) return InvalidArgument("field 'trial' must be an object {command, env, resources, timeout_s, max_attempts}");
+  if (!trial.is_object()) return InvalidArgument("field 'trial' must be an object {command, env, resources, timeout_s, max_attempts, data}");
   for (auto it = trial.begin(); it != trial.end(); ++it)
-    if (it.key() != "command" && it.key() != "env" && it.key() != "resources" && it.key() != "timeout_s" && it.key() != "max_attempts")
+    if (it.key() != "command" && it.key() != "env" && it.key() != "resources" && it.key() != "timeout_s" && it.key() != "max_attempts" &&
+        it.key() != "data")
       return InvalidArgument("unknown field 'trial." + it.key() + "'");
   Json tout = Json::object();
   if (trial.contains("command")) {
@@ -147,6 +150,19 @@ Result<Json> NormalizeStudySpec(const Json& body, uint64_t default_seed) {
   ASSIGN_OR_RETURN(auto attempts, OptInt(trial, "max_attempts"));
   if (attempts && (*attempts < 1 || *attempts > 100)) return InvalidArgument("trial.max_attempts must be between 1 and 100");
   tout["max_attempts"] = attempts.value_or(3);
+  // trial.data: the shape here; that the versions exist is the submit handler's check.
+  std::string default_data;
+  if (trial.contains("data")) {
+    const Json& d = trial["data"];
+    if (!d.is_array() || d.size() > 32) return InvalidArgument("trial.data must be a list of at most 32 {dataset, version, path}");
+    for (const Json& e : d) {
+      if (!e.is_object() || !e.contains("dataset") || !e["dataset"].is_string() || !e.contains("version") || !e["version"].is_number_integer())
+        return InvalidArgument("trial.data entries must be {\"dataset\": NAME, \"version\": N, \"path\": \"data/NAME\"}");
+    }
+    tout["data"] = d;
+    if (!d.empty()) default_data = d[0].contains("path") && d[0]["path"].is_string() ? d[0]["path"].get<std::string>()
+                                                                                     : "data/" + d[0]["dataset"].get<std::string>();
+  }
 
   // space, or algorithms (AutoML)
   Json params = Json::array();
@@ -162,15 +178,22 @@ Result<Json> NormalizeStudySpec(const Json& body, uint64_t default_seed) {
       std::string where = "algorithms[" + std::to_string(i) + "]";
       if (!a.is_object()) return InvalidArgument(where + " must be an object {name, space, command, env}");
       for (auto it = a.begin(); it != a.end(); ++it)
-        if (it.key() != "name" && it.key() != "space" && it.key() != "command" && it.key() != "env")
+        if (it.key() != "name" && it.key() != "space" && it.key() != "command" && it.key() != "env" && it.key() != "trainer" &&
+            it.key() != "args")
           return InvalidArgument("unknown field '" + where + "." + it.key() + "'");
       ASSIGN_OR_RETURN(std::string an, ReqString(a, "name"));
       if (!ValidAlgorithmName(an)) return InvalidArgument(where + ".name must be 1 to 64 letters, digits, '_' or '-'");
       if (!seen.insert(an).second) return InvalidArgument(where + ": algorithm '" + an + "' is listed twice");
-      if (!a.contains("command") && !tout.contains("command"))
-        return InvalidArgument("unknown algorithm '" + an + "': an algorithm needs a command (built-in trainers are not available to studies yet)");
+      const bool builtin = a.contains("trainer");
+      if (builtin && (!a["trainer"].is_string() || a.contains("command")))
+        return InvalidArgument(where + ": give either a trainer (a built-in trainer's name) or a command, not both");
+      if (!builtin && a.contains("args")) return InvalidArgument(where + ".args belongs to a built-in trainer; add \"trainer\"");
+      if (!builtin && !a.contains("command") && !tout.contains("command"))
+        return InvalidArgument("algorithm '" + an + "' needs a command, or a built-in trainer (\"trainer\": \"xgboost\", ...)");
       Json algo{{"name", an}, {"env", Json::object()}};
-      if (a.contains("command")) {
+      if (builtin) {
+        algo["trainer"] = a["trainer"];
+      } else if (a.contains("command")) {
         RETURN_IF_ERROR(CheckCommand(a["command"], where + ".command"));
         algo["command"] = a["command"];
       } else {
@@ -184,6 +207,14 @@ Result<Json> NormalizeStudySpec(const Json& body, uint64_t default_seed) {
       if (a.contains("space")) {
         ASSIGN_OR_RETURN(aparams, ParamsArray(a["space"], where + ".space"));
         RETURN_IF_ERROR(CheckRanges(aparams, where + ".space"));
+      }
+      if (builtin) {
+        std::string trainer = a["trainer"].get<std::string>();
+        if (!a.contains("space"))
+          for (const auto& t : BuiltinTrainers())
+            if (t.name == trainer) aparams = t.space;
+        ASSIGN_OR_RETURN(algo["args"], NormalizeTrainerArgs(trainer, a.value("args", Json::object()), aparams, default_data,
+                                                            res["cpus"].get<double>(), where));
       }
       for (Json p : aparams) {
         if (!p.is_object() || !p.contains("name") || !p["name"].is_string()) return InvalidArgument(where + ".space: every parameter needs a name");
@@ -274,7 +305,7 @@ TrialLaunch LaunchOf(const Json& spec, const Json& params) {
       if (it.key().rfind(prefix, 0) == 0) l.params[it.key().substr(prefix.size())] = *it;
     for (const Json& a : spec["algorithms"])
       if (a["name"] == algo) {
-        command = a["command"];
+        command = a.contains("trainer") ? Json(TrainerCommand(a["trainer"].get<std::string>(), a["args"], l.params)) : a["command"];
         for (auto it = a["env"].begin(); it != a["env"].end(); ++it) l.env[it.key()] = *it;
       }
   } else {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace moebius::hpo {
 namespace {
 
@@ -86,7 +88,56 @@ TEST(StudySpecTest, AutoMlMakesAConditionalSpaceKeyedByAlgorithm) {
   b["algorithms"][1].erase("command");
   Status st = NormalizeStudySpec(b, 7).status();
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(st.message().find("unknown algorithm 'tree'"), std::string::npos);
+  EXPECT_NE(st.message().find("algorithm 'tree' needs a command"), std::string::npos);
+}
+
+Json TrainerBody() {
+  Json b = Body();
+  b.erase("space");
+  b["trial"] = Json::parse(R"({"data": [{"dataset": "churn", "version": 2}], "resources": {"cpus": 2}})");
+  b["algorithms"] = Json::parse(R"([
+    {"name": "gbdt", "trainer": "xgboost", "args": {"label": "y"}},
+    {"name": "rf", "trainer": "xgboost_rf", "args": {"label": "y"},
+     "space": [{"name": "max_depth", "type": "int", "low": 3, "high": 6}]}
+  ])");
+  return b;
+}
+
+TEST(StudySpecTest, BuiltInTrainersAreAlgorithmsWithDefaultSpacesAndCommands) {
+  Json s = NormalizeStudySpec(TrainerBody(), 7).value();
+  auto space = SpaceOf(s).value();
+  // algorithm + the six parameters of xgboost's default space + rf's one
+  ASSERT_EQ(space.size(), 8u);
+  EXPECT_EQ(space.param(1).name, "gbdt.eta");
+  EXPECT_EQ(space.param(7).name, "rf.max_depth");
+  EXPECT_EQ(s["trial"]["data"][0]["dataset"], "churn");
+  EXPECT_EQ(s["algorithms"][0]["args"]["data"], "data/churn");  // trial.data's first entry
+  EXPECT_EQ(s["algorithms"][0]["args"]["threads"], 2);             // the trial's CPUs
+
+  TrialLaunch l = LaunchOf(s, Json{{"algorithm", "gbdt"}, {"gbdt.eta", 0.05}, {"gbdt.max_depth", 4}});
+  std::vector<std::string> want = {"moebius", "train", "xgboost", "--data", "data/churn", "--label", "y", "--task", "binary",
+                                   "--seed", "0", "--threads", "2", "--rounds", "200", "--early-stopping", "20",
+                                   "--params", R"({"eta":0.05,"max_depth":4})", "--no-explain", "--no-perf"};
+  EXPECT_EQ(l.command, want);
+  TrialLaunch rf = LaunchOf(s, Json{{"algorithm", "rf"}, {"rf.max_depth", 5}});
+  EXPECT_NE(std::find(rf.command.begin(), rf.command.end(), "random_forest"), rf.command.end());
+  EXPECT_EQ(rf.command.back(), "--no-perf");
+}
+
+TEST(StudySpecTest, BuiltInTrainerMistakesAreClearErrors) {
+  auto msg = [](const std::function<void(Json&)>& edit) {
+    Json b = TrainerBody();
+    edit(b);
+    Status st = NormalizeStudySpec(b, 7).status();
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+    return st.message();
+  };
+  EXPECT_NE(msg([](Json& b) { b["algorithms"][0]["trainer"] = "lightgbm"; }).find("unknown trainer 'lightgbm'"), std::string::npos);
+  EXPECT_NE(msg([](Json& b) { b["algorithms"][0]["args"].erase("label"); }).find("args.label is required"), std::string::npos);
+  EXPECT_NE(msg([](Json& b) { b["trial"].erase("data"); }).find("needs data"), std::string::npos);
+  EXPECT_NE(msg([](Json& b) { b["algorithms"][1]["space"][0]["name"] = "max_dept"; }).find("max_dept"), std::string::npos);
+  EXPECT_NE(msg([](Json& b) { b["algorithms"][0]["args"]["task"] = "clustering"; }).find("args.task"), std::string::npos);
+  EXPECT_NE(msg([](Json& b) { b["algorithms"][0]["command"] = {"x"}; }).find("not both"), std::string::npos);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "base/strings.h"
@@ -258,9 +259,15 @@ Result<TrainResult> TrainXgboost(const XgbOptions& o, const TrainLog& log) {
       }
     }
   }
-  if (o.early_stopping > 0 && best >= 0 && best + 1 < rounds_done && o.booster != "gblinear") {
+  const bool sliced = o.early_stopping > 0 && best >= 0 && best + 1 < rounds_done && o.booster != "gblinear";
+  if (sliced) {
     ASSIGN_OR_RETURN(booster, booster.Slice(0, best + 1));
   }
+  // valid_score: the valid split's last eval metric for the model as kept (the best round when
+  // sliced, else the last round) — one number a study can optimize whatever the mode.
+  std::optional<IterationMetric> valid_score;
+  for (const auto& m : res.history)
+    if (m.key.rfind("valid-", 0) == 0 && m.step == (sliced ? best : rounds_done - 1)) valid_score = m;
   double train_s = seconds() - read_s;
   ASSIGN_OR_RETURN(res.model_bytes, booster.SaveJson());
   res.transform_spec = tf.spec().Canonical();
@@ -290,6 +297,10 @@ Result<TrainResult> TrainXgboost(const XgbOptions& o, const TrainLog& log) {
   res.metrics["rounds_trained"] = rounds_done;
   res.metrics["time.read_s"] = read_s;
   res.metrics["time.train_s"] = train_s;
+  if (valid_score) {
+    res.metrics["valid_score"] = valid_score->value;
+    res.tags["moebius.xgb.valid_score_metric"] = valid_score->key;
+  }
   if (o.early_stopping > 0 && best >= 0) {
     res.metrics["best_iteration"] = best;
     res.metrics["best_score"] = best_value;

@@ -119,3 +119,72 @@ test('studies UI: start a study, watch trials arrive, open the best run', { time
     throw e;
   }
 });
+
+// AutoML by name: the same form with "Built-in trainers": two XGBoost trainers over a split
+// version of a small table, no command and no space typed; every trial is `moebius train
+// xgboost` and the best run's evaluation is the trainer's test evaluation.
+test('studies UI: AutoML with built-in trainers on a data version', { timeout: 240_000 }, async (t) => {
+  const { server, password, openPage } = await browserSession(t, 'studies-automl', { args: ['--workers', '2'] });
+  const { api, token } = await adminClient(server.base, password);
+  await api('POST', '/api/v1/projects', { name: PROJECT, display_name: 'Study UI project' });
+  await api('POST', `/api/v1/projects/${PROJECT}/experiments`, { name: 'tune' });
+  await api('POST', `/api/v1/projects/${PROJECT}/datasets`, { name: 'table', domain: 'tabular' });
+  // 300 rows, y = 1 when a + b > 1 (with a deterministic pseudo-random a, b).
+  let csv = 'a,b,c,y\n';
+  for (let i = 0; i < 300; i++) {
+    const a = ((i * 37) % 101) / 100;
+    const b = ((i * 53) % 97) / 96;
+    csv += `${a},${b},${(i * 7) % 5},${a + b > 1 ? 1 : 0}\n`;
+  }
+  const up = `/api/v1/projects/${PROJECT}/datasets/table/uploads`;
+  const { upload } = await api('POST', up, {});
+  const res = await fetch(`${server.base}${up}/${upload.id}/parts/1`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' },
+    body: csv,
+  });
+  assert.equal(res.status, 200, await res.text());
+  await api('POST', `${up}/${upload.id}/complete`, { format: 'file', filename: 'table.csv' });
+  await api('POST', `/api/v1/projects/${PROJECT}/datasets/table/versions`, { status: 'raw', rounds: [1] });
+  await api('POST', `/api/v1/projects/${PROJECT}/datasets/table/versions`, {
+    status: 'split',
+    from_version: 'v1',
+    split: { method: 'stratified', ratios: { train: 0.7, val: 0.15, test: 0.15 }, seed: 1, label: 'y' },
+  });
+  const { page, pageErrors, shot } = await openPage();
+  try {
+    await loginInBrowser(page, server.base, password);
+    await page.goto(`${server.base}/projects/${PROJECT}?tab=studies`);
+    await page.getByRole('button', { name: 'New study' }).click();
+    const form = page.getByTestId('study-form');
+    await form.locator('input[name=study-name]').fill('automl');
+    await form.locator('button[name=study-source-trainers]').click();
+    assert.equal(await form.locator('input[name=study-metric]').inputValue(), 'valid_score');
+    await form.locator('input[name=study-trials]').fill('4');
+    await form.locator('input[name=trainer-xgboost]').check();
+    await form.locator('input[name=trainer-xgboost_linear]').check();
+    await form.locator('select[name=study-dataset]').selectOption('table');
+    await form.locator('input[name=study-version]').fill('2');
+    await form.locator('input[name=study-label]').fill('y');
+    await shot('studies-automl-form.png');
+    await form.getByRole('button', { name: 'Start study' }).click();
+    await page.waitForURL(/\/studies\/\d+$/);
+    const studyId = page.url().split('/').pop();
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=trials-table] tbody [data-testid=trial-state][data-state=complete]').length === 4,
+      null,
+      { timeout: 180_000 },
+    );
+    const trials = (await api('GET', `/api/v1/studies/${studyId}/trials`)).trials;
+    assert.ok(trials.every((x) => ['xgboost', 'xgboost_linear'].includes(x.params.algorithm)));
+    const best = trials.reduce((a, b) => (b.value < a.value ? b : a));
+    await page.getByTestId('best-run-link').click();
+    await page.waitForURL(new RegExp(`/runs/${best.run_id}`));
+    await page.locator('[data-testid=eval-metrics] tr', { has: page.locator('td', { hasText: /^roc_auc$/ }) }).first().waitFor();
+    await shot('studies-automl-best-run.png');
+    assert.deepEqual(pageErrors, []);
+  } catch (e) {
+    await shot('studies-automl-failure.png').catch(() => {});
+    throw e;
+  }
+});

@@ -37,6 +37,7 @@ import type {
   RunInfo,
   RunSearchRequest,
   RunSearchResponse,
+  BuiltinTrainer,
   Study,
   StudyPlots,
   StudyTrial,
@@ -280,6 +281,7 @@ export async function getCodeFile(project: string, id: string, path: string): Pr
 export const codeArchiveUrl = (project: string, id: string) => `${codeBase(project)}/${seg(id)}/archive`;
 // Studies (EXP-5)
 export const listStudies = (project: string) => api.get<{ studies?: Study[] }>(`/api/v1/projects/${seg(project)}/studies`);
+export const listTrainers = () => api.get<{ trainers: BuiltinTrainer[] }>('/api/v1/trainers');
 export const createStudy = (project: string, body: unknown) => api.post<{ study: Study }>(`/api/v1/projects/${seg(project)}/studies`, body);
 export const getStudy = (id: string | number) => api.get<{ study: Study }>(`/api/v1/studies/${seg(String(id))}`);
 export const listStudyTrials = (id: string | number) => api.get<{ trials: StudyTrial[] }>(`/api/v1/studies/${seg(String(id))}/trials`);

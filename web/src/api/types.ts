@@ -551,6 +551,13 @@ export interface StudyTrial {
   finished_at: number;
 }
 
+/** A built-in trainer a study's AutoML algorithm may name (GET /api/v1/trainers). */
+export interface BuiltinTrainer {
+  name: string;
+  description: string;
+  space: Record<string, unknown>[];
+}
+
 export interface Study {
   id: number;
   project: string;

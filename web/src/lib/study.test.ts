@@ -52,6 +52,23 @@ describe('studySpec', () => {
     expect(studySpec(form({ params: [] }))).toMatchObject({ ok: false, problem: { key: 'study.problems.noParams' } });
   });
 
+  it('turns built-in trainers into AutoML algorithms over one data version', () => {
+    const f = form({ source: 'trainers', trainers: ['xgboost', 'xgboost_rf'], dataset: 'churn', version: '2', label: 'y', task: 'multiclass', metric: 'valid_score' });
+    const r = studySpec(f);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.algorithms).toEqual([
+      { name: 'xgboost', trainer: 'xgboost', args: { label: 'y', task: 'multiclass' } },
+      { name: 'xgboost_rf', trainer: 'xgboost_rf', args: { label: 'y', task: 'multiclass' } },
+    ]);
+    expect(r.value.trial).toEqual({ data: [{ dataset: 'churn', version: 2 }] });
+    expect(r.value).not.toHaveProperty('space');
+    expect(studySpec({ ...f, trainers: [] })).toMatchObject({ ok: false, problem: { key: 'study.problems.trainers' } });
+    expect(studySpec({ ...f, dataset: '' })).toMatchObject({ ok: false, problem: { key: 'study.problems.dataset' } });
+    expect(studySpec({ ...f, version: '0' })).toMatchObject({ ok: false, problem: { key: 'study.problems.version' } });
+    expect(studySpec({ ...f, label: ' ' })).toMatchObject({ ok: false, problem: { key: 'study.problems.label' } });
+  });
+
   it('leaves range checks to the server', () => {
     const r = studySpec(form({ params: [{ name: 'x', type: 'float', low: '2', high: '1', log: false, choices: '' }] }));
     expect(r.ok).toBe(true);

@@ -8,6 +8,9 @@ export const PARAM_TYPES = ['float', 'int', 'categorical'] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];
 export const SAMPLERS = ['tpe', 'random', 'grid', 'cmaes'] as const;
 export const PRUNERS = ['none', 'median', 'successive_halving'] as const;
+/** What trials run: a command over a space of its own, or built-in trainers (AutoML by name). */
+export const STUDY_SOURCES = ['command', 'trainers'] as const;
+export const TASKS = ['binary', 'multiclass', 'regression', 'ranking'] as const;
 
 export interface ParamRow {
   name: string;
@@ -30,6 +33,12 @@ export interface StudyForm {
   command: string;
   mode: ArgvMode;
   params: ParamRow[];
+  source: (typeof STUDY_SOURCES)[number];
+  trainers: string[]; // built-in trainer names, each an AutoML algorithm with its default space
+  dataset: string;
+  version: string;
+  label: string;
+  task: (typeof TASKS)[number];
 }
 
 export const EMPTY_PARAM: ParamRow = { name: '', type: 'float', low: '0', high: '1', log: false, choices: '' };
@@ -46,6 +55,12 @@ export const EMPTY_STUDY_FORM: StudyForm = {
   command: '',
   mode: 'shell',
   params: [{ ...EMPTY_PARAM, name: 'x' }],
+  source: 'command',
+  trainers: [],
+  dataset: '',
+  version: '',
+  label: '',
+  task: 'binary',
 };
 
 /** A choice as typed: numbers and true/false as such, anything else as a string. */
@@ -64,6 +79,34 @@ export function studySpec(form: StudyForm): Parsed<Record<string, unknown>> {
   if (!form.name.trim()) return problem('study.problems.name');
   if (!form.experiment.trim()) return problem('study.problems.experiment');
   if (!form.metric.trim()) return problem('study.problems.metric');
+  const nTrials = Number(form.nTrials);
+  const parallelism = Number(form.parallelism);
+  if (!Number.isInteger(nTrials) || !Number.isInteger(parallelism)) return problem('study.problems.counts');
+  const common = {
+    name: form.name.trim(),
+    experiment: form.experiment.trim(),
+    objective: { metric: form.metric.trim(), goal: form.goal },
+    sampler: { type: form.sampler },
+    pruner: { type: form.pruner },
+    n_trials: nTrials,
+    parallelism,
+  };
+  if (form.source === 'trainers') {
+    if (form.trainers.length === 0) return problem('study.problems.trainers');
+    if (!form.dataset.trim()) return problem('study.problems.dataset');
+    const version = Number(form.version);
+    if (!Number.isInteger(version) || version < 1) return problem('study.problems.version');
+    if (!form.label.trim()) return problem('study.problems.label');
+    const args = { label: form.label.trim(), task: form.task };
+    return {
+      ok: true,
+      value: {
+        ...common,
+        algorithms: form.trainers.map((name) => ({ name, trainer: name, args })),
+        trial: { data: [{ dataset: form.dataset.trim(), version }] },
+      },
+    };
+  }
   if (form.params.length === 0) return problem('study.problems.noParams');
   const params: Record<string, unknown>[] = [];
   for (let i = 0; i < form.params.length; i++) {
@@ -85,23 +128,7 @@ export function studySpec(form: StudyForm): Parsed<Record<string, unknown>> {
   const argv = parseArgv(form.command, form.mode);
   if (!argv.ok) return argv;
   if (argv.value.length === 0) return problem('study.problems.command');
-  const nTrials = Number(form.nTrials);
-  const parallelism = Number(form.parallelism);
-  if (!Number.isInteger(nTrials) || !Number.isInteger(parallelism)) return problem('study.problems.counts');
-  return {
-    ok: true,
-    value: {
-      name: form.name.trim(),
-      experiment: form.experiment.trim(),
-      objective: { metric: form.metric.trim(), goal: form.goal },
-      space: { params },
-      sampler: { type: form.sampler },
-      pruner: { type: form.pruner },
-      n_trials: nTrials,
-      parallelism,
-      trial: { command: argv.value },
-    },
-  };
+  return { ok: true, value: { ...common, space: { params }, trial: { command: argv.value } } };
 }
 
 /** The best complete trial (lowest or highest value); null when none completed. */

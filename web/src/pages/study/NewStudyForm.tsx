@@ -1,17 +1,19 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { createStudy, listExperiments } from '../../api/endpoints';
+import { createStudy, listDatasets, listExperiments, listTrainers } from '../../api/endpoints';
 import type { Study } from '../../api/types';
 import { ErrorBox } from '../../components/Status';
 import { ARGV_MODES } from '../../lib/jobs';
-import { EMPTY_PARAM, EMPTY_STUDY_FORM, PARAM_TYPES, PRUNERS, SAMPLERS, studySpec, type ParamRow, type StudyForm } from '../../lib/study';
+import { EMPTY_PARAM, EMPTY_STUDY_FORM, PARAM_TYPES, PRUNERS, SAMPLERS, STUDY_SOURCES, studySpec, TASKS, type ParamRow, type StudyForm } from '../../lib/study';
 
 /**
  * Starts a study: the search space as rows (name, type, low/high/log or choices), the sampler,
  * pruner, number of trials and parallelism, the objective metric and goal, and the command each
  * trial runs ({name} in it is replaced by the parameter's value; each parameter is also in
- * MOEBIUS_PARAM_<NAME>). The server judges ranges and options; its 400 is shown as it says it.
+ * MOEBIUS_PARAM_<NAME>). Or, AutoML by name: built-in trainers (GET /api/v1/trainers), each an
+ * algorithm with its default space, trained on one data version (label, task). The server judges
+ * ranges and options; its 400 is shown as it says it.
  */
 export function NewStudyForm({ project, onClose, onCreated }: { project: string; onClose: () => void; onCreated: (s: Study) => void }) {
   const { t } = useTranslation();
@@ -20,13 +22,20 @@ export function NewStudyForm({ project, onClose, onCreated }: { project: string;
   const exps = useQuery({ queryKey: ['experiments', project], queryFn: () => listExperiments(project) });
   const experiments = (exps.data?.experiments ?? []).filter((e) => e.lifecycle_stage !== 'deleted');
   const experiment = form.experiment || experiments[0]?.name || '';
+  const trainers = useQuery({ queryKey: ['trainers'], queryFn: listTrainers, enabled: form.source === 'trainers' });
+  const datasets = useQuery({ queryKey: ['datasets', project], queryFn: () => listDatasets(project), enabled: form.source === 'trainers' });
+  const dataset = form.dataset || datasets.data?.datasets?.[0]?.name || '';
+  const toggleTrainer = (name: string, on: boolean) =>
+    setForm((f) => ({ ...f, trainers: on ? [...f.trainers.filter((x) => x !== name), name] : f.trainers.filter((x) => x !== name) }));
+  const setSource = (source: StudyForm['source']) =>
+    setForm((f) => ({ ...f, source, metric: source === 'trainers' && f.metric === 'loss' ? 'valid_score' : f.metric }));
   const m = useMutation({ mutationFn: (body: unknown) => createStudy(project, body), onSuccess: (r) => onCreated(r.study) });
   const set = <K extends keyof StudyForm>(k: K, v: StudyForm[K]) => setForm((f) => ({ ...f, [k]: v }));
   const setRow = (i: number, patch: Partial<ParamRow>) =>
     setForm((f) => ({ ...f, params: f.params.map((r, j) => (j === i ? { ...r, ...patch } : r)) }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const r = studySpec({ ...form, experiment });
+    const r = studySpec({ ...form, experiment, dataset });
     setProblem(r.ok ? null : r.problem);
     m.reset();
     if (r.ok) m.mutate(r.value);
@@ -53,6 +62,16 @@ export function NewStudyForm({ project, onClose, onCreated }: { project: string;
             ))}
           </select>
         </label>
+      </div>
+      <div className="field">
+        <span>{t('study.source')}</span>
+        <span className="segmented" role="group" aria-label={t('study.source')}>
+          {STUDY_SOURCES.map((src) => (
+            <button key={src} type="button" name={`study-source-${src}`} className={form.source === src ? 'active' : ''} aria-pressed={form.source === src} onClick={() => setSource(src)}>
+              {t(`study.sources.${src}`)}
+            </button>
+          ))}
+        </span>
       </div>
       <div className="row">
         <label className="field">
@@ -95,6 +114,51 @@ export function NewStudyForm({ project, onClose, onCreated }: { project: string;
           <input name="study-parallelism" type="number" className="mono" value={form.parallelism} onChange={(e) => set('parallelism', e.target.value)} />
         </label>
       </div>
+      {form.source === 'trainers' ? (
+        <fieldset className="field" data-testid="trainers-editor">
+          <legend>{t('study.trainers')}</legend>
+          <div className="row">
+            {(trainers.data?.trainers ?? []).map((tr) => (
+              <label key={tr.name} className="check" title={tr.description}>
+                <input type="checkbox" name={`trainer-${tr.name}`} checked={form.trainers.includes(tr.name)} onChange={(e) => toggleTrainer(tr.name, e.target.checked)} />
+                <span className="mono">{tr.name}</span> <small className="muted">{tr.description}</small>
+              </label>
+            ))}
+          </div>
+          <div className="row">
+            <label className="field">
+              <span>{t('study.dataset')}</span>
+              <select name="study-dataset" value={dataset} onChange={(e) => set('dataset', e.target.value)}>
+                {(datasets.data?.datasets ?? []).map((d) => (
+                  <option key={d.name} value={d.name}>
+                    {d.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field narrow-num">
+              <span>{t('study.version')}</span>
+              <input name="study-version" type="number" min={1} className="mono" value={form.version} onChange={(e) => set('version', e.target.value)} />
+            </label>
+            <label className="field">
+              <span>{t('study.label')}</span>
+              <input name="study-label" className="mono" value={form.label} onChange={(e) => set('label', e.target.value)} />
+            </label>
+            <label className="field">
+              <span>{t('study.task')}</span>
+              <select name="study-task" value={form.task} onChange={(e) => set('task', e.target.value as StudyForm['task'])}>
+                {TASKS.map((k) => (
+                  <option key={k} value={k}>
+                    {t(`study.tasks.${k}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <small className="hint">{t('study.trainersHint')}</small>
+        </fieldset>
+      ) : (
+        <>
       <fieldset className="field" data-testid="space-editor">
         <legend>{t('study.space')}</legend>
         <table className="table compact">
@@ -178,6 +242,8 @@ export function NewStudyForm({ project, onClose, onCreated }: { project: string;
         />
         <small className="hint">{t('study.commandHint')}</small>
       </div>
+        </>
+      )}
       {problem && (
         <div className="error-box" role="alert" data-testid="study-problem">
           {problem.key.startsWith('jobs.') ? t(problem.key) : problemText(problem)}

@@ -1,0 +1,170 @@
+#include "hpo/builtin_trainers.h"
+
+#include <cmath>
+#include <set>
+
+#include "train/xgb_options.h"
+
+namespace moebius::hpo {
+namespace {
+
+Json Float(const char* name, double low, double high, bool log = false) {
+  return Json{{"name", name}, {"type", "float"}, {"low", low}, {"high", high}, {"log", log}};
+}
+Json Int(const char* name, int64_t low, int64_t high) { return Json{{"name", name}, {"type", "int"}, {"low", low}, {"high", high}}; }
+
+// Parameters a trial may tune that are the trainer's flags, not XGBoost parameters.
+const std::set<std::string> kFlagParams = {"rounds", "early_stopping"};
+
+bool IsXgboost(const std::string& t) { return t == "xgboost" || t == "xgboost_dart" || t == "xgboost_rf" || t == "xgboost_linear"; }
+
+std::string Names() {
+  std::string out;
+  for (const auto& t : BuiltinTrainers()) out += (out.empty() ? "" : ", ") + t.name;
+  return out;
+}
+
+// A value of a parameter that tuning could propose, to check the name against the trainer.
+Json Representative(const Json& p) {
+  std::string type = p.value("type", "");
+  if (type == "categorical" && p.contains("choices") && p["choices"].is_array() && !p["choices"].empty()) return p["choices"][0];
+  if (p.contains("low")) return p["low"];
+  return 0;
+}
+
+train::XgbOptions XgbOptionsOf(const std::string& trainer, const Json& args) {
+  train::XgbOptions o;
+  o.label = args.value("label", "");
+  auto task = train::ParseTask(args.value("task", "binary"));
+  if (task.ok()) o.task = *task;
+  o.group = args.value("group", "");
+  if (trainer == "xgboost_dart") o.booster = "dart";
+  if (trainer == "xgboost_linear") o.booster = "gblinear";
+  if (trainer == "xgboost_rf") {
+    o.mode = train::Mode::kRandomForest;
+    o.rounds = 1;
+    o.early_stopping = 0;
+  } else {
+    o.rounds = args.value("rounds", 200);
+    o.early_stopping = args.value("early_stopping", 20);
+  }
+  return o;
+}
+
+}  // namespace
+
+const std::vector<BuiltinTrainerInfo>& BuiltinTrainers() {
+  static const std::vector<BuiltinTrainerInfo> kTrainers = {
+      {"xgboost", "XGBoost gradient-boosted trees (gbtree)",
+       Json::array({Float("eta", 0.01, 0.3, true), Int("max_depth", 2, 10), Float("min_child_weight", 0.5, 20, true),
+                    Float("subsample", 0.5, 1.0), Float("colsample_bytree", 0.5, 1.0), Float("lambda", 1e-3, 10, true)})},
+      {"xgboost_dart", "XGBoost with dropout trees (dart)",
+       Json::array({Float("eta", 0.01, 0.3, true), Int("max_depth", 2, 10), Float("subsample", 0.5, 1.0), Float("rate_drop", 0.0, 0.3),
+                    Float("skip_drop", 0.0, 0.5)})},
+      {"xgboost_rf", "XGBoost random forest (one round of 100 trees)",
+       Json::array({Int("max_depth", 4, 16), Float("subsample", 0.5, 0.9), Float("colsample_bynode", 0.3, 0.9),
+                    Float("min_child_weight", 0.5, 20, true)})},
+      {"xgboost_linear", "XGBoost linear booster (gblinear)",
+       Json::array({Float("lambda", 1e-4, 10, true), Float("alpha", 1e-4, 10, true), Float("eta", 0.05, 1.0, true)})},
+  };
+  return kTrainers;
+}
+
+Result<Json> NormalizeTrainerArgs(const std::string& trainer, const Json& args_in, const Json& params, const std::string& default_data,
+                                  double trial_cpus, const std::string& where) {
+  if (!IsXgboost(trainer)) return InvalidArgument(where + ": unknown trainer '" + trainer + "' (built-in trainers: " + Names() + ")");
+  Json args = args_in.is_null() ? Json::object() : args_in;
+  if (!args.is_object()) return InvalidArgument(where + ".args must be an object {label, task, ...}");
+  static const std::set<std::string> kArgs = {"data", "label", "task", "group", "features", "rounds", "early_stopping",
+                                              "seed", "threads", "explain", "perf"};
+  for (auto it = args.begin(); it != args.end(); ++it)
+    if (!kArgs.count(it.key())) return InvalidArgument(where + ".args: unknown field '" + it.key() + "'");
+  auto str = [&](const char* k) -> Status {
+    if (args.contains(k) && !args[k].is_string()) return InvalidArgument(where + ".args." + k + " must be a string");
+    return Status::Ok();
+  };
+  for (const char* k : {"data", "label", "task", "group"}) RETURN_IF_ERROR(str(k));
+  if (!args.contains("label") || args["label"].get<std::string>().empty())
+    return InvalidArgument(where + ".args.label is required: the column the trainer predicts");
+  if (!args.contains("data")) {
+    if (default_data.empty())
+      return InvalidArgument(where + ": a built-in trainer needs data: give trial.data [{dataset, version}] or " + where + ".args.data");
+    args["data"] = default_data;
+  }
+  args["task"] = args.value("task", "binary");
+  auto task = train::ParseTask(args["task"].get<std::string>());
+  if (!task.ok()) return InvalidArgument(where + ".args.task: " + task.status().message());
+  if (args.contains("features")) {
+    const Json& f = args["features"];
+    if (!f.is_array() || f.empty()) return InvalidArgument(where + ".args.features must be a non-empty list of column names");
+    for (const Json& c : f)
+      if (!c.is_string() || c.get<std::string>().empty() || c.get<std::string>().find(',') != std::string::npos)
+        return InvalidArgument(where + ".args.features must hold column names without commas");
+  }
+  auto integer = [&](const char* k, int64_t def, int64_t lo, int64_t hi) -> Status {
+    if (!args.contains(k)) {
+      args[k] = def;
+      return Status::Ok();
+    }
+    if (!args[k].is_number_integer() || args[k].get<int64_t>() < lo || args[k].get<int64_t>() > hi)
+      return InvalidArgument(where + ".args." + k + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(integer("rounds", 200, 1, 100000));
+  RETURN_IF_ERROR(integer("early_stopping", 20, 0, 100000));
+  RETURN_IF_ERROR(integer("seed", 0, 0, int64_t{1} << 53));
+  RETURN_IF_ERROR(integer("threads", std::max<int64_t>(1, static_cast<int64_t>(std::ceil(trial_cpus))), 0, 1024));
+  for (const char* k : {"explain", "perf"}) {
+    if (!args.contains(k)) args[k] = false;
+    if (!args[k].is_boolean()) return InvalidArgument(where + ".args." + std::string(k) + " must be true or false");
+  }
+
+  // The space's names against the trainer: each a flag it tunes or an XGBoost parameter that
+  // the trainer's own check accepts.
+  train::XgbOptions o = XgbOptionsOf(trainer, args);
+  o.data_dir = args["data"].get<std::string>();
+  for (const Json& p : params) {
+    std::string name = p.value("name", "");
+    if (kFlagParams.count(name)) {
+      if (trainer == "xgboost_rf") return InvalidArgument(where + ".space: '" + name + "' is fixed for the random forest (one round)");
+      continue;
+    }
+    o.params[name] = Representative(p);
+  }
+  Status st = train::Validate(o);
+  if (!st.ok()) return InvalidArgument(where + ": " + st.message());
+  return args;
+}
+
+std::vector<std::string> TrainerCommand(const std::string& trainer, const Json& args, const Json& values) {
+  Json xgb = Json::object();
+  int64_t rounds = args.value("rounds", 200), early = args.value("early_stopping", 20);
+  for (auto it = values.begin(); it != values.end(); ++it) {
+    if (it.key() == "algorithm") continue;
+    if (it.key() == "rounds" && it->is_number()) rounds = static_cast<int64_t>(std::llround(it->get<double>()));
+    else if (it.key() == "early_stopping" && it->is_number()) early = static_cast<int64_t>(std::llround(it->get<double>()));
+    else xgb[it.key()] = *it;
+  }
+  std::vector<std::string> c = {"moebius", "train", "xgboost", "--data", args["data"].get<std::string>(),
+                                "--label", args["label"].get<std::string>(), "--task", args["task"].get<std::string>(),
+                                "--seed", std::to_string(args["seed"].get<int64_t>()), "--threads", std::to_string(args["threads"].get<int64_t>())};
+  if (trainer == "xgboost_rf") {
+    c.insert(c.end(), {"--mode", "random_forest", "--rounds", "1"});
+  } else {
+    c.insert(c.end(), {"--rounds", std::to_string(rounds), "--early-stopping", std::to_string(early)});
+    if (trainer == "xgboost_dart") c.insert(c.end(), {"--booster", "dart"});
+    if (trainer == "xgboost_linear") c.insert(c.end(), {"--booster", "gblinear"});
+  }
+  if (!xgb.empty()) c.insert(c.end(), {"--params", xgb.dump()});
+  if (args.contains("group") && !args["group"].get<std::string>().empty()) c.insert(c.end(), {"--group", args["group"].get<std::string>()});
+  if (args.contains("features")) {
+    std::string f;
+    for (const Json& col : args["features"]) f += (f.empty() ? "" : ",") + col.get<std::string>();
+    c.insert(c.end(), {"--features", f});
+  }
+  if (!args["explain"].get<bool>()) c.push_back("--no-explain");
+  if (!args["perf"].get<bool>()) c.push_back("--no-perf");
+  return c;
+}
+
+}  // namespace moebius::hpo

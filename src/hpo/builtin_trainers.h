@@ -1,0 +1,58 @@
+// Built-in trainers as AutoML algorithms (EXP-5 with the trainers of src/train): an algorithm of a
+// study may name a trainer instead of giving a command,
+//
+//   {"name": "gbdt", "trainer": "xgboost", "args": {"label": "y", "task": "binary"}, "space": {...}}
+//
+// and each trial then runs `moebius train ...` on the study's data (trial.data, materialized in the
+// job's directory) with the trial's parameters. Without `space` the trainer's default space is
+// used (below); a given space replaces it and its parameter names are checked against what the
+// trainer accepts when the study is created, so a typo is a 400, not a study of failed trials.
+//
+//   xgboost         gbtree boosting: eta (log 0.01–0.3), max_depth (2–10), min_child_weight
+//                   (log 0.5–20), subsample (0.5–1), colsample_bytree (0.5–1), lambda (log 1e-3–10)
+//   xgboost_dart    dart boosting: eta, max_depth, subsample, rate_drop (0–0.3), skip_drop (0–0.5)
+//   xgboost_rf      random forest (one round of 100 trees): max_depth (4–16), subsample (0.5–0.9),
+//                   colsample_bynode (0.3–0.9), min_child_weight (log 0.5–20)
+//   xgboost_linear  gblinear: lambda (log 1e-4–10), alpha (log 1e-4–10), eta (log 0.05–1)
+//
+// args (all trainers): data (folder in the job's directory; default: the path of trial.data's
+// first entry), label (required), task (binary | multiclass | regression | ranking; default
+// binary), group (ranking), features (list of columns), rounds (default 200; tunable as a
+// parameter named `rounds`), early_stopping (default 20; 0 off), seed (default 0), threads
+// (default: the trial's CPUs rounded up), explain and perf (default false: trials skip
+// explanations and the serving measurement; the chosen model can be re-run with them).
+// The trainer logs `valid_score` (the valid split's last eval metric for the model as kept, in
+// every mode): the natural study objective across these algorithms (minimize for logloss, rmse;
+// maximize for auc, ndcg).
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/json.h"
+#include "base/status.h"
+
+namespace moebius::hpo {
+
+struct BuiltinTrainerInfo {
+  std::string name;
+  std::string description;
+  Json space;  // the default space's parameters (tuning JSON)
+};
+
+const std::vector<BuiltinTrainerInfo>& BuiltinTrainers();
+
+// Checks `args` (defaults filled, `default_data` used when args has no data) and the space's
+// parameter names (`params`: tuning JSON of the algorithm's own, unprefixed parameters) for
+// `trainer`. kInvalidArgument naming `where` on error, kInvalidArgument listing the trainers for
+// an unknown one.
+Result<Json> NormalizeTrainerArgs(const std::string& trainer, const Json& args, const Json& params, const std::string& default_data,
+                                  double trial_cpus, const std::string& where);
+
+// The command of one trial: `moebius train ...` with the normalized args and the trial's
+// parameter values (short names).
+std::vector<std::string> TrainerCommand(const std::string& trainer, const Json& args, const Json& values);
+
+}  // namespace moebius::hpo
