@@ -189,7 +189,7 @@ Result<Json> NormalizeStudySpec(const Json& body, uint64_t default_seed) {
         return InvalidArgument(where + ": give either a trainer (a built-in trainer's name) or a command, not both");
       if (!builtin && a.contains("args")) return InvalidArgument(where + ".args belongs to a built-in trainer; add \"trainer\"");
       if (!builtin && !a.contains("command") && !tout.contains("command"))
-        return InvalidArgument("algorithm '" + an + "' needs a command, or a built-in trainer (\"trainer\": \"xgboost\", ...)");
+        return InvalidArgument("unknown algorithm '" + an + "': give it a command, or name a built-in trainer (\"trainer\": \"xgboost\", ...)");
       Json algo{{"name", an}, {"env", Json::object()}};
       if (builtin) {
         algo["trainer"] = a["trainer"];

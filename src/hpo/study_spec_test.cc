@@ -88,7 +88,7 @@ TEST(StudySpecTest, AutoMlMakesAConditionalSpaceKeyedByAlgorithm) {
   b["algorithms"][1].erase("command");
   Status st = NormalizeStudySpec(b, 7).status();
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(st.message().find("algorithm 'tree' needs a command"), std::string::npos);
+  EXPECT_NE(st.message().find("unknown algorithm 'tree'"), std::string::npos);
 }
 
 Json TrainerBody() {
