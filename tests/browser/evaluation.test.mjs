@@ -44,6 +44,11 @@ test('evaluation tab: matrix, curves, report download, confirm', { timeout: 180_
   const cells = await matrix.locator('tbody td').allInnerTexts();
   assert.deepEqual(cells.map((c) => c.trim()), ['3', '1', '1', '3']);  // rows no/yes × columns no/yes
   assert.match(await matrix.innerText(), /yes/);
+  // Normalized by the true class (sklearn's normalize="true"): 3 of 4 → 75.0%.
+  await page.getByRole('button', { name: '% of true class' }).click();
+  await page.locator('[data-testid=confusion-matrix][data-normalized=true]').waitFor();
+  assert.deepEqual((await matrix.locator('tbody td').allInnerTexts()).map((c) => c.trim()), ['75.0%', '25.0%', '25.0%', '75.0%']);
+  await page.getByRole('button', { name: 'Counts' }).click();
   for (const id of ['curve-roc', 'curve-pr', 'curve-calibration']) {
     const curve = page.getByTestId(id);
     await curve.locator('canvas').first().waitFor();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvaluation } from '../api/types';
-import { baselineRows, curvePoints, heatColor, labelName, sortSlices } from './evaluation';
+import { baselineRows, curvePoints, heatColor, labelName, normalizeRows, sortSlices } from './evaluation';
 
 const ev = {
   name: 'eval',
@@ -49,5 +49,11 @@ describe('evaluation helpers', () => {
     expect(heatColor(3, 0)).toBe('rgb(255, 255, 255)');
     expect(labelName(['no', 'yes'], 1)).toBe('yes');
     expect(labelName(undefined, 2)).toBe('2');
+  });
+});
+
+describe('normalizeRows', () => {
+  it('divides each row by its total, as sklearn normalize="true"', () => {
+    expect(normalizeRows([[3, 1], [0, 0], [2, 6]])).toEqual([[0.75, 0.25], [0, 0], [0.25, 0.75]]);
   });
 });

@@ -62,6 +62,17 @@ export function heatColor(value: number, max: number): string {
   return `rgb(${c}, ${c}, 255)`;
 }
 
+/**
+ * A confusion matrix normalized by its rows (each true class sums to 1: the diagonal is the
+ * class's recall), as scikit-learn's normalize="true"; a row with no samples stays all 0.
+ */
+export function normalizeRows(matrix: number[][]): number[][] {
+  return matrix.map((row) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return row.map((v) => (total > 0 ? v / total : 0));
+  });
+}
+
 /** A label id of the confusion matrix or per-class report as the label the user gave. */
 export function labelName(labels: (string | number)[] | undefined, id: number): string {
   return labels && id >= 0 && id < labels.length ? String(labels[id]) : String(id);

@@ -10,7 +10,7 @@ import { Chart } from '../../components/charts/Chart';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
 import { formatNumber } from '../../lib/format';
-import { baselineRows, curvePoints, heatColor, labelName, sortSlices } from '../../lib/evaluation';
+import { baselineRows, curvePoints, heatColor, labelName, normalizeRows, sortSlices } from '../../lib/evaluation';
 import { ConfirmCard } from './ConfirmCard';
 
 export function EvaluationTab({ runId, project }: { runId: string; project?: string }) {
@@ -129,12 +129,24 @@ function MetricsCard({ ev }: { ev: StoredEvaluation }) {
 function ConfusionCard({ ev }: { ev: StoredEvaluation }) {
   const { t } = useTranslation();
   const m = ev.confusion!;
-  const max = Math.max(0, ...m.matrix.flat());
+  const [normalized, setNormalized] = useState(false);
+  const shown = normalized ? normalizeRows(m.matrix) : m.matrix;
+  const max = Math.max(0, ...shown.flat());
   return (
     <section className="card">
-      <h2>{t('report.confusion')}</h2>
+      <div className="row spread">
+        <h2>{t('report.confusion')}</h2>
+        <span className="segmented" role="group" aria-label={t('report.confusion')}>
+          <button type="button" className={normalized ? '' : 'active'} aria-pressed={!normalized} onClick={() => setNormalized(false)}>
+            {t('report.confusionCounts')}
+          </button>
+          <button type="button" className={normalized ? 'active' : ''} aria-pressed={normalized} onClick={() => setNormalized(true)}>
+            {t('report.confusionRows')}
+          </button>
+        </span>
+      </div>
       <p className="muted small">{t('report.confusionAxes')}</p>
-      <table className="confusion" data-testid="confusion-matrix">
+      <table className="confusion" data-testid="confusion-matrix" data-normalized={normalized}>
         <thead>
           <tr>
             <th />
@@ -144,7 +156,7 @@ function ConfusionCard({ ev }: { ev: StoredEvaluation }) {
           </tr>
         </thead>
         <tbody>
-          {m.matrix.map((row, r) => (
+          {shown.map((row, r) => (
             <tr key={r}>
               <th>{labelName(ev.labels, m.labels[r])}</th>
               {row.map((v, c) => (
@@ -152,8 +164,9 @@ function ConfusionCard({ ev }: { ev: StoredEvaluation }) {
                   key={c}
                   style={{ background: heatColor(v, max), color: max > 0 && v / max > 0.6 ? '#fff' : undefined }}
                   className="right mono"
+                  title={normalized ? String(m.matrix[r][c]) : undefined}
                 >
-                  {v}
+                  {normalized ? `${(v * 100).toFixed(1)}%` : v}
                 </td>
               ))}
             </tr>
