@@ -247,7 +247,14 @@ Result<Json> NormalizeStudySpec(const Json& body, uint64_t default_seed) {
   out["trial"] = tout;
 
   // sampler and pruner
-  ASSIGN_OR_RETURN(Json sampler, Object(body, "sampler", Json{{"type", "tpe"}}));
+  // The default sampler: TPE; multivariate with Scott's bandwidth where it is benchmarked (a space
+  // without conditions: bench/RESULTS.md, ≥ Optuna's TPE on every function), Optuna's univariate
+  // defaults for conditional (AutoML) spaces.
+  bool conditional = false;
+  for (const auto& p : parsed->params())
+    if (!p.parent.empty()) conditional = true;
+  Json default_sampler = conditional ? Json{{"type", "tpe"}} : Json{{"type", "tpe"}, {"multivariate", true}, {"scott_bandwidth", true}};
+  ASSIGN_OR_RETURN(Json sampler, Object(body, "sampler", default_sampler));
   if (!sampler.contains("seed") && sampler.value("type", "") != "grid") sampler["seed"] = default_seed;
   auto s = tuning::SamplerFromJson(sampler);
   if (!s.ok()) return InvalidArgument("sampler: " + s.status().message());

@@ -26,6 +26,8 @@ Status Bad(const std::function<void(Json&)>& edit) {
 TEST(StudySpecTest, DefaultsAreFilledAndTheSeedFixed) {
   Json s = NormalizeStudySpec(Body(), 7).value();
   EXPECT_EQ(s["sampler"]["type"], "tpe");
+  EXPECT_EQ(s["sampler"]["multivariate"], true);  // no conditions: the benchmarked variant
+  EXPECT_EQ(s["sampler"]["scott_bandwidth"], true);
   EXPECT_EQ(s["sampler"]["seed"], 7);
   EXPECT_EQ(s["pruner"]["type"], "none");
   EXPECT_EQ(s["n_trials"], 10);
@@ -76,6 +78,7 @@ TEST(StudySpecTest, AutoMlMakesAConditionalSpaceKeyedByAlgorithm) {
   ])");
   Json s = NormalizeStudySpec(b, 7).value();
   auto space = SpaceOf(s).value();
+  EXPECT_EQ(s["sampler"], (Json{{"type", "tpe"}, {"seed", 7}}));  // conditional: Optuna's defaults
   ASSERT_EQ(space.size(), 3u);
   EXPECT_EQ(space.param(0).name, "algorithm");
   EXPECT_EQ(space.param(1).name, "svm.C");
