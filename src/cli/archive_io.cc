@@ -61,14 +61,15 @@ Result<int64_t> TarDirectory(const std::string& dir, const std::string& out_file
   return static_cast<int64_t>(files.size());
 }
 
-Result<int64_t> ExtractTar(const std::string& tar_bytes, const std::string& dir) {
-  struct Closer {
-    void operator()(archive* a) const { archive_read_free(a); }
-  };
-  std::unique_ptr<archive, Closer> a(archive_read_new());
-  archive_read_support_format_tar(a.get());
-  if (archive_read_open_memory(a.get(), tar_bytes.data(), tar_bytes.size()) != ARCHIVE_OK)
-    return InvalidArgument(std::string("the server's archive is unreadable: ") + archive_error_string(a.get()));
+namespace {
+
+struct ReadCloser {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+using ArchiveReader = std::unique_ptr<archive, ReadCloser>;
+
+// Extracts every entry of an opened tar reader into `dir`.
+Result<int64_t> ExtractEntries(const ArchiveReader& a, const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Internal("cannot create " + dir + ": " + ec.message());
@@ -95,6 +96,24 @@ Result<int64_t> ExtractTar(const std::string& tar_bytes, const std::string& dir)
     ++n;
   }
   return n;
+}
+
+}  // namespace
+
+Result<int64_t> ExtractTar(const std::string& tar_bytes, const std::string& dir) {
+  ArchiveReader a(archive_read_new());
+  archive_read_support_format_tar(a.get());
+  if (archive_read_open_memory(a.get(), tar_bytes.data(), tar_bytes.size()) != ARCHIVE_OK)
+    return InvalidArgument(std::string("the server's archive is unreadable: ") + archive_error_string(a.get()));
+  return ExtractEntries(a, dir);
+}
+
+Result<int64_t> ExtractTarFile(const std::string& tar_file, const std::string& dir) {
+  ArchiveReader a(archive_read_new());
+  archive_read_support_format_tar(a.get());
+  if (archive_read_open_filename(a.get(), tar_file.c_str(), 1 << 16) != ARCHIVE_OK)
+    return InvalidArgument(std::string("the server's archive is unreadable: ") + archive_error_string(a.get()));
+  return ExtractEntries(a, dir);
 }
 
 }  // namespace moebius::cli

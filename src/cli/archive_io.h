@@ -15,5 +15,7 @@ Result<int64_t> TarDirectory(const std::string& dir, const std::string& out_file
 // Extracts a tar held in memory into `dir` (created if missing). Entries with absolute paths,
 // '..' segments or links are refused before anything is written for them.
 Result<int64_t> ExtractTar(const std::string& tar_bytes, const std::string& dir);
+// The same for a tar file on disk, read as it is extracted (memory stays small whatever its size).
+Result<int64_t> ExtractTarFile(const std::string& tar_file, const std::string& dir);
 
 }  // namespace moebius::cli

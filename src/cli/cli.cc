@@ -12,6 +12,7 @@
 #include <iterator>
 #include <map>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <set>
 
@@ -994,9 +995,16 @@ class App final : public CommandHost {
     checkout->add_option("DIR", *dir)->required();
     OnRun(checkout, [this, coref, dir](RestClient& c) -> Status {
       ASSIGN_OR_RETURN(DataRef ref, ParseRef(*coref, true));
-      ASSIGN_OR_RETURN(std::string tar, c.GetBytes(ref.Path() + "/versions/" + RestClient::Segment(ref.version) + "/archive"));
-      ASSIGN_OR_RETURN(int64_t n, ExtractTar(tar, *dir));
-      Emit(g_, Json{{"files", n}, {"dir", *dir}}, [&] { std::printf("checked out %lld files into %s\n", static_cast<long long>(n), dir->c_str()); });
+      // Streamed to a temporary file and extracted from it: memory stays small for any size.
+      std::string tar = (std::filesystem::temp_directory_path() / ("moebius-checkout-" + std::to_string(::getpid()) + ".tar")).string();
+      auto got = c.GetToFile(ref.Path() + "/versions/" + RestClient::Segment(ref.version) + "/archive", tar,
+                             std::numeric_limits<int64_t>::max());
+      if (!got.ok()) return got.status();
+      auto n = ExtractTarFile(tar, *dir);
+      std::error_code ec;
+      std::filesystem::remove(tar, ec);
+      if (!n.ok()) return n.status();
+      Emit(g_, Json{{"files", *n}, {"dir", *dir}}, [&] { std::printf("checked out %lld files into %s\n", static_cast<long long>(*n), dir->c_str()); });
       return Status::Ok();
     });
 

@@ -60,12 +60,21 @@ Status MaterializeJobData(const std::string& server, const jobs::Job& job, const
     if (total + bytes > max_bytes)
       return TooLarge(name + " would bring the job's data to " + std::to_string(total + bytes) + " bytes, over the limit of " +
                                std::to_string(max_bytes) + " bytes");
-    auto tar = client.GetBytes(base + "/archive");
-    if (!tar.ok()) return Status(tar.status().code(), name + ": downloading: " + tar.status().message());
-    if (total + static_cast<int64_t>(tar->size()) > max_bytes)
-      return TooLarge(name + ": its archive is over the limit of " + std::to_string(max_bytes) + " bytes");
-    total += static_cast<int64_t>(tar->size());
-    auto n = ExtractTar(*tar, (fs::path(dir) / rel).string());
+    // The archive goes to a file beside the job's directory (not into it, so the command never
+    // sees it), is extracted from there and removed: memory stays small whatever the size.
+    fs::path job_dir = fs::path(dir).lexically_normal();
+    if (job_dir.filename().empty()) job_dir = job_dir.parent_path();
+    std::string tar_file = job_dir.string() + ".data-" + std::to_string(total) + ".tar";
+    auto got = client.GetToFile(base + "/archive", tar_file, max_bytes - total);
+    if (!got.ok()) {
+      if (got.status().code() == StatusCode::kTooLarge)
+        return TooLarge(name + ": its archive is over the limit of " + std::to_string(max_bytes) + " bytes");
+      return Status(got.status().code(), name + ": downloading: " + got.status().message());
+    }
+    total += *got;
+    auto n = ExtractTarFile(tar_file, (fs::path(dir) / rel).string());
+    std::error_code ec;
+    fs::remove(tar_file, ec);
     if (!n.ok()) return Status(n.status().code(), name + ": " + n.status().message());
   }
   return Status::Ok();

@@ -19,7 +19,8 @@
 
 namespace moebius::cli {
 
-// All data versions of one job together, bytes (the archive is held in memory while extracted).
+// All data versions of one job together, bytes (each archive is streamed to a file beside the job
+// directory, extracted from it and removed).
 inline constexpr int64_t kMaxJobDataBytes = 2LL << 30;
 
 Status MaterializeJobData(const std::string& server, const jobs::Job& job, const jobs::JobToken& token, const std::string& dir,

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <cstdio>
 #include <optional>
 #include <utility>
 
@@ -69,6 +70,11 @@ std::string RestClient::Segment(const std::string& s) { return UrlEncode(s); }
 
 Result<long> RestClient::Perform(const char* method, const std::string& path, std::string_view body, bool has_body, bool json,
                                  std::string* response) {
+  return PerformWith(method, path, body, has_body, json, &Collect, response);
+}
+
+Result<long> RestClient::PerformWith(const char* method, const std::string& path, std::string_view body, bool has_body, bool json,
+                                     size_t (*write)(char*, size_t, size_t, void*), void* data) {
   CURL* c = static_cast<CURL*>(curl_);
   if (!c) return Internal("could not initialize libcurl");
   curl_easy_reset(c);
@@ -81,8 +87,8 @@ Result<long> RestClient::Perform(const char* method, const std::string& path, st
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Collect);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, response);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, data);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, 3600L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -142,6 +148,58 @@ Result<std::string> RestClient::GetBytes(const std::string& path) {
   ASSIGN_OR_RETURN(long http, Perform("GET", path, {}, false, false, &response));
   if (http < 200 || http >= 300) return ErrorFrom(http, response);
   return response;
+}
+
+namespace {
+
+// GetToFile's sink: a 2xx body goes to the file (up to the limit), any other to `error`.
+struct FileSink {
+  CURL* curl;
+  std::FILE* file;
+  int64_t max_bytes;
+  int64_t written = 0;
+  bool over = false, write_failed = false;
+  std::string error;
+};
+
+size_t ToFile(char* p, size_t size, size_t n, void* out) {
+  auto* s = static_cast<FileSink*>(out);
+  size_t len = size * n;
+  long http = 0;
+  curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &http);
+  if (http < 200 || http >= 300) {
+    if (s->error.size() < (1 << 16)) s->error.append(p, len);
+    return len;
+  }
+  if (s->written + static_cast<int64_t>(len) > s->max_bytes) {
+    s->over = true;
+    return 0;  // aborts the transfer
+  }
+  if (std::fwrite(p, 1, len, s->file) != len) {
+    s->write_failed = true;
+    return 0;
+  }
+  s->written += static_cast<int64_t>(len);
+  return len;
+}
+
+}  // namespace
+
+Result<int64_t> RestClient::GetToFile(const std::string& path, const std::string& file, int64_t max_bytes) {
+  std::FILE* f = std::fopen(file.c_str(), "wb");
+  if (!f) return Internal("cannot write " + file);
+  FileSink sink{static_cast<CURL*>(curl_), f, max_bytes};
+  auto http = PerformWith("GET", path, {}, false, false, &ToFile, &sink);
+  bool closed = std::fclose(f) == 0;
+  auto fail = [&](Status st) -> Result<int64_t> {
+    std::remove(file.c_str());
+    return st;
+  };
+  if (sink.over) return fail(TooLarge("the download is over the limit of " + std::to_string(max_bytes) + " bytes"));
+  if (sink.write_failed || !closed) return fail(Internal("cannot write " + file));
+  if (!http.ok()) return fail(http.status());
+  if (*http < 200 || *http >= 300) return fail(ErrorFrom(*http, sink.error));
+  return sink.written;
 }
 
 Result<Json> RestClient::Get(const std::string& path) { return Call("GET", path, nullptr); }

@@ -34,6 +34,10 @@ class RestClient {
   Result<Json> PutBytes(const std::string& path, std::string_view bytes);
   Result<Json> PostBytes(const std::string& path, std::string_view bytes);
   Result<std::string> GetBytes(const std::string& path);
+  // Streams a 2xx body into `file` (created or truncated) without holding it in memory; returns
+  // its size. A body past `max_bytes` stops the transfer: kTooLarge naming the limit (the
+  // partial file is removed). An error response is returned as for Get.
+  Result<int64_t> GetToFile(const std::string& path, const std::string& file, int64_t max_bytes);
 
   const std::string& base_url() const { return base_url_; }
 
@@ -45,6 +49,9 @@ class RestClient {
   // Performs the request; returns the HTTP status and fills `response`.
   Result<long> Perform(const char* method, const std::string& path, std::string_view body, bool has_body, bool json,
                        std::string* response);
+  // The same with the body going to a curl write callback (`write(ptr, 1, n, data)`).
+  Result<long> PerformWith(const char* method, const std::string& path, std::string_view body, bool has_body, bool json,
+                           size_t (*write)(char*, size_t, size_t, void*), void* data);
   static Status ErrorFrom(long http, const std::string& response);
 
   std::string base_url_;

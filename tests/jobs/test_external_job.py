@@ -81,6 +81,10 @@ def setup_lab(server):
     r = upload(admin, "lab", "points", csv.encode(), "file", "points.csv")
     assert r.status_code == 200, r.text
     admin.ok("POST", f"{P}/datasets/points/versions", json={"rounds": [1]})
+    # 60 bytes of data: under a 100-byte limit by its recorded size, over it as a tar (headers).
+    admin.ok("POST", f"{P}/datasets", json={"name": "tiny", "domain": "tabular"})
+    assert upload(admin, "lab", "tiny", b"id,x\n" + b"".join(b"%d,%d\n" % (i, i) for i in range(11)), "file", "tiny.csv").status_code == 200
+    admin.ok("POST", f"{P}/datasets/tiny/versions", json={"rounds": [1]})
     dev = server.client(server.login("dev", "dev-password-1"))
     ops = server.client(server.login("ops", "ops-password-1"))
     return admin, dev, ops
@@ -335,4 +339,16 @@ def test_data_over_the_workers_limit_fails_the_job_before_it_runs(remote_lab):
     done = wait(dev, job["id"], {"succeeded", "failed"})
     assert done["state"] == "failed" and done["worker"] == "remote-small" and done["attempts"] == 1, done
     assert "preparing the job failed: points@v1" in done["error"] and "over the limit of 100 bytes" in done["error"], done
+    assert "ran" not in log_text(dev, job["id"])
+
+
+def test_an_archive_over_the_limit_stops_its_download(remote_lab):
+    # The version's recorded size fits the limit; its archive does not: the streamed download stops.
+    server, admin, dev, worker_token, worker_output = remote_lab
+    assert dev.ok("GET", f"{P}/datasets/tiny/versions/v1")["version"]["bytes"] < 100
+    job = dev.ok("POST", f"{P}/jobs", json={"payload": {"command": [PY, "-c", "print('ran')"], "data": [{"dataset": "tiny", "version": 1}]},
+                                            "resources": {"cpus": 0.5, "gpus": 1}, "max_attempts": 1})["job"]
+    done = wait(dev, job["id"], {"succeeded", "failed"})
+    assert done["state"] == "failed" and done["worker"] == "remote-small", done
+    assert "tiny@v1: its archive is over the limit of 100 bytes" in done["error"], done
     assert "ran" not in log_text(dev, job["id"])
