@@ -990,11 +990,14 @@ class App final : public CommandHost {
     auto* checkout = Sub(d, "checkout", "restore a version's files into a folder, byte for byte");
     auto* coref = Own<std::string>();
     auto* dir = Own<std::string>();
+    auto* with_manifest = Own<bool>(false);
     checkout->add_option("PROJECT/DATASET@VERSION", *coref)->required();
     checkout->add_option("DIR", *dir)->required();
-    OnRun(checkout, [this, coref, dir](RestClient& c) -> Status {
+    checkout->add_flag("--manifest", *with_manifest, "also write .moebius/manifest.jsonl: each item's path, sha256, size and meta (labels, split)");
+    OnRun(checkout, [this, coref, dir, with_manifest](RestClient& c) -> Status {
       ASSIGN_OR_RETURN(DataRef ref, ParseRef(*coref, true));
-      ASSIGN_OR_RETURN(std::string tar, c.GetBytes(ref.Path() + "/versions/" + RestClient::Segment(ref.version) + "/archive"));
+      ASSIGN_OR_RETURN(std::string tar, c.GetBytes(ref.Path() + "/versions/" + RestClient::Segment(ref.version) + "/archive" +
+                                                   (*with_manifest ? "?manifest=1" : "")));
       ASSIGN_OR_RETURN(int64_t n, ExtractTar(tar, *dir));
       Emit(g_, Json{{"files", n}, {"dir", *dir}}, [&] { std::printf("checked out %lld files into %s\n", static_cast<long long>(n), dir->c_str()); });
       return Status::Ok();

@@ -60,7 +60,7 @@ Status MaterializeJobData(const std::string& server, const jobs::Job& job, const
     if (total + bytes > max_bytes)
       return TooLarge(name + " would bring the job's data to " + std::to_string(total + bytes) + " bytes, over the limit of " +
                                std::to_string(max_bytes) + " bytes");
-    auto tar = client.GetBytes(base + "/archive");
+    auto tar = client.GetBytes(base + "/archive?manifest=1");
     if (!tar.ok()) return Status(tar.status().code(), name + ": downloading: " + tar.status().message());
     if (total + static_cast<int64_t>(tar->size()) > max_bytes)
       return TooLarge(name + ": its archive is over the limit of " + std::to_string(max_bytes) + " bytes");
