@@ -94,7 +94,7 @@ def env():
 
 def command(*extra, seed=7):
     return ["moebius", "train", "image", "--data", "data/shapes", "--size", "32", "--width", "8", "--blocks", "3",
-            "--epochs", "6", "--batch-size", "16", "--lr", "0.01", "--augment", "flip,crop,brightness,contrast",
+            "--epochs", "6", "--batch-size", "8", "--lr", "0.01", "--augment", "flip,crop,brightness,contrast",
             "--seed", str(seed), "--threads", "2", "--perf-calls", "50", *extra]
 
 

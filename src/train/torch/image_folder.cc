@@ -1,6 +1,7 @@
 #include "train/torch/image_folder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 

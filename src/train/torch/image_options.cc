@@ -1,6 +1,7 @@
 #include "train/torch/image_options.h"
 
 #include <cmath>
+#include <cstdio>
 
 #include "base/strings.h"
 
