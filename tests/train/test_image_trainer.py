@@ -194,7 +194,9 @@ def test_a_one_class_training_set_fails_the_job_clearly(env):
     run = admin.ok("GET", ML + "runs/get", params={"run_id": job["run_id"]})["run"]
     assert run["info"]["status"] == "FAILED"
     # A bad option fails before any data is read, and nothing is left queued.
-    job = submit(admin, command("--augment", "flip,blur"), "shapes", versions["shapes"], "image-bad")
+    bad = command()
+    bad[bad.index("--augment") + 1] = "flip,blur"
+    job = submit(admin, bad, "shapes", versions["shapes"], "image-bad")
     j = wait_job(admin, job["id"])
     assert j["state"] == "failed"
     assert "unknown operation 'blur'" in job_log(admin, job["id"])
