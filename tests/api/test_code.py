@@ -6,6 +6,7 @@ snapshot, and the templates — the generated external Python script really logs
 and an artifact through the MLflow-compatible API, run directly and as a job."""
 import hashlib
 import io
+import json
 import os
 import subprocess
 import tarfile
@@ -150,7 +151,9 @@ def test_templates(env):
     server, admin, u = env
     look = u["look"]
     names = [t["name"] for t in look.ok("GET", "/api/v1/code/templates")["templates"]]
-    assert names == ["xgboost", "python-mlflow"]
+    assert names[0] == "xgboost" and {"image", "python-mlflow"} <= set(names), names
+    img = {f["path"]: f for f in look.ok("GET", "/api/v1/code/templates/image", params={"dataset": "pets", "label": "species"})["files"]}
+    assert json.loads(img["job.json"]["content"])["payload"]["command"][:3] == ["moebius", "train", "image"]
     x = look.ok("GET", "/api/v1/code/templates/xgboost", params={"dataset": "iris", "label": "species", "task": "multiclass",
                                                                   "rounds": "30", "seed": "7"})
     files = {f["path"]: f for f in x["files"]}
