@@ -253,9 +253,11 @@ Result<TrainResult> TrainImage(const ImageOptions& options, const TrainLog& log)
   }
 
   // Signature: encoded image bytes in, one probability per class out.
+  Json formats = Json::array({"png", "jpeg", "bmp", "tiff"});
+  if (data::image::CanWrite("webp")) formats.push_back("webp");
   Json input{{"name", "image"},
              {"type", "bytes"},
-             {"formats", Json::array({"png", "jpeg", "bmp", "webp", "tiff"})},
+             {"formats", formats},
              {"resize", o.resize},
              {"size", Json::array({o.size, o.size})},
              {"channels", spec.channels}};
