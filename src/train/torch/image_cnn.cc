@@ -56,8 +56,10 @@ ImageCnn& ImageCnn::operator=(ImageCnn&&) noexcept = default;
 ImageCnn::~ImageCnn() = default;
 
 Result<ImageCnn> ImageCnn::Create(const CnnConfig& c) {
-  if (c.channels < 1 || c.size < 1 || c.width < 1 || c.blocks < 1 || c.classes < 2 || (c.size >> c.blocks) < 1)
-    return InvalidArgument("image network: channels, size, width, blocks must be positive, classes at least 2, size ≥ 2^blocks");
+  if (c.channels < 1 || c.channels > 4 || c.size < 1 || c.size > 4096 || c.width < 1 || c.width > 1024 || c.blocks < 1 ||
+      c.blocks > 8 || c.classes < 2 || c.classes > 100000 || (c.size >> c.blocks) < 1 || !(c.dropout >= 0 && c.dropout < 1))
+    return InvalidArgument("image network: channels 1..4, size 1..4096, width 1..1024, blocks 1..8 with size ≥ 2^blocks, "
+                           "classes 2..100000, dropout in [0, 1)");
   auto impl = std::make_unique<Impl>();
   impl->config = c;
   try {
