@@ -145,6 +145,32 @@ TEST_F(ImageTrainerTest, LearnsASeparableSetDeterministically) {
   EXPECT_EQ(ImageCnn::Load("not a model").status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST_F(ImageTrainerTest, EarlyStoppingKeepsTheBestEpoch) {
+  FolderSet();
+  ImageOptions o = Options();
+  o.epochs = 12;
+  o.early_stopping = 1;
+  o.resize = "stretch";
+  o.measure_perf = false;
+  std::vector<std::string> lines;
+  auto r = TrainImage(o, [&](const std::string& l) { lines.push_back(l); });
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_TRUE(r->metrics.count("best_epoch"));
+  int best = static_cast<int>(r->metrics.at("best_epoch"));
+  int trained = static_cast<int>(r->metrics.at("epochs_trained"));
+  EXPECT_LE(trained, 12);
+  // The kept valid loss is the lowest of the epochs trained, and the run stopped at most one epoch after it
+  // (or ran out of epochs).
+  double lowest = 1e300;
+  for (const auto& m : r->history)
+    if (m.key == "valid-loss") lowest = std::min(lowest, m.value);
+  EXPECT_EQ(r->metrics.at("best_valid_loss"), lowest);
+  EXPECT_TRUE(trained == 12 || trained == best + 2) << trained << " " << best;
+  EXPECT_TRUE(r->perf.is_null());
+  EXPECT_FALSE(r->metrics.count("perf.latency_p50_ms"));
+  EXPECT_EQ(ImageSpec::Parse(r->transform_spec)->resize, "stretch");
+}
+
 TEST_F(ImageTrainerTest, ReadsLabelsAndSplitsFromTheManifestSidecar) {
   std::string manifest;
   int salt = 0;
