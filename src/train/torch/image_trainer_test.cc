@@ -3,8 +3,11 @@
 // input clearly.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "base/json.h"
 #include "train/torch/image_cnn.h"
@@ -168,7 +171,27 @@ TEST_F(ImageTrainerTest, EarlyStoppingKeepsTheBestEpoch) {
   EXPECT_TRUE(trained == 12 || trained == best + 2) << trained << " " << best;
   EXPECT_TRUE(r->perf.is_null());
   EXPECT_FALSE(r->metrics.count("perf.latency_p50_ms"));
-  EXPECT_EQ(ImageSpec::Parse(r->transform_spec)->resize, "stretch");
+  auto spec = ImageSpec::Parse(r->transform_spec);
+  ASSERT_TRUE(spec.ok());
+  EXPECT_EQ(spec->resize, "stretch");
+  // The saved model is the best epoch's: its valid loss, recomputed here, is best_valid_loss.
+  auto net = ImageCnn::Load(r->model_bytes);
+  ASSERT_TRUE(net.ok()) << net.status().message();
+  auto folder = ImageFolder::Load(dir_.string(), "label");
+  ASSERT_TRUE(folder.ok());
+  double loss = 0;
+  std::vector<float> x(spec->InputSize());
+  for (const auto& item : folder->valid) {
+    std::ifstream in(dir_ / item.path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_TRUE(spec->Preprocess(bytes, x.data()).ok());
+    auto p = net->Predict(x.data(), 1);
+    ASSERT_TRUE(p.ok());
+    size_t cls = std::find(spec->classes.begin(), spec->classes.end(), item.label) - spec->classes.begin();
+    loss -= std::log(std::max(static_cast<double>((*p)[cls]), 1e-12));
+  }
+  loss /= static_cast<double>(folder->valid.size());
+  EXPECT_NEAR(loss, r->metrics.at("best_valid_loss"), 1e-4 + 1e-3 * loss);
 }
 
 TEST_F(ImageTrainerTest, ReadsLabelsAndSplitsFromTheManifestSidecar) {
