@@ -350,8 +350,18 @@ void RegisterDataRoutes(Router& r, Services& s) {
           ASSIGN_OR_RETURN(int64_t n, data::ParseVersionNumber(ctx.Param("version")));
           ASSIGN_OR_RETURN(data::Version v, s.data.GetVersion(c.dataset.id, n));
           AuditSensitiveRead(s, ctx, c.dataset);
+          // ?manifest=1 appends .moebius/manifest.jsonl (each item's path, sha256, size and meta).
+          std::string manifest = ctx.req.Query("manifest").value_or("0");
+          if (manifest != "0" && manifest != "1" && manifest != "true" && manifest != "false")
+            return InvalidArgument("manifest must be 1 or 0 (true or false), not '" + manifest + "'");
+          bool sidecar = manifest == "1" || manifest == "true";
           ASSIGN_OR_RETURN(auto items, s.data.Materialize(v));
-          auto tar = std::make_shared<data::TarStream>(s.data.blobs(), std::move(items));
+          if (sidecar)
+            for (const auto& e : items)
+              if (e.path == data::kManifestSidecarPath)
+                return FailedPrecondition(std::string("this version has an item at ") + data::kManifestSidecarPath +
+                                          ", so its archive cannot carry the manifest sidecar; ask without ?manifest=1");
+          auto tar = std::make_shared<data::TarStream>(s.data.blobs(), std::move(items), 1 << 20, sidecar);
           HttpResponse resp;
           resp.content_type = "application/x-tar";
           resp.stream = [tar]() { return tar->Next(); };

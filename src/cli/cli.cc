@@ -991,13 +991,15 @@ class App final : public CommandHost {
     auto* checkout = Sub(d, "checkout", "restore a version's files into a folder, byte for byte");
     auto* coref = Own<std::string>();
     auto* dir = Own<std::string>();
+    auto* with_manifest = Own<bool>(false);
     checkout->add_option("PROJECT/DATASET@VERSION", *coref)->required();
     checkout->add_option("DIR", *dir)->required();
-    OnRun(checkout, [this, coref, dir](RestClient& c) -> Status {
+    checkout->add_flag("--manifest", *with_manifest, "also write .moebius/manifest.jsonl: each item's path, sha256, size and meta (labels, split)");
+    OnRun(checkout, [this, coref, dir, with_manifest](RestClient& c) -> Status {
       ASSIGN_OR_RETURN(DataRef ref, ParseRef(*coref, true));
       // Streamed to a temporary file and extracted from it: memory stays small for any size.
       std::string tar = (std::filesystem::temp_directory_path() / ("moebius-checkout-" + std::to_string(::getpid()) + ".tar")).string();
-      auto got = c.GetToFile(ref.Path() + "/versions/" + RestClient::Segment(ref.version) + "/archive", tar,
+      auto got = c.GetToFile(ref.Path() + "/versions/" + RestClient::Segment(ref.version) + "/archive" + (*with_manifest ? "?manifest=1" : ""), tar,
                              std::numeric_limits<int64_t>::max());
       if (!got.ok()) return got.status();
       auto n = ExtractTarFile(tar, *dir);

@@ -59,6 +59,8 @@ class CommandHost {
 void AddJobCommands(CommandHost& host);
 // `moebius train xgboost` (cli_train.cc): the built-in tabular trainer that jobs run.
 void AddTrainCommands(CommandHost& host);
+// `moebius train image` (cli_train_image.cc): the built-in libtorch image classifier, under `train`.
+void AddTrainImageCommand(CommandHost& host, CLI::App* train);
 // `moebius env list|show|create|update|delete` (cli_env.cc).
 void AddEnvCommands(CommandHost& host);
 // `moebius code push|list|show|cat|checkout|template` (cli_code.cc).

@@ -65,7 +65,7 @@ Status MaterializeJobData(const std::string& server, const jobs::Job& job, const
     fs::path job_dir = fs::path(dir).lexically_normal();
     if (job_dir.filename().empty()) job_dir = job_dir.parent_path();
     std::string tar_file = job_dir.string() + ".data-" + std::to_string(total) + ".tar";
-    auto got = client.GetToFile(base + "/archive", tar_file, max_bytes - total);
+    auto got = client.GetToFile(base + "/archive?manifest=1", tar_file, max_bytes - total);
     if (!got.ok()) {
       if (got.status().code() == StatusCode::kTooLarge)
         return TooLarge(name + ": its archive is over the limit of " + std::to_string(max_bytes) + " bytes");

@@ -1,6 +1,8 @@
 // The worker preparer for payload.data (a WorkerOptions::prepare hook): each named data version is downloaded
 // over the API with the job's own token (GET .../datasets/{d}/versions/{n}/archive) and extracted
-// into <jobdir>/<path>/ with the version's files as the archive lays them out.
+// into <jobdir>/<path>/ with the version's files as the archive lays them out, plus the manifest
+// sidecar <path>/.moebius/manifest.jsonl (each item's path, sha256, size and meta: labels,
+// split), which the built-in image trainer reads.
 //
 // Safety: an archive entry with an absolute path, a '..' or empty segment, or that is not a
 // regular file (links, devices) fails the job before anything is written for it; the folders on

@@ -7,6 +7,7 @@
 #include <memory>
 #include <utility>
 
+#include "base/json.h"
 #include "base/strings.h"
 
 namespace moebius::data {
@@ -101,14 +102,30 @@ Result<std::vector<ManifestEntry>> IngestUpload(store::BlobStore& blobs, const s
   return entries;
 }
 
-TarStream::TarStream(store::BlobStore& blobs, std::vector<ManifestEntry> entries, size_t piece_bytes)
-    : blobs_(blobs), entries_(std::move(entries)), piece_bytes_(piece_bytes) {}
+std::string ManifestJsonl(const std::vector<ManifestEntry>& entries) {
+  std::string out;
+  for (const ManifestEntry& e : entries) {
+    Json meta = Json::parse(e.meta, nullptr, false);
+    if (meta.is_discarded() || !meta.is_object()) meta = Json::object();
+    out += Json{{"path", e.path}, {"sha256", e.sha256}, {"size", e.size}, {"meta", meta}}.dump();
+    out += '\n';
+  }
+  return out;
+}
+
+TarStream::TarStream(store::BlobStore& blobs, std::vector<ManifestEntry> entries, size_t piece_bytes, bool manifest_sidecar)
+    : blobs_(blobs), entries_(std::move(entries)), piece_bytes_(piece_bytes), manifest_sidecar_(manifest_sidecar) {}
 
 TarStream::~TarStream() {
   if (archive_) archive_write_free(archive_);
 }
 
 Status TarStream::Open() {
+  if (manifest_sidecar_)
+    for (const ManifestEntry& e : entries_)
+      if (e.path == kManifestSidecarPath)
+        return FailedPrecondition(std::string("this version has an item at ") + kManifestSidecarPath +
+                                  ", so its archive cannot carry the manifest sidecar");
   archive_ = archive_write_new();
   archive_write_set_format_pax_restricted(archive_);
   auto write_cb = [](archive*, void* ud, const void* buf, size_t n) -> la_ssize_t {
@@ -121,32 +138,44 @@ Status TarStream::Open() {
   return Status::Ok();
 }
 
+Status TarStream::WriteEntry(const std::string& path, const std::string& bytes) {
+  archive_entry* entry = archive_entry_new();
+  archive_entry_set_pathname_utf8(entry, path.c_str());
+  archive_entry_set_size(entry, static_cast<la_int64_t>(bytes.size()));
+  archive_entry_set_filetype(entry, AE_IFREG);
+  archive_entry_set_perm(entry, 0644);
+  archive_entry_set_mtime(entry, 0, 0);
+  int rc = archive_write_header(archive_, entry);
+  archive_entry_free(entry);
+  if (rc != ARCHIVE_OK) return Internal(std::string("tar writer: ") + archive_error_string(archive_));
+  if (archive_write_data(archive_, bytes.data(), bytes.size()) < 0) return Internal(std::string("tar writer: ") + archive_error_string(archive_));
+  return Status::Ok();
+}
+
 Result<std::string> TarStream::Next() {
   if (!archive_) RETURN_IF_ERROR(Open());
   while (out_.size() < piece_bytes_ && !closed_) {
     if (next_ == entries_.size()) {
+      if (manifest_sidecar_) {
+        RETURN_IF_ERROR(WriteEntry(kManifestSidecarPath, ManifestJsonl(entries_)));
+        ++next_;  // past the sidecar
+        continue;
+      }
+    }
+    if (next_ >= entries_.size()) {
       if (archive_write_close(archive_) != ARCHIVE_OK) return Internal(std::string("tar writer: ") + archive_error_string(archive_));
       closed_ = true;
       break;
     }
     const ManifestEntry& e = entries_[next_++];
     ASSIGN_OR_RETURN(std::string bytes, blobs_.Get(e.sha256));
-    archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname_utf8(entry, e.path.c_str());
-    archive_entry_set_size(entry, static_cast<la_int64_t>(bytes.size()));
-    archive_entry_set_filetype(entry, AE_IFREG);
-    archive_entry_set_perm(entry, 0644);
-    archive_entry_set_mtime(entry, 0, 0);
-    int rc = archive_write_header(archive_, entry);
-    archive_entry_free(entry);
-    if (rc != ARCHIVE_OK) return Internal(std::string("tar writer: ") + archive_error_string(archive_));
-    if (archive_write_data(archive_, bytes.data(), bytes.size()) < 0) return Internal(std::string("tar writer: ") + archive_error_string(archive_));
+    RETURN_IF_ERROR(WriteEntry(e.path, bytes));
   }
   return std::exchange(out_, std::string());
 }
 
-Result<std::string> ExportTar(store::BlobStore& blobs, const std::vector<ManifestEntry>& entries) {
-  TarStream stream(blobs, entries);
+Result<std::string> ExportTar(store::BlobStore& blobs, const std::vector<ManifestEntry>& entries, bool manifest_sidecar) {
+  TarStream stream(blobs, entries, 1 << 20, manifest_sidecar);
   std::string out;
   for (;;) {
     ASSIGN_OR_RETURN(std::string piece, stream.Next());

@@ -35,9 +35,22 @@ Result<std::vector<ManifestEntry>> IngestUpload(store::BlobStore& blobs, const s
 // are fixed so the same version always yields the same archive. TarStream produces it piece by
 // piece (about `piece_bytes` at a time, more when one item is larger), holding one item at a
 // time; ExportTar gathers the pieces.
+//
+// With `manifest_sidecar`, the archive's last entry is kManifestSidecarPath: one JSON object per
+// item in path order, {"path","sha256","size","meta"} (meta the item's object, e.g. its label and
+// split), so a consumer of the files alone (a job's data folder, `moebius data checkout
+// --manifest`) also has what the manifest says about them. Built in memory when the stream
+// reaches it (about 150 bytes per item plus its meta). A version with an item at that very path
+// cannot have the sidecar (kFailedPrecondition from the first Next()).
+inline constexpr const char* kManifestSidecarPath = ".moebius/manifest.jsonl";
+
+// The sidecar's content for entries (sorted by path).
+std::string ManifestJsonl(const std::vector<ManifestEntry>& entries);
+
 class TarStream {
  public:
-  TarStream(store::BlobStore& blobs, std::vector<ManifestEntry> entries, size_t piece_bytes = 1 << 20);
+  TarStream(store::BlobStore& blobs, std::vector<ManifestEntry> entries, size_t piece_bytes = 1 << 20,
+            bool manifest_sidecar = false);
   ~TarStream();
   TarStream(const TarStream&) = delete;
   TarStream& operator=(const TarStream&) = delete;
@@ -47,16 +60,18 @@ class TarStream {
 
  private:
   Status Open();
+  Status WriteEntry(const std::string& path, const std::string& bytes);
 
   store::BlobStore& blobs_;
   std::vector<ManifestEntry> entries_;
   size_t piece_bytes_;
+  bool manifest_sidecar_;
   size_t next_ = 0;
   ::archive* archive_ = nullptr;
   bool closed_ = false;
   std::string out_;
 };
 
-Result<std::string> ExportTar(store::BlobStore& blobs, const std::vector<ManifestEntry>& entries);
+Result<std::string> ExportTar(store::BlobStore& blobs, const std::vector<ManifestEntry>& entries, bool manifest_sidecar = false);
 
 }  // namespace moebius::data

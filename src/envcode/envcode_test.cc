@@ -2,6 +2,8 @@
 // the tree hash, ignore rules, archive reading (traversal, links, corruption), the code store,
 // reading a git repository made here with libgit2, and the templates.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <git2.h>
 #include <unistd.h>
 
@@ -411,6 +413,20 @@ TEST(CodeTemplates, RenderAndValidate) {
   EXPECT_EQ(RenderCodeTemplate("xgboost", {{"rounds", "-1"}}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(RenderCodeTemplate("xgboost", {{"colour", "red"}}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(RenderCodeTemplate("nope", {}).status().code(), StatusCode::kNotFound);
+  auto img = RenderCodeTemplate("image", {{"dataset", "pets"}, {"version", "3"}, {"label", "species"}, {"epochs", "7"}});
+  ASSERT_TRUE(img.ok()) << img.status().ToString();
+  EXPECT_EQ(Paths(*img), (std::vector<std::string>{"README.md", "job.json", "params.json", "train.sh"}));
+  Json ij = Json::parse((*img)[1].content);
+  std::vector<std::string> icmd = ij["payload"]["command"];
+  EXPECT_EQ(std::vector<std::string>(icmd.begin(), icmd.begin() + 7),
+            (std::vector<std::string>{"moebius", "train", "image", "--data", "data/pets", "--label-key", "species"}));
+  EXPECT_NE(std::find(icmd.begin(), icmd.end(), "--epochs"), icmd.end());
+  EXPECT_EQ(*(std::find(icmd.begin(), icmd.end(), "--epochs") + 1), "7");
+  EXPECT_EQ(ij["payload"]["data"][0]["version"], 3);
+  EXPECT_NE((*img)[3].content.find("train image --data data/pets --label-key species"), std::string::npos) << (*img)[3].content;
+  EXPECT_EQ(Json::parse((*img)[2].content)["epochs"], 7);
+  EXPECT_EQ(RenderCodeTemplate("image", {{"size", "4"}}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(RenderCodeTemplate("image", {{"task", "binary"}}).status().code(), StatusCode::kInvalidArgument);
   auto py = RenderCodeTemplate("python-mlflow", {{"experiment", "demo"}});
   ASSERT_TRUE(py.ok());
   EXPECT_EQ(Paths(*py), (std::vector<std::string>{"README.md", "job.json", "train.py"}));

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -261,6 +262,55 @@ Result<Encoded> Convert(std::string_view bytes, const ConvertSpec& spec, const L
     return Internal("colour conversion failed: " + e.msg);
   }
   return Encode(mat, format, std::min(spec.quality, 100), format == "webp" && spec.quality > 100);
+}
+
+Result<Pixels> DecodePixels(std::string_view bytes, const ResizeSpec& spec, int channels, const Limits& limits) {
+  if (spec.mode != ResizeMode::kFill && spec.mode != ResizeMode::kExact)
+    return InvalidArgument("decoding to pixels resizes by fill (aspect kept, centre crop) or exact (stretched) only");
+  if (channels != 1 && channels != 3) return InvalidArgument("decoding to pixels gives 1 or 3 channels, not " + std::to_string(channels));
+  RETURN_IF_ERROR(ValidateResize(spec, limits));
+  ASSIGN_OR_RETURN(Decoded d, Decode(bytes, limits));
+  cv::Mat out;
+  try {
+    cv::Mat in = d.mat;
+    if (in.depth() == CV_16U) {
+      cv::Mat eight;
+      in.convertTo(eight, CV_8U, 1.0 / 257.0);
+      in = eight;
+    }
+    int c = in.channels();
+    cv::Mat color;
+    if (channels == 3) {
+      if (c == 1) cv::cvtColor(in, color, cv::COLOR_GRAY2RGB);
+      else if (c == 4) cv::cvtColor(in, color, cv::COLOR_BGRA2RGB);
+      else cv::cvtColor(in, color, cv::COLOR_BGR2RGB);
+    } else {
+      if (c == 1) color = in;
+      else cv::cvtColor(in, color, c == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+    }
+    int w = spec.width, h = spec.height;
+    if (color.cols == w && color.rows == h) {
+      out = color;
+    } else if (spec.mode == ResizeMode::kFill) {
+      double scale = std::max(static_cast<double>(w) / color.cols, static_cast<double>(h) / color.rows);
+      int rw = std::max(w, Scaled(color.cols, scale)), rh = std::max(h, Scaled(color.rows, scale));
+      cv::Mat scaled;
+      cv::resize(color, scaled, cv::Size(rw, rh), 0, 0, CvInterpolation(spec.interpolation));
+      out = scaled(cv::Rect((rw - w) / 2, (rh - h) / 2, w, h));
+    } else {
+      cv::resize(color, out, cv::Size(w, h), 0, 0, CvInterpolation(spec.interpolation));
+    }
+  } catch (const cv::Exception& e) {
+    return Internal("decoding to pixels failed: " + e.msg);
+  }
+  Pixels p;
+  p.width = out.cols;
+  p.height = out.rows;
+  p.channels = out.channels();
+  p.data.resize(static_cast<size_t>(p.width) * p.height * p.channels);
+  size_t row = static_cast<size_t>(p.width) * p.channels;
+  for (int y = 0; y < p.height; ++y) std::memcpy(p.data.data() + y * row, out.ptr<uint8_t>(y), row);
+  return p;
 }
 
 }  // namespace moebius::data::image

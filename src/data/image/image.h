@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
@@ -111,6 +112,22 @@ Result<ResizeResult> Resize(std::string_view bytes, const ResizeSpec& spec, cons
 
 // Decodes and re-encodes in spec.format with spec.color. Always re-encodes.
 Result<Encoded> Convert(std::string_view bytes, const ConvertSpec& spec, const Limits& limits = {});
+
+// Decoded pixels for a model's input: 8-bit, row-major, interleaved (height × width × channels),
+// RGB order for 3 channels (not OpenCV's BGR), one grey channel for 1.
+struct Pixels {
+  int width = 0;
+  int height = 0;
+  int channels = 0;
+  std::vector<uint8_t> data;
+};
+
+// Decodes (header-first checks and the pixel limit as everywhere here, a JPEG's EXIF orientation
+// applied) to exactly spec.width × spec.height: spec.mode kFill keeps the aspect and centre-crops
+// (a model's "fit_crop"), kExact stretches; other modes are kInvalidArgument. `channels` 3 (alpha
+// dropped, grey repeated) or 1 (luma); 16-bit samples are scaled to 8 bits. The same bytes and
+// spec give the same pixels.
+Result<Pixels> DecodePixels(std::string_view bytes, const ResizeSpec& spec, int channels, const Limits& limits = {});
 
 // Whether this build's OpenCV can encode and decode the format ("webp" depends on libwebp).
 bool CanWrite(std::string_view format);

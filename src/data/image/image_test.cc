@@ -114,6 +114,45 @@ TEST(ImageTest, FillCropsTheCentre) {
   for (cv::Point p : {cv::Point(0, 0), cv::Point(49, 49), cv::Point(25, 25)}) EXPECT_EQ(out.at<cv::Vec3b>(p), cv::Vec3b(0, 255, 0));
 }
 
+TEST(ImageTest, DecodePixelsGivesRgbAtTheSizeAsked) {
+  // A 4x2 PNG: left half pure blue (BGR 255,0,0), right half pure red.
+  cv::Mat m(2, 4, CV_8UC3, cv::Scalar(255, 0, 0));
+  m(cv::Rect(2, 0, 2, 2)).setTo(cv::Scalar(0, 0, 255));
+  std::string png = Encode(m, ".png");
+  ResizeSpec same{ResizeMode::kExact, 4, 2};
+  auto p = DecodePixels(png, same, 3);
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  ASSERT_EQ(p->width, 4);
+  ASSERT_EQ(p->height, 2);
+  ASSERT_EQ(p->channels, 3);
+  ASSERT_EQ(p->data.size(), 24u);
+  // RGB order: the first pixel is blue, the last red.
+  EXPECT_EQ(p->data[0], 0);
+  EXPECT_EQ(p->data[2], 255);
+  EXPECT_EQ(p->data[21], 255);
+  EXPECT_EQ(p->data[23], 0);
+  // Fill to 2x2 keeps the aspect and crops the centre: one blue column, one red.
+  auto c = DecodePixels(png, ResizeSpec{ResizeMode::kFill, 2, 2, 0, Interpolation::kNearest}, 3);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->data.size(), 12u);
+  EXPECT_EQ(c->data[2], 255);   // (0,0) blue
+  EXPECT_EQ(c->data[3], 255);   // (1,0) red
+  // Stretch to 2x2 squeezes the whole width in.
+  auto st = DecodePixels(png, ResizeSpec{ResizeMode::kExact, 2, 2, 0, Interpolation::kNearest}, 1);
+  ASSERT_TRUE(st.ok()) << st.status().message();
+  EXPECT_EQ(st->channels, 1);
+  EXPECT_EQ(st->data.size(), 4u);
+  // Alpha and 16 bits are handled; bad specs and bytes are refused.
+  EXPECT_TRUE(DecodePixels(Encode(Picture(9, 7, 4), ".png"), ResizeSpec{ResizeMode::kFill, 5, 5}, 3).ok());
+  auto deep = DecodePixels(Encode(Picture(9, 7, 3, CV_16U), ".png"), ResizeSpec{ResizeMode::kFill, 5, 5}, 3);
+  ASSERT_TRUE(deep.ok()) << deep.status().message();
+  EXPECT_EQ(DecodePixels(png, ResizeSpec{ResizeMode::kFit, 2, 2}, 3).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(DecodePixels(png, same, 2).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(DecodePixels("not an image", same, 3).status().code(), StatusCode::kInvalidArgument);
+  // Determinism.
+  EXPECT_EQ(DecodePixels(png, same, 3)->data, p->data);
+}
+
 TEST(ImageTest, ResizeKeepsFormatAndAlphaAndSkipsNoOps) {
   std::string rgba = Encode(Picture(80, 60, 4), ".png");
   auto r = Resize(rgba, ResizeSpec{ResizeMode::kExact, 40, 30});
