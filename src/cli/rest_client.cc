@@ -188,7 +188,7 @@ size_t ToFile(char* p, size_t size, size_t n, void* out) {
 Result<int64_t> RestClient::GetToFile(const std::string& path, const std::string& file, int64_t max_bytes) {
   std::FILE* f = std::fopen(file.c_str(), "wb");
   if (!f) return Internal("cannot write " + file);
-  FileSink sink{static_cast<CURL*>(curl_), f, max_bytes};
+  FileSink sink{static_cast<CURL*>(curl_), f, max_bytes, 0, false, false, {}};
   auto http = PerformWith("GET", path, {}, false, false, &ToFile, &sink);
   bool closed = std::fclose(f) == 0;
   auto fail = [&](Status st) -> Result<int64_t> {
