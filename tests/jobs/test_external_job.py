@@ -291,7 +291,7 @@ def test_a_remote_job_runs_with_its_submitters_token_not_the_workers(remote_lab)
     assert done["state"] == "succeeded" and done["worker"] == "remote-t", (done, text)
     assert "me 200 dev\n" in text  # the job is its submitter, not the worker's operator account
     assert "claim 403\n" in text   # and cannot do what only the worker's account may
-    assert "data ['points.csv']" in text  # the version was downloaded with the job's token
+    assert "data ['.moebius', 'points.csv']" in text  # the version (and its manifest sidecar) downloaded with the job's token
     token = open(out).read()
     assert token.startswith("mbt_") and token != worker_token
     # Never shown: not in the job, its log, or the worker's output.
