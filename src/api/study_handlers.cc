@@ -92,7 +92,7 @@ void RegisterStudyRoutes(Router& r, Services& s, hpo::StudyStore& store, hpo::St
   // The built-in trainers a study's AutoML algorithms may name (hpo/builtin_trainers.h).
   r.Add("GET", "/api/v1/trainers", Permission::kAuthenticated, [](RouteContext&) -> Result<HttpResponse> {
     Json out = Json::array();
-    for (const auto& t : hpo::BuiltinTrainers()) out.push_back(Json{{"name", t.name}, {"description", t.description}, {"space", t.space}});
+    for (const auto& t : hpo::BuiltinTrainers()) out.push_back(Json{{"name", t.name}, {"description", t.description}, {"space", t.space}, {"args", t.args}});
     return JsonResponse(Json{{"trainers", out}});
   });
 

@@ -1,6 +1,10 @@
 #include "cli/tracking_run_logger.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <map>
 
 namespace moebius::cli {
 namespace {
@@ -50,7 +54,34 @@ Status TrackingRunLogger::Batch(const Json& body) {
   return client_.Post(std::string(kMlflow) + "runs/log-batch", b).status();
 }
 
-Status TrackingRunLogger::LogParams(const std::vector<std::pair<std::string, std::string>>& params) {
+namespace {
+
+// The same value written twice: equal text, or numbers equal to 1e-5 relative (6 significant
+// digits, "0.0149382" as a
+// trainer prints it and "0.014938248209799625" as a study logged it).
+bool SameParamValue(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  char* ea = nullptr;
+  char* eb = nullptr;
+  double x = std::strtod(a.c_str(), &ea), y = std::strtod(b.c_str(), &eb);
+  if (a.empty() || b.empty() || *ea != '\0' || *eb != '\0') return false;
+  return std::fabs(x - y) <= 1e-5 * std::max(std::fabs(x), std::fabs(y));
+}
+
+}  // namespace
+
+Status TrackingRunLogger::LogParams(const std::vector<std::pair<std::string, std::string>>& params_in) {
+  // A run made by a study already has the trial's parameters; the trainer's own text of the same
+  // value is not logged again (MLflow refuses a param written twice with different text).
+  std::vector<std::pair<std::string, std::string>> params;
+  auto run = client_.Get("/api/2.0/mlflow/runs/get?run_id=" + RestClient::Segment(run_id_));
+  std::map<std::string, std::string> existing;
+  if (run.ok() && (*run)["run"].contains("data") && (*run)["run"]["data"].contains("params"))
+    for (const Json& p : (*run)["run"]["data"]["params"]) existing[p.value("key", "")] = p.value("value", "");
+  for (const auto& kv : params_in) {
+    auto it = existing.find(kv.first);
+    if (it == existing.end() || !SameParamValue(it->second, kv.second)) params.push_back(kv);
+  }
   for (size_t i = 0; i < params.size(); i += 100) {
     Json ps = Json::array();
     for (size_t j = i; j < params.size() && j < i + 100; ++j) ps.push_back(Json{{"key", params[j].first}, {"value", params[j].second}});

@@ -39,6 +39,9 @@ class TrackingRunLogger {
   const std::string& run_id() const { return run_id_; }
   bool created() const { return created_; }
 
+  // Params the run already has with the same value (equal text, or numbers equal to 1e-5
+  // relative: 6 significant digits) are not sent again: a study logs the trial's parameters
+  // before its trainer runs.
   Status LogParams(const std::vector<std::pair<std::string, std::string>>& params);
   Status LogMetrics(const std::vector<LoggedMetric>& metrics);
   Status SetTags(const std::map<std::string, std::string>& tags);

@@ -1,12 +1,20 @@
 #include "hpo/builtin_trainers.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <map>
 #include <set>
 
 #include "train/xgb_options.h"
 
 namespace moebius::hpo {
 namespace {
+
+const std::vector<std::string> kXgbArgs = {"data", "label", "task", "group", "features", "rounds", "early_stopping",
+                                           "seed", "threads", "explain", "perf"};
+const std::vector<std::string> kImageArgs = {"data", "label_key", "size", "epochs", "batch_size", "early_stopping",
+                                             "seed", "threads", "augment", "perf"};
 
 Json Float(const char* name, double low, double high, bool log = false) {
   return Json{{"name", name}, {"type", "float"}, {"low", low}, {"high", high}, {"log", log}};
@@ -51,34 +59,106 @@ train::XgbOptions XgbOptionsOf(const std::string& trainer, const Json& args) {
   return o;
 }
 
+// The image trainer's flags a space may tune (name → flag), and the integer ones among them.
+const std::map<std::string, std::string> kImageParams = {
+    {"lr", "--lr"},           {"width", "--width"},         {"blocks", "--blocks"},       {"dropout", "--dropout"},
+    {"weight_decay", "--weight-decay"}, {"batch_size", "--batch-size"}, {"epochs", "--epochs"}, {"flip_prob", "--flip-prob"},
+    {"crop_pad", "--crop-pad"}, {"brightness", "--brightness"}, {"contrast", "--contrast"}};
+
+Result<Json> NormalizeImageArgs(Json args, const Json& params, const std::string& default_data, double trial_cpus, const std::string& where) {
+  for (auto it = args.begin(); it != args.end(); ++it)
+    if (std::find(kImageArgs.begin(), kImageArgs.end(), it.key()) == kImageArgs.end())
+      return InvalidArgument(where + ".args: unknown field '" + it.key() + "'");
+  for (const char* k : {"data", "label_key", "augment"})
+    if (args.contains(k) && !args[k].is_string()) return InvalidArgument(where + ".args." + k + " must be a string");
+  if (!args.contains("data")) {
+    if (default_data.empty())
+      return InvalidArgument(where + ": a built-in trainer needs data: give trial.data [{dataset, version}] or " + where + ".args.data");
+    args["data"] = default_data;
+  }
+  if (!args.contains("label_key")) args["label_key"] = "label";
+  if (!args.contains("augment")) args["augment"] = "flip,crop,brightness,contrast";
+  auto integer = [&](const char* k, int64_t def, int64_t lo, int64_t hi) -> Status {
+    if (!args.contains(k)) {
+      args[k] = def;
+      return Status::Ok();
+    }
+    if (!args[k].is_number_integer() || args[k].get<int64_t>() < lo || args[k].get<int64_t>() > hi)
+      return InvalidArgument(where + ".args." + k + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(integer("size", 64, 8, 1024));
+  RETURN_IF_ERROR(integer("epochs", 10, 1, 10000));
+  RETURN_IF_ERROR(integer("batch_size", 32, 1, 4096));
+  RETURN_IF_ERROR(integer("early_stopping", 3, 0, 10000));
+  RETURN_IF_ERROR(integer("seed", 0, 0, int64_t{1} << 53));
+  RETURN_IF_ERROR(integer("threads", std::max<int64_t>(1, static_cast<int64_t>(std::ceil(trial_cpus))), 0, 1024));
+  if (!args.contains("perf")) args["perf"] = false;
+  if (!args["perf"].is_boolean()) return InvalidArgument(where + ".args.perf must be true or false");
+  for (const Json& p : params) {
+    std::string name = p.value("name", "");
+    if (!kImageParams.count(name)) {
+      std::string known;
+      for (const auto& [k, flag] : kImageParams) known += (known.empty() ? "" : ", ") + k;
+      return InvalidArgument(where + ".space: the image trainer has no parameter '" + name + "' (it tunes " + known + ")");
+    }
+    if (p.value("type", "") == "categorical") return InvalidArgument(where + ".space: '" + name + "' must be a number (float or int)");
+  }
+  return args;
+}
+
+std::vector<std::string> ImageCommand(const Json& args, const Json& values) {
+  std::vector<std::string> c = {"moebius", "train", "image", "--data", args["data"].get<std::string>(), "--label-key",
+                                args["label_key"].get<std::string>(), "--size", std::to_string(args["size"].get<int64_t>()),
+                                "--epochs", std::to_string(args["epochs"].get<int64_t>()), "--batch-size",
+                                std::to_string(args["batch_size"].get<int64_t>()), "--early-stopping",
+                                std::to_string(args["early_stopping"].get<int64_t>()), "--seed", std::to_string(args["seed"].get<int64_t>()),
+                                "--threads", std::to_string(args["threads"].get<int64_t>()), "--augment", args["augment"].get<std::string>()};
+  for (auto it = values.begin(); it != values.end(); ++it) {
+    auto flag = kImageParams.find(it.key());
+    if (flag == kImageParams.end()) continue;  // "algorithm"
+    std::string v = it->is_number_float() ? ([](double d) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.17g", d);
+      return std::string(buf);
+    })(it->get<double>())
+                                          : it->dump();
+    c.insert(c.end(), {flag->second, v});
+  }
+  if (!args["perf"].get<bool>()) c.push_back("--no-perf");
+  return c;
+}
+
 }  // namespace
 
 const std::vector<BuiltinTrainerInfo>& BuiltinTrainers() {
   static const std::vector<BuiltinTrainerInfo> kTrainers = {
       {"xgboost", "XGBoost gradient-boosted trees (gbtree)",
        Json::array({Float("eta", 0.01, 0.3, true), Int("max_depth", 2, 10), Float("min_child_weight", 0.5, 20, true),
-                    Float("subsample", 0.5, 1.0), Float("colsample_bytree", 0.5, 1.0), Float("lambda", 1e-3, 10, true)})},
+                    Float("subsample", 0.5, 1.0), Float("colsample_bytree", 0.5, 1.0), Float("lambda", 1e-3, 10, true)}), kXgbArgs},
       {"xgboost_dart", "XGBoost with dropout trees (dart)",
        Json::array({Float("eta", 0.01, 0.3, true), Int("max_depth", 2, 10), Float("subsample", 0.5, 1.0), Float("rate_drop", 0.0, 0.3),
-                    Float("skip_drop", 0.0, 0.5)})},
+                    Float("skip_drop", 0.0, 0.5)}), kXgbArgs},
       {"xgboost_rf", "XGBoost random forest (one round of 100 trees)",
        Json::array({Int("max_depth", 4, 16), Float("subsample", 0.5, 0.9), Float("colsample_bynode", 0.3, 0.9),
-                    Float("min_child_weight", 0.5, 20, true)})},
+                    Float("min_child_weight", 0.5, 20, true)}), kXgbArgs},
       {"xgboost_linear", "XGBoost linear booster (gblinear)",
-       Json::array({Float("lambda", 1e-4, 10, true), Float("alpha", 1e-4, 10, true), Float("eta", 0.05, 1.0, true)})},
+       Json::array({Float("lambda", 1e-4, 10, true), Float("alpha", 1e-4, 10, true), Float("eta", 0.05, 1.0, true)}), kXgbArgs},
+      {"image", "Image classification: a small CNN in libtorch with augmentation",
+       Json::array({Float("lr", 1e-4, 1e-2, true), Int("width", 8, 32), Float("dropout", 0.0, 0.5), Float("weight_decay", 1e-6, 1e-3, true)}), kImageArgs},
   };
   return kTrainers;
 }
 
 Result<Json> NormalizeTrainerArgs(const std::string& trainer, const Json& args_in, const Json& params, const std::string& default_data,
                                   double trial_cpus, const std::string& where) {
-  if (!IsXgboost(trainer)) return InvalidArgument(where + ": unknown trainer '" + trainer + "' (built-in trainers: " + Names() + ")");
   Json args = args_in.is_null() ? Json::object() : args_in;
-  if (!args.is_object()) return InvalidArgument(where + ".args must be an object {label, task, ...}");
-  static const std::set<std::string> kArgs = {"data", "label", "task", "group", "features", "rounds", "early_stopping",
-                                              "seed", "threads", "explain", "perf"};
+  if (!args.is_object()) return InvalidArgument(where + ".args must be an object");
+  if (trainer == "image") return NormalizeImageArgs(args, params, default_data, trial_cpus, where);
+  if (!IsXgboost(trainer)) return InvalidArgument(where + ": unknown trainer '" + trainer + "' (built-in trainers: " + Names() + ")");
   for (auto it = args.begin(); it != args.end(); ++it)
-    if (!kArgs.count(it.key())) return InvalidArgument(where + ".args: unknown field '" + it.key() + "'");
+    if (std::find(kXgbArgs.begin(), kXgbArgs.end(), it.key()) == kXgbArgs.end())
+      return InvalidArgument(where + ".args: unknown field '" + it.key() + "'");
   auto str = [&](const char* k) -> Status {
     if (args.contains(k) && !args[k].is_string()) return InvalidArgument(where + ".args." + k + " must be a string");
     return Status::Ok();
@@ -137,6 +217,7 @@ Result<Json> NormalizeTrainerArgs(const std::string& trainer, const Json& args_i
 }
 
 std::vector<std::string> TrainerCommand(const std::string& trainer, const Json& args, const Json& values) {
+  if (trainer == "image") return ImageCommand(args, values);
   Json xgb = Json::object();
   int64_t rounds = args.value("rounds", 200), early = args.value("early_stopping", 20);
   for (auto it = values.begin(); it != values.end(); ++it) {

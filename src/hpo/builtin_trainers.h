@@ -14,16 +14,22 @@
 //   xgboost_rf      random forest (one round of 100 trees): max_depth (4–16), subsample (0.5–0.9),
 //                   colsample_bynode (0.3–0.9), min_child_weight (log 0.5–20)
 //   xgboost_linear  gblinear: lambda (log 1e-4–10), alpha (log 1e-4–10), eta (log 0.05–1)
+//   image           the libtorch CNN (`moebius train image`): lr (log 1e-4–1e-2), width (8–32),
+//                   dropout (0–0.5), weight_decay (log 1e-6–1e-3); also tunable: blocks,
+//                   batch_size, epochs, flip_prob, crop_pad, brightness, contrast
 //
-// args (all trainers): data (folder in the job's directory; default: the path of trial.data's
+// args of the image trainer: data, label_key (default label), size (64), epochs (10), batch_size
+// (32), early_stopping (3), seed, threads, augment ("flip,crop,brightness,contrast"), perf.
+//
+// args of the XGBoost trainers: data (folder in the job's directory; default: the path of trial.data's
 // first entry), label (required), task (binary | multiclass | regression | ranking; default
 // binary), group (ranking), features (list of columns), rounds (default 200; tunable as a
 // parameter named `rounds`), early_stopping (default 20; 0 off), seed (default 0), threads
 // (default: the trial's CPUs rounded up), explain and perf (default false: trials skip
 // explanations and the serving measurement; the chosen model can be re-run with them).
-// The trainer logs `valid_score` (the valid split's last eval metric for the model as kept, in
-// every mode): the natural study objective across these algorithms (minimize for logloss, rmse;
-// maximize for auc, ndcg).
+// Every trainer logs `valid_score` for the model as kept (XGBoost: the valid split's last eval
+// metric; image: the valid loss): the natural study objective across algorithms of one kind of
+// data (minimize for losses and rmse; maximize for auc, ndcg).
 //
 // Thread safety: pure functions.
 #pragma once
@@ -40,6 +46,7 @@ struct BuiltinTrainerInfo {
   std::string name;
   std::string description;
   Json space;  // the default space's parameters (tuning JSON)
+  std::vector<std::string> args;  // the args it takes
 };
 
 const std::vector<BuiltinTrainerInfo>& BuiltinTrainers();

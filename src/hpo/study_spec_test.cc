@@ -127,6 +127,27 @@ TEST(StudySpecTest, BuiltInTrainersAreAlgorithmsWithDefaultSpacesAndCommands) {
   EXPECT_EQ(rf.command.back(), "--no-perf");
 }
 
+TEST(StudySpecTest, TheImageTrainerIsAnAlgorithmToo) {
+  Json b = TrainerBody();
+  b["algorithms"] = Json::parse(R"([{"name": "cnn", "trainer": "image", "args": {"size": 32, "epochs": 4}}])");
+  Json s = NormalizeStudySpec(b, 7).value();
+  auto space = SpaceOf(s).value();
+  ASSERT_EQ(space.size(), 5u);  // algorithm + lr, width, dropout, weight_decay
+  EXPECT_EQ(space.param(1).name, "cnn.lr");
+  TrialLaunch l = LaunchOf(s, Json{{"algorithm", "cnn"}, {"cnn.lr", 0.001}, {"cnn.width", 16}, {"cnn.weight_decay", 1e-5}});
+  std::vector<std::string> want = {"moebius", "train", "image", "--data", "data/churn", "--label-key", "label", "--size", "32",
+                                   "--epochs", "4", "--batch-size", "32", "--early-stopping", "3", "--seed", "0", "--threads", "2",
+                                   "--augment", "flip,crop,brightness,contrast", "--lr", "0.001", "--weight-decay", "1.0000000000000001e-05",
+                                   "--width", "16", "--no-perf"};
+  EXPECT_EQ(l.command, want);
+  b["algorithms"][0]["space"] = Json::parse(R"([{"name": "eta", "type": "float", "low": 0.1, "high": 0.2}])");
+  Status st = NormalizeStudySpec(b, 7).status();
+  EXPECT_NE(st.message().find("no parameter 'eta'"), std::string::npos) << st.message();
+  b["algorithms"][0]["space"] = Json::array();
+  b["algorithms"][0]["args"]["label"] = "y";  // an XGBoost arg
+  EXPECT_NE(NormalizeStudySpec(b, 7).status().message().find("unknown field 'label'"), std::string::npos);
+}
+
 TEST(StudySpecTest, BuiltInTrainerMistakesAreClearErrors) {
   auto msg = [](const std::function<void(Json&)>& edit) {
     Json b = TrainerBody();

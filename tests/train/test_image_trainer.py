@@ -202,3 +202,31 @@ def test_a_one_class_training_set_fails_the_job_clearly(env):
     assert "unknown operation 'blur'" in job_log(admin, job["id"])
     jobs = admin.ok("GET", "/api/v1/projects/vis/jobs")["jobs"]
     assert not [x for x in jobs if x["state"] in ("queued", "running")]
+
+
+def test_the_image_trainer_is_an_automl_algorithm_by_name(env):
+    server, admin, versions = env
+    admin.ok("POST", "/api/v1/projects/vis/experiments", json={"name": "vis-automl"})
+    body = {"name": "vis-automl", "experiment": "vis-automl", "objective": {"metric": "valid_score", "goal": "minimize"},
+            "algorithms": [{"name": "cnn", "trainer": "image",
+                            "args": {"size": 32, "epochs": 3, "batch_size": 8, "early_stopping": 0, "seed": 7},
+                            "space": [{"name": "lr", "type": "float", "low": 0.003, "high": 0.03, "log": True},
+                                      {"name": "width", "type": "int", "low": 4, "high": 8}]}],
+            "sampler": {"type": "random", "seed": 1}, "n_trials": 2, "parallelism": 1,
+            "trial": {"data": [{"dataset": "shapes", "version": versions["shapes"]}], "resources": {"cpus": 1}, "max_attempts": 1}}
+    sid = admin.ok("POST", "/api/v1/projects/vis/studies", json=body)["study"]["id"]
+    deadline = time.time() + 240
+    while admin.ok("GET", f"/api/v1/studies/{sid}")["study"]["state"] == "running" and time.time() < deadline:
+        time.sleep(0.5)
+    trials = admin.ok("GET", f"/api/v1/studies/{sid}/trials")["trials"]
+    assert [t["state"] for t in trials] == ["complete", "complete"], [(t["state"], t["error"], job_log(admin, t["job_id"])[-800:]) for t in trials]
+    for t in trials:
+        run = admin.ok("GET", ML + "runs/get", params={"run_id": t["run_id"]})["run"]
+        params = {p["key"]: p["value"] for p in run["data"]["params"]}
+        metrics = {m["key"]: m["value"] for m in run["data"]["metrics"]}
+        assert params["trainer"] == "image" and params["width"] == str(t["params"]["cnn.width"])
+        assert float(params["lr"]) == pytest.approx(t["params"]["cnn.lr"], rel=1e-9)
+        assert t["value"] == pytest.approx(metrics["valid_score"])
+    bad = dict(body, name="bad", algorithms=[{"name": "cnn", "trainer": "image", "space": [{"name": "eta", "type": "float", "low": 0.1, "high": 0.2}]}])
+    r = admin.request("POST", "/api/v1/projects/vis/studies", json=bad)
+    assert r.status_code == 400 and "no parameter 'eta'" in r.json()["message"], r.text

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -156,6 +157,7 @@ Result<TrainResult> TrainImage(const ImageOptions& options, const TrainLog& log)
   std::vector<uint8_t> work;
   int best_epoch = -1, epochs_done = 0;
   double best_loss = 0;
+  std::optional<double> last_valid_loss;
   std::string best_bytes;
   for (int epoch = 0; epoch < o.epochs; ++epoch) {
     std::iota(order.begin(), order.end(), size_t{0});
@@ -191,6 +193,7 @@ Result<TrainResult> TrainImage(const ImageOptions& options, const TrainLog& log)
     if (valid.size()) {
       ASSIGN_OR_RETURN(Scores v, Score(net, valid, spec, o.batch_size));
       res.history.push_back({"valid-loss", v.loss, epoch});
+      last_valid_loss = v.loss;
       res.history.push_back({"valid-accuracy", v.accuracy, epoch});
       line += " valid-loss " + Num(v.loss) + " valid-accuracy " + Num(v.accuracy);
       if (o.early_stopping > 0) {
@@ -208,7 +211,8 @@ Result<TrainResult> TrainImage(const ImageOptions& options, const TrainLog& log)
     }
     log(line);
   }
-  if (o.early_stopping > 0 && best_epoch >= 0 && best_epoch + 1 < epochs_done) RETURN_IF_ERROR(net.Restore(best_bytes));
+  const bool restored = o.early_stopping > 0 && best_epoch >= 0 && best_epoch + 1 < epochs_done;
+  if (restored) RETURN_IF_ERROR(net.Restore(best_bytes));
   double train_s = seconds() - read_s;
   ASSIGN_OR_RETURN(res.model_bytes, net.Save());
   res.transform_spec = spec.Canonical();
@@ -247,6 +251,9 @@ Result<TrainResult> TrainImage(const ImageOptions& options, const TrainLog& log)
   res.metrics["model_bytes"] = static_cast<double>(res.model_bytes.size());
   res.metrics["time.read_s"] = read_s;
   res.metrics["time.train_s"] = train_s;
+  // valid_score: the valid loss of the model as kept (the best epoch when restored, else the
+  // last) — the objective a study compares across the built-in trainers.
+  if (last_valid_loss) res.metrics["valid_score"] = restored ? best_loss : *last_valid_loss;
   if (o.early_stopping > 0 && best_epoch >= 0) {
     res.metrics["best_epoch"] = best_epoch;
     res.metrics["best_valid_loss"] = best_loss;

@@ -556,6 +556,7 @@ export interface BuiltinTrainer {
   name: string;
   description: string;
   space: Record<string, unknown>[];
+  args: string[];
 }
 
 export interface Study {

@@ -62,6 +62,16 @@ describe('studySpec', () => {
       { name: 'xgboost_rf', trainer: 'xgboost_rf', args: { label: 'y', task: 'multiclass' } },
     ]);
     expect(r.value.trial).toEqual({ data: [{ dataset: 'churn', version: 2 }] });
+    // With the server's list, each trainer gets the args it takes: an image trainer's label is a meta key.
+    const listed = [
+      { name: 'xgboost', description: '', space: [], args: ['data', 'label', 'task'] },
+      { name: 'image', description: '', space: [], args: ['data', 'label_key', 'epochs'] },
+    ];
+    const withImage = studySpec({ ...f, trainers: ['xgboost', 'image'] }, listed);
+    expect(withImage.ok && withImage.value.algorithms).toEqual([
+      { name: 'xgboost', trainer: 'xgboost', args: { label: 'y', task: 'multiclass' } },
+      { name: 'image', trainer: 'image', args: { label_key: 'y' } },
+    ]);
     expect(r.value).not.toHaveProperty('space');
     expect(studySpec({ ...f, trainers: [] })).toMatchObject({ ok: false, problem: { key: 'study.problems.trainers' } });
     expect(studySpec({ ...f, dataset: '' })).toMatchObject({ ok: false, problem: { key: 'study.problems.dataset' } });

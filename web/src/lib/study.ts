@@ -1,7 +1,7 @@
 // Pure logic of the study pages (EXP-5): the new-study form to the API's spec, and small helpers
 // for the trial table and plots. The server validates the spec again (ranges, samplers); the form
 // only names what it cannot send at all.
-import type { StudyTrial } from '../api/types';
+import type { BuiltinTrainer, StudyTrial } from '../api/types';
 import { parseArgv, type ArgvMode, type Parsed } from './jobs';
 
 export const PARAM_TYPES = ['float', 'int', 'categorical'] as const;
@@ -74,8 +74,21 @@ export function parseChoice(text: string): string | number | boolean {
 
 const problem = (key: string, line?: number): Parsed<never> => ({ ok: false, problem: { key, line } });
 
+/**
+ * A trainer's args from the form: the label column as `label` (tables) or `label_key` (item
+ * meta, images), and the task where the trainer takes one — as GET /api/v1/trainers lists its args.
+ */
+export function trainerArgs(info: BuiltinTrainer | undefined, label: string, task: string): Record<string, string> {
+  const takes = (a: string) => (info ? info.args.includes(a) : a === 'label' || a === 'task');
+  const args: Record<string, string> = {};
+  if (takes('label')) args.label = label;
+  else if (takes('label_key')) args.label_key = label;
+  if (takes('task')) args.task = task;
+  return args;
+}
+
 /** The POST body of a study, or the first problem (line = the 1-based parameter row). */
-export function studySpec(form: StudyForm): Parsed<Record<string, unknown>> {
+export function studySpec(form: StudyForm, trainers: readonly BuiltinTrainer[] = []): Parsed<Record<string, unknown>> {
   if (!form.name.trim()) return problem('study.problems.name');
   if (!form.experiment.trim()) return problem('study.problems.experiment');
   if (!form.metric.trim()) return problem('study.problems.metric');
@@ -97,12 +110,12 @@ export function studySpec(form: StudyForm): Parsed<Record<string, unknown>> {
     const version = Number(form.version);
     if (!Number.isInteger(version) || version < 1) return problem('study.problems.version');
     if (!form.label.trim()) return problem('study.problems.label');
-    const args = { label: form.label.trim(), task: form.task };
+    const label = form.label.trim();
     return {
       ok: true,
       value: {
         ...common,
-        algorithms: form.trainers.map((name) => ({ name, trainer: name, args })),
+        algorithms: form.trainers.map((name) => ({ name, trainer: name, args: trainerArgs(trainers.find((x) => x.name === name), label, form.task) })),
         trial: { data: [{ dataset: form.dataset.trim(), version }] },
       },
     };

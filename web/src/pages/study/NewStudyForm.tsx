@@ -35,7 +35,7 @@ export function NewStudyForm({ project, onClose, onCreated }: { project: string;
     setForm((f) => ({ ...f, params: f.params.map((r, j) => (j === i ? { ...r, ...patch } : r)) }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const r = studySpec({ ...form, experiment, dataset });
+    const r = studySpec({ ...form, experiment, dataset }, trainers.data?.trainers ?? []);
     setProblem(r.ok ? null : r.problem);
     m.reset();
     if (r.ok) m.mutate(r.value);
