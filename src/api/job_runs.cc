@@ -178,10 +178,15 @@ Result<std::optional<jobs::GroupSpec>> GroupSpecFromBody(const Json& body) {
   for (auto it = d.begin(); it != d.end(); ++it)
     if (it.key() != "workers" && it.key() != "rendezvous_timeout_s")
       return InvalidArgument("distributed has an unknown field '" + it.key() + "' (known: workers, rendezvous_timeout_s)");
-  ASSIGN_OR_RETURN(auto workers, OptInt(d, "workers"));
+  auto int_field = [&d](const char* key) -> Result<std::optional<int64_t>> {
+    if (!d.contains(key) || d[key].is_null()) return std::optional<int64_t>();
+    if (!d[key].is_number_integer()) return InvalidArgument(std::string("distributed.") + key + " must be an integer");
+    return std::optional<int64_t>(d[key].get<int64_t>());
+  };
+  ASSIGN_OR_RETURN(auto workers, int_field("workers"));
   if (!workers) return InvalidArgument("distributed.workers is required: the number of ranks (2 to 64; 1 is an ordinary job)");
   if (*workers < 1 || *workers > 64) return InvalidArgument("distributed.workers must be between 1 and 64, got " + std::to_string(*workers));
-  ASSIGN_OR_RETURN(auto timeout, OptInt(d, "rendezvous_timeout_s"));
+  ASSIGN_OR_RETURN(auto timeout, int_field("rendezvous_timeout_s"));
   if (timeout && (*timeout < 1 || *timeout > 86400)) return InvalidArgument("distributed.rendezvous_timeout_s must be between 1 and 86400");
   if (*workers == 1) return std::optional<jobs::GroupSpec>();
   jobs::GroupSpec g;

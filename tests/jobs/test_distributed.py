@@ -179,5 +179,5 @@ def test_a_bad_distributed_setting_is_a_400_and_queues_nothing(env, distributed)
     before = len(admin.ok("GET", f"{P}/jobs", params={"limit": 1000})["jobs"])
     r = admin.request("POST", f"{P}/jobs", json={"payload": {"command": ["true"]}, "distributed": distributed})
     assert r.status_code == 400, r.text
-    assert "distributed" in r.json()["error"]["message"] if isinstance(r.json().get("error"), dict) else "distributed" in r.text
+    assert "distributed" in r.text, r.text
     assert len(admin.ok("GET", f"{P}/jobs", params={"limit": 1000})["jobs"]) == before
