@@ -37,7 +37,7 @@ TEST(RabitLinkMap, MatchesThePythonTracker) {
       "    tree, parent, ring = t.get_link_map(n)\n"
       "    out[n] = [[tree[r] for r in range(n)], [parent[r] for r in range(n)], [list(ring[r]) for r in range(n)]]\n"
       "print(json.dumps(out))\n";
-  std::string text = Capture("python3 -c \"" + py + "\"");
+  std::string text = Capture("/usr/bin/python3 -c \"" + py + "\"");
   Json expected = Json::parse(text, nullptr, false);
   ASSERT_FALSE(expected.is_discarded()) << "python3-xgboost did not answer: " << text;
   for (int n = 1; n <= 64; ++n) {
@@ -71,7 +71,7 @@ TEST(RabitTracker, XgboostRanksAllreduceThroughIt) {
       "    print(c.get_rank(), c.get_world_size(), int(x[0]), flush=True)\n";
   std::vector<FILE*> procs;
   for (int i = 0; i < kWorld; ++i) {
-    std::string cmd = "timeout 60 python3 -c \"" + py + "\" " + std::to_string(port) + " " + std::to_string(i) + " 2>&1";
+    std::string cmd = "timeout 60 /usr/bin/python3 -c \"" + py + "\" " + std::to_string(port) + " " + std::to_string(i) + " 2>&1";
     procs.push_back(::popen(cmd.c_str(), "r"));
     ASSERT_NE(procs.back(), nullptr);
   }
