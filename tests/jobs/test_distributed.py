@@ -8,6 +8,7 @@ rank cancels all, a bad `distributed` is a 400 with nothing queued."""
 import hashlib
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -19,7 +20,7 @@ from sklearn.datasets import make_classification
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 sys.path.insert(0, os.path.dirname(__file__))
 from jobhelpers import log_text, wait  # noqa: E402
-from moebius_server import Server  # noqa: E402
+from moebius_server import BIN, Server  # noqa: E402
 
 P = "/api/v1/projects/ml"
 ML = "/api/2.0/mlflow/"
@@ -30,7 +31,9 @@ FINAL = ("succeeded", "failed", "cancelled", "timed_out")
 @pytest.fixture(scope="module")
 def env():
     server = Server(extra_args=["--workers", "2"]).start()
-    admin = server.client(server.login("admin", server.admin_password()))
+    token = server.login("admin", server.admin_password())
+    admin = server.client(token)
+    server.cli_env = dict(os.environ, MOEBIUS_SERVER=server.url, MOEBIUS_TOKEN=token)
     admin.ok("POST", "/api/v1/projects", json={"name": "ml"})
     X, y = make_classification(n_samples=900, n_features=5, n_informative=4, n_redundant=0, random_state=11)
     df = pd.DataFrame(X, columns=FEATURES)
@@ -183,3 +186,21 @@ def test_a_bad_distributed_setting_is_a_400_and_queues_nothing(env, distributed)
     assert r.status_code == 400, r.text
     assert "distributed" in r.text, r.text
     assert len(admin.ok("GET", f"{P}/jobs", params={"limit": 1000})["jobs"]) == before
+
+
+def test_the_cli_submits_a_group_and_shows_its_ranks(env):
+    server, admin = env
+    cli = lambda *a: subprocess.run([BIN, *a], env=server.cli_env, capture_output=True, text=True, timeout=60)
+    r = cli("job", "submit", "ml", "--workers", "2", "--rendezvous-timeout", "30", "--", "true")
+    assert r.returncode == 0, r.stderr
+    m = re.search(r"submitted job (\d+) .*group (\d+) of 2 ranks \(jobs (\d+), (\d+)\)", r.stdout)
+    assert m and m.group(1) == m.group(2) == m.group(3), r.stdout
+    ids = [int(m.group(3)), int(m.group(4))]
+    wait_all(admin, ids, FINAL)
+    listed = cli("job", "list", "ml", "--group", str(ids[0]))
+    assert listed.returncode == 0, listed.stderr
+    assert f"{ids[0]} r0/2" in listed.stdout and f"{ids[0]} r1/2" in listed.stdout, listed.stdout
+    shown = cli("job", "show", str(ids[1]))
+    assert f"rank 1 of 2 in group {ids[0]} (rendezvous timeout 30 s" in shown.stdout, shown.stdout
+    bad = cli("job", "submit", "ml", "--workers", "100", "--", "true")
+    assert bad.returncode != 0 and "distributed.workers must be between 1 and 64" in bad.stderr + bad.stdout
