@@ -8,6 +8,9 @@ rank cancels all, a bad `distributed` is a 400 with nothing queued."""
 import hashlib
 import os
 import re
+import signal
+import tempfile
+import threading
 import subprocess
 import sys
 import time
@@ -28,12 +31,7 @@ FEATURES = ["f0", "f1", "f2", "f3", "f4"]
 FINAL = ("succeeded", "failed", "cancelled", "timed_out")
 
 
-@pytest.fixture(scope="module")
-def env():
-    server = Server(extra_args=["--workers", "2"]).start()
-    token = server.login("admin", server.admin_password())
-    admin = server.client(token)
-    server.cli_env = dict(os.environ, MOEBIUS_SERVER=server.url, MOEBIUS_TOKEN=token)
+def make_project(admin):
     admin.ok("POST", "/api/v1/projects", json={"name": "ml"})
     X, y = make_classification(n_samples=900, n_features=5, n_informative=4, n_redundant=0, random_state=11)
     df = pd.DataFrame(X, columns=FEATURES)
@@ -46,8 +44,17 @@ def env():
     admin.ok("POST", f"{d}/clf/versions", json={"status": "raw", "rounds": [1]})
     spec = {"method": "stratified", "ratios": {"train": 0.7, "val": 0.15, "test": 0.15}, "seed": 5, "label": "y"}
     admin.ok("POST", f"{d}/clf/versions", json={"status": "split", "from_version": "v1", "split": spec})
+
+
+@pytest.fixture(scope="module")
+def env():
+    server = Server(extra_args=["--workers", "2"]).start()
+    token = server.login("admin", server.admin_password())
+    admin = server.client(token)
+    server.cli_env = dict(os.environ, MOEBIUS_SERVER=server.url, MOEBIUS_TOKEN=token)
+    make_project(admin)
     yield server, admin
-    server.stop()
+    server.cleanup()
 
 
 def wait_all(admin, ids, states, timeout=60):
@@ -204,3 +211,39 @@ def test_the_cli_submits_a_group_and_shows_its_ranks(env):
     assert f"rank 1 of 2 in group {ids[0]} (rendezvous timeout 30 s" in shown.stdout, shown.stdout
     bad = cli("job", "submit", "ml", "--workers", "100", "--", "true")
     assert bad.returncode != 0 and "distributed.workers must be between 1 and 64" in bad.stderr + bad.stdout
+
+
+def test_ranks_on_two_remote_workers_train_together(tmp_path):
+    """Each rank on its own `moebius worker` process (one slot each): the group's job JSON reaches
+    them over the worker protocol, the tracker address goes through the server."""
+    server = Server(extra_args=["--workers", "0"]).start()
+    procs = []
+    try:
+        token = server.login("admin", server.admin_password())
+        admin = server.client(token)
+        make_project(admin)
+        for name in ("wa", "wb"):
+            p = subprocess.Popen([BIN, "worker", "--server", server.url, "--token", token, "--name", name, "--slots", "1",
+                                  "--work-dir", str(tmp_path / name)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            assert p.stdout.readline().startswith(f"worker {name} serving")
+            threading.Thread(target=lambda p=p: [None for _ in p.stdout], daemon=True).start()
+            procs.append(p)
+        out = admin.ok("POST", f"{P}/jobs", json={"payload": {"command": TRAIN, "data": DATA}, "experiment": "remote",
+                                                 "distributed": {"workers": 2}})
+        ids = [r["id"] for r in out["group"]]
+        ends = wait_all(admin, ids, FINAL, timeout=120)
+        logs = [log_text(admin, i) for i in ids]
+        assert [e["state"] for e in ends] == ["succeeded", "succeeded"], logs
+        assert {e["worker"] for e in ends} == {"wa", "wb"}, ends  # one rank on each worker
+        _, params, _, tags = run_of(admin, out["job"]["run_id"])
+        assert sorted(params["distributed.worker_names"].split(",")) == ["wa", "wb"]
+        for r, log in enumerate(logs):
+            assert f"rank {r}: model sha256 {tags['moebius.model_sha256']}" in log, log
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        server.cleanup()
