@@ -38,6 +38,11 @@ Json JobJson(const jobs::Job& j, const std::string& project) {
            {"finished_at", j.finished_at},
            {"error", j.error}};
   out["exit_code"] = j.exit_code ? Json(*j.exit_code) : Json(nullptr);
+  // A rank of a distributed group (EXP-8): the group is rank 0's job id; null for ordinary jobs.
+  out["group"] = j.group > 0 ? Json(j.group) : Json(nullptr);
+  out["rank"] = j.rank;
+  out["world_size"] = j.world_size;
+  if (j.group > 0) out["rendezvous_timeout_s"] = j.rendezvous_timeout_s;
   // The tracking run the job executes (payload.run_id), for links from job pages to runs.
   const Json& p = j.spec.payload;
   out["run_id"] = p.is_object() && p.contains("run_id") && p["run_id"].is_string() ? p["run_id"] : Json(nullptr);
@@ -78,9 +83,16 @@ void RegisterJobRoutes(Router& r, Services& s) {
 
   r.Add("POST", base, Permission::kJobRun, ProjectFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(const Json* body, ctx.Body());
-    ASSIGN_OR_RETURN(jobs::Job j, SubmitJob(s, ctx.user(), ctx.project_ids.at(0), *body));
+    std::vector<jobs::Job> ranks;
+    ASSIGN_OR_RETURN(jobs::Job j, SubmitJob(s, ctx.user(), ctx.project_ids.at(0), *body, &ranks));
     ASSIGN_OR_RETURN(Json out, JobOut(s, j));
-    return JsonResponse(Json{{"job", out}});
+    Json answer{{"job", out}};
+    if (j.group > 0) {  // every rank of a distributed submission, rank 0 first
+      Json all = Json::array();
+      for (const auto& r : ranks) all.push_back(JobJson(r, out["project"].get<std::string>()));
+      answer["group"] = all;
+    }
+    return JsonResponse(answer);
   });
 
   r.Add("GET", base, Permission::kProjectRead, ProjectFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
@@ -94,6 +106,11 @@ void RegisterJobRoutes(Router& r, Services& s) {
       auto v = ParseInt64(*l);
       if (!v || *v < 1 || *v > 1000) return InvalidArgument("limit must be between 1 and 1000");
       f.limit = static_cast<int>(*v);
+    }
+    if (auto g = ctx.req.Query("group")) {
+      auto v = ParseInt64(*g);
+      if (!v || *v < 1) return InvalidArgument("group must be a job group id (its rank 0's job id)");
+      f.group = *v;
     }
     ASSIGN_OR_RETURN(auto list, s.jobs.List(f));
     Json out = Json::array();
@@ -136,6 +153,28 @@ void RegisterJobRoutes(Router& r, Services& s) {
     bool done = jobs::IsFinal(j.state) && static_cast<int64_t>(chunks.size()) < limit;
     return JsonResponse(Json{{"chunks", out}, {"state", jobs::JobStateName(j.state)}, {"done", done}});
   });
+
+  // ---- rendezvous of a distributed group (docs/design/jobs.md "Job groups"): a rank publishes
+  // what the others need (rank 0's trainer: the rabit tracker's host:port) and the others poll.
+  // Any rank's job id names the group; jobs call it with their own token (the submitter's).
+  r.Add("PUT", "/api/v1/jobs/{job}/rendezvous", Permission::kJobRun, JobFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
+    ASSIGN_OR_RETURN(int64_t id, JobId(ctx));
+    ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+    ASSIGN_OR_RETURN(std::string key, ReqString(*body, "key"));
+    ASSIGN_OR_RETURN(std::string value, ReqString(*body, "value"));
+    RETURN_IF_ERROR(s.jobs.PutRendezvous(id, key, value));
+    return JsonResponse(Json{{"key", key}, {"value", value}});
+  }, RouteOptions{.audit = false});
+
+  r.Add("GET", "/api/v1/jobs/{job}/rendezvous", Permission::kProjectRead, JobFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
+    ASSIGN_OR_RETURN(int64_t id, JobId(ctx));
+    ASSIGN_OR_RETURN(jobs::Rendezvous rv, s.jobs.GetRendezvous(id));
+    Json values = Json::object(), ranks = Json::array();
+    for (const auto& [k, v] : rv.values) values[k] = v;
+    for (const auto& m : rv.members)
+      ranks.push_back(Json{{"rank", m.rank}, {"job_id", m.id}, {"state", jobs::JobStateName(m.state)}, {"worker", m.worker}});
+    return JsonResponse(Json{{"group", rv.group}, {"world_size", rv.world_size}, {"values", values}, {"ranks", ranks}});
+  }, RouteOptions{.audit = false});
 
   // ---- the worker protocol
   r.Add("POST", "/api/v1/workers/claim", Permission::kWorkerRun, [&s](RouteContext& ctx) -> Result<HttpResponse> {

@@ -170,15 +170,53 @@ Result<jobs::JobSpec> JobSpecFromBody(Services& s, int64_t project_id, const Jso
   spec.timeout_s = timeout.value_or(0);
   RETURN_IF_ERROR(CheckDataInputs(s, project_id, spec.payload));
   if (body.contains("run_name") && !body["run_name"].is_string()) return InvalidArgument("run_name must be a string");
+  RETURN_IF_ERROR(GroupSpecFromBody(body).status());
   return spec;
 }
 
-Result<jobs::Job> SubmitJob(Services& s, const auth::User& user, int64_t project_id, const Json& body) {
+Result<std::optional<jobs::GroupSpec>> GroupSpecFromBody(const Json& body) {
+  if (!body.contains("distributed") || body["distributed"].is_null()) return std::optional<jobs::GroupSpec>();
+  const Json& d = body["distributed"];
+  if (!d.is_object()) return InvalidArgument("distributed must be an object {\"workers\": N, \"rendezvous_timeout_s\": T}");
+  for (auto it = d.begin(); it != d.end(); ++it)
+    if (it.key() != "workers" && it.key() != "rendezvous_timeout_s")
+      return InvalidArgument("distributed has an unknown field '" + it.key() + "' (known: workers, rendezvous_timeout_s)");
+  auto int_field = [&d](const char* key) -> Result<std::optional<int64_t>> {
+    if (!d.contains(key) || d[key].is_null()) return std::optional<int64_t>();
+    if (!d[key].is_number_integer()) return InvalidArgument(std::string("distributed.") + key + " must be an integer");
+    return std::optional<int64_t>(d[key].get<int64_t>());
+  };
+  ASSIGN_OR_RETURN(auto workers, int_field("workers"));
+  if (!workers) return InvalidArgument("distributed.workers is required: the number of ranks (2 to 64; 1 is an ordinary job)");
+  if (*workers < 1 || *workers > 64) return InvalidArgument("distributed.workers must be between 1 and 64, got " + std::to_string(*workers));
+  ASSIGN_OR_RETURN(auto timeout, int_field("rendezvous_timeout_s"));
+  if (timeout && (*timeout < 1 || *timeout > 86400)) return InvalidArgument("distributed.rendezvous_timeout_s must be between 1 and 86400");
+  if (*workers == 1) return std::optional<jobs::GroupSpec>();
+  jobs::GroupSpec g;
+  g.world_size = static_cast<int>(*workers);
+  g.rendezvous_timeout_s = timeout.value_or(300);
+  return std::optional<jobs::GroupSpec>(g);
+}
+
+Result<jobs::Job> SubmitJob(Services& s, const auth::User& user, int64_t project_id, const Json& body, std::vector<jobs::Job>* group) {
   ASSIGN_OR_RETURN(jobs::JobSpec spec, JobSpecFromBody(s, project_id, body));
+  ASSIGN_OR_RETURN(auto gspec, GroupSpecFromBody(body));
   // Data versions were checked above; the run (created from `experiment`) comes last, so that
   // nothing is created for a request that is refused.
   ASSIGN_OR_RETURN(std::string new_run, PrepareJobRun(s, user, body, spec));
-  auto queued = s.jobs.Enqueue(spec, user.username);
+  Result<jobs::Job> queued = InvalidArgument("not queued");
+  if (gspec) {
+    auto ranks = s.jobs.EnqueueGroup(spec, *gspec, user.username);
+    if (ranks.ok()) {
+      queued = (*ranks)[0];
+      if (group) *group = std::move(*ranks);
+    } else {
+      queued = ranks.status();
+    }
+  } else {
+    queued = s.jobs.Enqueue(spec, user.username);
+    if (queued.ok() && group) *group = {*queued};
+  }
   if (!queued.ok()) {
     DiscardJobRun(s, new_run);
     return queued.status();

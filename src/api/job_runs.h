@@ -13,7 +13,9 @@
 // Thread-safety: stateless functions over thread-safe services.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "api/services.h"
 #include "base/json.h"
@@ -36,9 +38,15 @@ Status CheckDataInputs(Services& s, int64_t project_id, Json& payload);
 // `{cpus, memory_mb, gpus}` under `key` of `body`, defaults from `r`.
 Result<jobs::Resources> JobResourcesOf(const Json& body, const char* key, jobs::Resources r);
 
+// `distributed` of a submit body: {"workers": N (1..64), "rendezvous_timeout_s": T (1..86400,
+// default 300)}; nullopt when absent or N is 1 (an ordinary job). Unknown keys are an error.
+Result<std::optional<jobs::GroupSpec>> GroupSpecFromBody(const Json& body);
+
 // Submits a job as `user` (POST /api/v1/projects/{p}/jobs and the scheduler): JobSpecFromBody,
-// PrepareJobRun, Enqueue, LinkJobRun. Nothing is queued or created on error.
-Result<jobs::Job> SubmitJob(Services& s, const auth::User& user, int64_t project_id, const Json& body);
+// PrepareJobRun, Enqueue (EnqueueGroup for a distributed body), LinkJobRun. Nothing is queued or
+// created on error. Returns the job (rank 0 of a group); `group`, when given, receives every rank.
+Result<jobs::Job> SubmitJob(Services& s, const auth::User& user, int64_t project_id, const Json& body,
+                            std::vector<jobs::Job>* group = nullptr);
 
 // The run part of a submission for `spec` (payload already set and checked) and the submit `body`; creates the run when
 // the body names an experiment (returned so it can be tagged, or discarded if queuing fails).

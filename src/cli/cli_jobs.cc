@@ -28,6 +28,12 @@ std::string CommandLine(const Json& job) {
   return out;
 }
 
+// "12 r1/2": rank 1 of the 2 ranks of group 12; empty for an ordinary job.
+std::string GroupCell(const Json& j) {
+  if (!j.contains("group") || !j["group"].is_number_integer()) return "";
+  return Str(j, "group") + " r" + Str(j, "rank") + "/" + Str(j, "world_size");
+}
+
 std::string Outcome(const Json& j) {
   std::string state = Str(j, "state");
   if (!Str(j, "error").empty()) state += ": " + Str(j, "error");
@@ -56,7 +62,8 @@ Result<Json> ParseDataInput(const std::string& text) {
 struct SubmitOptions {
   std::vector<std::string> command, env, data;
   std::string name, experiment, run_name, environment, code;
-  int priority = 0, attempts = 3;
+  int priority = 0, attempts = 3, workers = 1;
+  int64_t rendezvous_timeout = 0;
   double cpus = 1;
   int64_t memory = 512, gpus = 0, timeout = 0;
   // With an environment, only the resources given on the command line override its defaults.
@@ -83,6 +90,12 @@ void AddSubmitOptions(CLI::App* cmd, SubmitOptions& o) {
       ->allow_extra_args(false);
   cmd->add_option("--environment", o.environment, "run with this environment of the project (its variables; its resources unless given)");
   cmd->add_option("--code", o.code, "unpack this code snapshot (id or 8+ hex prefix) into the job's directory");
+  cmd->add_option("--workers", o.workers,
+                  "run N ranks of one distributed group (2 to 64; each asks for the resources above): MOEBIUS_RANK, "
+                  "MOEBIUS_WORLD_SIZE, MOEBIUS_JOB_GROUP, MOEBIUS_RENDEZVOUS; `moebius train xgboost` trains collectively")
+      ->capture_default_str();
+  cmd->add_option("--rendezvous-timeout", o.rendezvous_timeout,
+                  "seconds the ranks may take to all start once one has (default 300); else every rank fails");
 }
 
 Result<Json> SubmitBody(const SubmitOptions& o) {
@@ -114,6 +127,11 @@ Result<Json> SubmitBody(const SubmitOptions& o) {
   if (all || (o.gpus_opt && o.gpus_opt->count())) resources["gpus"] = o.gpus;
   if (!resources.empty()) body["resources"] = resources;
   if (!o.name.empty()) body["name"] = o.name;
+  if (o.workers != 1 || o.rendezvous_timeout != 0) {
+    Json d{{"workers", o.workers}};
+    if (o.rendezvous_timeout != 0) d["rendezvous_timeout_s"] = o.rendezvous_timeout;
+    body["distributed"] = d;
+  }
   if (!o.experiment.empty()) body["experiment"] = o.experiment;
   if (!o.run_name.empty()) {
     if (o.experiment.empty()) return InvalidArgument("--run-name needs --experiment");
@@ -140,6 +158,11 @@ void AddJobCommands(CommandHost& host) {
     Emit(g, j, [&] {
       std::printf("submitted job %s (%s)", Str(j["job"], "id").c_str(), Str(j["job"], "state").c_str());
       if (j["job"].value("run_id", Json()).is_string()) std::printf(", run %s", Str(j["job"], "run_id").c_str());
+      if (j.contains("group")) {
+        std::vector<std::string> ids;
+        for (const auto& r : j["group"]) ids.push_back(Str(r, "id"));
+        std::printf(", group %s of %zu ranks (jobs %s)", Str(j["job"], "group").c_str(), ids.size(), Join(ids, ", ").c_str());
+      }
       std::printf("\n");
     });
     return Status::Ok();
@@ -199,15 +222,18 @@ void AddJobCommands(CommandHost& host) {
   list->add_option("PROJECT", *lproject)->required();
   list->add_option("--state", *state, "queued, running, succeeded, failed, cancelled or timed_out");
   list->add_option("--limit", *limit, "at most this many")->capture_default_str();
-  host.OnRun(list, [&g = g, lproject, state, limit](RestClient& c) -> Status {
+  auto* lgroup = host.Own<int64_t>(0);
+  list->add_option("--group", *lgroup, "only the ranks of this distributed group (its rank 0's job id)");
+  host.OnRun(list, [&g = g, lproject, state, limit, lgroup](RestClient& c) -> Status {
     std::string path = "/api/v1/projects/" + RestClient::Segment(*lproject) + "/jobs?limit=" + std::to_string(*limit);
     if (!state->empty()) path += "&state=" + RestClient::Segment(*state);
+    if (*lgroup > 0) path += "&group=" + std::to_string(*lgroup);
     ASSIGN_OR_RETURN(Json j, c.Get(path));
     Emit(g, j, [&] {
-      TablePrinter t({"ID", "NAME", "STATE", "TRIES", "EXIT", "CREATED", "BY", "COMMAND", "ERROR"}, 40);
+      TablePrinter t({"ID", "NAME", "STATE", "GROUP", "TRIES", "EXIT", "CREATED", "BY", "COMMAND", "ERROR"}, 40);
       for (const auto& x : j["jobs"])
-        t.AddRow({Str(x, "id"), Str(x, "name"), Str(x, "state"), Str(x, "attempts") + "/" + Str(x, "max_attempts"), Str(x, "exit_code"),
-                  Time(x, "created_at"), Str(x, "created_by"), CommandLine(x), Str(x, "error")});
+        t.AddRow({Str(x, "id"), Str(x, "name"), Str(x, "state"), GroupCell(x), Str(x, "attempts") + "/" + Str(x, "max_attempts"),
+                  Str(x, "exit_code"), Time(x, "created_at"), Str(x, "created_by"), CommandLine(x), Str(x, "error")});
       std::cout << t.Render();
     });
     return Status::Ok();
@@ -227,6 +253,9 @@ void AddJobCommands(CommandHost& host) {
       if (x["payload"].contains("env")) t.AddRow({"env", x["payload"]["env"].dump()});
       t.AddRow({"state", Str(x, "state") + (x.value("cancel_requested", false) && Str(x, "state") == "running" ? " (cancel requested)" : "")});
       t.AddRow({"attempts", Str(x, "attempts") + " of " + Str(x, "max_attempts")});
+      if (!GroupCell(x).empty())
+        t.AddRow({"group", "rank " + Str(x, "rank") + " of " + Str(x, "world_size") + " in group " + Str(x, "group") + " (rendezvous timeout " +
+                               Str(x, "rendezvous_timeout_s") + " s; `moebius job list PROJECT --group " + Str(x, "group") + "`)"});
       t.AddRow({"priority", Str(x, "priority")});
       const Json& r = x["resources"];
       t.AddRow({"resources", Str(r, "cpus") + " cpus, " + Str(r, "memory_mb") + " MiB, " + Str(r, "gpus") + " gpus"});

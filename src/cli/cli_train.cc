@@ -9,8 +9,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "base/crypto.h"
 #include "base/strings.h"
 #include "cli/cli_app.h"
+#include "cli/train_distributed.h"
 #include "cli/train_publish.h"
 #include "train/xgb_trainer.h"
 
@@ -70,8 +72,49 @@ Result<train::XgbOptions> ToOptions(const TrainFlags& f) {
   return o;
 }
 
+// A rank of a distributed group (train_distributed.h): joins XGBoost's collective and trains its
+// shard; rank 0 publishes the run with the distributed settings, the others print their model's
+// sha256 (every rank's must equal rank 0's) and publish nothing.
+Status RunDistributed(const TrainFlags& f, train::XgbOptions o, const GroupEnv& g) {
+  o.shard = g.rank;
+  o.shards = g.world_size;
+  auto trainer = [&o, &g](const train::TrainLog& log) -> Result<train::TrainResult> {
+    ASSIGN_OR_RETURN(auto collective, XgbCollective::Join(g, log));
+    o.leave_collective = [&collective] { return collective->Leave(); };
+    ASSIGN_OR_RETURN(train::TrainResult res, train::TrainXgboost(o, log));
+    std::string sha = Sha256Hex(res.model_bytes);
+    log("rank " + std::to_string(g.rank) + ": model sha256 " + sha);
+    if (g.rank != 0) return res;
+    res.params.emplace_back("distributed.workers", std::to_string(g.world_size));
+    res.params.emplace_back("distributed.backend", "xgboost-rabit");
+    res.params.emplace_back("distributed.group", std::to_string(g.group));
+    res.tags["moebius.distributed"] = "xgboost-rabit";
+    res.tags["moebius.model_sha256"] = sha;
+    auto ranks = collective->Ranks();
+    if (ranks.ok()) {
+      std::vector<std::string> jobs, workers;
+      for (const Json& r : *ranks) {
+        jobs.push_back(std::to_string(r.value("job_id", int64_t{0})));
+        workers.push_back(r.value("worker", ""));
+      }
+      res.params.emplace_back("distributed.job_ids", Join(jobs, ","));
+      res.params.emplace_back("distributed.worker_names", Join(workers, ",").substr(0, 480));
+    } else {
+      log("could not read the group's ranks: " + ranks.status().message());
+    }
+    return res;
+  };
+  if (g.rank == 0) return RunAndPublish(f.tracking, trainer);
+  auto res = trainer(TrainSay);
+  if (!res.ok()) return res.status();
+  TrainSay("done: rank " + std::to_string(g.rank) + " of " + std::to_string(g.world_size) + " (rank 0 logs the run)");
+  return Status::Ok();
+}
+
 Status RunTrain(const TrainFlags& f) {
   ASSIGN_OR_RETURN(train::XgbOptions o, ToOptions(f));
+  ASSIGN_OR_RETURN(auto group, GroupFromEnv());
+  if (group) return RunDistributed(f, std::move(o), *group);
   return RunAndPublish(f.tracking, [&o](const train::TrainLog& log) { return train::TrainXgboost(o, log); });
 }
 

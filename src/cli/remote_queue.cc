@@ -21,6 +21,12 @@ Result<jobs::Job> JobFromJson(const Json& j) {
     job.attempts = j.value("attempts", 0);
     job.worker = j.value("worker", "");
     job.created_by = j.value("created_by", "");
+    if (j.contains("group") && j["group"].is_number_integer()) {  // a rank of a distributed group
+      job.group = j["group"].get<int64_t>();
+      job.rank = j.value("rank", 0);
+      job.world_size = j.value("world_size", 1);
+      job.rendezvous_timeout_s = j.value("rendezvous_timeout_s", int64_t{0});
+    }
     return job;
   } catch (const Json::exception& e) {
     return Internal(std::string("unexpected job from the server: ") + e.what());

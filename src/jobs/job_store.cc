@@ -1,6 +1,7 @@
 #include "jobs/job_store.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "base/log.h"
@@ -15,7 +16,8 @@ using store::Tx;
 
 constexpr char kColumns[] =
     "id, project_id, kind, name, payload, priority, cpus, memory_mb, gpus, max_attempts, timeout_s, state, attempts, worker, "
-    "lease_expires_at, cancel_requested, created_at, started_at, finished_at, created_by, exit_code, error";
+    "lease_expires_at, cancel_requested, created_at, started_at, finished_at, created_by, exit_code, error, group_id, group_rank, "
+    "group_size, rendezvous_timeout_s";
 constexpr size_t kMaxLogAppend = 1 << 20;
 
 Job JobOf(const Row& r) {
@@ -40,6 +42,10 @@ Job JobOf(const Row& r) {
   j.created_by = r.Text(19);
   if (!r.IsNull(20)) j.exit_code = static_cast<int>(r.Int(20));
   j.error = r.Text(21);
+  j.group = r.Int(22);
+  j.rank = static_cast<int>(r.Int(23));
+  j.world_size = static_cast<int>(r.Int(24));
+  j.rendezvous_timeout_s = r.Int(25);
   return j;
 }
 
@@ -78,6 +84,38 @@ Status End(Tx& tx, int64_t id, JobState state, std::optional<int> exit_code, con
   return tx.Exec("UPDATE jobs SET state = ?, exit_code = ?, error = ?, finished_at = ?, lease_expires_at = 0 WHERE id = ?",
                  {std::string(JobStateName(state)), code, error, now, id})
       .status();
+}
+
+// The ranks of a group, by rank.
+Result<std::vector<Job>> LoadGroup(Tx& tx, int64_t group) {
+  ASSIGN_OR_RETURN(Rows rows, tx.Query(std::string("SELECT ") + kColumns + " FROM jobs WHERE group_id = ? ORDER BY group_rank", {group}));
+  std::vector<Job> out;
+  for (const Row& r : rows) out.push_back(JobOf(r));
+  return out;
+}
+
+std::string RankName(const Job& j) { return "rank " + std::to_string(j.rank) + " (job " + std::to_string(j.id) + ")"; }
+
+// Ends every rank of `group` but `except` that is not final yet with `state` and `why`, adding
+// them to `ended`; a running rank's worker learns it on its next heartbeat (the lease is gone)
+// and stops the process.
+Status EndRestOfGroup(Tx& tx, int64_t group, int64_t except, JobState state, const std::string& why, int64_t now,
+                      std::vector<Job>& ended) {
+  ASSIGN_OR_RETURN(std::vector<Job> members, LoadGroup(tx, group));
+  for (const Job& m : members) {
+    if (m.id == except || IsFinal(m.state)) continue;
+    RETURN_IF_ERROR(End(tx, m.id, state, std::nullopt, why.substr(0, 4000), now));
+    ASSIGN_OR_RETURN(Job now_job, Load(tx, m.id));
+    ended.push_back(std::move(now_job));
+  }
+  return Status::Ok();
+}
+
+bool ValidRendezvousKey(const std::string& k) {
+  if (k.empty() || k.size() > 128) return false;
+  for (char c : k)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') return false;
+  return true;
 }
 
 }  // namespace
@@ -163,6 +201,26 @@ CREATE TABLE job_schedules (
 );
 CREATE UNIQUE INDEX job_schedules_name ON job_schedules (project_id, name);
 CREATE INDEX job_schedules_due ON job_schedules (enabled, next_fire_at)
+)SQL"},
+          // Gang jobs (EXP-8): the group (rank 0's id), the rank, the group's size and its
+          // rendezvous timeout; 0/0/1/0 for an ordinary job.
+          {603, "job groups", R"SQL(
+ALTER TABLE jobs ADD COLUMN group_id BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN group_rank BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN group_size BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE jobs ADD COLUMN rendezvous_timeout_s BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX jobs_group ON jobs (group_id, group_rank)
+)SQL"},
+          // What the ranks of a group publish to find each other (the rabit tracker's address).
+          {604, "job rendezvous", R"SQL(
+CREATE TABLE job_rendezvous (
+  group_id BIGINT NOT NULL,
+  rkey TEXT NOT NULL,
+  value TEXT NOT NULL,
+  job_id BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  PRIMARY KEY (group_id, rkey)
+)
 )SQL"}};
 }
 
@@ -174,13 +232,52 @@ Result<Job> JobStore::Enqueue(const JobSpec& spec, const std::string& user) {
   j.created_by = user;
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(j.id, tx.NextId("jobs"));
-    return tx.Exec(std::string("INSERT INTO jobs (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   {j.id, spec.project_id, spec.kind, spec.name, spec.payload.dump(), int64_t{spec.priority}, spec.resources.cpus,
-                    spec.resources.memory_mb, spec.resources.gpus, int64_t{spec.max_attempts}, spec.timeout_s, std::string("queued"),
-                    int64_t{0}, std::string(), int64_t{0}, int64_t{0}, j.created_at, int64_t{0}, int64_t{0}, user, nullptr, std::string()})
-        .status();
+    return Insert(tx, j);
   }));
   return j;
+}
+
+Status JobStore::Insert(Tx& tx, const Job& j) {
+  const JobSpec& spec = j.spec;
+  return tx.Exec(std::string("INSERT INTO jobs (") + kColumns +
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 {j.id, spec.project_id, spec.kind, spec.name, spec.payload.dump(), int64_t{spec.priority}, spec.resources.cpus,
+                  spec.resources.memory_mb, spec.resources.gpus, int64_t{spec.max_attempts}, spec.timeout_s, std::string("queued"),
+                  int64_t{0}, std::string(), int64_t{0}, int64_t{0}, j.created_at, int64_t{0}, int64_t{0}, j.created_by, nullptr,
+                  std::string(), j.group, int64_t{j.rank}, int64_t{j.world_size}, j.rendezvous_timeout_s})
+      .status();
+}
+
+Result<std::vector<Job>> JobStore::EnqueueGroup(const JobSpec& spec, const GroupSpec& group, const std::string& user) {
+  RETURN_IF_ERROR(ValidateSpec(spec));
+  if (group.world_size < 2 || group.world_size > 64) return InvalidArgument("distributed.workers must be between 2 and 64 (1 is an ordinary job)");
+  if (group.rendezvous_timeout_s < 1 || group.rendezvous_timeout_s > 86400)
+    return InvalidArgument("distributed.rendezvous_timeout_s must be between 1 and 86400");
+  std::vector<Job> out;
+  int64_t now = clock_.NowMillis();
+  RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
+    out.clear();
+    for (int rank = 0; rank < group.world_size; ++rank) {
+      Job j;
+      j.spec = spec;
+      j.spec.max_attempts = 1;
+      if (rank > 0) {
+        j.spec.payload.erase("run_id");
+        j.spec.payload.erase("experiment_id");
+      }
+      j.created_at = now;
+      j.created_by = user;
+      ASSIGN_OR_RETURN(j.id, tx.NextId("jobs"));
+      j.group = rank == 0 ? j.id : out[0].id;
+      j.rank = rank;
+      j.world_size = group.world_size;
+      j.rendezvous_timeout_s = group.rendezvous_timeout_s;
+      RETURN_IF_ERROR(Insert(tx, j));
+      out.push_back(std::move(j));
+    }
+    return Status::Ok();
+  }));
+  return out;
 }
 
 Result<Job> JobStore::Get(int64_t id) {
@@ -206,6 +303,10 @@ Result<std::vector<Job>> JobStore::List(const JobFilter& f) {
   if (f.state) {
     sql += " AND state = ?";
     params.emplace_back(std::in_place_type<std::string>, JobStateName(*f.state));
+  }
+  if (f.group > 0) {
+    sql += " AND group_id = ?";
+    params.push_back(f.group);
   }
   sql += " ORDER BY id DESC LIMIT ?";
   params.push_back(int64_t{std::clamp(f.limit, 1, 1000)});
@@ -279,6 +380,7 @@ Result<std::optional<Job>> JobStore::Claim(const std::string& worker, const Reso
 }
 
 void JobStore::AfterEnd(const std::vector<Ended>& ended) {
+  std::vector<int64_t> groups;  // reported in this call
   for (const Ended& e : ended) {
     if (hooks_.revoke_token) {
       std::vector<std::pair<int64_t, std::string>> creds;
@@ -302,8 +404,38 @@ void JobStore::AfterEnd(const std::vector<Ended>& ended) {
       }
       if (!st.ok()) log::Warn("job " + std::to_string(e.job.id) + ": job credentials: " + st.ToString());
     }
-    if (e.final && hooks_.job_ended) hooks_.job_ended(e.job);
+    if (!e.final || !hooks_.job_ended) continue;
+    if (e.job.group == 0) {
+      hooks_.job_ended(e.job);
+    } else if (std::find(groups.begin(), groups.end(), e.job.group) == groups.end()) {
+      groups.push_back(e.job.group);
+      GroupEnded(e.job.group);
+    }
   }
+}
+
+void JobStore::GroupEnded(int64_t group) {
+  std::vector<Job> members;
+  Status st = db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(members, LoadGroup(tx, group));
+    return Status::Ok();
+  });
+  if (!st.ok() || members.empty()) {
+    log::Warn("job group " + std::to_string(group) + ": " + st.ToString());
+    return;
+  }
+  bool failed = false, cancelled = false;
+  int64_t finished = 0;
+  for (const Job& m : members) {
+    if (!IsFinal(m.state)) return;  // the last rank to end reports the group
+    failed |= m.state == JobState::kFailed || m.state == JobState::kTimedOut;
+    cancelled |= m.state == JobState::kCancelled;
+    finished = std::max(finished, m.finished_at);
+  }
+  Job leader = members[0];
+  leader.state = failed ? JobState::kFailed : cancelled ? JobState::kCancelled : JobState::kSucceeded;
+  leader.finished_at = finished;
+  hooks_.job_ended(leader);
 }
 
 Result<bool> JobStore::Heartbeat(int64_t id, const std::string& worker, int64_t lease_ms) {
@@ -319,6 +451,7 @@ Result<bool> JobStore::Heartbeat(int64_t id, const std::string& worker, int64_t 
 
 Result<Job> JobStore::Finish(int64_t id, const std::string& worker, int exit_code, bool timed_out, const std::string& error) {
   Job out;
+  std::vector<Ended> others;  // ranks of its group ended with it
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(Job j, Held(tx, id, worker));
     JobState state = timed_out ? JobState::kTimedOut
@@ -329,27 +462,47 @@ Result<Job> JobStore::Finish(int64_t id, const std::string& worker, int exit_cod
     if (why.empty() && state == JobState::kFailed) why = "exited with status " + std::to_string(exit_code);
     if (why.empty() && state == JobState::kCancelled) why = "cancelled";
     RETURN_IF_ERROR(End(tx, id, state, exit_code, why.substr(0, 4000), clock_.NowMillis()));
+    std::vector<Job> rest;
+    if (j.group > 0 && (state == JobState::kFailed || state == JobState::kTimedOut))
+      RETURN_IF_ERROR(EndRestOfGroup(tx, j.group, id, JobState::kCancelled, RankName(j) + " of the group " + JobStateName(state) + ": " + why,
+                                     clock_.NowMillis(), rest));
     ASSIGN_OR_RETURN(out, Load(tx, id));
+    others = {{out, true}};
+    for (auto& m : rest) others.push_back({std::move(m), true});
     return Status::Ok();
   }));
-  AfterEnd({{out, true}});
+  AfterEnd(others);
   return out;
 }
 
 Result<Job> JobStore::Cancel(int64_t id, const std::string& user) {
   Job out;
+  std::vector<Ended> ended;
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
+    ended.clear();
     ASSIGN_OR_RETURN(Job j, Load(tx, id));
     if (IsFinal(j.state)) return FailedPrecondition("job " + std::to_string(id) + " already ended (" + JobStateName(j.state) + ")");
-    if (j.state == JobState::kQueued) {
-      RETURN_IF_ERROR(End(tx, id, JobState::kCancelled, std::nullopt, "cancelled by " + user + " before it started", clock_.NowMillis()));
-    } else {
-      RETURN_IF_ERROR(tx.Exec("UPDATE jobs SET cancel_requested = 1 WHERE id = ?", {id}).status());
+    // A rank of a group takes the whole group with it.
+    std::vector<Job> targets{j};
+    if (j.group > 0) {
+      ASSIGN_OR_RETURN(targets, LoadGroup(tx, j.group));
     }
-    ASSIGN_OR_RETURN(out, Load(tx, id));
+    for (const Job& t : targets) {
+      if (IsFinal(t.state)) continue;
+      std::string by = "cancelled by " + user;
+      if (t.id != id) by += " (with job " + std::to_string(id) + " of its group)";
+      if (t.state == JobState::kQueued) {
+        RETURN_IF_ERROR(End(tx, t.id, JobState::kCancelled, std::nullopt, by + " before it started", clock_.NowMillis()));
+      } else {
+        RETURN_IF_ERROR(tx.Exec("UPDATE jobs SET cancel_requested = 1 WHERE id = ?", {t.id}).status());
+      }
+      ASSIGN_OR_RETURN(Job now_job, Load(tx, t.id));
+      if (t.id == id) out = now_job;
+      if (IsFinal(now_job.state)) ended.push_back({std::move(now_job), true});
+    }
     return Status::Ok();
   }));
-  if (IsFinal(out.state)) AfterEnd({{out, true}});
+  AfterEnd(ended);
   return out;
 }
 
@@ -357,13 +510,21 @@ Result<int> JobStore::ReapExpired(int64_t grace_ms) {
   int changed = 0;
   std::vector<Ended> ended;
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
+    changed = 0;
+    ended.clear();
     int64_t now = clock_.NowMillis();
+    std::vector<Job> group_ended;  // ranks ended because another rank of their group did
     ASSIGN_OR_RETURN(Rows rows, tx.Query(std::string("SELECT ") + kColumns + " FROM jobs WHERE state = 'running'", {}));
     for (const Row& r : rows) {
       Job j = JobOf(r);
+      ASSIGN_OR_RETURN(Job cur, Load(tx, j.id));  // an earlier rank of its group may have ended it
+      if (cur.state != JobState::kRunning) continue;
+      std::optional<JobState> failed;  // how it ended, for its group
+      std::string why;
       if (j.spec.timeout_s > 0 && now > j.started_at + j.spec.timeout_s * 1000 + grace_ms) {
-        RETURN_IF_ERROR(End(tx, j.id, JobState::kTimedOut, std::nullopt,
-                            "ran past its timeout of " + std::to_string(j.spec.timeout_s) + " s and its worker did not stop it", now));
+        why = "ran past its timeout of " + std::to_string(j.spec.timeout_s) + " s and its worker did not stop it";
+        RETURN_IF_ERROR(End(tx, j.id, JobState::kTimedOut, std::nullopt, why, now));
+        failed = JobState::kTimedOut;
       } else if (j.lease_expires_at < now) {
         if (j.cancel_requested) {
           RETURN_IF_ERROR(End(tx, j.id, JobState::kCancelled, std::nullopt, "cancelled; its worker stopped answering", now));
@@ -374,8 +535,9 @@ Result<int> JobStore::ReapExpired(int64_t grace_ms) {
                                    j.id})
                               .status());
         } else {
-          RETURN_IF_ERROR(End(tx, j.id, JobState::kFailed, std::nullopt,
-                              "worker '" + j.worker + "' stopped answering and no attempts are left", now));
+          why = "worker '" + j.worker + "' stopped answering and no attempts are left";
+          RETURN_IF_ERROR(End(tx, j.id, JobState::kFailed, std::nullopt, why, now));
+          failed = JobState::kFailed;
         }
       } else {
         continue;
@@ -385,11 +547,66 @@ Result<int> JobStore::ReapExpired(int64_t grace_ms) {
       now_job.attempts = j.attempts;
       bool final = IsFinal(now_job.state);
       ended.push_back({std::move(now_job), final});
+      if (failed && j.group > 0)
+        RETURN_IF_ERROR(EndRestOfGroup(tx, j.group, j.id, JobState::kCancelled,
+                                       RankName(j) + " of the group " + JobStateName(*failed) + ": " + why, now, group_ended));
+    }
+    // Groups whose ranks did not all start within the rendezvous timeout of the first start.
+    ASSIGN_OR_RETURN(Rows waiting, tx.Query("SELECT DISTINCT group_id FROM jobs WHERE group_id > 0 AND state = 'queued'", {}));
+    for (const Row& w : waiting) {
+      ASSIGN_OR_RETURN(std::vector<Job> members, LoadGroup(tx, w.Int(0)));
+      int started = 0;
+      int64_t first = 0;
+      for (const Job& m : members)
+        if (m.attempts > 0) {
+          ++started;
+          first = first == 0 ? m.started_at : std::min(first, m.started_at);
+        }
+      if (started == 0 || members.empty() || now <= first + members[0].rendezvous_timeout_s * 1000) continue;
+      std::string why = "only " + std::to_string(started) + " of " + std::to_string(members[0].world_size) + " workers started within " +
+                        std::to_string(members[0].rendezvous_timeout_s) + " s (the group's rendezvous timeout); every rank of the group fails";
+      RETURN_IF_ERROR(EndRestOfGroup(tx, w.Int(0), 0, JobState::kFailed, why, now, group_ended));
+    }
+    for (auto& g : group_ended) {
+      ++changed;
+      ended.push_back({std::move(g), true});
     }
     return Status::Ok();
   }));
   AfterEnd(ended);
   return changed;
+}
+
+// ---- rendezvous
+
+Status JobStore::PutRendezvous(int64_t id, const std::string& key, const std::string& value) {
+  if (!ValidRendezvousKey(key)) return InvalidArgument("a rendezvous key must be 1 to 128 characters of A-Z, a-z, 0-9, '_', '.', '-'");
+  if (value.size() > 4096) return InvalidArgument("a rendezvous value must be at most 4096 bytes");
+  return db_.Write([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Job j, Load(tx, id));
+    if (j.group == 0) return FailedPrecondition("job " + std::to_string(id) + " is not a rank of a distributed group");
+    if (j.state != JobState::kRunning)
+      return FailedPrecondition("job " + std::to_string(id) + " is " + JobStateName(j.state) + "; only a running rank may publish");
+    RETURN_IF_ERROR(tx.Exec("DELETE FROM job_rendezvous WHERE group_id = ? AND rkey = ?", {j.group, key}).status());
+    return tx.Exec("INSERT INTO job_rendezvous (group_id, rkey, value, job_id, at) VALUES (?, ?, ?, ?, ?)",
+                   {j.group, key, value, id, clock_.NowMillis()})
+        .status();
+  });
+}
+
+Result<Rendezvous> JobStore::GetRendezvous(int64_t id) {
+  Rendezvous out;
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Job j, Load(tx, id));
+    if (j.group == 0) return FailedPrecondition("job " + std::to_string(id) + " is not a rank of a distributed group");
+    out.group = j.group;
+    out.world_size = j.world_size;
+    ASSIGN_OR_RETURN(out.members, LoadGroup(tx, j.group));
+    ASSIGN_OR_RETURN(Rows rows, tx.Query("SELECT rkey, value FROM job_rendezvous WHERE group_id = ? ORDER BY rkey", {j.group}));
+    for (const Row& r : rows) out.values.emplace_back(r.Text(0), r.Text(1));
+    return Status::Ok();
+  }));
+  return out;
 }
 
 Status JobStore::AppendLog(int64_t id, const std::string& worker, const std::string& text) {

@@ -26,6 +26,7 @@ std::vector<store::Migration> JobMigrations();
 struct JobFilter {
   std::vector<int64_t> project_ids;  // empty: all
   std::optional<JobState> state;
+  int64_t group = 0;  // 0: any; else only the ranks of that group
   int limit = 100;
 };
 
@@ -44,6 +45,15 @@ struct JobStoreHooks {
   std::function<void(const Job& job)> job_ended;
 };
 
+// What the ranks of a group share to find each other (PUT/GET /api/v1/jobs/{id}/rendezvous):
+// the group's members by rank and the key/value pairs they published.
+struct Rendezvous {
+  int64_t group = 0;
+  int world_size = 0;
+  std::vector<Job> members;  // by rank
+  std::vector<std::pair<std::string, std::string>> values;  // by key
+};
+
 class JobStore {
  public:
   // How long after the job's timeout (or, without one, after the claim) its token still works.
@@ -56,6 +66,18 @@ class JobStore {
   void SetHooks(JobStoreHooks hooks) { hooks_ = std::move(hooks); }
 
   Result<Job> Enqueue(const JobSpec& spec, const std::string& user);
+  // A gang job (EXP-8): group.world_size jobs (2..64) of one group in one transaction, rank 0
+  // first (its id is the group's id). Rank 0 keeps the payload; the others get it without
+  // run_id and experiment_id (the leader owns the run). Every rank gets max_attempts 1: a rank
+  // that is lost fails the group rather than rejoining a collective that moved on.
+  //
+  // Group semantics, enforced here: cancelling any rank cancels every rank; a rank that fails
+  // or times out (by its worker or the reaper) ends the others as cancelled with a reason naming
+  // it; ReapExpired fails every rank of a group whose ranks did not all start within
+  // rendezvous_timeout_s of the first start. job_ended fires once per group, when every rank is
+  // final, with the leader's job carrying the group's outcome (any failed or timed out → failed,
+  // else any cancelled → cancelled, else succeeded).
+  Result<std::vector<Job>> EnqueueGroup(const JobSpec& spec, const GroupSpec& group, const std::string& user);
   Result<Job> Get(int64_t id);
   Result<std::vector<Job>> List(const JobFilter& filter);
 
@@ -78,6 +100,12 @@ class JobStore {
   // Returns the number of jobs changed.
   Result<int> ReapExpired(int64_t grace_ms = 30000);
 
+  // The rendezvous of the group of job `id`. Put needs the job to be a running rank of a group
+  // (kFailedPrecondition otherwise); keys are 1 to 128 characters of [A-Za-z0-9_.-], values at
+  // most 4 KiB; a later Put of a key replaces its value.
+  Status PutRendezvous(int64_t id, const std::string& key, const std::string& value);
+  Result<Rendezvous> GetRendezvous(int64_t id);
+
   // Log lines of a job, appended by its worker while it holds the lease.
   Status AppendLog(int64_t id, const std::string& worker, const std::string& text);
   Result<std::vector<LogChunk>> ReadLog(int64_t id, int64_t after_seq, int limit = 1000);
@@ -89,6 +117,9 @@ class JobStore {
     bool final = false;
   };
   void AfterEnd(const std::vector<Ended>& ended);
+  Status Insert(store::Tx& tx, const Job& j);
+  // job_ended for a group: once every rank is final, the leader with the group's outcome.
+  void GroupEnded(int64_t group);
 
   store::Database& db_;
   const Clock& clock_;

@@ -244,5 +244,152 @@ TEST_F(JobStoreTest, BadSpecsAreRefused) {
   EXPECT_TRUE(listed.empty());
 }
 
+// ---- gang jobs (EXP-8)
+
+class JobGroupTest : public JobStoreTest {
+ protected:
+  std::vector<Job> AddGroup(int n, int64_t timeout_s = 60) {
+    JobSpec s;
+    s.project_id = 1;
+    s.name = "gang";
+    s.payload = Json{{"command", {"true"}}, {"run_id", "r1"}, {"experiment_id", "7"}};
+    auto ranks = store_->EnqueueGroup(s, GroupSpec{n, timeout_s}, "alice");
+    EXPECT_TRUE(ranks.ok()) << ranks.status().ToString();
+    return ranks.ok() ? *ranks : std::vector<Job>{};
+  }
+  void Hook() {
+    JobStoreHooks h;
+    h.job_ended = [this](const Job& j) { ended_.push_back(j); };
+    store_->SetHooks(h);
+  }
+  std::vector<Job> ended_;
+};
+
+TEST_F(JobGroupTest, EnqueuesRanksOfOneGroupAndOnlyTheLeaderOwnsTheRun) {
+  auto ranks = AddGroup(3);
+  ASSERT_EQ(ranks.size(), 3u);
+  for (int r = 0; r < 3; ++r) {
+    Job j = *store_->Get(ranks[r].id);
+    EXPECT_EQ(j.group, ranks[0].id);
+    EXPECT_EQ(j.rank, r);
+    EXPECT_EQ(j.world_size, 3);
+    EXPECT_EQ(j.rendezvous_timeout_s, 60);
+    EXPECT_EQ(j.spec.max_attempts, 1);
+    EXPECT_EQ(j.spec.payload.contains("run_id"), r == 0);
+    EXPECT_EQ(j.spec.payload.contains("experiment_id"), r == 0);
+  }
+  JobFilter f;
+  f.group = ranks[0].id;
+  Add();  // an ordinary job is not in the group
+  EXPECT_EQ(store_->List(f)->size(), 3u);
+  JobSpec s;
+  s.project_id = 1;
+  EXPECT_EQ(store_->EnqueueGroup(s, GroupSpec{1, 60}, "a").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->EnqueueGroup(s, GroupSpec{65, 60}, "a").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->EnqueueGroup(s, GroupSpec{2, 0}, "a").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(JobGroupTest, CancellingAnyRankCancelsTheGroupAndTheRunEndsOnce) {
+  Hook();
+  auto ranks = AddGroup(3);
+  ASSERT_TRUE(Claim("w1").has_value());  // rank 0 runs
+  ASSERT_TRUE(Claim("w2").has_value());  // rank 1 runs, rank 2 waits
+  ASSERT_TRUE(store_->Cancel(ranks[1].id, "bob").ok());
+  EXPECT_TRUE(store_->Get(ranks[0].id)->cancel_requested);
+  EXPECT_TRUE(store_->Get(ranks[1].id)->cancel_requested);
+  Job queued = *store_->Get(ranks[2].id);
+  EXPECT_EQ(queued.state, JobState::kCancelled);
+  EXPECT_NE(queued.error.find("with job " + std::to_string(ranks[1].id)), std::string::npos) << queued.error;
+  EXPECT_TRUE(ended_.empty());  // two ranks still run
+  ASSERT_TRUE(store_->Finish(ranks[0].id, "w1", 143, false, "").ok());
+  EXPECT_TRUE(ended_.empty());
+  ASSERT_TRUE(store_->Finish(ranks[1].id, "w2", 143, false, "").ok());
+  ASSERT_EQ(ended_.size(), 1u);
+  EXPECT_EQ(ended_[0].id, ranks[0].id);
+  EXPECT_EQ(ended_[0].state, JobState::kCancelled);
+}
+
+TEST_F(JobGroupTest, ARankThatFailsEndsTheOthersAndFailsTheGroup) {
+  Hook();
+  auto ranks = AddGroup(2);
+  ASSERT_TRUE(Claim("w1").has_value());
+  ASSERT_TRUE(Claim("w2").has_value());
+  ASSERT_TRUE(store_->Finish(ranks[0].id, "w1", 0, false, "").ok());  // the leader succeeded
+  EXPECT_TRUE(ended_.empty());
+  ASSERT_TRUE(store_->Finish(ranks[1].id, "w2", 0, false, "").ok());
+  ASSERT_EQ(ended_.size(), 1u);
+  EXPECT_EQ(ended_[0].state, JobState::kSucceeded);
+
+  ended_.clear();
+  auto g2 = AddGroup(2);
+  ASSERT_TRUE(Claim("w3").has_value());
+  ASSERT_TRUE(Claim("w4").has_value());
+  ASSERT_TRUE(store_->Finish(g2[1].id, "w4", 3, false, "").ok());
+  Job leader = *store_->Get(g2[0].id);
+  EXPECT_EQ(leader.state, JobState::kCancelled);
+  EXPECT_NE(leader.error.find("rank 1 (job " + std::to_string(g2[1].id) + ") of the group failed: exited with status 3"), std::string::npos)
+      << leader.error;
+  // Its worker learns it on the next heartbeat: it no longer holds the job.
+  EXPECT_EQ(store_->Heartbeat(g2[0].id, "w3", 10000).status().code(), StatusCode::kFailedPrecondition);
+  ASSERT_EQ(ended_.size(), 1u);
+  EXPECT_EQ(ended_[0].id, g2[0].id);
+  EXPECT_EQ(ended_[0].state, JobState::kFailed);
+}
+
+TEST_F(JobGroupTest, AGroupThatCannotAllStartFailsEveryRankAtTheRendezvousTimeout) {
+  Hook();
+  auto ranks = AddGroup(3, 10);
+  ASSERT_TRUE(Claim("w1").has_value());
+  ASSERT_TRUE(Claim("w2").has_value());
+  clock_.Advance(5000);
+  ASSERT_TRUE(store_->Heartbeat(ranks[0].id, "w1", 10000).ok());
+  ASSERT_TRUE(store_->Heartbeat(ranks[1].id, "w2", 10000).ok());
+  EXPECT_EQ(*store_->ReapExpired(), 0);
+  clock_.Advance(5001);
+  ASSERT_TRUE(store_->Heartbeat(ranks[0].id, "w1", 10000).ok());
+  ASSERT_TRUE(store_->Heartbeat(ranks[1].id, "w2", 10000).ok());
+  EXPECT_EQ(*store_->ReapExpired(), 3);
+  for (const Job& r : ranks) {
+    Job j = *store_->Get(r.id);
+    EXPECT_EQ(j.state, JobState::kFailed);
+    EXPECT_NE(j.error.find("only 2 of 3 workers started within 10 s"), std::string::npos) << j.error;
+  }
+  EXPECT_FALSE(Claim("w3").has_value());  // nothing left in the queue
+  ASSERT_EQ(ended_.size(), 1u);
+  EXPECT_EQ(ended_[0].state, JobState::kFailed);
+}
+
+TEST_F(JobGroupTest, ALostRankFailsTheGroupInsteadOfRejoining) {
+  auto ranks = AddGroup(2);
+  ASSERT_TRUE(Claim("w1").has_value());
+  ASSERT_TRUE(Claim("w2").has_value());
+  ASSERT_TRUE(store_->Heartbeat(ranks[0].id, "w1", 60000).ok());
+  clock_.Advance(20000);  // w2's lease (10 s) ran out; w1 still holds rank 0
+  EXPECT_EQ(*store_->ReapExpired(), 2);
+  EXPECT_EQ(store_->Get(ranks[1].id)->state, JobState::kFailed);
+  Job leader = *store_->Get(ranks[0].id);
+  EXPECT_EQ(leader.state, JobState::kCancelled);
+  EXPECT_NE(leader.error.find("stopped answering"), std::string::npos) << leader.error;
+}
+
+TEST_F(JobGroupTest, RanksPublishAndReadTheRendezvous) {
+  auto ranks = AddGroup(2);
+  Job plain = Add();
+  EXPECT_EQ(store_->PutRendezvous(ranks[0].id, "xgboost.tracker", "10.0.0.1:9091").code(), StatusCode::kFailedPrecondition);  // queued
+  ASSERT_TRUE(Claim("w1").has_value());
+  ASSERT_TRUE(store_->PutRendezvous(ranks[0].id, "xgboost.tracker", "10.0.0.1:9091").ok());
+  ASSERT_TRUE(store_->PutRendezvous(ranks[0].id, "xgboost.tracker", "10.0.0.1:9092").ok());  // replaces
+  EXPECT_EQ(store_->PutRendezvous(ranks[0].id, "bad key", "x").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->PutRendezvous(ranks[0].id, "k", std::string(5000, 'x')).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->GetRendezvous(plain.id).status().code(), StatusCode::kFailedPrecondition);
+  Rendezvous rv = *store_->GetRendezvous(ranks[1].id);  // any rank names the group
+  EXPECT_EQ(rv.group, ranks[0].id);
+  EXPECT_EQ(rv.world_size, 2);
+  ASSERT_EQ(rv.members.size(), 2u);
+  EXPECT_EQ(rv.members[0].worker, "w1");
+  ASSERT_EQ(rv.values.size(), 1u);
+  EXPECT_EQ(rv.values[0].second, "10.0.0.1:9092");
+}
+
 }  // namespace
 }  // namespace moebius::jobs

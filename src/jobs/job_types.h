@@ -56,10 +56,25 @@ struct Job {
   std::string created_by;
   std::optional<int> exit_code;
   std::string error;          // why it failed, was cancelled or timed out
+  // Gang jobs (EXP-8, docs/design/jobs.md "Job groups"): the N jobs of one distributed
+  // submission share `group` (rank 0's job id; 0 for an ordinary job), each has its `rank`
+  // (0..world_size-1). Rank 0 is the leader and owns the run. The ranks that started must all
+  // be running within `rendezvous_timeout_s` of the first start, or the whole group fails.
+  int64_t group = 0;
+  int rank = 0;
+  int world_size = 1;
+  int64_t rendezvous_timeout_s = 0;
   // Set only on the Job a claim returns, when the store issues per-attempt credentials (see
   // JobStoreHooks): the token of the job's submitter for this attempt. Never stored in the job
   // row, never in job JSON or logs; the claim's answer hands it to the claiming worker alone.
   JobToken token;
+};
+
+// A distributed submission: world_size jobs of one group (2..64), and how long the ranks may take
+// to all start once the first one has.
+struct GroupSpec {
+  int world_size = 1;
+  int64_t rendezvous_timeout_s = 300;
 };
 
 struct LogChunk {

@@ -276,6 +276,14 @@ void Worker::RunJob(Slot& slot) {
         }
       spec.env.emplace_back(k, v);
     };
+    if (job.group > 0) {  // a rank of a distributed group (docs/design/jobs.md "Job groups")
+      set_env("MOEBIUS_JOB_GROUP", std::to_string(job.group));
+      set_env("MOEBIUS_RANK", std::to_string(job.rank));
+      set_env("MOEBIUS_WORLD_SIZE", std::to_string(job.world_size));
+      set_env("MOEBIUS_RENDEZVOUS", options_.tracking_uri + "/api/v1/jobs/" + id + "/rendezvous");
+      set_env("MOEBIUS_RENDEZVOUS_TIMEOUT_S", std::to_string(job.rendezvous_timeout_s));
+      set_env("MOEBIUS_WORKER_NAME", me);
+    }
     if (p.contains("run_id") && p["run_id"].is_string()) set_env("MLFLOW_RUN_ID", p["run_id"].get<std::string>());
     if (p.contains("experiment_id") && p["experiment_id"].is_string())
       set_env("MLFLOW_EXPERIMENT_ID", p["experiment_id"].get<std::string>());

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -40,6 +41,16 @@ struct XgbOptions {
   int perf_calls = 2000;     // single-row predictions timed for the latency percentiles
   bool explain = true;       // importance, TreeSHAP and permutation importance (explanations.json)
   bool measure_perf = true;  // the serving measurement (perf.json, perf.* metrics)
+  // Distributed training (EXP-8; docs/design/train.md "Distributed training"): this process is
+  // rank `shard` of `shards` in XGBoost's collective, which the caller joined (collective.h). It
+  // trains on its shard of the train and valid rows (row i → rank i mod shards; ranking: the
+  // i-th query → rank i mod shards) after fitting the transform on the whole train split (so
+  // every rank's features agree); XGBoost syncs sketches, histograms and metrics, and every
+  // rank ends with the same model. `leave_collective` runs once the model is final; after it
+  // rank 0 evaluates, explains and measures alone, and the other ranks return the model only.
+  int shard = 0;
+  int shards = 1;
+  std::function<Status()> leave_collective;
 };
 
 // Checks the options that need no data: names, counts, the combination of mode, booster and

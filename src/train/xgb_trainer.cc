@@ -60,6 +60,35 @@ Result<DMatrix> MatrixFor(const transform::FeatureMatrix& m, const SplitSet& s, 
   return d;
 }
 
+// Keeps rank `shard`'s rows of `s` and `m`: row i when i % shards == shard; for ranking, whole
+// queries (the i-th query when i % shards == shard), so no query is split across ranks.
+void KeepShard(transform::FeatureMatrix& m, SplitSet& s, int shard, int shards) {
+  size_t cols = m.cols();
+  std::vector<float> values, labels;
+  std::vector<unsigned> groups;
+  auto keep_row = [&](size_t r) {
+    values.insert(values.end(), m.values.begin() + r * cols, m.values.begin() + (r + 1) * cols);
+    labels.push_back(s.labels[r]);
+  };
+  if (!s.groups.empty()) {
+    size_t at = 0;
+    for (size_t q = 0; q < s.groups.size(); ++q) {
+      if (static_cast<int>(q % shards) == shard) {
+        for (size_t r = at; r < at + s.groups[q]; ++r) keep_row(r);
+        groups.push_back(s.groups[q]);
+      }
+      at += s.groups[q];
+    }
+  } else {
+    for (size_t r = 0; r < s.rows(); ++r)
+      if (static_cast<int>(r % shards) == shard) keep_row(r);
+  }
+  m.values = std::move(values);
+  m.rows = labels.size();
+  s.labels = std::move(labels);
+  s.groups = std::move(groups);
+}
+
 std::string ParamValue(const std::vector<std::pair<std::string, std::string>>& params, const std::string& key) {
   for (const auto& [k, v] : params)
     if (k == key) return v;
@@ -197,6 +226,8 @@ Result<std::vector<IterationMetric>> ParseEvalLine(const std::string& line, int6
 
 Result<TrainResult> TrainXgboost(const XgbOptions& o, const TrainLog& log) {
   RETURN_IF_ERROR(Validate(o));
+  if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards)
+    return InvalidArgument("rank " + std::to_string(o.shard) + " is not in a world of " + std::to_string(o.shards));
   using Clock = std::chrono::steady_clock;
   auto t0 = Clock::now();
   auto seconds = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
@@ -216,6 +247,16 @@ Result<TrainResult> TrainXgboost(const XgbOptions& o, const TrainLog& log) {
   ASSIGN_OR_RETURN(transform::FeatureMatrix ftrain, tf.ApplyTable(data.train.inputs));
   ASSIGN_OR_RETURN(transform::FeatureMatrix fvalid, tf.ApplyTable(data.valid.inputs));
   ASSIGN_OR_RETURN(transform::FeatureMatrix ftest, tf.ApplyTable(data.test.inputs));
+  const bool distributed = o.shards > 1;
+  const size_t rows_train = data.train.rows(), rows_valid = data.valid.rows();
+  if (distributed) {
+    // The transform was fitted on the whole train split above: every rank has the same features.
+    KeepShard(ftrain, data.train, o.shard, o.shards);
+    KeepShard(fvalid, data.valid, o.shard, o.shards);
+    log("rank " + std::to_string(o.shard) + " of " + std::to_string(o.shards) + ": training on " + std::to_string(data.train.rows()) +
+        " train and " + std::to_string(data.valid.rows()) + " valid rows of its shard");
+  }
+  // Every rank builds the same matrices in the same order: XGBoost syncs their shapes.
   ASSIGN_OR_RETURN(DMatrix dtrain, MatrixFor(ftrain, data.train, names, o.threads));
   ASSIGN_OR_RETURN(DMatrix dvalid, MatrixFor(fvalid, data.valid, names, o.threads));
   ASSIGN_OR_RETURN(DMatrix dtest, MatrixFor(ftest, data.test, names, o.threads));
@@ -226,7 +267,7 @@ Result<TrainResult> TrainXgboost(const XgbOptions& o, const TrainLog& log) {
   ASSIGN_OR_RETURN(auto xparams, ParamsFor(o, num_class));
   std::vector<const DMatrix*> cache{&dtrain};
   std::vector<std::pair<std::string, const DMatrix*>> watch{{"train", &dtrain}};
-  if (data.valid.rows()) {
+  if (rows_valid) {  // the whole split's count: every rank watches the same sets
     cache.push_back(&dvalid);
     watch.emplace_back("valid", &dvalid);
   }
@@ -272,6 +313,11 @@ Result<TrainResult> TrainXgboost(const XgbOptions& o, const TrainLog& log) {
   ASSIGN_OR_RETURN(res.model_bytes, booster.SaveJson());
   res.transform_spec = tf.spec().Canonical();
   log("trained " + std::to_string(rounds_done) + " round(s) in " + std::to_string(train_s) + " s");
+  if (distributed) {
+    // The model is final: the rest (evaluation, explanations, serving) is rank 0's alone.
+    if (o.leave_collective) RETURN_IF_ERROR(o.leave_collective());
+    if (o.shard != 0) return res;
+  }
 
   // Params as logged: the options and every XGBoost parameter set.
   res.params = {{"trainer", "xgboost"},
@@ -291,8 +337,12 @@ Result<TrainResult> TrainXgboost(const XgbOptions& o, const TrainLog& log) {
   }
   for (const auto& kv : xp) res.params.push_back(kv);
 
-  res.metrics["rows_train"] = data.train.rows();
-  res.metrics["rows_valid"] = data.valid.rows();
+  res.metrics["rows_train"] = rows_train;
+  res.metrics["rows_valid"] = rows_valid;
+  if (distributed) {
+    res.metrics["rows_train_rank0"] = data.train.rows();
+    res.metrics["rows_valid_rank0"] = data.valid.rows();
+  }
   res.metrics["rows_test"] = data.test.rows();
   res.metrics["rounds_trained"] = rounds_done;
   res.metrics["time.read_s"] = read_s;

@@ -443,6 +443,11 @@ export interface Job {
   exit_code: number | null;
   /** The tracking run the job executes (payload.run_id), or null. */
   run_id?: string | null;
+  /** Distributed group (EXP-8): rank 0's job id, or null for an ordinary job. */
+  group?: number | null;
+  rank?: number;
+  world_size?: number;
+  rendezvous_timeout_s?: number;
 }
 
 /** One entry of payload.data: a data version materialized in the job's directory under `path`. */

@@ -7,6 +7,7 @@ import {
   isActiveState,
   jobRunMillis,
   jobSubmission,
+  groupLabel,
   LogBuffer,
   parseArgv,
   parseEnv,
@@ -238,5 +239,22 @@ describe('LogBuffer', () => {
     expect(b.text.length).toBeGreaterThan(2 * 1024 * 1024 - 200);
     expect(b.text.startsWith('y')).toBe(true);
     expect(b.dropped + b.text.length).toBe(300 * 100 * 100);
+  });
+});
+
+describe('distributed submissions', () => {
+  it('sends distributed.workers only when it is not 1', () => {
+    const one = jobSubmission({ ...EMPTY_JOB_FORM, command: 'x' });
+    expect(one.ok && one.value.distributed).toBeFalsy();
+    const four = jobSubmission({ ...EMPTY_JOB_FORM, command: 'x', workers: '4' });
+    expect(four.ok && four.value.distributed).toEqual({ workers: 4 });
+    const zero = jobSubmission({ ...EMPTY_JOB_FORM, command: 'x', workers: '0' });
+    expect(zero.ok && zero.value.distributed).toEqual({ workers: 0 }); // the server's 400 explains
+    const empty = jobSubmission({ ...EMPTY_JOB_FORM, command: 'x', workers: '' });
+    expect(empty.ok && empty.value.distributed).toBeFalsy();
+  });
+  it('labels ranks of a group and nothing else', () => {
+    expect(groupLabel({ group: 12, rank: 1, world_size: 4 })).toEqual({ group: 12, rank: 1, worldSize: 4 });
+    expect(groupLabel({ group: null, rank: 0, world_size: 1 })).toBeNull();
   });
 });

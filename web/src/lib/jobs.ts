@@ -25,6 +25,12 @@ export function jobRunMillis(job: Pick<Job, 'state' | 'started_at' | 'finished_a
   return end - job.started_at;
 }
 
+/** "rank 1/4 · group 12" for a rank of a distributed group; null for an ordinary job. */
+export function groupLabel(job: Pick<Job, 'group' | 'rank' | 'world_size'>): { group: number; rank: number; worldSize: number } | null {
+  if (!job.group) return null;
+  return { group: job.group, rank: job.rank ?? 0, worldSize: job.world_size ?? 1 };
+}
+
 /** "2 CPU · 4 GiB · 1 GPU" (the GPU part only when some are asked for). */
 export function formatResources(r: JobResources | undefined): string {
   if (!r) return '';
@@ -169,6 +175,8 @@ export interface JobForm {
   gpus: string;
   timeoutS: string;
   maxAttempts: string;
+  /** Ranks of a distributed group (EXP-8); 1 or empty: an ordinary job. */
+  workers: string;
 }
 
 export const EMPTY_JOB_FORM: JobForm = {
@@ -182,6 +190,7 @@ export const EMPTY_JOB_FORM: JobForm = {
   gpus: '0',
   timeoutS: '0',
   maxAttempts: '3',
+  workers: '1',
 };
 
 export interface JobSubmission {
@@ -192,6 +201,7 @@ export interface JobSubmission {
   resources: { cpus?: number; memory_mb?: number; gpus?: number };
   timeout_s?: number;
   max_attempts?: number;
+  distributed?: { workers: number };
 }
 
 /** A number field: empty leaves the server's default; anything else goes as typed (the server judges it). */
@@ -226,6 +236,9 @@ export function jobSubmission(form: JobForm): Parsed<JobSubmission> {
   if (cpus !== undefined) body.resources.cpus = cpus;
   if (memory !== undefined) body.resources.memory_mb = memory;
   if (gpus !== undefined) body.resources.gpus = gpus;
+  // N ranks of one group; anything but 1 goes as typed, so the server's 400 names a bad N.
+  const workers = num(form.workers);
+  if (workers !== undefined && workers !== 1) body.distributed = { workers };
   return { ok: true, value: body };
 }
 

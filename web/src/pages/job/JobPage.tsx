@@ -132,6 +132,22 @@ function JobDetails({ job }: { job: Job }) {
     [t('jobs.resources'), formatResources(job.resources), 'resources'],
     [t('jobs.attempts'), `${job.attempts} / ${job.max_attempts}`, 'attempts'],
     [t('jobs.worker'), job.worker || '—', 'worker'],
+    ...(job.group
+      ? ([
+          [
+            t('jobs.group'),
+            <span>
+              {t('jobs.groupRank', { rank: job.rank ?? 0, size: job.world_size ?? 1, group: job.group })}{' '}
+              {job.rank !== 0 && (
+                <Link className="mono" to={`/jobs/${job.group}`} data-testid="job-group-leader">
+                  #{job.group}
+                </Link>
+              )}
+            </span>,
+            'group',
+          ],
+        ] as [string, React.ReactNode, string][])
+      : []),
     [t('jobs.timeoutS'), job.timeout_s ? formatDuration(1, 1 + job.timeout_s * 1000) : t('jobs.noTimeout'), 'timeout'],
     [t('jobs.createdBy'), job.created_by, 'created-by'],
     [t('jobs.created'), formatDateTime(job.created_at, locale), 'created'],

@@ -90,6 +90,7 @@ export function JobsTab({ project }: { project: string }) {
                 <th>{t('jobs.id')}</th>
                 <th>{t('jobs.name')}</th>
                 <th>{t('jobs.state')}</th>
+                <th>{t('jobs.group')}</th>
                 <th className="right">{t('jobs.priority')}</th>
                 <th>{t('jobs.resources')}</th>
                 <th className="right">{t('jobs.attempts')}</th>
@@ -112,6 +113,15 @@ export function JobsTab({ project }: { project: string }) {
                     </td>
                     <td data-stat="state">
                       <JobStateChip state={j.state} cancelRequested={j.cancel_requested} />
+                    </td>
+                    <td className="small nowrap" data-stat="group">
+                      {j.group ? (
+                        <span title={t('jobs.groupRank', { rank: j.rank ?? 0, size: j.world_size ?? 1, group: j.group })}>
+                          <Link to={`/jobs/${j.group}`}>#{j.group}</Link> · {j.rank ?? 0}/{j.world_size ?? 1}
+                        </span>
+                      ) : (
+                        ''
+                      )}
                     </td>
                     <td className="right mono" data-stat="priority">
                       {j.priority}

@@ -100,8 +100,10 @@ export function SubmitJobForm({ project, onClose, onSubmitted }: { project: stri
         <NumberField name="job-gpus" label={t('jobs.gpus')} value={form.gpus} onChange={set('gpus')} />
         <NumberField name="job-timeout" label={t('jobs.timeoutS')} value={form.timeoutS} onChange={set('timeoutS')} />
         <NumberField name="job-attempts" label={t('jobs.maxAttempts')} value={form.maxAttempts} onChange={set('maxAttempts')} />
+        <NumberField name="job-workers" label={t('jobs.workers')} value={form.workers} onChange={set('workers')} />
       </div>
       <small className="hint">{t('jobs.numbersHint')}</small>
+      <small className="hint">{t('jobs.workersHint')}</small>
       {problem && (
         <div className="error-box" role="alert" data-testid="job-problem">
           {problemText(problem)}
