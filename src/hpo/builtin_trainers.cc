@@ -59,6 +59,26 @@ train::XgbOptions XgbOptionsOf(const std::string& trainer, const Json& args) {
   return o;
 }
 
+// args[k]: `def` when absent, else an integer in [lo, hi].
+Status IntArg(Json& args, const char* k, int64_t def, int64_t lo, int64_t hi, const std::string& where) {
+  if (!args.contains(k)) {
+    args[k] = def;
+    return Status::Ok();
+  }
+  if (!args[k].is_number_integer() || args[k].get<int64_t>() < lo || args[k].get<int64_t>() > hi)
+    return InvalidArgument(where + ".args." + k + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+  return Status::Ok();
+}
+
+// args.data: the first trial.data entry's path when absent.
+Status DataArg(Json& args, const std::string& default_data, const std::string& where) {
+  if (args.contains("data")) return Status::Ok();
+  if (default_data.empty())
+    return InvalidArgument(where + ": a built-in trainer needs data: give trial.data [{dataset, version}] or " + where + ".args.data");
+  args["data"] = default_data;
+  return Status::Ok();
+}
+
 // The image trainer's flags a space may tune (name → flag), and the integer ones among them.
 const std::map<std::string, std::string> kImageParams = {
     {"lr", "--lr"},           {"width", "--width"},         {"blocks", "--blocks"},       {"dropout", "--dropout"},
@@ -71,22 +91,10 @@ Result<Json> NormalizeImageArgs(Json args, const Json& params, const std::string
       return InvalidArgument(where + ".args: unknown field '" + it.key() + "'");
   for (const char* k : {"data", "label_key", "augment"})
     if (args.contains(k) && !args[k].is_string()) return InvalidArgument(where + ".args." + k + " must be a string");
-  if (!args.contains("data")) {
-    if (default_data.empty())
-      return InvalidArgument(where + ": a built-in trainer needs data: give trial.data [{dataset, version}] or " + where + ".args.data");
-    args["data"] = default_data;
-  }
+  RETURN_IF_ERROR(DataArg(args, default_data, where));
   if (!args.contains("label_key")) args["label_key"] = "label";
   if (!args.contains("augment")) args["augment"] = "flip,crop,brightness,contrast";
-  auto integer = [&](const char* k, int64_t def, int64_t lo, int64_t hi) -> Status {
-    if (!args.contains(k)) {
-      args[k] = def;
-      return Status::Ok();
-    }
-    if (!args[k].is_number_integer() || args[k].get<int64_t>() < lo || args[k].get<int64_t>() > hi)
-      return InvalidArgument(where + ".args." + k + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
-    return Status::Ok();
-  };
+  auto integer = [&](const char* k, int64_t def, int64_t lo, int64_t hi) { return IntArg(args, k, def, lo, hi, where); };
   RETURN_IF_ERROR(integer("size", 64, 8, 1024));
   RETURN_IF_ERROR(integer("epochs", 10, 1, 10000));
   RETURN_IF_ERROR(integer("batch_size", 32, 1, 4096));
@@ -166,11 +174,7 @@ Result<Json> NormalizeTrainerArgs(const std::string& trainer, const Json& args_i
   for (const char* k : {"data", "label", "task", "group"}) RETURN_IF_ERROR(str(k));
   if (!args.contains("label") || args["label"].get<std::string>().empty())
     return InvalidArgument(where + ".args.label is required: the column the trainer predicts");
-  if (!args.contains("data")) {
-    if (default_data.empty())
-      return InvalidArgument(where + ": a built-in trainer needs data: give trial.data [{dataset, version}] or " + where + ".args.data");
-    args["data"] = default_data;
-  }
+  RETURN_IF_ERROR(DataArg(args, default_data, where));
   args["task"] = args.value("task", "binary");
   auto task = train::ParseTask(args["task"].get<std::string>());
   if (!task.ok()) return InvalidArgument(where + ".args.task: " + task.status().message());
@@ -181,15 +185,7 @@ Result<Json> NormalizeTrainerArgs(const std::string& trainer, const Json& args_i
       if (!c.is_string() || c.get<std::string>().empty() || c.get<std::string>().find(',') != std::string::npos)
         return InvalidArgument(where + ".args.features must hold column names without commas");
   }
-  auto integer = [&](const char* k, int64_t def, int64_t lo, int64_t hi) -> Status {
-    if (!args.contains(k)) {
-      args[k] = def;
-      return Status::Ok();
-    }
-    if (!args[k].is_number_integer() || args[k].get<int64_t>() < lo || args[k].get<int64_t>() > hi)
-      return InvalidArgument(where + ".args." + k + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
-    return Status::Ok();
-  };
+  auto integer = [&](const char* k, int64_t def, int64_t lo, int64_t hi) { return IntArg(args, k, def, lo, hi, where); };
   RETURN_IF_ERROR(integer("rounds", 200, 1, 100000));
   RETURN_IF_ERROR(integer("early_stopping", 20, 0, 100000));
   RETURN_IF_ERROR(integer("seed", 0, 0, int64_t{1} << 53));

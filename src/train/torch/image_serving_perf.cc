@@ -2,37 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
+#include "train/perf_stats.h"
 #include "train/torch/image_cnn.h"
 #include "train/torch/image_spec.h"
 
 namespace moebius::train {
-namespace {
-
-// A field of /proc/self/status in MiB (VmRSS, VmHWM); 0 where unavailable.
-double ProcStatusMb(const std::string& key) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(key + ":", 0) == 0) {
-      std::istringstream ss(line.substr(key.size() + 1));
-      double kb = 0;
-      ss >> kb;
-      return kb / 1024.0;
-    }
-  }
-  return 0;
-}
-
-double Percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  size_t i = static_cast<size_t>(q * (v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
-
-}  // namespace
 
 Result<Json> MeasureImageServing(const std::string& model_bytes, const std::string& spec_json,
                                  const std::vector<std::string>& images, const ImagePerfOptions& o) {
