@@ -59,6 +59,8 @@ class CommandHost {
 void AddJobCommands(CommandHost& host);
 // `moebius train xgboost` (cli_train.cc): the built-in tabular trainer that jobs run.
 void AddTrainCommands(CommandHost& host);
+// `moebius train text` (cli_train_text.cc): the fastText-style text classifier (libtorch).
+void AddTrainTextCommand(CommandHost& host, CLI::App* train);
 // `moebius env list|show|create|update|delete` (cli_env.cc).
 void AddEnvCommands(CommandHost& host);
 // `moebius code push|list|show|cat|checkout|template` (cli_code.cc).

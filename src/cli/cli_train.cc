@@ -100,6 +100,7 @@ void AddTrainCommands(CommandHost& host) {
   x->add_flag("--no-perf", f->no_perf, "skip the serving measurement (latency, throughput, memory)");
   AddTrainTrackingFlags(x, f->tracking);
   host.OnRunLocal(x, [f]() { return RunTrain(*f); });
+  AddTrainTextCommand(host, train);
 }
 
 }  // namespace moebius::cli
