@@ -43,7 +43,7 @@ void AddTrainTextCommand(CommandHost& host, CLI::App* train) {
   x->add_option("--dim", o.dim, "embedding dimension")->capture_default_str();
   x->add_option("--hidden", o.hidden, "units of one relu hidden layer (0: linear, like fastText)")->capture_default_str();
   x->add_option("--optimizer", o.optimizer, "sgd (learning rate decays linearly to 0) | adam")->capture_default_str();
-  x->add_option("--lr", o.lr, "learning rate (0: sgd 0.5, adam 0.01)")->capture_default_str();
+  x->add_option("--lr", o.lr, "learning rate per example (the batch loss is summed; 0: sgd 0.5, adam 0.02)")->capture_default_str();
   x->add_option("--epochs", o.epochs, "passes over the train split")->capture_default_str();
   x->add_option("--batch-size", o.batch_size, "texts per step")->capture_default_str();
   x->add_option("--early-stopping", o.early_stopping, "stop after N epochs without a lower valid loss (0: off)")->capture_default_str();

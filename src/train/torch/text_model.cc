@@ -124,7 +124,7 @@ Result<TextModel> TextModel::Load(const std::string& bytes) {
         (rows.numel() > 0 && (rows.min().item<int64_t>() < 0 || rows.max().item<int64_t>() >= ms.num_features)))
       return InvalidArgument("text model file: embedding rows do not fit its shape");
     impl->emb = torch::zeros({ms.num_features, ms.dim}, torch::kFloat32);
-    impl->emb.index_copy_(0, rows, values.to(torch::kFloat32));
+    impl->emb.index_add_(0, rows, values.to(torch::kFloat32));  // rows are distinct: a copy
     a.read("w", impl->w, true);
     a.read("b", impl->b, true);
     int64_t in = ms.dim;
@@ -154,11 +154,12 @@ Result<double> TextModel::TrainStep(const TextBatch& batch, OptimizerKind optimi
   try {
     Impl& m = *impl_;
     auto labels = torch::from_blob(const_cast<int64_t*>(batch.labels.data()), {static_cast<int64_t>(batch.labels.size())}, torch::kInt64);
-    auto loss = torch::nll_loss(torch::log_softmax(m.Logits(batch), 1), labels);
+    // Summed over the batch: --lr is a per-example rate, as in fastText's per-example updates.
+    auto loss = torch::nll_loss(torch::log_softmax(m.Logits(batch), 1), labels, {}, at::Reduction::Sum);
     auto params = m.Params();
     for (torch::Tensor* p : params) p->mutable_grad() = torch::Tensor();
     loss.backward();
-    double value = loss.item<double>();
+    double value = loss.item<double>() / static_cast<double>(batch.size());
     torch::NoGradGuard no_grad;
     if (optimizer == OptimizerKind::kAdam && m.m.empty()) {
       for (torch::Tensor* p : params) {
@@ -180,10 +181,12 @@ Result<double> TextModel::TrainStep(const TextBatch& batch, OptimizerKind optimi
         if (optimizer == OptimizerKind::kSgd) {
           p.index_add_(0, idx, val * (-lr));
         } else {
-          auto mr = m.m[k].index_select(0, idx) * b1 + val * (1 - b1);
-          auto vr = m.v[k].index_select(0, idx) * b2 + val * val * (1 - b2);
-          m.m[k].index_copy_(0, idx, mr);
-          m.v[k].index_copy_(0, idx, vr);
+          // idx is coalesced (distinct rows): adding the change sets the rows.
+          auto mo = m.m[k].index_select(0, idx), vo = m.v[k].index_select(0, idx);
+          auto mr = mo * b1 + val * (1 - b1);
+          auto vr = vo * b2 + val * val * (1 - b2);
+          m.m[k].index_add_(0, idx, mr - mo);
+          m.v[k].index_add_(0, idx, vr - vo);
           p.index_add_(0, idx, (mr / c1) / ((vr / c2).sqrt() + eps) * (-lr));
         }
       } else if (optimizer == OptimizerKind::kSgd) {

@@ -3,7 +3,8 @@
 //
 //   logits = W · h + b,   h = mean of the embedding rows of a text's feature ids
 //   (EmbeddingBag, mode mean; an empty bag is the zero vector), or with a hidden layer
-//   h' = relu(W1 · h + b1) in between. Loss: softmax cross-entropy, mean over the batch.
+//   h' = relu(W1 · h + b1) in between. Loss: softmax cross-entropy summed over the batch
+//   (so a learning rate is per example, as in fastText's per-example updates).
 //
 // Initialization draws from libtorch's CPU generator, which SetUpTorch (torch_env.h) seeds: the
 // embedding starts at zero (rows of n-grams never seen in training stay exactly zero, so the

@@ -10,7 +10,7 @@ Result<text::OptimizerKind> ParseOptimizer(const std::string& name) {
 
 double EffectiveLr(const TextOptions& o) {
   if (o.lr > 0) return o.lr;
-  return o.optimizer == "adam" ? 0.01 : 0.5;
+  return o.optimizer == "adam" ? 0.02 : 0.5;
 }
 
 Status Validate(const TextOptions& o) {

@@ -21,7 +21,7 @@ struct TextOptions {
   int dim = 64;
   int hidden = 0;                 // 0: linear model (fastText); > 0: one relu hidden layer
   std::string optimizer = "sgd";  // sgd (linear decay to 0, like fastText) | adam (constant)
-  double lr = 0;                  // 0: the optimizer's default (sgd 0.5, adam 0.01)
+  double lr = 0;                  // 0: the optimizer's default (sgd 0.5, adam 0.02); per example
   int epochs = 10;
   int batch_size = 32;
   int early_stopping = 0;  // stop after N epochs without a lower valid loss; 0: off

@@ -231,7 +231,7 @@ Result<TrainResult> TrainText(const TextOptions& o, const TrainLog& log) {
   read.threads = o.threads;
   auto loaded = TabularSplits::Load(read);
   if (!loaded.ok()) {
-    const std::string& msg = loaded.status().message();
+    std::string msg = loaded.status().message();
     if (msg.rfind("--features: no column", 0) == 0) return InvalidArgument("--text: no text column" + msg.substr(std::string("--features: no column").size()));
     return loaded.status();
   }
