@@ -150,7 +150,7 @@ def test_templates(env):
     server, admin, u = env
     look = u["look"]
     names = [t["name"] for t in look.ok("GET", "/api/v1/code/templates")["templates"]]
-    assert names == ["xgboost", "python-mlflow"]
+    assert names == ["xgboost", "text", "python-mlflow"]
     x = look.ok("GET", "/api/v1/code/templates/xgboost", params={"dataset": "iris", "label": "species", "task": "multiclass",
                                                                   "rounds": "30", "seed": "7"})
     files = {f["path"]: f for f in x["files"]}

@@ -31,10 +31,10 @@ TOPICS = {
 }
 KO_TRAIN = ["이", "은", "도", "만", "이었는데"]
 KO_TEST = ["을", "에", "까지", "보다", "이라서"]
-EN_TRAIN = {"deliver": ["ed", "y"], "ship": ["ped", "ping"], "arriv": ["ed", "al"], "qualit": ["y", "ies"],
-            "materi": ["al", "als"], "stitch": ["ed", "es"], "pric": ["e", "ed"], "discount": ["", "s"], "cheap": ["", "er"]}
-EN_TEST = {"deliver": ["ing", "ies"], "ship": ["s", "ment"], "arriv": ["ing", "es"], "qualit": ["ies!", "y?"],
-           "materi": ["als!", "al?"], "stitch": ["ing", "work"], "pric": ["ing", "es"], "discount": ["ed", "ing"],
+EN_TRAIN = {"deliver": ["ed", "y"], "ship": ["ped", "ping"], "arriv": ["ed", "al"], "qualit": ["y", "y,"],
+            "materi": ["al", "al."], "stitch": ["ed", "es"], "pric": ["e", "ed"], "discount": ["", "s"], "cheap": ["", "er"]}
+EN_TEST = {"deliver": ["ing", "ies"], "ship": ["s", "ment"], "arriv": ["ing", "es"], "qualit": ["ies!", "ies?"],
+           "materi": ["als!", "als?"], "stitch": ["ing", "work"], "pric": ["ing", "es"], "discount": ["ed", "ing"],
            "cheap": ["est", "ly"]}
 KO_FILLER = ["정말", "너무", "그냥", "조금", "생각보다", "이번", "제품", "주문", "했어요", "좋아요", "별로예요", "괜찮아요"]
 EN_FILLER = ["really", "the", "was", "very", "this", "order", "item", "okay", "not", "so", "i", "think"]
@@ -194,14 +194,17 @@ def test_the_same_seed_gives_the_same_model(env):
     assert h[0] != h[2]
 
 
-@pytest.mark.parametrize("args,data,words", [
-    (["--text", "body", "--label", "topic"], "reviews", "--text: no text column 'body'"),
-    (["--text", "review", "--label", "topic"], "oneclass", "has one class"),
-    (["--text", "review", "--label", "topic", "--minn", "5", "--maxn", "3"], "reviews", "--minn must be"),
-], ids=["missing text column", "one class", "bad n-gram range"])
-def test_bad_input_fails_the_job_with_a_clear_error(env, args, data, words):
+BAD = [
+    ("nocol", ["--text", "body", "--label", "topic"], "reviews", "--text: no text column 'body'", True),
+    ("oneclass", ["--text", "review", "--label", "topic"], "oneclass", "has one class", True),
+    ("ngrams", ["--text", "review", "--label", "topic", "--minn", "5", "--maxn", "3"], "reviews", "--minn must be", False),
+]
+
+
+@pytest.mark.parametrize("name,args,data,words,has_run", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_fails_the_job_with_a_clear_error(env, name, args, data, words, has_run):
     server, admin, data_dir, tmp = env
-    exp = "text-bad-" + words.split()[0].strip("-'")
+    exp = "text-bad-" + name
     command = ["moebius", "train", "text", "--data", f"data/{data}", *args, "--experiment", exp, "--project", "tx"]
     job = admin.ok("POST", "/api/v1/projects/tx/jobs",
                    json={"payload": {"command": command, "data": [{"dataset": data, "version": 2, "path": f"data/{data}"}]}})["job"]
@@ -210,7 +213,7 @@ def test_bad_input_fails_the_job_with_a_clear_error(env, args, data, words):
     assert j["state"] == "failed", log
     assert words in log, log
     assert "error:" in log, log
-    if data == "oneclass" or "body" in args:
+    if has_run:
         # The run the command created is marked FAILED, not left RUNNING.
         e = admin.ok("GET", ML + "experiments/get-by-name", params={"experiment_name": exp})["experiment"]
         runs = admin.ok("POST", ML + "runs/search", json={"experiment_ids": [e["experiment_id"]]})["runs"]
