@@ -61,6 +61,8 @@ void AddJobCommands(CommandHost& host);
 void AddTrainCommands(CommandHost& host);
 // `moebius train image` (cli_train_image.cc): the built-in libtorch image classifier, under `train`.
 void AddTrainImageCommand(CommandHost& host, CLI::App* train);
+// `moebius train text` (cli_train_text.cc): the fastText-style text classifier (libtorch).
+void AddTrainTextCommand(CommandHost& host, CLI::App* train);
 // `moebius env list|show|create|update|delete` (cli_env.cc).
 void AddEnvCommands(CommandHost& host);
 // `moebius code push|list|show|cat|checkout|template` (cli_code.cc).

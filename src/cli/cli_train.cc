@@ -144,6 +144,7 @@ void AddTrainCommands(CommandHost& host) {
   AddTrainTrackingFlags(x, f->tracking);
   host.OnRunLocal(x, [f]() { return RunTrain(*f); });
   AddTrainImageCommand(host, train);
+  AddTrainTextCommand(host, train);
 }
 
 }  // namespace moebius::cli

@@ -7,6 +7,7 @@
 #include <git2.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -432,6 +433,28 @@ TEST(CodeTemplates, RenderAndValidate) {
   EXPECT_EQ(Paths(*py), (std::vector<std::string>{"README.md", "job.json", "train.py"}));
   EXPECT_NE((*py)[2].content.find("\"demo\""), std::string::npos);
   EXPECT_EQ((*py)[2].content.find("__EXPERIMENT__"), std::string::npos);
+}
+
+TEST(CodeTemplates, TextTrainer) {
+  auto t = RenderCodeTemplate("text", {{"dataset", "reviews"}, {"version", "3"}, {"text", "review body"}, {"label", "stars"}, {"epochs", "5"}});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(Paths(*t), (std::vector<std::string>{"README.md", "job.json", "params.json", "train.sh"}));
+  Json j = Json::parse((*t)[1].content);
+  std::vector<std::string> cmd = j["payload"]["command"];
+  ASSERT_GE(cmd.size(), 13u);
+  EXPECT_EQ(std::vector<std::string>(cmd.begin(), cmd.begin() + 13),
+            (std::vector<std::string>{"moebius", "train", "text", "--data", "data/reviews", "--text", "review body", "--label", "stars",
+                                      "--epochs", "5", "--seed", "42"}));
+  auto at = [&](const std::string& flag) { return *(std::find(cmd.begin(), cmd.end(), flag) + 1); };
+  EXPECT_EQ(at("--minn"), "2");
+  EXPECT_EQ(at("--maxn"), "4");
+  EXPECT_EQ(at("--word-ngrams"), "2");
+  EXPECT_EQ(j["payload"]["data"][0]["version"], 3);
+  EXPECT_NE((*t)[3].content.find("train text --data data/reviews --text 'review body' --label stars"), std::string::npos) << (*t)[3].content;
+  EXPECT_EQ((*t)[3].mode, 0755);
+  EXPECT_EQ(RenderCodeTemplate("text", {{"epochs", "0"}}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(RenderCodeTemplate("text", {{"dataset", "a/b"}}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(RenderCodeTemplate("text", {{"rounds", "3"}}).status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

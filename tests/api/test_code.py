@@ -150,7 +150,7 @@ def test_templates(env):
     server, admin, u = env
     look = u["look"]
     names = [t["name"] for t in look.ok("GET", "/api/v1/code/templates")["templates"]]
-    assert names[0] == "xgboost" and {"image", "python-mlflow"} <= set(names), names
+    assert names[0] == "xgboost" and {"image", "text", "python-mlflow"} <= set(names), names
     img = {f["path"]: f for f in look.ok("GET", "/api/v1/code/templates/image", params={"dataset": "pets", "label": "species"})["files"]}
     assert '"train",' in img["job.json"]["content"] and '"image",' in img["job.json"]["content"]
     x = look.ok("GET", "/api/v1/code/templates/xgboost", params={"dataset": "iris", "label": "species", "task": "multiclass",
