@@ -1,7 +1,6 @@
 #include "train/serving_perf.h"
 
 #include <algorithm>
-#include <chrono>
 #include <vector>
 
 #include "train/booster.h"
@@ -13,7 +12,6 @@ namespace moebius::train {
 Result<Json> MeasureServing(const std::string& model_json, const std::string& spec_json, const transform::Table& rows,
                             const PerfOptions& options) {
   if (rows.num_rows() == 0) return InvalidArgument("no rows to measure serving performance on");
-  using Clock = std::chrono::steady_clock;
   double rss_before = ProcStatusMb("VmRSS");
   ASSIGN_OR_RETURN(Booster booster, Booster::Load(model_json));
   RETURN_IF_ERROR(booster.SetParam("nthread", std::to_string(options.threads)));
@@ -34,11 +32,8 @@ Result<Json> MeasureServing(const std::string& model_json, const std::string& sp
   }
   std::vector<transform::Cell> cells(cols.size());
   std::vector<float> features(tf.num_features());
-  std::vector<double> latencies;
-  latencies.reserve(options.latency_rows);
-  for (size_t i = 0; i < options.latency_rows; ++i) {
+  auto single = [&](size_t i) -> Status {
     size_t r = i % rows.num_rows();
-    auto t0 = Clock::now();
     for (size_t c = 0; c < cols.size(); ++c) {
       const transform::Column& col = *cols[c];
       if (col.IsMissing(r)) cells[c] = transform::Cell::Missing();
@@ -46,30 +41,14 @@ Result<Json> MeasureServing(const std::string& model_json, const std::string& sp
       else cells[c] = transform::Cell::String(*col.strings[r]);
     }
     RETURN_IF_ERROR(tf.ApplyRow(cells, std::span<float>(features)));
-    RETURN_IF_ERROR(booster.PredictDense(features.data(), 1, features.size(), PredictKind::kValue).status());
-    latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-  }
-  double mean = 0;
-  for (double l : latencies) mean += l / latencies.size();
-
-  size_t batches = 0;
-  auto b0 = Clock::now();
-  double elapsed = 0;
-  do {
+    return booster.PredictDense(features.data(), 1, features.size(), PredictKind::kValue).status();
+  };
+  auto batch = [&]() -> Result<size_t> {
     ASSIGN_OR_RETURN(transform::FeatureMatrix m, tf.ApplyTable(rows));
     RETURN_IF_ERROR(booster.PredictDense(m.values.data(), m.rows, m.cols(), PredictKind::kValue).status());
-    ++batches;
-    elapsed = std::chrono::duration<double>(Clock::now() - b0).count();
-  } while (elapsed < options.min_batch_seconds);
-
-  return Json{{"latency_p50_ms", Percentile(latencies, 0.5)},
-              {"latency_p99_ms", Percentile(latencies, 0.99)},
-              {"latency_mean_ms", mean},
-              {"latency_calls", latencies.size()},
-              {"throughput_rows_per_s", static_cast<double>(batches * rows.num_rows()) / elapsed},
-              {"batch_rows", rows.num_rows()},
-              {"model_rss_mb", std::max(0.0, rss_after - rss_before)},
-              {"peak_rss_mb", ProcStatusMb("VmHWM")}};
+    return rows.num_rows();
+  };
+  return TimeServing(options.latency_rows, single, batch, options.min_batch_seconds, rss_after - rss_before);
 }
 
 }  // namespace moebius::train
