@@ -197,12 +197,40 @@ Json XgbParams(const std::string& task) {
   return p;
 }
 
-// The `image` template: `moebius train image` on a labeled, split vision version.
-Status RenderImageTemplate(const std::map<std::string, std::string>& options, int64_t seed, std::vector<TreeFile>& files) {
-  std::string dataset = Opt(options, "dataset", "images");
+// The `dataset` option: a dataset name (letters, digits, '-', '_', '.').
+Result<std::string> DatasetOption(const std::map<std::string, std::string>& options, const std::string& def) {
+  std::string dataset = Opt(options, "dataset", def);
   for (char c : dataset)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
       return InvalidArgument("option 'dataset' must be a dataset name (letters, digits, '-', '_', '.')");
+  return dataset;
+}
+
+// The job.json of a built-in trainer: `argv` on one data version materialized at data/<dataset>.
+Json TrainerJob(const std::string& trainer, const std::vector<std::string>& argv, const std::string& dataset, int64_t version,
+                int64_t memory_mb) {
+  return Json{{"name", trainer + " " + dataset + " v" + std::to_string(version)},
+              {"payload", {{"command", argv}, {"data", Json::array({{{"dataset", dataset}, {"version", version}, {"path", "data/" + dataset}}})}}},
+              {"resources", {{"cpus", 2}, {"memory_mb", memory_mb}, {"gpus", 0}}}};
+}
+
+// Appends `--key value` for each key of `params` to argv and returns the same flags for a shell
+// line (values quoted).
+std::string AppendFlags(const Json& params, std::initializer_list<const char*> keys, std::vector<std::string>& argv) {
+  std::string flags;
+  for (const char* k : keys) {
+    std::string flag = "--" + Replace(k, "_", "-");
+    std::string value = params[k].is_string() ? params[k].get<std::string>() : params[k].dump();
+    argv.push_back(flag);
+    argv.push_back(value);
+    flags += " " + flag + " " + ShellQuote(value);
+  }
+  return flags;
+}
+
+// The `image` template: `moebius train image` on a labeled, split vision version.
+Status RenderImageTemplate(const std::map<std::string, std::string>& options, int64_t seed, std::vector<TreeFile>& files) {
+  ASSIGN_OR_RETURN(std::string dataset, DatasetOption(options, "images"));
   ASSIGN_OR_RETURN(int64_t version, IntOption(options, "version", 1, 1, int64_t{1} << 40));
   ASSIGN_OR_RETURN(int64_t epochs, IntOption(options, "epochs", 10, 1, 1000));
   ASSIGN_OR_RETURN(int64_t size, IntOption(options, "size", 64, 8, 512));
@@ -212,18 +240,10 @@ Status RenderImageTemplate(const std::map<std::string, std::string>& options, in
               {"batch_size", 32}, {"lr", 0.001}, {"weight_decay", 0.0001}, {"early_stopping", 3},
               {"augment", "flip,crop,brightness,contrast"}, {"seed", seed}};
   std::vector<std::string> argv = {"moebius", "train", "image", "--data", data_dir, "--label-key", label};
-  std::string flags;
-  for (const char* k : {"size", "resize", "width", "blocks", "dropout", "epochs", "batch_size", "lr", "weight_decay", "early_stopping",
-                        "augment", "seed"}) {
-    std::string flag = "--" + Replace(k, "_", "-");
-    std::string value = params[k].is_string() ? params[k].get<std::string>() : params[k].dump();
-    argv.push_back(flag);
-    argv.push_back(value);
-    flags += " " + flag + " " + ShellQuote(value);
-  }
-  Json job{{"name", "image " + dataset + " v" + std::to_string(version)},
-           {"payload", {{"command", argv}, {"data", Json::array({{{"dataset", dataset}, {"version", version}, {"path", data_dir}}})}}},
-           {"resources", {{"cpus", 2}, {"memory_mb", 4096}, {"gpus", 0}}}};
+  std::string flags = AppendFlags(params, {"size", "resize", "width", "blocks", "dropout", "epochs", "batch_size", "lr", "weight_decay",
+                                           "early_stopping", "augment", "seed"},
+                                  argv);
+  Json job = TrainerJob("image", argv, dataset, version, 4096);
   files.push_back({"job.json", 0644, job.dump(2) + "\n"});
   files.push_back({"params.json", 0644, params.dump(2) + "\n"});
   files.push_back({"train.sh", 0755,
@@ -284,10 +304,7 @@ Result<std::vector<TreeFile>> RenderCodeTemplate(const std::string& name, const 
   ASSIGN_OR_RETURN(int64_t seed, IntOption(options, "seed", 42, 0, 2147483647));
   std::vector<TreeFile> files;
   if (name == "xgboost") {
-    std::string dataset = Opt(options, "dataset", "mydata");
-    for (char c : dataset)
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
-        return InvalidArgument("option 'dataset' must be a dataset name (letters, digits, '-', '_', '.')");
+    ASSIGN_OR_RETURN(std::string dataset, DatasetOption(options, "mydata"));
     ASSIGN_OR_RETURN(int64_t version, IntOption(options, "version", 1, 1, int64_t{1} << 40));
     ASSIGN_OR_RETURN(int64_t rounds, IntOption(options, "rounds", 100, 1, 100000));
     std::string label = Opt(options, "label", "label");
@@ -298,9 +315,7 @@ Result<std::vector<TreeFile>> RenderCodeTemplate(const std::string& name, const 
     std::string data_dir = "data/" + dataset;
     std::vector<std::string> argv = {"moebius", "train", "xgboost", "--data", data_dir, "--label", label, "--task", task,
                                      "--params", params.dump(), "--rounds", std::to_string(rounds), "--seed", std::to_string(seed)};
-    Json job{{"name", "xgboost " + dataset + " v" + std::to_string(version)},
-             {"payload", {{"command", argv}, {"data", Json::array({{{"dataset", dataset}, {"version", version}, {"path", data_dir}}})}}},
-             {"resources", {{"cpus", 2}, {"memory_mb", 2048}, {"gpus", 0}}}};
+    Json job = TrainerJob("xgboost", argv, dataset, version, 2048);
     files.push_back({"job.json", 0644, job.dump(2) + "\n"});
     files.push_back({"params.json", 0644, params.dump(2) + "\n"});
     std::string sh =
@@ -327,10 +342,7 @@ Result<std::vector<TreeFile>> RenderCodeTemplate(const std::string& name, const 
   } else if (name == "image") {
     RETURN_IF_ERROR(RenderImageTemplate(options, seed, files));
   } else if (name == "text") {
-    std::string dataset = Opt(options, "dataset", "mydata");
-    for (char c : dataset)
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
-        return InvalidArgument("option 'dataset' must be a dataset name (letters, digits, '-', '_', '.')");
+    ASSIGN_OR_RETURN(std::string dataset, DatasetOption(options, "mydata"));
     ASSIGN_OR_RETURN(int64_t version, IntOption(options, "version", 1, 1, int64_t{1} << 40));
     ASSIGN_OR_RETURN(int64_t epochs, IntOption(options, "epochs", 10, 1, 10000));
     std::string text = Opt(options, "text", "text");
@@ -341,17 +353,9 @@ Result<std::vector<TreeFile>> RenderCodeTemplate(const std::string& name, const 
                 {"optimizer", "sgd"}, {"lr", 0.5}, {"batch_size", 32}};
     std::vector<std::string> argv = {"moebius", "train", "text", "--data", data_dir, "--text", text, "--label", label,
                                      "--epochs", std::to_string(epochs), "--seed", std::to_string(seed)};
-    std::string flags;
-    for (const char* k : {"dim", "word_ngrams", "minn", "maxn", "buckets", "min_count", "optimizer", "lr", "batch_size"}) {
-      std::string flag = "--" + Replace(k, "_", "-");
-      std::string v = params[k].is_string() ? params[k].get<std::string>() : params[k].dump();
-      argv.push_back(flag);
-      argv.push_back(v);
-      flags += " " + flag + " " + v;
-    }
-    Json job{{"name", "text " + dataset + " v" + std::to_string(version)},
-             {"payload", {{"command", argv}, {"data", Json::array({{{"dataset", dataset}, {"version", version}, {"path", data_dir}}})}}},
-             {"resources", {{"cpus", 2}, {"memory_mb", 2048}, {"gpus", 0}}}};
+    std::string flags =
+        AppendFlags(params, {"dim", "word_ngrams", "minn", "maxn", "buckets", "min_count", "optimizer", "lr", "batch_size"}, argv);
+    Json job = TrainerJob("text", argv, dataset, version, 2048);
     files.push_back({"job.json", 0644, job.dump(2) + "\n"});
     files.push_back({"params.json", 0644, params.dump(2) + "\n"});
     std::string sh =
