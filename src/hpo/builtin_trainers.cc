@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "train/torch/text_options.h"
 #include "train/xgb_options.h"
 
 namespace moebius::hpo {
@@ -15,6 +16,8 @@ const std::vector<std::string> kXgbArgs = {"data", "label", "task", "group", "fe
                                            "seed", "threads", "explain", "perf"};
 const std::vector<std::string> kImageArgs = {"data", "label_key", "size", "epochs", "batch_size", "early_stopping",
                                              "seed", "threads", "augment", "perf"};
+const std::vector<std::string> kTextArgs = {"data", "text", "label", "epochs", "batch_size", "early_stopping", "seed",
+                                            "threads", "case", "buckets", "explain", "perf"};
 
 Json Float(const char* name, double low, double high, bool log = false) {
   return Json{{"name", name}, {"type", "float"}, {"low", low}, {"high", high}, {"log", log}};
@@ -79,6 +82,14 @@ Status DataArg(Json& args, const std::string& default_data, const std::string& w
   return Status::Ok();
 }
 
+// A number as a flag value: integers as such, floats with every digit.
+std::string FlagValue(const Json& v) {
+  if (!v.is_number_float()) return v.is_string() ? v.get<std::string>() : v.dump();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v.get<double>());
+  return buf;
+}
+
 // The image trainer's flags a space may tune (name → flag), and the integer ones among them.
 const std::map<std::string, std::string> kImageParams = {
     {"lr", "--lr"},           {"width", "--width"},         {"blocks", "--blocks"},       {"dropout", "--dropout"},
@@ -117,22 +128,138 @@ Result<Json> NormalizeImageArgs(Json args, const Json& params, const std::string
 
 std::vector<std::string> ImageCommand(const Json& args, const Json& values) {
   std::vector<std::string> c = {"moebius", "train", "image", "--data", args["data"].get<std::string>(), "--label-key",
-                                args["label_key"].get<std::string>(), "--size", std::to_string(args["size"].get<int64_t>()),
-                                "--epochs", std::to_string(args["epochs"].get<int64_t>()), "--batch-size",
-                                std::to_string(args["batch_size"].get<int64_t>()), "--early-stopping",
-                                std::to_string(args["early_stopping"].get<int64_t>()), "--seed", std::to_string(args["seed"].get<int64_t>()),
-                                "--threads", std::to_string(args["threads"].get<int64_t>()), "--augment", args["augment"].get<std::string>()};
+                                args["label_key"].get<std::string>(), "--size", std::to_string(args["size"].get<int64_t>())};
+  // epochs and batch_size from args unless the trial tunes them (a flag is given once).
+  if (!values.contains("epochs")) c.insert(c.end(), {"--epochs", std::to_string(args["epochs"].get<int64_t>())});
+  if (!values.contains("batch_size")) c.insert(c.end(), {"--batch-size", std::to_string(args["batch_size"].get<int64_t>())});
+  c.insert(c.end(), {"--early-stopping", std::to_string(args["early_stopping"].get<int64_t>()), "--seed",
+                     std::to_string(args["seed"].get<int64_t>()), "--threads", std::to_string(args["threads"].get<int64_t>()),
+                     "--augment", args["augment"].get<std::string>()});
   for (auto it = values.begin(); it != values.end(); ++it) {
     auto flag = kImageParams.find(it.key());
-    if (flag == kImageParams.end()) continue;  // "algorithm"
-    std::string v = it->is_number_float() ? ([](double d) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.17g", d);
-      return std::string(buf);
-    })(it->get<double>())
-                                          : it->dump();
-    c.insert(c.end(), {flag->second, v});
+    if (flag != kImageParams.end()) c.insert(c.end(), {flag->second, FlagValue(*it)});  // else "algorithm"
   }
+  if (!args["perf"].get<bool>()) c.push_back("--no-perf");
+  return c;
+}
+
+// The text trainer's flags a space may tune (name → flag). All numbers except optimizer.
+const std::map<std::string, std::string> kTextParams = {
+    {"lr", "--lr"},           {"dim", "--dim"},           {"hidden", "--hidden"},         {"word_ngrams", "--word-ngrams"},
+    {"minn", "--minn"},       {"maxn", "--maxn"},         {"min_count", "--min-count"},   {"epochs", "--epochs"},
+    {"batch_size", "--batch-size"}, {"optimizer", "--optimizer"}};
+
+// Sets the TextOptions field a tunable parameter stands for.
+void SetTextParam(train::TextOptions& o, const std::string& name, const Json& v) {
+  auto i = [&] { return static_cast<int>(v.is_number() ? std::llround(v.get<double>()) : 0); };
+  if (name == "lr") o.lr = v.is_number() ? v.get<double>() : -1;
+  else if (name == "dim") o.dim = i();
+  else if (name == "hidden") o.hidden = i();
+  else if (name == "word_ngrams") o.features.word_ngrams = i();
+  else if (name == "minn") o.features.minn = i();
+  else if (name == "maxn") o.features.maxn = i();
+  else if (name == "min_count") o.features.min_count = i();
+  else if (name == "epochs") o.epochs = i();
+  else if (name == "batch_size") o.batch_size = i();
+  else if (name == "optimizer") o.optimizer = v.is_string() ? v.get<std::string>() : "";
+}
+
+// The values of a parameter that bound what tuning can propose: low and high (and 1 for a
+// maxn that can be 0, its smallest value with character n-grams), or every choice.
+std::vector<Json> Extremes(const Json& p) {
+  if (p.value("type", "") == "categorical") return p.value("choices", Json::array()).get<std::vector<Json>>();
+  std::vector<Json> v = {p.value("low", Json(0)), p.value("high", Json(0))};
+  if (p.value("name", "") == "maxn" && v[0].is_number() && v[0].get<double>() < 1 && v[1].is_number() && v[1].get<double>() >= 1)
+    v.push_back(1);
+  return v;
+}
+
+Result<Json> NormalizeTextArgs(Json args, const Json& params, const std::string& default_data, double trial_cpus, const std::string& where) {
+  for (auto it = args.begin(); it != args.end(); ++it)
+    if (std::find(kTextArgs.begin(), kTextArgs.end(), it.key()) == kTextArgs.end())
+      return InvalidArgument(where + ".args: unknown field '" + it.key() + "'");
+  for (const char* k : {"data", "text", "label", "case"})
+    if (args.contains(k) && !args[k].is_string()) return InvalidArgument(where + ".args." + k + " must be a string");
+  for (const char* k : {"text", "label"})
+    if (!args.contains(k) || args[k].get<std::string>().empty())
+      return InvalidArgument(where + ".args." + k + " is required: the " + (std::string(k) == "text" ? "text" : "class") + " column");
+  RETURN_IF_ERROR(DataArg(args, default_data, where));
+  if (!args.contains("case")) args["case"] = "simple";
+  auto integer = [&](const char* k, int64_t def, int64_t lo, int64_t hi) { return IntArg(args, k, def, lo, hi, where); };
+  RETURN_IF_ERROR(integer("epochs", 10, 1, 10000));
+  RETURN_IF_ERROR(integer("batch_size", 32, 1, 65536));
+  RETURN_IF_ERROR(integer("early_stopping", 2, 0, 10000));
+  RETURN_IF_ERROR(integer("seed", 0, 0, int64_t{1} << 53));
+  RETURN_IF_ERROR(integer("threads", std::max<int64_t>(1, static_cast<int64_t>(std::ceil(trial_cpus))), 0, 1024));
+  // Fewer buckets than the command's default (2^20): trials run side by side, and the
+  // embedding is (vocabulary + buckets) × dim floats.
+  RETURN_IF_ERROR(integer("buckets", int64_t{1} << 18, 0, int64_t{1} << 24));
+  for (const char* k : {"explain", "perf"}) {
+    if (!args.contains(k)) args[k] = false;
+    if (!args[k].is_boolean()) return InvalidArgument(where + ".args." + std::string(k) + " must be true or false");
+  }
+
+  train::TextOptions o;
+  o.data_dir = args["data"].get<std::string>();
+  o.text = args["text"].get<std::string>();
+  o.label = args["label"].get<std::string>();
+  auto case_mode = train::text::ParseCaseMode(args["case"].get<std::string>());
+  if (!case_mode.ok()) return InvalidArgument(where + ".args.case: " + case_mode.status().message());
+  o.features.case_mode = *case_mode;
+  o.features.buckets = args["buckets"].get<int64_t>();
+  o.epochs = static_cast<int>(args["epochs"].get<int64_t>());
+  o.batch_size = static_cast<int>(args["batch_size"].get<int64_t>());
+  o.early_stopping = static_cast<int>(args["early_stopping"].get<int64_t>());
+  std::vector<std::pair<std::string, std::vector<Json>>> tuned;
+  for (const Json& p : params) {
+    std::string name = p.value("name", "");
+    if (!kTextParams.count(name)) {
+      std::string known;
+      for (const auto& [k, flag] : kTextParams) known += (known.empty() ? "" : ", ") + k;
+      return InvalidArgument(where + ".space: the text trainer has no parameter '" + name + "' (it tunes " + known + ")");
+    }
+    bool categorical = p.value("type", "") == "categorical";
+    if ((name == "optimizer") != categorical)
+      return InvalidArgument(where + ".space: '" + name + "' must be " + (categorical ? "a number (float or int)" : "categorical (sgd, adam)"));
+    tuned.emplace_back(name, Extremes(p));
+  }
+  // Every corner of the space must be options the trainer accepts (the ranges are boxes and
+  // each option's validity is monotone, so the corners bound every point), checked now rather
+  // than as failed trials. minn > maxn is the combination this catches.
+  size_t corners = 1;
+  for (const auto& t : tuned) corners *= std::max<size_t>(1, t.second.size());
+  if (corners > 4096) corners = 4096;  // only through long choice lists; the leading ones are checked
+  for (size_t c = 0; c < corners; ++c) {
+    train::TextOptions at = o;
+    std::string point;
+    size_t rest = c;
+    for (const auto& [name, values] : tuned) {
+      if (values.empty()) continue;
+      const Json& v = values[rest % values.size()];
+      rest /= values.size();
+      SetTextParam(at, name, v);
+      point += (point.empty() ? "" : ", ") + name + "=" + FlagValue(v);
+    }
+    Status st = train::Validate(at);
+    if (!st.ok()) return InvalidArgument(where + ": at " + (point.empty() ? "the args" : point) + ": " + st.message());
+  }
+  return args;
+}
+
+std::vector<std::string> TextCommand(const Json& args, const Json& values) {
+  std::vector<std::string> c = {"moebius", "train", "text", "--data", args["data"].get<std::string>(), "--text",
+                                args["text"].get<std::string>(), "--label", args["label"].get<std::string>(), "--case",
+                                args["case"].get<std::string>(), "--buckets", std::to_string(args["buckets"].get<int64_t>()),
+                                "--early-stopping", std::to_string(args["early_stopping"].get<int64_t>()), "--seed",
+                                std::to_string(args["seed"].get<int64_t>()), "--threads", std::to_string(args["threads"].get<int64_t>())};
+  // epochs and batch_size from args unless the trial tunes them (a flag is given once).
+  if (!values.contains("epochs")) c.insert(c.end(), {"--epochs", std::to_string(args["epochs"].get<int64_t>())});
+  if (!values.contains("batch_size")) c.insert(c.end(), {"--batch-size", std::to_string(args["batch_size"].get<int64_t>())});
+  for (auto it = values.begin(); it != values.end(); ++it) {
+    auto flag = kTextParams.find(it.key());
+    if (flag != kTextParams.end()) c.insert(c.end(), {flag->second, FlagValue(*it)});  // else "algorithm"
+  }
+  if (!args["explain"].get<bool>()) c.push_back("--no-explain");
   if (!args["perf"].get<bool>()) c.push_back("--no-perf");
   return c;
 }
@@ -154,6 +281,8 @@ const std::vector<BuiltinTrainerInfo>& BuiltinTrainers() {
        Json::array({Float("lambda", 1e-4, 10, true), Float("alpha", 1e-4, 10, true), Float("eta", 0.05, 1.0, true)}), kXgbArgs},
       {"image", "Image classification: a small CNN in libtorch with augmentation",
        Json::array({Float("lr", 1e-4, 1e-2, true), Int("width", 8, 32), Float("dropout", 0.0, 0.5), Float("weight_decay", 1e-6, 1e-3, true)}), kImageArgs},
+      {"text", "Text classification: fastText-style word and character n-grams in libtorch",
+       Json::array({Float("lr", 0.05, 1.0, true), Int("dim", 16, 128), Int("word_ngrams", 1, 3), Int("maxn", 3, 6)}), kTextArgs},
   };
   return kTrainers;
 }
@@ -163,6 +292,7 @@ Result<Json> NormalizeTrainerArgs(const std::string& trainer, const Json& args_i
   Json args = args_in.is_null() ? Json::object() : args_in;
   if (!args.is_object()) return InvalidArgument(where + ".args must be an object");
   if (trainer == "image") return NormalizeImageArgs(args, params, default_data, trial_cpus, where);
+  if (trainer == "text") return NormalizeTextArgs(args, params, default_data, trial_cpus, where);
   if (!IsXgboost(trainer)) return InvalidArgument(where + ": unknown trainer '" + trainer + "' (built-in trainers: " + Names() + ")");
   for (auto it = args.begin(); it != args.end(); ++it)
     if (std::find(kXgbArgs.begin(), kXgbArgs.end(), it.key()) == kXgbArgs.end())
@@ -214,6 +344,7 @@ Result<Json> NormalizeTrainerArgs(const std::string& trainer, const Json& args_i
 
 std::vector<std::string> TrainerCommand(const std::string& trainer, const Json& args, const Json& values) {
   if (trainer == "image") return ImageCommand(args, values);
+  if (trainer == "text") return TextCommand(args, values);
   Json xgb = Json::object();
   int64_t rounds = args.value("rounds", 200), early = args.value("early_stopping", 20);
   for (auto it = values.begin(); it != values.end(); ++it) {

@@ -17,6 +17,14 @@
 //   image           the libtorch CNN (`moebius train image`): lr (log 1e-4–1e-2), width (8–32),
 //                   dropout (0–0.5), weight_decay (log 1e-6–1e-3); also tunable: blocks,
 //                   batch_size, epochs, flip_prob, crop_pad, brightness, contrast
+//   text            fastText-style n-grams (`moebius train text`): lr (log 0.05–1), dim (16–128),
+//                   word_ngrams (1–3), maxn (3–6); also tunable: hidden, minn, min_count, epochs,
+//                   batch_size, optimizer (categorical: sgd, adam). Every corner of the space is
+//                   checked against the trainer's option rules at creation (minn ≤ maxn, dim, …).
+//
+// args of the text trainer: data, text and label (required: the text and class columns), epochs
+// (10), batch_size (32), early_stopping (2), seed, threads, case (simple), buckets (2^18: trials
+// run side by side), explain, perf (false).
 //
 // args of the image trainer: data, label_key (default label), size (64), epochs (10), batch_size
 // (32), early_stopping (3), seed, threads, augment ("flip,crop,brightness,contrast"), perf.
@@ -28,7 +36,7 @@
 // (default: the trial's CPUs rounded up), explain and perf (default false: trials skip
 // explanations and the serving measurement; the chosen model can be re-run with them).
 // Every trainer logs `valid_score` for the model as kept (XGBoost: the valid split's last eval
-// metric; image: the valid loss): the natural study objective across algorithms of one kind of
+// metric; image and text: the valid loss): the natural study objective across algorithms of one kind of
 // data (minimize for losses and rmse; maximize for auc, ndcg).
 //
 // Thread safety: pure functions.

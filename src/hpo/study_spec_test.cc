@@ -140,12 +140,62 @@ TEST(StudySpecTest, TheImageTrainerIsAnAlgorithmToo) {
                                    "--augment", "flip,crop,brightness,contrast", "--lr", "0.001", "--weight-decay", "1.0000000000000001e-05",
                                    "--width", "16", "--no-perf"};
   EXPECT_EQ(l.command, want);
+  // A tuned epochs replaces the args' (CLI11 refuses a flag given twice).
+  b["algorithms"][0]["space"] = Json::parse(R"([{"name": "epochs", "type": "int", "low": 2, "high": 8}])");
+  l = LaunchOf(NormalizeStudySpec(b, 7).value(), Json{{"algorithm", "cnn"}, {"cnn.epochs", 6}});
+  EXPECT_EQ(std::count(l.command.begin(), l.command.end(), "--epochs"), 1);
+  EXPECT_EQ(*(std::find(l.command.begin(), l.command.end(), "--epochs") + 1), "6");
   b["algorithms"][0]["space"] = Json::parse(R"([{"name": "eta", "type": "float", "low": 0.1, "high": 0.2}])");
   Status st = NormalizeStudySpec(b, 7).status();
   EXPECT_NE(st.message().find("no parameter 'eta'"), std::string::npos) << st.message();
   b["algorithms"][0]["space"] = Json::array();
   b["algorithms"][0]["args"]["label"] = "y";  // an XGBoost arg
   EXPECT_NE(NormalizeStudySpec(b, 7).status().message().find("unknown field 'label'"), std::string::npos);
+}
+
+TEST(StudySpecTest, TheTextTrainerIsAnAlgorithmWithCheckedCorners) {
+  Json b = TrainerBody();
+  b["algorithms"] = Json::parse(R"([{"name": "ft", "trainer": "text", "args": {"text": "body", "label": "topic", "epochs": 5}}])");
+  Json s = NormalizeStudySpec(b, 7).value();
+  auto space = SpaceOf(s).value();
+  ASSERT_EQ(space.size(), 5u);  // algorithm + lr, dim, word_ngrams, maxn
+  EXPECT_EQ(space.param(1).name, "ft.lr");
+  TrialLaunch l = LaunchOf(s, Json{{"algorithm", "ft"}, {"ft.lr", 0.25}, {"ft.dim", 32}, {"ft.maxn", 5}, {"ft.word_ngrams", 2}});
+  std::vector<std::string> want = {"moebius", "train", "text", "--data", "data/churn", "--text", "body", "--label", "topic",
+                                   "--case", "simple", "--buckets", "262144", "--early-stopping", "2", "--seed", "0",
+                                   "--threads", "2", "--epochs", "5", "--batch-size", "32", "--dim", "32", "--lr", "0.25",
+                                   "--maxn", "5", "--word-ngrams", "2", "--no-explain", "--no-perf"};
+  EXPECT_EQ(l.command, want);
+
+  // A tuned epochs replaces the args' (the flag is given once); the optimizer is a choice.
+  b["algorithms"][0]["space"] = Json::parse(R"([{"name": "epochs", "type": "int", "low": 2, "high": 8},
+      {"name": "optimizer", "type": "categorical", "choices": ["sgd", "adam"]}])");
+  s = NormalizeStudySpec(b, 7).value();
+  l = LaunchOf(s, Json{{"algorithm", "ft"}, {"ft.epochs", 3}, {"ft.optimizer", "adam"}});
+  EXPECT_EQ(std::count(l.command.begin(), l.command.end(), "--epochs"), 1);
+  EXPECT_NE(std::find(l.command.begin(), l.command.end(), "adam"), l.command.end());
+
+  auto msg = [&](const char* space, const char* args = R"({"text": "body", "label": "topic"})") {
+    b["algorithms"][0]["args"] = Json::parse(args);
+    b["algorithms"][0]["space"] = Json::parse(space);
+    Status st = NormalizeStudySpec(b, 7).status();
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << space;
+    return st.message();
+  };
+  // minn up to 4 with maxn from 3: the corner minn=4, maxn=3 is refused when the study is created.
+  std::string m = msg(R"([{"name": "minn", "type": "int", "low": 2, "high": 4}, {"name": "maxn", "type": "int", "low": 3, "high": 6}])");
+  EXPECT_NE(m.find("minn=4"), std::string::npos) << m;
+  EXPECT_NE(m.find("maxn=3"), std::string::npos) << m;
+  // maxn from 0 (no character n-grams) passes through 1, below minn 2.
+  EXPECT_NE(msg(R"([{"name": "maxn", "type": "int", "low": 0, "high": 4}])").find("maxn=1"), std::string::npos);
+  EXPECT_NE(msg(R"([{"name": "dim", "type": "int", "low": 8, "high": 4096}])").find("--dim"), std::string::npos);
+  EXPECT_NE(msg(R"([{"name": "optimizer", "type": "categorical", "choices": ["sgd", "rmsprop"]}])").find("rmsprop"), std::string::npos);
+  EXPECT_NE(msg(R"([{"name": "lr", "type": "categorical", "choices": [0.1, 0.2]}])").find("must be a number"), std::string::npos);
+  EXPECT_NE(msg(R"([{"name": "width", "type": "int", "low": 8, "high": 16}])").find("no parameter 'width'"), std::string::npos);
+  EXPECT_NE(msg("[]", R"({"label": "topic"})").find("args.text is required"), std::string::npos);
+  EXPECT_NE(msg("[]", R"({"text": "body", "label": "topic", "case": "upper"})").find("args.case"), std::string::npos);
+  EXPECT_NE(msg("[]", R"({"text": "topic", "label": "topic"})").find("same column"), std::string::npos);
+  EXPECT_NE(msg("[]", R"({"text": "body", "label": "topic", "label_key": "x"})").find("unknown field 'label_key'"), std::string::npos);
 }
 
 TEST(StudySpecTest, BuiltInTrainerMistakesAreClearErrors) {

@@ -124,7 +124,7 @@ def test_the_cli_lists_the_trainers_and_their_default_spaces(env):
     assert r.returncode == 0, r.stderr
     api = admin.ok("GET", "/api/v1/trainers")["trainers"]
     names = [t["name"] for t in api]
-    assert names[:4] == ["xgboost", "xgboost_dart", "xgboost_rf", "xgboost_linear"] and "image" in names, names
+    assert names[:4] == ["xgboost", "xgboost_dart", "xgboost_rf", "xgboost_linear"] and {"image", "text"} <= set(names), names
     assert all("data" in t["args"] for t in api)
     for t in api:
         assert t["name"] in r.stdout

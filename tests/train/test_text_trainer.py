@@ -221,3 +221,41 @@ def test_bad_input_fails_the_job_with_a_clear_error(env, name, args, data, words
         assert [r["info"]["status"] for r in runs] == ["FAILED"]
     queued = admin.ok("GET", "/api/v1/projects/tx/jobs")["jobs"]
     assert all(q["state"] in ("succeeded", "failed", "cancelled") for q in queued), queued
+
+
+def test_the_text_trainer_is_an_automl_algorithm_by_name(env):
+    server, admin, data_dir, tmp = env
+    admin.ok("POST", "/api/v1/projects/tx/experiments", json={"name": "tx-automl"})
+    body = {"name": "tx-automl", "experiment": "tx-automl", "objective": {"metric": "valid_score", "goal": "minimize"},
+            "algorithms": [{"name": "ft", "trainer": "text",
+                            "args": {"text": "review", "label": "topic", "epochs": 4, "batch_size": 16, "buckets": 16384, "seed": 3},
+                            "space": [{"name": "lr", "type": "float", "low": 0.1, "high": 0.8, "log": True},
+                                      {"name": "dim", "type": "int", "low": 8, "high": 24},
+                                      {"name": "optimizer", "type": "categorical", "choices": ["sgd", "adam"]}]}],
+            "sampler": {"type": "random", "seed": 2}, "n_trials": 3, "parallelism": 1,
+            "trial": {"data": [{"dataset": "reviews", "version": 2}], "resources": {"cpus": 1}, "max_attempts": 1}}
+    sid = admin.ok("POST", "/api/v1/projects/tx/studies", json=body)["study"]["id"]
+    deadline = time.time() + 240
+    while admin.ok("GET", f"/api/v1/studies/{sid}")["study"]["state"] == "running" and time.time() < deadline:
+        time.sleep(0.5)
+    trials = admin.ok("GET", f"/api/v1/studies/{sid}/trials")["trials"]
+    assert [t["state"] for t in trials] == ["complete"] * 3, [(t["state"], t["error"], job_log(admin, t["job_id"])[-800:]) for t in trials]
+    for t in trials:
+        run = admin.ok("GET", ML + "runs/get", params={"run_id": t["run_id"]})["run"]
+        params = {p["key"]: p["value"] for p in run["data"]["params"]}
+        metrics = {m["key"]: m["value"] for m in run["data"]["metrics"]}
+        assert params["trainer"] == "text" and params["dim"] == str(t["params"]["ft.dim"])
+        assert params["optimizer"] == t["params"]["ft.optimizer"] and params["buckets"] == "16384"
+        assert float(params["lr"]) == pytest.approx(t["params"]["ft.lr"], rel=1e-5)
+        # valid_score is the valid loss of the kept model: the lowest epoch's with early stopping.
+        hist = admin.ok("GET", ML + "metrics/get-history", params={"run_id": t["run_id"], "metric_key": "valid-loss"})["metrics"]
+        assert metrics["valid_score"] == pytest.approx(min(h["value"] for h in hist), rel=1e-9)
+        assert t["value"] == pytest.approx(metrics["valid_score"])
+    study = admin.ok("GET", f"/api/v1/studies/{sid}")["study"]
+    assert study["best_trial"]["value"] == pytest.approx(min(t["value"] for t in trials))
+    # A space whose corners the trainer refuses is a 400 when the study is created, not failed trials.
+    bad = dict(body, name="bad", algorithms=[dict(body["algorithms"][0], space=[
+        {"name": "minn", "type": "int", "low": 2, "high": 5}, {"name": "maxn", "type": "int", "low": 3, "high": 6}])])
+    r = admin.request("POST", "/api/v1/projects/tx/studies", json=bad)
+    assert r.status_code == 400 and "minn=5" in r.json()["message"], r.text
+    assert not [x for x in admin.ok("GET", "/api/v1/projects/tx/studies")["studies"] if x["name"] == "bad"]

@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <optional>
 
 #include "eval/evaluate.h"
 #include "train/tabular_splits.h"
@@ -270,6 +271,7 @@ Result<TrainResult> TrainText(const TextOptions& o, const TrainLog& log) {
   std::iota(order.begin(), order.end(), 0);
   int best_epoch = 0, epochs_done = 0;
   double best_loss = 0;
+  std::optional<double> last_valid_loss;
   std::string best_bytes;
   double processed = 0;
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
@@ -290,6 +292,7 @@ Result<TrainResult> TrainText(const TextOptions& o, const TrainLog& log) {
       ASSIGN_OR_RETURN(std::vector<float> lp, PredictAll(model, valid));
       SplitScores s = Score(lp, valid.labels, k);
       res.history.push_back({"valid-loss", s.loss, epoch});
+      last_valid_loss = s.loss;
       res.history.push_back({"valid-accuracy", s.accuracy, epoch});
       res.history.push_back({"valid-f1_macro", s.f1_macro, epoch});
       line += ", valid-loss " + std::to_string(s.loss) + ", valid-accuracy " + std::to_string(s.accuracy);
@@ -308,7 +311,8 @@ Result<TrainResult> TrainText(const TextOptions& o, const TrainLog& log) {
     }
     log(line);
   }
-  if (o.early_stopping > 0 && best_epoch > 0 && best_epoch < epochs_done) {
+  const bool restored = o.early_stopping > 0 && best_epoch > 0 && best_epoch < epochs_done;
+  if (restored) {
     ASSIGN_OR_RETURN(model, TextModel::Load(best_bytes));
     res.model_bytes = std::move(best_bytes);
   } else {
@@ -352,6 +356,9 @@ Result<TrainResult> TrainText(const TextOptions& o, const TrainLog& log) {
   res.metrics["model_bytes"] = static_cast<double>(res.model_bytes.size());
   res.metrics["time.read_s"] = read_s;
   res.metrics["time.train_s"] = train_s;
+  // valid_score: the valid loss of the model as kept (the best epoch when restored, else the
+  // last) — the objective a study compares across the built-in trainers.
+  if (last_valid_loss) res.metrics["valid_score"] = restored ? best_loss : *last_valid_loss;
   if (o.early_stopping > 0 && best_epoch > 0) {
     res.metrics["best_epoch"] = best_epoch;
     res.metrics["best_valid_loss"] = best_loss;

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -84,6 +85,11 @@ TEST(TextTrainer, CharNgramsCarryInflectedWords) {
   for (const auto& m : r->history) valid_loss_points += m.key == "valid-loss";
   EXPECT_EQ(valid_loss_points, 8);
   EXPECT_LT(last, first * 0.5);
+  // Without early stopping the kept model is the last epoch's: valid_score is its valid loss.
+  double last_valid_loss = -1;
+  for (const auto& m : r->history)
+    if (m.key == "valid-loss") last_valid_loss = m.value;
+  EXPECT_EQ(r->metrics.at("valid_score"), last_valid_loss);
   EXPECT_EQ(r->model_file, "model.pt");
   EXPECT_EQ(r->trainer, "text");
   EXPECT_TRUE(r->metrics.count("perf.latency_p50_ms"));
@@ -142,6 +148,12 @@ TEST(TextTrainer, ModelFileRoundTripAndBinaryRequest) {
   EXPECT_EQ(r->eval_request["y_score"].size(), r->eval_request["y_true"].size());
   EXPECT_TRUE(r->evaluation["metrics"].contains("roc_auc"));
   EXPECT_TRUE(r->metrics.count("best_epoch"));
+  // With early stopping the kept model is the best epoch's: valid_score is the lowest valid loss.
+  double lowest = 1e300;
+  for (const auto& h : r->history)
+    if (h.key == "valid-loss") lowest = std::min(lowest, h.value);
+  EXPECT_EQ(r->metrics.at("valid_score"), lowest);
+  EXPECT_EQ(r->metrics.at("best_valid_loss"), lowest);
   auto m = text::TextModel::Load(r->model_bytes);
   ASSERT_TRUE(m.ok()) << m.status().message();
   EXPECT_EQ(m->shape().classes, 2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestTrial, EMPTY_STUDY_FORM, formatParam, parseChoice, studySpec, type StudyForm } from './study';
+import { bestTrial, EMPTY_STUDY_FORM, formatParam, needsTextColumn, parseChoice, studySpec, type StudyForm } from './study';
 import type { StudyTrial } from '../api/types';
 
 const form = (over: Partial<StudyForm> = {}): StudyForm => ({
@@ -72,6 +72,16 @@ describe('studySpec', () => {
       { name: 'xgboost', trainer: 'xgboost', args: { label: 'y', task: 'multiclass' } },
       { name: 'image', trainer: 'image', args: { label_key: 'y' } },
     ]);
+    // The text trainer takes the text column, which must then be named.
+    const withText = [...listed, { name: 'text', description: '', space: [], args: ['data', 'text', 'label'] }];
+    expect(studySpec({ ...f, trainers: ['text'] }, withText)).toMatchObject({ ok: false, problem: { key: 'study.problems.text' } });
+    const text = studySpec({ ...f, trainers: ['xgboost', 'text'], text: ' review ' }, withText);
+    expect(text.ok && text.value.algorithms).toEqual([
+      { name: 'xgboost', trainer: 'xgboost', args: { label: 'y', task: 'multiclass' } },
+      { name: 'text', trainer: 'text', args: { label: 'y', text: 'review' } },
+    ]);
+    expect(needsTextColumn(['xgboost'], withText)).toBe(false);
+    expect(needsTextColumn(['xgboost', 'text'], withText)).toBe(true);
     expect(r.value).not.toHaveProperty('space');
     expect(studySpec({ ...f, trainers: [] })).toMatchObject({ ok: false, problem: { key: 'study.problems.trainers' } });
     expect(studySpec({ ...f, dataset: '' })).toMatchObject({ ok: false, problem: { key: 'study.problems.dataset' } });

@@ -38,6 +38,7 @@ export interface StudyForm {
   dataset: string;
   version: string;
   label: string;
+  text: string; // the text column, for trainers that take one (text classification)
   task: (typeof TASKS)[number];
 }
 
@@ -60,6 +61,7 @@ export const EMPTY_STUDY_FORM: StudyForm = {
   dataset: '',
   version: '',
   label: '',
+  text: '',
   task: 'binary',
 };
 
@@ -76,15 +78,22 @@ const problem = (key: string, line?: number): Parsed<never> => ({ ok: false, pro
 
 /**
  * A trainer's args from the form: the label column as `label` (tables) or `label_key` (item
- * meta, images), and the task where the trainer takes one — as GET /api/v1/trainers lists its args.
+ * meta, images), the text column where the trainer takes one (text), and the task where the
+ * trainer takes one — as GET /api/v1/trainers lists its args.
  */
-export function trainerArgs(info: BuiltinTrainer | undefined, label: string, task: string): Record<string, string> {
+export function trainerArgs(info: BuiltinTrainer | undefined, label: string, task: string, text = ''): Record<string, string> {
   const takes = (a: string) => (info ? info.args.includes(a) : a === 'label' || a === 'task');
   const args: Record<string, string> = {};
   if (takes('label')) args.label = label;
   else if (takes('label_key')) args.label_key = label;
+  if (takes('text')) args.text = text;
   if (takes('task')) args.task = task;
   return args;
+}
+
+/** Whether one of the chosen trainers needs a text column. */
+export function needsTextColumn(chosen: readonly string[], trainers: readonly BuiltinTrainer[]): boolean {
+  return chosen.some((name) => trainers.find((x) => x.name === name)?.args.includes('text'));
 }
 
 /** The POST body of a study, or the first problem (line = the 1-based parameter row). */
@@ -111,11 +120,13 @@ export function studySpec(form: StudyForm, trainers: readonly BuiltinTrainer[] =
     if (!Number.isInteger(version) || version < 1) return problem('study.problems.version');
     if (!form.label.trim()) return problem('study.problems.label');
     const label = form.label.trim();
+    const text = form.text.trim();
+    if (!text && needsTextColumn(form.trainers, trainers)) return problem('study.problems.text');
     return {
       ok: true,
       value: {
         ...common,
-        algorithms: form.trainers.map((name) => ({ name, trainer: name, args: trainerArgs(trainers.find((x) => x.name === name), label, form.task) })),
+        algorithms: form.trainers.map((name) => ({ name, trainer: name, args: trainerArgs(trainers.find((x) => x.name === name), label, form.task, text) })),
         trial: { data: [{ dataset: form.dataset.trim(), version }] },
       },
     };

@@ -5,7 +5,7 @@ import { createStudy, listDatasets, listExperiments, listTrainers } from '../../
 import type { Study } from '../../api/types';
 import { ErrorBox } from '../../components/Status';
 import { ARGV_MODES } from '../../lib/jobs';
-import { EMPTY_PARAM, EMPTY_STUDY_FORM, PARAM_TYPES, PRUNERS, SAMPLERS, STUDY_SOURCES, studySpec, TASKS, type ParamRow, type StudyForm } from '../../lib/study';
+import { EMPTY_PARAM, EMPTY_STUDY_FORM, needsTextColumn, PARAM_TYPES, PRUNERS, SAMPLERS, STUDY_SOURCES, studySpec, TASKS, type ParamRow, type StudyForm } from '../../lib/study';
 
 /**
  * Starts a study: the search space as rows (name, type, low/high/log or choices), the sampler,
@@ -144,6 +144,12 @@ export function NewStudyForm({ project, onClose, onCreated }: { project: string;
               <span>{t('study.label')}</span>
               <input name="study-label" className="mono" value={form.label} onChange={(e) => set('label', e.target.value)} />
             </label>
+            {needsTextColumn(form.trainers, trainers.data?.trainers ?? []) ? (
+              <label className="field">
+                <span>{t('study.text')}</span>
+                <input name="study-text" className="mono" value={form.text} onChange={(e) => set('text', e.target.value)} />
+              </label>
+            ) : null}
             <label className="field">
               <span>{t('study.task')}</span>
               <select name="study-task" value={form.task} onChange={(e) => set('task', e.target.value as StudyForm['task'])}>
