@@ -60,8 +60,10 @@ void AddJobCommands(CommandHost& host);
 // `moebius train xgboost` (cli_train.cc): the built-in tabular trainer that jobs run.
 void AddTrainCommands(CommandHost& host);
 // `moebius train image` (cli_train_image.cc): the built-in libtorch image classifier, under `train`.
-void AddTrainImageCommand(CommandHost& host, CLI::App* train);
 // `moebius train text` (cli_train_text.cc): the fastText-style text classifier (libtorch).
+// Linked only into `moebius-torch`; `moebius` links torch_exec.cc's instead, which exec
+// `moebius-torch` (next to the running binary, or $MOEBIUS_TORCH_BIN) with the same arguments.
+void AddTrainImageCommand(CommandHost& host, CLI::App* train);
 void AddTrainTextCommand(CommandHost& host, CLI::App* train);
 // `moebius env list|show|create|update|delete` (cli_env.cc).
 void AddEnvCommands(CommandHost& host);
