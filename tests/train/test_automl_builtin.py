@@ -7,9 +7,7 @@ Run: MOEBIUS_BIN=build/moebius python3 -m pytest tests/train/test_automl_builtin
 import os
 import subprocess
 import sys
-import time
 
-import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
@@ -18,6 +16,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from moebius_server import BIN, Server  # noqa: E402
 from test_train_xgboost import dataset  # noqa: E402
+from trainhelpers import wait_study  # noqa: E402
 
 ML = "/api/2.0/mlflow/"
 
@@ -57,15 +56,6 @@ def study_body(**kw):
     body.update(kw)
     return body
 
-
-def wait_study(admin, sid, timeout=240):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        s = admin.ok("GET", f"/api/v1/studies/{sid}")["study"]
-        if s["state"] != "running":
-            return s
-        time.sleep(0.5)
-    raise AssertionError(f"study {sid} still running after {timeout}s: {s}")
 
 
 def test_built_in_trainers_are_automl_algorithms(env):

@@ -12,7 +12,6 @@ import json
 import os
 import struct
 import sys
-import time
 import zlib
 
 import pytest
@@ -22,6 +21,8 @@ from moebius_server import Server  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "data"))
 from datahelpers import tar_bytes, upload  # noqa: E402
+sys.path.insert(0, os.path.dirname(__file__))
+from trainhelpers import job_log, wait_job, wait_study  # noqa: E402
 
 P = "/api/v1/projects/vis/datasets"
 ML = "/api/2.0/mlflow/"
@@ -104,17 +105,6 @@ def submit(admin, cmd, dataset, version, experiment):
     return admin.ok("POST", "/api/v1/projects/vis/jobs", json=body)["job"]
 
 
-def wait_job(admin, job_id, timeout=240):
-    deadline = time.time() + timeout
-    while True:
-        j = admin.ok("GET", f"/api/v1/jobs/{job_id}")["job"]
-        if j["state"] in ("succeeded", "failed", "cancelled") or time.time() > deadline:
-            return j
-        time.sleep(0.3)
-
-
-def job_log(admin, job_id):
-    return "".join(c["text"] for c in admin.ok("GET", f"/api/v1/jobs/{job_id}/logs")["chunks"])
 
 
 def artifact(admin, run_id, path):
@@ -215,9 +205,7 @@ def test_the_image_trainer_is_an_automl_algorithm_by_name(env):
             "sampler": {"type": "random", "seed": 1}, "n_trials": 2, "parallelism": 1,
             "trial": {"data": [{"dataset": "shapes", "version": versions["shapes"]}], "resources": {"cpus": 1}, "max_attempts": 1}}
     sid = admin.ok("POST", "/api/v1/projects/vis/studies", json=body)["study"]["id"]
-    deadline = time.time() + 240
-    while admin.ok("GET", f"/api/v1/studies/{sid}")["study"]["state"] == "running" and time.time() < deadline:
-        time.sleep(0.5)
+    wait_study(admin, sid)
     trials = admin.ok("GET", f"/api/v1/studies/{sid}/trials")["trials"]
     assert [t["state"] for t in trials] == ["complete", "complete"], [(t["state"], t["error"], job_log(admin, t["job_id"])[-800:]) for t in trials]
     for t in trials:

@@ -11,13 +11,14 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pandas as pd
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from moebius_server import BIN, Server  # noqa: E402
+sys.path.insert(0, os.path.dirname(__file__))
+from trainhelpers import job_log, wait_job, wait_study  # noqa: E402
 
 P = "/api/v1/projects/tx/datasets"
 ML = "/api/2.0/mlflow/"
@@ -105,17 +106,6 @@ def train_direct(args, out):
     return subprocess.run([BIN, "train", "text", *args, "--out", str(out)], env=e, capture_output=True, text=True, timeout=120)
 
 
-def wait_job(admin, job_id, timeout=120):
-    deadline = time.time() + timeout
-    while True:
-        j = admin.ok("GET", f"/api/v1/jobs/{job_id}")["job"]
-        if j["state"] in ("succeeded", "failed", "cancelled") or time.time() > deadline:
-            return j
-        time.sleep(0.3)
-
-
-def job_log(admin, job_id):
-    return "".join(c["text"] for c in admin.ok("GET", f"/api/v1/jobs/{job_id}/logs")["chunks"])
 
 
 def test_a_job_trains_the_text_classifier_and_logs_its_run(env):
@@ -235,9 +225,7 @@ def test_the_text_trainer_is_an_automl_algorithm_by_name(env):
             "sampler": {"type": "random", "seed": 2}, "n_trials": 3, "parallelism": 1,
             "trial": {"data": [{"dataset": "reviews", "version": 2}], "resources": {"cpus": 1}, "max_attempts": 1}}
     sid = admin.ok("POST", "/api/v1/projects/tx/studies", json=body)["study"]["id"]
-    deadline = time.time() + 240
-    while admin.ok("GET", f"/api/v1/studies/{sid}")["study"]["state"] == "running" and time.time() < deadline:
-        time.sleep(0.5)
+    wait_study(admin, sid)
     trials = admin.ok("GET", f"/api/v1/studies/{sid}/trials")["trials"]
     assert [t["state"] for t in trials] == ["complete"] * 3, [(t["state"], t["error"], job_log(admin, t["job_id"])[-800:]) for t in trials]
     for t in trials:

@@ -9,12 +9,10 @@ The main job test gets its data through payload.data (the version materialized i
 directory) and its run through `experiment` (the worker sets MLFLOW_RUN_ID); the other tests run
 the command directly on a `moebius data checkout` folder."""
 import hashlib
-import io
 import json
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pandas as pd
@@ -25,6 +23,8 @@ from sklearn.datasets import make_classification, make_regression
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from moebius_server import BIN, Server  # noqa: E402
+sys.path.insert(0, os.path.dirname(__file__))
+from trainhelpers import job_log, wait_job  # noqa: E402
 
 P = "/api/v1/projects/ml/datasets"
 ML = "/api/2.0/mlflow/"
@@ -94,17 +94,6 @@ def train_direct(args, out=None):
     return subprocess.run(cmd, env=e, capture_output=True, text=True, timeout=300)
 
 
-def wait_job(admin, job_id, timeout=300):
-    deadline = time.time() + timeout
-    while True:
-        j = admin.ok("GET", f"/api/v1/jobs/{job_id}")["job"]
-        if j["state"] in ("succeeded", "failed", "cancelled") or time.time() > deadline:
-            return j
-        time.sleep(0.5)
-
-
-def job_log(admin, job_id):
-    return "".join(c["text"] for c in admin.ok("GET", f"/api/v1/jobs/{job_id}/logs")["chunks"])
 
 
 def submit(admin, command):
