@@ -93,8 +93,9 @@ Json TextFeaturizer::ToJson() const {
 
 std::string TextFeaturizer::Hash() const { return Sha256Hex(Canonical()); }
 
-void TextFeaturizer::ForEachFeature(std::string_view text,
-                                    const std::function<void(int64_t, FeatureKind, const std::string&)>& fn) const {
+template <bool kSources, typename Emit>
+void TextFeaturizer::Visit(std::string_view text, Emit&& emit) const {
+  static const std::string kNone;
   const int64_t v = static_cast<int64_t>(vocabulary_.size());
   const uint64_t buckets = static_cast<uint64_t>(settings_.buckets);
   std::vector<std::string> words = Tokenize(text, settings_.case_mode);
@@ -102,44 +103,33 @@ void TextFeaturizer::ForEachFeature(std::string_view text,
   hashes.reserve(words.size());
   for (const auto& w : words) {
     auto it = index_.find(w);
-    if (it != index_.end()) fn(it->second, FeatureKind::kWord, w);
+    if (it != index_.end()) emit(it->second, FeatureKind::kWord, w);
     if (settings_.maxn > 0)
-      for (const auto& g : CharNgrams(w, settings_.minn, settings_.maxn)) fn(v + static_cast<int64_t>(Fnv1a32(g) % buckets), FeatureKind::kCharNgram, g);
+      for (const auto& g : CharNgrams(w, settings_.minn, settings_.maxn)) emit(v + static_cast<int64_t>(Fnv1a32(g) % buckets), FeatureKind::kCharNgram, g);
     hashes.push_back(Fnv1a32(w));
   }
   for (size_t i = 0; i < words.size() && settings_.word_ngrams > 1; ++i) {
     uint64_t h = hashes[i];
-    std::string source = words[i];
+    std::string source = kSources ? words[i] : std::string();
     for (size_t j = i + 1; j < words.size() && j < i + static_cast<size_t>(settings_.word_ngrams); ++j) {
       h = h * 116049371u + hashes[j];
-      source += ' ';
-      source += words[j];
-      fn(v + static_cast<int64_t>(h % buckets), FeatureKind::kWordNgram, source);
+      if constexpr (kSources) {
+        source += ' ';
+        source += words[j];
+      }
+      emit(v + static_cast<int64_t>(h % buckets), FeatureKind::kWordNgram, kSources ? source : kNone);
     }
   }
 }
 
+void TextFeaturizer::ForEachFeature(std::string_view text,
+                                    const std::function<void(int64_t, FeatureKind, const std::string&)>& fn) const {
+  Visit<true>(text, fn);
+}
+
 std::vector<int64_t> TextFeaturizer::Features(std::string_view text) const {
   std::vector<int64_t> ids;
-  const int64_t v = static_cast<int64_t>(vocabulary_.size());
-  const uint64_t buckets = static_cast<uint64_t>(settings_.buckets);
-  std::vector<std::string> words = Tokenize(text, settings_.case_mode);
-  std::vector<uint64_t> hashes;
-  hashes.reserve(words.size());
-  for (const auto& w : words) {
-    auto it = index_.find(w);
-    if (it != index_.end()) ids.push_back(it->second);
-    if (settings_.maxn > 0)
-      for (const auto& g : CharNgrams(w, settings_.minn, settings_.maxn)) ids.push_back(v + static_cast<int64_t>(Fnv1a32(g) % buckets));
-    hashes.push_back(Fnv1a32(w));
-  }
-  for (size_t i = 0; i < words.size() && settings_.word_ngrams > 1; ++i) {
-    uint64_t h = hashes[i];
-    for (size_t j = i + 1; j < words.size() && j < i + static_cast<size_t>(settings_.word_ngrams); ++j) {
-      h = h * 116049371u + hashes[j];
-      ids.push_back(v + static_cast<int64_t>(h % buckets));
-    }
-  }
+  Visit<false>(text, [&ids](int64_t id, FeatureKind, const std::string&) { ids.push_back(id); });
   return ids;
 }
 

@@ -71,6 +71,11 @@ class TextFeaturizer {
   const Json& classes() const { return classes_; }
 
  private:
+  // Calls emit(id, kind, source) for every feature of `text`, in Features' order; `source` is
+  // built only when kSources (the explanations need it, the serving path does not).
+  template <bool kSources, typename Emit>
+  void Visit(std::string_view text, Emit&& emit) const;
+
   FeatureSettings settings_;
   std::string column_, label_;
   Json classes_ = Json::array();
