@@ -13,7 +13,8 @@ One correction is applied to Optuna 3.1 here: its truncated-normal logpdf omits 
 (optuna/optuna#5109, fixed upstream by #5110 in Optuna 3.5), so its continuous kernels are not
 normalized and a wide kernel counts sigma/sigma' times more than a narrow one of the same
 weight. Ours uses the normalized density, as fixed Optuna does; `--as-is` prints 3.1's own
-numbers for comparison (the continuous univariate cases then differ)."""
+numbers, which the same test expects from ours with `optuna31_kernels` (`expected_as_is`: the
+continuous univariate and the multivariate cases differ)."""
 import sys
 
 import numpy as np

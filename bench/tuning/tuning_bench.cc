@@ -2,8 +2,8 @@
 // times the sampler on a mixed space. Output is one JSON object per line.
 //
 //   tuning_bench quality FUNCTION SAMPLER SEEDS TRIALS CHECKPOINT...
-//       FUNCTION branin | hartmann6 | rosenbrock10 | ackley10; SAMPLER tpe | tpe-mv | tpe-scott | cmaes |
-//       random; SEEDS "N" (0..N-1) or "FIRST+N"; prints {"function", "sampler", "seed", "best": [best value at each checkpoint]}
+//       FUNCTION branin | hartmann6 | rosenbrock10 | ackley10; SAMPLER tpe | tpe-mv | tpe-scott |
+//       tpe-mv-o31 (tpe-mv with Optuna 3.1's unnormalized kernels) | cmaes | tpe-cmaes | random; SEEDS "N" (0..N-1) or "FIRST+N"; prints {"function", "sampler", "seed", "best": [best value at each checkpoint]}
 //   tuning_bench timing SAMPLER HISTORY ASKS
 //       adds HISTORY random complete trials on the 8-parameter mixed space, then times ASKS
 //       ask+tell rounds; prints {"history", "ms": [per-round wall milliseconds], "cpu_ms": [the
@@ -74,7 +74,7 @@ Json Box(int n, double lo, double hi) {
 }
 
 // "tpe:KEY[=VALUE],...": TPE with options changed from the defaults (for experiments):
-// mv, scott, group, cand=N, startup=N, gamma=RATIO, gmax=N, prior=W, endpoints, noclip.
+// mv, scott, group, cand=N, startup=N, gamma=RATIO, gmax=N, prior=W, endpoints, noclip, o31.
 std::unique_ptr<Sampler> TpeVariant(const std::string& spec, uint64_t seed) {
   TpeOptions o;
   o.seed = seed;
@@ -96,6 +96,7 @@ std::unique_ptr<Sampler> TpeVariant(const std::string& spec, uint64_t seed) {
     else if (key == "endpoints") o.consider_endpoints = v != 0;
     else if (key == "noclip") o.consider_magic_clip = v == 0;
     else if (key == "scott") o.scott_bandwidth = v != 0;
+    else if (key == "o31") o.optuna31_kernels = v != 0;
     else {
       std::fprintf(stderr, "unknown TPE option %s\n", key.c_str());
       std::exit(2);
@@ -106,11 +107,12 @@ std::unique_ptr<Sampler> TpeVariant(const std::string& spec, uint64_t seed) {
 }
 
 std::unique_ptr<Sampler> MakeSampler(const std::string& name, uint64_t seed) {
-  if (name == "tpe" || name == "tpe-mv" || name == "tpe-scott") {
+  if (name == "tpe" || name == "tpe-mv" || name == "tpe-scott" || name == "tpe-mv-o31") {
     TpeOptions o;
     o.seed = seed;
     o.multivariate = name != "tpe";
     o.scott_bandwidth = name == "tpe-scott";
+    o.optuna31_kernels = name == "tpe-mv-o31";
     return NewTpeSampler(o);
   }
   if (name.rfind("tpe:", 0) == 0) return TpeVariant(name, seed);
@@ -118,6 +120,17 @@ std::unique_ptr<Sampler> MakeSampler(const std::string& name, uint64_t seed) {
     CmaEsOptions o;
     o.seed = seed;
     return NewCmaEsSampler(o);
+  }
+  if (name == "tpe-cmaes" || name.rfind("tpe-cmaes:", 0) == 0) {
+    // "tpe-cmaes:K[,top=F]": other hand-over points and top fractions (for experiments).
+    TpeCmaEsOptions o;
+    o.seed = seed;
+    if (name.size() > 10) {
+      o.n_tpe_trials = std::atoi(name.c_str() + 10);
+      const size_t top = name.find(",top=");
+      if (top != std::string::npos) o.top_fraction = std::atof(name.c_str() + top + 5);
+    }
+    return NewTpeCmaEsSampler(o);
   }
   if (name == "random") return NewRandomSampler({seed});
   std::fprintf(stderr, "unknown sampler %s\n", name.c_str());

@@ -258,12 +258,13 @@ Result<Json> NormalizeStudySpec(const Json& body, uint64_t default_seed) {
   if (!sampler.contains("seed") && sampler.value("type", "") != "grid") sampler["seed"] = default_seed;
   auto s = tuning::SamplerFromJson(sampler);
   if (!s.ok()) return InvalidArgument("sampler: " + s.status().message());
-  if (sampler["type"] == "cmaes") {
+  if (sampler["type"] == "cmaes" || sampler["type"] == "tpe_cmaes") {
     bool numeric = false;
     for (const auto& p : parsed->params())
       if (p.kind != tuning::ParamKind::kCategorical && p.parent.empty()) numeric = true;
     if (!numeric)
-      return InvalidArgument("sampler: CMA-ES needs at least one unconditional numeric parameter; this space is categorical (use tpe or random)");
+      return InvalidArgument("sampler: " + sampler["type"].get<std::string>() +
+                             " needs at least one unconditional numeric parameter; this space is categorical (use tpe or random)");
   }
   out["sampler"] = sampler;
   ASSIGN_OR_RETURN(Json pruner, Object(body, "pruner", Json{{"type", "none"}}));

@@ -4,7 +4,7 @@
 // Body fields (docs/api.md has the full list):
 //   name, experiment (name or id; resolved by the driver), objective {metric, goal},
 //   space {"params": [...]} (tuning::SearchSpace::FromJson) | algorithms [{name, space, command, env}],
-//   sampler {"type": grid|random|tpe|cmaes, ...} (default tpe), pruner {"type": none|median|
+//   sampler {"type": grid|random|tpe|cmaes|tpe_cmaes, ...} (default tpe), pruner {"type": none|median|
 //   successive_halving, ...} (default none), n_trials (default 10), parallelism (default 1),
 //   timeout_s (0 = none), trial {command, env, resources, timeout_s, max_attempts},
 //   warm_start_from (a study id of the same project).

@@ -55,6 +55,15 @@ TEST(StudySpecTest, BadInputIsRefusedWithTheReason) {
             })),
             StatusCode::kInvalidArgument);
   EXPECT_TRUE(Bad([](Json& b) { b["sampler"] = {{"type", "cmaes"}}; }).ok());
+  // tpe_cmaes: the same rule as cmaes (CMA-ES needs a numeric parameter), unknown fields refused.
+  Status cat = Bad([](Json& b) {
+    b["sampler"] = {{"type", "tpe_cmaes"}};
+    b["space"] = {{"params", {{{"name", "c"}, {"type", "categorical"}, {"choices", {"a", "b"}}}}}};
+  });
+  EXPECT_EQ(cat.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(cat.message().find("tpe_cmaes needs"), std::string::npos) << cat.message();
+  EXPECT_TRUE(Bad([](Json& b) { b["sampler"] = {{"type", "tpe_cmaes"}, {"n_tpe_trials", 20}}; }).ok());
+  EXPECT_EQ(code(Bad([](Json& b) { b["sampler"] = {{"type", "tpe_cmaes"}, {"sigma0", 1}}; })), StatusCode::kInvalidArgument);
   Status msg = Bad([](Json& b) { b["space"]["params"][1]["low"] = 9; });
   EXPECT_NE(msg.message().find("depth"), std::string::npos) << msg.message();
 }

@@ -104,7 +104,7 @@ double LogGaussMass(double a, double b) {
 ParzenEstimator::ParzenEstimator(const SearchSpace& space, std::vector<size_t> params,
                                  const std::vector<double>& obs, const ParzenOptions& o,
                                  const std::vector<size_t>* sorted)
-    : space_(&space), params_(std::move(params)) {
+    : space_(&space), params_(std::move(params)), unit_sigma_(o.optuna31_kernels) {
   const size_t nd = params_.size();
   const size_t n = nd == 0 ? 0 : obs.size() / nd;
   const bool prior = o.consider_prior || n == 0;
@@ -269,7 +269,7 @@ ParzenEstimator::ParzenEstimator(const SearchSpace& space, std::vector<size_t> p
           last_sigma = dim.sigmas[k];
           last_log = std::log(last_sigma);
         }
-        log_sigma = last_log + kLogSqrt2Pi;
+        log_sigma = (o.optuna31_kernels ? 0.0 : last_log) + kLogSqrt2Pi;
       }
       dim.log_const[k] = log_weights_[k] - dim.log_norm[k] - log_sigma;
     }
@@ -359,7 +359,7 @@ void ParzenEstimator::BuildWindowed(Dim& dim, const std::vector<size_t>& order, 
     const double a = (dim.low - mu) / sigma, b = (dim.high - mu) / sigma;
     // Both bounds beyond kFar sigmas: Z = 1 - O(1e-19), 1 to double precision.
     const double z = (a < -kFar && b > kFar) ? 1.0 : std::exp(LogGaussMass(a, b));
-    return dim.q == 0 ? w / (z * sigma * kSqrt2Pi) : w / z;
+    return dim.q == 0 ? w / (z * (unit_sigma_ ? 1.0 : sigma) * kSqrt2Pi) : w / z;
   };
   dim.g_mu.clear();
   dim.g_sigma.clear();

@@ -26,6 +26,9 @@ struct ParzenOptions {
   // Multivariate bandwidths by Scott's rule on each dimension's sample standard deviation
   // instead of Optuna's 0.2 * n^(-1/(d+4)) * range.
   bool scott_bandwidth = false;
+  // Optuna 3.1's continuous kernels: exp(-z^2/2) / (sqrt(2 pi) Z) without the 1 / sigma
+  // (optuna/optuna#5109). See TpeOptions::optuna31_kernels.
+  bool optuna31_kernels = false;
 };
 
 // Optuna's default_weights: 1 for the 25 newest observations, a linear ramp from 1/n up to 1
@@ -95,6 +98,7 @@ class ParzenEstimator {
   std::vector<size_t> params_;
   std::vector<Dim> d_;
   std::vector<double> weights_, log_weights_, cum_weights_;
+  bool unit_sigma_ = false;   // optuna31_kernels
 };
 
 }  // namespace moebius::tuning

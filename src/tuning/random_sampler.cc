@@ -94,7 +94,8 @@ Result<std::unique_ptr<Sampler>> SamplerFromJson(const Json& j) {
     TpeOptions o;
     RETURN_IF_ERROR(CheckFields(j, {"type", "seed", "n_startup_trials", "n_ei_candidates", "prior_weight",
                                     "consider_prior", "consider_magic_clip", "consider_endpoints", "multivariate",
-                                    "group", "constant_liar", "gamma_ratio", "gamma_max", "scott_bandwidth"}));
+                                    "group", "constant_liar", "gamma_ratio", "gamma_max", "scott_bandwidth",
+                                    "optuna31_kernels"}));
     RETURN_IF_ERROR(Get(j, "seed", o.seed));
     RETURN_IF_ERROR(Get(j, "n_startup_trials", o.n_startup_trials));
     RETURN_IF_ERROR(Get(j, "n_ei_candidates", o.n_ei_candidates));
@@ -108,6 +109,7 @@ Result<std::unique_ptr<Sampler>> SamplerFromJson(const Json& j) {
     RETURN_IF_ERROR(Get(j, "gamma_ratio", o.gamma_ratio));
     RETURN_IF_ERROR(Get(j, "gamma_max", o.gamma_max));
     RETURN_IF_ERROR(Get(j, "scott_bandwidth", o.scott_bandwidth));
+    RETURN_IF_ERROR(Get(j, "optuna31_kernels", o.optuna31_kernels));
     if (o.n_startup_trials < 0 || o.n_ei_candidates < 1 || o.n_ei_candidates > 10000) {
       return InvalidArgument("sampler: n_startup_trials must be >= 0 and n_ei_candidates in [1, 10000]");
     }
@@ -133,7 +135,20 @@ Result<std::unique_ptr<Sampler>> SamplerFromJson(const Json& j) {
     }
     return NewCmaEsSampler(o);
   }
-  return InvalidArgument("sampler: unknown type '" + t + "' (random, grid, tpe or cmaes)");
+  if (t == "tpe_cmaes") {
+    TpeCmaEsOptions o;
+    RETURN_IF_ERROR(CheckFields(j, {"type", "seed", "n_tpe_trials", "top_fraction", "popsize"}));
+    RETURN_IF_ERROR(Get(j, "seed", o.seed));
+    RETURN_IF_ERROR(Get(j, "n_tpe_trials", o.n_tpe_trials));
+    RETURN_IF_ERROR(Get(j, "top_fraction", o.top_fraction));
+    RETURN_IF_ERROR(Get(j, "popsize", o.popsize));
+    if (o.n_tpe_trials < 1 || o.n_tpe_trials > 1000000 || !(o.top_fraction > 0 && o.top_fraction <= 1) || o.popsize < 0 ||
+        o.popsize > 100000) {
+      return InvalidArgument("sampler: tpe_cmaes needs n_tpe_trials in [1, 1000000], top_fraction in (0, 1], popsize in [0, 100000]");
+    }
+    return NewTpeCmaEsSampler(o);
+  }
+  return InvalidArgument("sampler: unknown type '" + t + "' (random, grid, tpe, cmaes or tpe_cmaes)");
 }
 
 }  // namespace moebius::tuning

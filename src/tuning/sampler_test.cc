@@ -106,6 +106,8 @@ std::vector<std::pair<std::string, Factory>> Samplers() {
       {"tpe-multivariate-group", [](uint64_t s) { TpeOptions o; o.seed = s; o.multivariate = true; o.group = true; return NewTpeSampler(o); }},
       {"cmaes", [](uint64_t s) { CmaEsOptions o; o.seed = s; return NewCmaEsSampler(o); }},
       {"sep-cmaes-ipop", [](uint64_t s) { CmaEsOptions o; o.seed = s; o.separable = true; o.ipop = true; return NewCmaEsSampler(o); }},
+      // Hands over to CMA-ES after 15 trials, so the tests below see both phases.
+      {"tpe_cmaes", [](uint64_t s) { TpeCmaEsOptions o; o.seed = s; o.n_tpe_trials = 15; return NewTpeCmaEsSampler(o); }},
   };
 }
 
@@ -243,6 +245,70 @@ TEST(CmaEsSamplerTest, IntegersByRounding) {
   for (const Trial& t : study->Trials()) EXPECT_EQ(t.params[0], std::round(t.params[0]));
 }
 
+TEST(SamplerTest, SuggestionsStayInTheirDomain) {
+  SearchSpace space = Space(kMixed);
+  for (auto& [name, make] : Samplers()) {
+    for (const Trial& t : RunStudy(space, make(12), 80, Mixed)->Trials()) {
+      EXPECT_GE(t.params[0], -5) << name;
+      EXPECT_LE(t.params[0], 5) << name;
+      EXPECT_GE(t.params[1], 1e-4) << name;
+      EXPECT_LE(t.params[1], 1) << name;
+      EXPECT_EQ(t.params[2], std::round(t.params[2])) << name;
+      EXPECT_GE(t.params[2], 1) << name;
+      EXPECT_LE(t.params[2], 20) << name;
+      EXPECT_TRUE(t.params[3] == 0 || t.params[3] == 1 || t.params[3] == 2) << name;
+    }
+  }
+}
+
+// tpe_cmaes on a 5-dimensional shifted sphere: far ahead of random, and after the hand-over it
+// converges as CMA-ES does (TPE alone stays 100 times worse in 400 trials).
+TEST(TpeCmaEsSamplerTest, ConvergesAfterTheHandOver) {
+  SearchSpace space = Space(R"([{"name": "a", "type": "float", "low": -5, "high": 5},
+    {"name": "b", "type": "float", "low": -5, "high": 5}, {"name": "c", "type": "float", "low": -5, "high": 5},
+    {"name": "d", "type": "float", "low": -5, "high": 5}, {"name": "e", "type": "float", "low": -5, "high": 5}])");
+  auto sphere = [](const Params& p) {
+    double s = 0;
+    for (size_t i = 0; i < p.size(); ++i) s += (p[i] - 1.5) * (p[i] - 1.5);
+    return s;
+  };
+  TpeCmaEsOptions o;
+  o.seed = 4;
+  o.n_tpe_trials = 40;
+  auto study = RunStudy(space, NewTpeCmaEsSampler(o), 400, sphere);
+  auto random = RunStudy(space, NewRandomSampler({4}), 400, sphere);
+  EXPECT_LT(study->BestTrial()->values[0], 1e-4);
+  EXPECT_LT(study->BestTrial()->values[0], random->BestTrial()->values[0] / 100);
+  TpeOptions t;
+  t.seed = 4;
+  t.multivariate = true;
+  t.scott_bandwidth = true;
+  EXPECT_LT(study->BestTrial()->values[0], RunStudy(space, NewTpeSampler(t), 400, sphere)->BestTrial()->values[0] / 100);
+}
+
+// CMA-ES starts from the Gaussian fitted to the best trials, not from the centre of the box:
+// warm-start trials whose best three sit near (4, -3) put the first CMA-ES proposals there.
+TEST(TpeCmaEsSamplerTest, StartsFromTheBestTrials) {
+  SearchSpace space = Space(R"([{"name": "x", "type": "float", "low": -10, "high": 10},
+                                {"name": "y", "type": "float", "low": -10, "high": 10}])");
+  TpeCmaEsOptions o;
+  o.seed = 6;
+  o.n_tpe_trials = 20;
+  o.top_fraction = 0.15;  // the best 3 of 20
+  auto study = NewStudy(space, NewTpeCmaEsSampler(o));
+  for (int i = 0; i < 20; ++i) {
+    const bool good = i % 7 == 3;  // trials 3, 10, 17
+    const double x = good ? 4 + 0.1 * (i % 3) : -8 + 0.5 * i, y = good ? -3 - 0.1 * (i % 2) : 9 - 0.3 * i;
+    ASSERT_TRUE(study->AddTrial(Json{{"x", x}, {"y", y}}, TrialState::kComplete, {good ? 0.0 : 100.0 + i}).ok());
+  }
+  for (int i = 0; i < 6; ++i) {
+    auto t = study->Ask();
+    ASSERT_TRUE(t.ok());
+    EXPECT_NEAR(t->params[0], 4.1, 1.0) << i;
+    EXPECT_NEAR(t->params[1], -3.05, 1.0) << i;
+  }
+}
+
 TEST(ParzenEstimatorTest, WeightsAndGaussMassMatchOptuna) {
   auto w = DefaultWeights(27);
   ASSERT_EQ(w.size(), 27u);
@@ -275,6 +341,13 @@ TEST(ParzenEstimatorTest, MatchesOptunaParzenEstimator) {
     {-6.7016382070213245, -6.4189088367083391, -5.3575232613150678, -5.3864133792918247, -5.1404529648053385},
     {-0.61077741587679335, -1.3455562194754769, -1.6261948008055427},
     {-12.311803456895246, -9.198589751463615, -9.6695810532043982, -7.0050623300401522},
+  };
+  // Optuna 3.1 as it is (`parzen_fixture.py --as-is`), which ours reproduces with optuna31_kernels.
+  const std::vector<std::vector<double>> expected_as_is = {
+    {-3.2452743037764615, -2.7782715355761183, -2.0874670896220047, -1.7189641227810428, -1.7195912983105779, -2.8209771127449152, -3.0810567089051113},
+    {-3.1422559367177225, -2.8374439624199939, -2.8595544559023529, -2.8074310597159045, -3.0036291213786797},
+    expected[2], expected[3], expected[4],
+    {-10.028341524326029, -8.6985416084876661, -9.0692277278426161, -6.800579618586692},
   };
   struct Case {
     const char* space;
@@ -312,10 +385,14 @@ TEST(ParzenEstimatorTest, MatchesOptunaParzenEstimator) {
     for (size_t s = 0; s < m; ++s) {
       for (size_t d = 0; d < nd; ++d) samples[s * nd + d] = probe.ToTransformed(d, cases[c].samples[d][s]);
     }
-    ParzenEstimator pe(space, dims, obs, o);
-    std::vector<double> got = pe.LogPdf(samples);
-    ASSERT_EQ(got.size(), expected[c].size());
-    for (size_t s = 0; s < m; ++s) EXPECT_NEAR(got[s], expected[c][s], 1e-9) << "sample " << s;
+    for (bool as_is : {false, true}) {
+      o.optuna31_kernels = as_is;
+      ParzenEstimator pe(space, dims, obs, o);
+      std::vector<double> got = pe.LogPdf(samples);
+      const std::vector<double>& want = as_is ? expected_as_is[c] : expected[c];
+      ASSERT_EQ(got.size(), want.size());
+      for (size_t s = 0; s < m; ++s) EXPECT_NEAR(got[s], want[s], 1e-9) << "sample " << s << " as_is " << as_is;
+    }
   }
 }
 
@@ -371,7 +448,13 @@ TEST(SamplerFromJsonTest, TypesAndErrors) {
   EXPECT_FALSE(SamplerFromJson(Json::parse(R"({"type": "tpe", "scott_bandwidth": true})")).ok());
   EXPECT_TRUE(SamplerFromJson(Json::parse(R"({"type": "grid", "float_points": 4})")).ok());
   EXPECT_TRUE(SamplerFromJson(Json::parse(R"({"type": "random"})")).ok());
-  for (const char* bad : {R"({"type": "bayes"})", R"({"type": "tpe", "gamma": 3})", R"({"type": "tpe", "group": true})",
+  EXPECT_TRUE(SamplerFromJson(Json::parse(R"({"type": "tpe", "optuna31_kernels": true})")).ok());
+  auto hybrid = SamplerFromJson(Json::parse(R"({"type": "tpe_cmaes", "seed": 2, "n_tpe_trials": 30, "top_fraction": 0.2, "popsize": 8})"));
+  ASSERT_TRUE(hybrid.ok()) << hybrid.status().ToString();
+  EXPECT_EQ((*hybrid)->name(), "tpe_cmaes");
+  for (const char* bad : {R"({"type": "tpe_cmaes", "sigma0": 1})", R"({"type": "tpe_cmaes", "n_tpe_trials": 0})",
+                          R"({"type": "tpe_cmaes", "top_fraction": 0})", R"({"type": "tpe_cmaes", "top_fraction": 1.5})",
+                          R"({"type": "tpe_cmaes", "popsize": -1})", R"({"type": "bayes"})", R"({"type": "tpe", "gamma": 3})", R"({"type": "tpe", "group": true})",
                           R"({"type": "tpe", "seed": "x"})", R"({"seed": 1})", R"({"type": "grid", "float_points": 1})"}) {
     auto s = SamplerFromJson(Json::parse(bad));
     EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument) << bad;

@@ -33,6 +33,7 @@ class TpeSampler final : public Sampler {
     parzen_.consider_endpoints = o.consider_endpoints;
     parzen_.multivariate = o.multivariate;
     parzen_.scott_bandwidth = o.scott_bandwidth;
+    parzen_.optuna31_kernels = o.optuna31_kernels;
   }
 
   std::string name() const override { return "tpe"; }

@@ -201,6 +201,9 @@ def test_bad_specs_are_400s_that_create_and_queue_nothing(env):
         {**spec("b11"), "algorithms": [{"name": "mystery"}], "trial": {}, "space": None},
         spec("b12", warm_start_from=999999),
         spec("b13", parallelism=0),
+        spec("b14", sampler={"type": "tpe_cmaes"}, space={"params": [{"name": "c", "type": "categorical", "choices": [1, 2]}]}),
+        spec("b15", sampler={"type": "tpe_cmaes", "sigma0": 1}),
+        spec("b16", sampler={"type": "tpe_cmaes", "top_fraction": 0}),
     ]
     del bad[10]["space"]
     for body in bad:

@@ -37,6 +37,11 @@ describe('studySpec', () => {
     });
   });
 
+  it('sends the chosen sampler type, the TPE-then-CMA-ES hybrid included', () => {
+    const r = studySpec(form({ sampler: 'tpe_cmaes' }));
+    expect(r.ok && r.value.sampler).toEqual({ type: 'tpe_cmaes' });
+  });
+
   it('names the row of a bad parameter', () => {
     const r = studySpec(form({ params: [{ name: 'x', type: 'int', low: 'a', high: '3', log: false, choices: '' }] }));
     expect(r).toEqual({ ok: false, problem: { key: 'study.problems.bounds', line: 1 } });

@@ -6,7 +6,7 @@ import { parseArgv, type ArgvMode, type Parsed } from './jobs';
 
 export const PARAM_TYPES = ['float', 'int', 'categorical'] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];
-export const SAMPLERS = ['tpe', 'random', 'grid', 'cmaes'] as const;
+export const SAMPLERS = ['tpe', 'random', 'grid', 'cmaes', 'tpe_cmaes'] as const;
 export const PRUNERS = ['none', 'median', 'successive_halving'] as const;
 /** What trials run: a command over a space of its own, or built-in trainers (AutoML by name). */
 export const STUDY_SOURCES = ['command', 'trainers'] as const;
