@@ -29,12 +29,19 @@ describe('studySpec', () => {
           { name: 'kind', type: 'categorical', choices: ['a', 'b', 3, true] },
         ],
       },
-      sampler: { type: 'tpe' },
       pruner: { type: 'none' },
       n_trials: 10,
       parallelism: 2,
       trial: { command: ['python3', 'train.py', '--x', '{x}'] },
     });
+  });
+
+  it('leaves the sampler to the server by default', () => {
+    expect(EMPTY_STUDY_FORM.sampler).toBe('default');
+    expect(studySpec(form({ sampler: 'default' }))).toMatchObject({ ok: true });
+    const r = studySpec(form({ sampler: 'default' }));
+    expect(r.ok && r.value).not.toHaveProperty('sampler');
+    expect(studySpec(form({ sampler: 'tpe' }))).toMatchObject({ ok: true, value: { sampler: { type: 'tpe' } } });
   });
 
   it('sends the chosen sampler type, the TPE-then-CMA-ES hybrid included', () => {

@@ -6,7 +6,8 @@ import { parseArgv, type ArgvMode, type Parsed } from './jobs';
 
 export const PARAM_TYPES = ['float', 'int', 'categorical'] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];
-export const SAMPLERS = ['tpe', 'random', 'grid', 'cmaes', 'tpe_cmaes'] as const;
+/** 'default': no sampler in the body, so the server picks (multivariate TPE with Scott's bandwidth, or Optuna's TPE for a conditional space). */
+export const SAMPLERS = ['default', 'tpe', 'random', 'grid', 'cmaes', 'tpe_cmaes'] as const;
 export const PRUNERS = ['none', 'median', 'successive_halving'] as const;
 /** What trials run: a command over a space of its own, or built-in trainers (AutoML by name). */
 export const STUDY_SOURCES = ['command', 'trainers'] as const;
@@ -49,7 +50,7 @@ export const EMPTY_STUDY_FORM: StudyForm = {
   experiment: '',
   metric: 'loss',
   goal: 'minimize',
-  sampler: 'tpe',
+  sampler: 'default',
   pruner: 'none',
   nTrials: '10',
   parallelism: '2',
@@ -108,7 +109,7 @@ export function studySpec(form: StudyForm, trainers: readonly BuiltinTrainer[] =
     name: form.name.trim(),
     experiment: form.experiment.trim(),
     objective: { metric: form.metric.trim(), goal: form.goal },
-    sampler: { type: form.sampler },
+    ...(form.sampler === 'default' ? {} : { sampler: { type: form.sampler } }),
     pruner: { type: form.pruner },
     n_trials: nTrials,
     parallelism,
