@@ -82,6 +82,14 @@ Status DataArg(Json& args, const std::string& default_data, const std::string& w
   return Status::Ok();
 }
 
+// kInvalidArgument naming what the trainer tunes when `name` is not one of `tunable`'s keys.
+Status Tunable(const std::map<std::string, std::string>& tunable, const char* trainer, const std::string& name, const std::string& where) {
+  if (tunable.count(name)) return Status::Ok();
+  std::string known;
+  for (const auto& [k, flag] : tunable) known += (known.empty() ? "" : ", ") + k;
+  return InvalidArgument(where + ".space: the " + trainer + " trainer has no parameter '" + name + "' (it tunes " + known + ")");
+}
+
 // A number as a flag value: integers as such, floats with every digit.
 std::string FlagValue(const Json& v) {
   if (!v.is_number_float()) return v.is_string() ? v.get<std::string>() : v.dump();
@@ -116,11 +124,7 @@ Result<Json> NormalizeImageArgs(Json args, const Json& params, const std::string
   if (!args["perf"].is_boolean()) return InvalidArgument(where + ".args.perf must be true or false");
   for (const Json& p : params) {
     std::string name = p.value("name", "");
-    if (!kImageParams.count(name)) {
-      std::string known;
-      for (const auto& [k, flag] : kImageParams) known += (known.empty() ? "" : ", ") + k;
-      return InvalidArgument(where + ".space: the image trainer has no parameter '" + name + "' (it tunes " + known + ")");
-    }
+    RETURN_IF_ERROR(Tunable(kImageParams, "image", name, where));
     if (p.value("type", "") == "categorical") return InvalidArgument(where + ".space: '" + name + "' must be a number (float or int)");
   }
   return args;
@@ -213,11 +217,7 @@ Result<Json> NormalizeTextArgs(Json args, const Json& params, const std::string&
   std::vector<std::pair<std::string, std::vector<Json>>> tuned;
   for (const Json& p : params) {
     std::string name = p.value("name", "");
-    if (!kTextParams.count(name)) {
-      std::string known;
-      for (const auto& [k, flag] : kTextParams) known += (known.empty() ? "" : ", ") + k;
-      return InvalidArgument(where + ".space: the text trainer has no parameter '" + name + "' (it tunes " + known + ")");
-    }
+    RETURN_IF_ERROR(Tunable(kTextParams, "text", name, where));
     bool categorical = p.value("type", "") == "categorical";
     if ((name == "optimizer") != categorical)
       return InvalidArgument(where + ".space: '" + name + "' must be " + (categorical ? "a number (float or int)" : "categorical (sgd, adam)"));

@@ -213,15 +213,18 @@ TEST(TpeSamplerTest, WarmStartSkipsRandomStartup) {
   EXPECT_LT(mean_dist, 2.0);  // random would average ~6
 }
 
-TEST(CmaEsSamplerTest, ConvergesOnAShiftedSphere) {
-  SearchSpace space = Space(R"([{"name": "a", "type": "float", "low": -5, "high": 5},
+// Five floats in [-5, 5] and the sphere centred at 1.5 in each, away from the box centre.
+constexpr const char* kSphere5 = R"([{"name": "a", "type": "float", "low": -5, "high": 5},
     {"name": "b", "type": "float", "low": -5, "high": 5}, {"name": "c", "type": "float", "low": -5, "high": 5},
-    {"name": "d", "type": "float", "low": -5, "high": 5}, {"name": "e", "type": "float", "low": -5, "high": 5}])");
-  auto sphere = [](const Params& p) {
-    double s = 0;
-    for (size_t i = 0; i < p.size(); ++i) s += (p[i] - 1.5) * (p[i] - 1.5);
-    return s;
-  };
+    {"name": "d", "type": "float", "low": -5, "high": 5}, {"name": "e", "type": "float", "low": -5, "high": 5}])";
+double sphere(const Params& p) {
+  double s = 0;
+  for (size_t i = 0; i < p.size(); ++i) s += (p[i] - 1.5) * (p[i] - 1.5);
+  return s;
+}
+
+TEST(CmaEsSamplerTest, ConvergesOnAShiftedSphere) {
+  SearchSpace space = Space(kSphere5);
   for (bool sep : {false, true}) {
     CmaEsOptions o;
     o.seed = 4;
@@ -264,14 +267,7 @@ TEST(SamplerTest, SuggestionsStayInTheirDomain) {
 // tpe_cmaes on a 5-dimensional shifted sphere: far ahead of random, and after the hand-over it
 // converges as CMA-ES does (TPE alone stays 100 times worse in 400 trials).
 TEST(TpeCmaEsSamplerTest, ConvergesAfterTheHandOver) {
-  SearchSpace space = Space(R"([{"name": "a", "type": "float", "low": -5, "high": 5},
-    {"name": "b", "type": "float", "low": -5, "high": 5}, {"name": "c", "type": "float", "low": -5, "high": 5},
-    {"name": "d", "type": "float", "low": -5, "high": 5}, {"name": "e", "type": "float", "low": -5, "high": 5}])");
-  auto sphere = [](const Params& p) {
-    double s = 0;
-    for (size_t i = 0; i < p.size(); ++i) s += (p[i] - 1.5) * (p[i] - 1.5);
-    return s;
-  };
+  SearchSpace space = Space(kSphere5);
   TpeCmaEsOptions o;
   o.seed = 4;
   o.n_tpe_trials = 40;
