@@ -166,6 +166,14 @@ test('studies UI: AutoML with built-in trainers on a data version', { timeout: 2
     await form.locator('select[name=study-dataset]').selectOption('table');
     await form.locator('input[name=study-version]').fill('2');
     await form.locator('input[name=study-label]').fill('y');
+    // The text trainer takes a text column: its field appears with it, and an empty one is named.
+    assert.equal(await form.locator('input[name=study-text]').count(), 0);
+    await form.locator('input[name=trainer-text]').check();
+    await form.locator('input[name=study-text]').waitFor();
+    await form.getByRole('button', { name: 'Start study' }).click();
+    await form.getByText('Name the text column.').waitFor();
+    await form.locator('input[name=trainer-text]').uncheck();
+    assert.equal(await form.locator('input[name=study-text]').count(), 0);
     await shot('studies-automl-form.png');
     await form.getByRole('button', { name: 'Start study' }).click();
     await page.waitForURL(/\/studies\/\d+$/);
