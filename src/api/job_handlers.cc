@@ -43,6 +43,8 @@ Json JobJson(const jobs::Job& j, const std::string& project) {
   out["rank"] = j.rank;
   out["world_size"] = j.world_size;
   if (j.group > 0) out["rendezvous_timeout_s"] = j.rendezvous_timeout_s;
+  // What queued it, for a keyed job: "schedule:ID:FIRE_AT" or "pipeline:RUN:STEP".
+  out["dedup_key"] = j.spec.dedup_key.empty() ? Json(nullptr) : Json(j.spec.dedup_key);
   // The tracking run the job executes (payload.run_id), for links from job pages to runs.
   const Json& p = j.spec.payload;
   out["run_id"] = p.is_object() && p.contains("run_id") && p["run_id"].is_string() ? p["run_id"] : Json(nullptr);

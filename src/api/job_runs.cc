@@ -198,8 +198,16 @@ Result<std::optional<jobs::GroupSpec>> GroupSpecFromBody(const Json& body) {
   return std::optional<jobs::GroupSpec>(g);
 }
 
-Result<jobs::Job> SubmitJob(Services& s, const auth::User& user, int64_t project_id, const Json& body, std::vector<jobs::Job>* group) {
+Result<jobs::Job> SubmitJob(Services& s, const auth::User& user, int64_t project_id, const Json& body, std::vector<jobs::Job>* group,
+                            const std::string& dedup_key) {
+  // Before anything is created: a redone submission finds the job (and run) of the first.
+  ASSIGN_OR_RETURN(std::optional<jobs::Job> done, s.jobs.FindByDedupKey(dedup_key));
+  if (done) {
+    if (group) *group = {*done};
+    return std::move(*done);
+  }
   ASSIGN_OR_RETURN(jobs::JobSpec spec, JobSpecFromBody(s, project_id, body));
+  spec.dedup_key = dedup_key;
   ASSIGN_OR_RETURN(auto gspec, GroupSpecFromBody(body));
   // Data versions were checked above; the run (created from `experiment`) comes last, so that
   // nothing is created for a request that is refused.

@@ -45,8 +45,10 @@ Result<std::optional<jobs::GroupSpec>> GroupSpecFromBody(const Json& body);
 // Submits a job as `user` (POST /api/v1/projects/{p}/jobs and the scheduler): JobSpecFromBody,
 // PrepareJobRun, Enqueue (EnqueueGroup for a distributed body), LinkJobRun. Nothing is queued or
 // created on error. Returns the job (rank 0 of a group); `group`, when given, receives every rank.
+// With a `dedup_key` that a job already holds, that job is returned and nothing is created (a
+// submission redone after a crash); see JobSpec::dedup_key.
 Result<jobs::Job> SubmitJob(Services& s, const auth::User& user, int64_t project_id, const Json& body,
-                            std::vector<jobs::Job>* group = nullptr);
+                            std::vector<jobs::Job>* group = nullptr, const std::string& dedup_key = "");
 
 // The run part of a submission for `spec` (payload already set and checked) and the submit `body`; creates the run when
 // the body names an experiment (returned so it can be tagged, or discarded if queuing fails).

@@ -76,19 +76,22 @@ int FireDueSchedules(Services& s, jobs::ScheduleStore& schedules) {
   }
   int queued = 0;
   for (const jobs::Schedule& x : *due) {
-    auto claimed = schedules.ClaimFire(x);
-    if (!claimed.ok()) {
-      log::Warn("scheduler: schedule " + std::to_string(x.id) + ": " + claimed.status().ToString());
-      continue;
-    }
-    if (!*claimed) continue;  // another pass took this fire
+    // The job first, keyed by the fire, then the claim that moves the schedule on: a crash
+    // between the two redoes the fire on restart and the key finds the job already queued, and
+    // passes racing over one fire (replicas) queue one job between them. Exactly once per fire.
     auto job = [&]() -> Result<jobs::Job> {
       ASSIGN_OR_RETURN(auth::User u, s.auth.GetUser(x.created_by));
       RETURN_IF_ERROR(MayRunJobs(s, u, x.project_id));
       Json body = x.job;
       if (!body.contains("name")) body["name"] = x.name;
-      return SubmitJob(s, u, x.project_id, body);
+      return SubmitJob(s, u, x.project_id, body, nullptr, "schedule:" + std::to_string(x.id) + ":" + std::to_string(x.next_fire_at));
     }();
+    auto claimed = schedules.ClaimFire(x);
+    if (!claimed.ok()) {
+      log::Warn("scheduler: schedule " + std::to_string(x.id) + ": " + claimed.status().ToString());
+      continue;
+    }
+    if (!*claimed) continue;  // another pass took this fire (and found the same job)
     Status st = schedules.RecordFire(x.id, job.ok() ? job->id : 0, job.ok() ? "" : job.status().message());
     if (!st.ok()) log::Warn("scheduler: schedule " + std::to_string(x.id) + ": " + st.ToString());
     if (job.ok()) {

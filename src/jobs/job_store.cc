@@ -17,7 +17,7 @@ using store::Tx;
 constexpr char kColumns[] =
     "id, project_id, kind, name, payload, priority, cpus, memory_mb, gpus, max_attempts, timeout_s, state, attempts, worker, "
     "lease_expires_at, cancel_requested, created_at, started_at, finished_at, created_by, exit_code, error, group_id, group_rank, "
-    "group_size, rendezvous_timeout_s";
+    "group_size, rendezvous_timeout_s, dedup_key";
 constexpr size_t kMaxLogAppend = 1 << 20;
 
 Job JobOf(const Row& r) {
@@ -46,6 +46,7 @@ Job JobOf(const Row& r) {
   j.rank = static_cast<int>(r.Int(23));
   j.world_size = static_cast<int>(r.Int(24));
   j.rendezvous_timeout_s = r.Int(25);
+  if (!r.IsNull(26)) j.spec.dedup_key = r.Text(26);
   return j;
 }
 
@@ -55,8 +56,16 @@ Result<Job> Load(Tx& tx, int64_t id) {
   return JobOf(r);
 }
 
+// The job holding `key`, if any.
+Result<std::optional<Job>> ByDedupKey(Tx& tx, const std::string& key) {
+  ASSIGN_OR_RETURN(Rows rows, tx.Query(std::string("SELECT ") + kColumns + " FROM jobs WHERE dedup_key = ?", {key}));
+  if (rows.empty()) return std::optional<Job>();
+  return std::optional<Job>(JobOf(rows[0]));
+}
+
 Status ValidateSpec(const JobSpec& s) {
   if (s.kind.empty() || s.kind.size() > 64) return InvalidArgument("job kind must be 1 to 64 characters");
+  if (s.dedup_key.size() > 512) return InvalidArgument("job dedup key must be at most 512 characters");
   if (s.name.size() > 256) return InvalidArgument("job name must be at most 256 characters");
   if (!s.payload.is_object()) return InvalidArgument("job payload must be an object");
   if (s.payload.dump().size() > (1 << 20)) return InvalidArgument("job payload must be at most 1 MiB");
@@ -221,6 +230,11 @@ CREATE TABLE job_rendezvous (
   at BIGINT NOT NULL,
   PRIMARY KEY (group_id, rkey)
 )
+)SQL"},
+          // Idempotent submissions: at most one job per key (NULL: no key).
+          {605, "job dedup keys", R"SQL(
+ALTER TABLE jobs ADD COLUMN dedup_key TEXT;
+CREATE UNIQUE INDEX jobs_dedup_key ON jobs (dedup_key) WHERE dedup_key IS NOT NULL
 )SQL"}};
 }
 
@@ -231,20 +245,38 @@ Result<Job> JobStore::Enqueue(const JobSpec& spec, const std::string& user) {
   j.created_at = clock_.NowMillis();
   j.created_by = user;
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
+    if (!spec.dedup_key.empty()) {
+      ASSIGN_OR_RETURN(std::optional<Job> existing, ByDedupKey(tx, spec.dedup_key));
+      if (existing) {
+        j = std::move(*existing);
+        return Status::Ok();
+      }
+    }
     ASSIGN_OR_RETURN(j.id, tx.NextId("jobs"));
     return Insert(tx, j);
   }));
   return j;
 }
 
+Result<std::optional<Job>> JobStore::FindByDedupKey(const std::string& dedup_key) {
+  std::optional<Job> out;
+  if (dedup_key.empty()) return out;
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(out, ByDedupKey(tx, dedup_key));
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Status JobStore::Insert(Tx& tx, const Job& j) {
   const JobSpec& spec = j.spec;
   return tx.Exec(std::string("INSERT INTO jobs (") + kColumns +
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  {j.id, spec.project_id, spec.kind, spec.name, spec.payload.dump(), int64_t{spec.priority}, spec.resources.cpus,
                   spec.resources.memory_mb, spec.resources.gpus, int64_t{spec.max_attempts}, spec.timeout_s, std::string("queued"),
                   int64_t{0}, std::string(), int64_t{0}, int64_t{0}, j.created_at, int64_t{0}, int64_t{0}, j.created_by, nullptr,
-                  std::string(), j.group, int64_t{j.rank}, int64_t{j.world_size}, j.rendezvous_timeout_s})
+                  std::string(), j.group, int64_t{j.rank}, int64_t{j.world_size}, j.rendezvous_timeout_s,
+                  spec.dedup_key.empty() ? SqlValue(nullptr) : SqlValue(spec.dedup_key)})
       .status();
 }
 
@@ -257,6 +289,14 @@ Result<std::vector<Job>> JobStore::EnqueueGroup(const JobSpec& spec, const Group
   int64_t now = clock_.NowMillis();
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
     out.clear();
+    if (!spec.dedup_key.empty()) {
+      ASSIGN_OR_RETURN(std::optional<Job> existing, ByDedupKey(tx, spec.dedup_key));
+      if (existing) {
+        ASSIGN_OR_RETURN(out, LoadGroup(tx, existing->group > 0 ? existing->group : existing->id));
+        if (out.empty()) out.push_back(std::move(*existing));
+        return Status::Ok();
+      }
+    }
     for (int rank = 0; rank < group.world_size; ++rank) {
       Job j;
       j.spec = spec;
@@ -264,6 +304,7 @@ Result<std::vector<Job>> JobStore::EnqueueGroup(const JobSpec& spec, const Group
       if (rank > 0) {
         j.spec.payload.erase("run_id");
         j.spec.payload.erase("experiment_id");
+        j.spec.dedup_key.clear();  // the leader holds the group's key
       }
       j.created_at = now;
       j.created_by = user;

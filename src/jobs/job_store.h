@@ -65,6 +65,7 @@ class JobStore {
   // Set once, before the store is used from other threads.
   void SetHooks(JobStoreHooks hooks) { hooks_ = std::move(hooks); }
 
+  // A spec with a dedup_key that a job already has returns that job (nothing is queued).
   Result<Job> Enqueue(const JobSpec& spec, const std::string& user);
   // A gang job (EXP-8): group.world_size jobs (2..64) of one group in one transaction, rank 0
   // first (its id is the group's id). Rank 0 keeps the payload; the others get it without
@@ -79,6 +80,8 @@ class JobStore {
   // else any cancelled → cancelled, else succeeded).
   Result<std::vector<Job>> EnqueueGroup(const JobSpec& spec, const GroupSpec& group, const std::string& user);
   Result<Job> Get(int64_t id);
+  // The job queued with `dedup_key` (for a group: its leader), if any.
+  Result<std::optional<Job>> FindByDedupKey(const std::string& dedup_key);
   Result<std::vector<Job>> List(const JobFilter& filter);
 
   // The highest-priority (then oldest) queued job that fits `free`, now running under `worker`

@@ -63,6 +63,34 @@ TEST_F(JobStoreTest, ClaimsByPriorityThenAgeAndOnlyWhatFits) {
   EXPECT_EQ(h.lease_expires_at, clock_.NowMillis() + 10000);
 }
 
+TEST_F(JobStoreTest, ADedupKeyQueuesOneJobHoweverOftenItIsSubmitted) {
+  JobSpec s;
+  s.project_id = 1;
+  s.name = "nightly";
+  s.dedup_key = "schedule:3:1700000000000";
+  Job first = *store_->Enqueue(s, "alice");
+  s.name = "nightly again";  // a redone submission returns the first job as it was
+  Job again = *store_->Enqueue(s, "bob");
+  EXPECT_EQ(again.id, first.id);
+  EXPECT_EQ(again.spec.name, "nightly");
+  EXPECT_EQ(again.created_by, "alice");
+  EXPECT_EQ(store_->List({})->size(), 1u);
+  ASSERT_TRUE(store_->FindByDedupKey(s.dedup_key)->has_value());
+  EXPECT_EQ((*store_->FindByDedupKey(s.dedup_key))->id, first.id);
+  EXPECT_FALSE(store_->FindByDedupKey("schedule:3:1700000060000")->has_value());
+  EXPECT_FALSE(store_->FindByDedupKey("")->has_value());
+  // Another key, or none, queues a new job; a job that ended still holds its key.
+  s.dedup_key = "schedule:3:1700000060000";
+  EXPECT_NE(store_->Enqueue(s, "alice")->id, first.id);
+  EXPECT_NE(Add().id, Add().id);  // no key: every submission is a job
+  ASSERT_TRUE(store_->Cancel(first.id, "alice").ok());
+  s.dedup_key = "schedule:3:1700000000000";
+  EXPECT_EQ(store_->Enqueue(s, "alice")->id, first.id);
+  EXPECT_EQ(store_->List({})->size(), 4u);
+  s.dedup_key = std::string(513, 'k');
+  EXPECT_EQ(store_->Enqueue(s, "alice").status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(JobStoreTest, ConcurrentClaimsNeverShareAJob) {
   for (int i = 0; i < 200; ++i) Add(i % 7);
   std::vector<std::thread> workers;
@@ -282,6 +310,17 @@ TEST_F(JobGroupTest, EnqueuesRanksOfOneGroupAndOnlyTheLeaderOwnsTheRun) {
   f.group = ranks[0].id;
   Add();  // an ordinary job is not in the group
   EXPECT_EQ(store_->List(f)->size(), 3u);
+  // A keyed group is queued once: resubmitting returns the same ranks.
+  JobSpec keyed;
+  keyed.project_id = 1;
+  keyed.payload = Json{{"command", {"true"}}};
+  keyed.dedup_key = "pipeline:9:train";
+  auto g1 = *store_->EnqueueGroup(keyed, GroupSpec{2, 60}, "alice");
+  auto g2 = *store_->EnqueueGroup(keyed, GroupSpec{2, 60}, "alice");
+  ASSERT_EQ(g2.size(), 2u);
+  EXPECT_EQ(g2[0].id, g1[0].id);
+  EXPECT_EQ(g2[1].id, g1[1].id);
+  EXPECT_EQ(g1[1].spec.dedup_key, "");  // the leader holds the key
   JobSpec s;
   s.project_id = 1;
   EXPECT_EQ(store_->EnqueueGroup(s, GroupSpec{1, 60}, "a").status().code(), StatusCode::kInvalidArgument);

@@ -36,6 +36,11 @@ struct JobSpec {
   Resources resources;
   int max_attempts = 3;           // 1 = no retry
   int64_t timeout_s = 0;          // 0 = none; the worker kills the job after this long
+  // "" for none. Otherwise at most one job ever has this key: Enqueue of a spec whose key a job
+  // already has returns that job instead of a new one. The scheduler and the pipeline runner
+  // key their jobs ("schedule:ID:FIRE_AT", "pipeline:RUN:STEP") so that redoing a submission
+  // after a crash finds the job the first attempt queued.
+  std::string dedup_key;
 };
 
 // A credential handed to one job as MLFLOW_TRACKING_TOKEN (and MOEBIUS_TOKEN).

@@ -1,9 +1,11 @@
 // Recurring jobs (EXP-9): a schedule is a cron expression (jobs/cron.h, UTC) and a job template
 // (the body of POST /api/v1/projects/{p}/jobs) in a project. The server's scheduler thread asks
-// for Due() schedules every few seconds and, for each, first moves its next fire time on in the
-// store (ClaimFire, a compare-and-set on next_fire_at), then submits the job and records it. So a
-// fire is claimed once across threads, backends and restarts — a fire time is never enqueued
-// twice — and a crash between the claim and the submission loses that one fire (at most once).
+// for Due() schedules every few seconds and, for each, first submits the job keyed by the fire
+// (JobSpec::dedup_key "schedule:ID:FIRE_AT"), then moves its next fire time on in the store
+// (ClaimFire, a compare-and-set on next_fire_at) and records the job. A crash between the two
+// redoes the fire on restart, where the key finds the job already queued; passes racing over one
+// fire queue one job between them. So each fire time queues exactly one job. (A schedule deleted
+// while its due fire is being submitted may still queue that one job.)
 // A server that was down over several fire times fires once when it comes back, then goes on from
 // the current time (missed fires are not replayed one by one).
 //

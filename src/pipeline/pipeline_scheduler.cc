@@ -233,7 +233,16 @@ Status PipelineScheduler::StartStep(PipelineRun& run, StepRecord& step, const st
       return store_.UpdateStep(step);
     }
   }
-  // A child tracking run and a command job.
+  // A child tracking run and a command job, keyed by the step: if a crash came between queueing
+  // the job and recording it here, the job (and its run) from before the crash is taken up.
+  const std::string dedup_key = "pipeline:" + std::to_string(run.id) + ":" + step.name;
+  ASSIGN_OR_RETURN(std::optional<jobs::Job> queued, jobs_.FindByDedupKey(dedup_key));
+  if (queued) {
+    step.state = StepState::kQueued;
+    step.job_id = queued->id;
+    step.run_id = queued->spec.payload.value("run_id", "");
+    return store_.UpdateStep(step);
+  }
   ASSIGN_OR_RETURN(tracking::Run child, tracking_.CreateRun(run.experiment_id, run.created_by, run.pipeline + "/" + step.name,
                                                            clock_.NowMillis(),
                                                            {{"mlflow.parentRunId", run.run_id},
@@ -265,6 +274,7 @@ Status PipelineScheduler::StartStep(PipelineRun& run, StepRecord& step, const st
                     comp["resources"]["gpus"].get<int64_t>()};
   spec.max_attempts = comp["max_attempts"].get<int>();
   spec.timeout_s = comp["timeout_s"].get<int64_t>();
+  spec.dedup_key = dedup_key;
   auto job = jobs_.Enqueue(spec, run.created_by);
   if (!job.ok()) {
     step.state = StepState::kFailed;

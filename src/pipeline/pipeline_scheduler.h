@@ -24,8 +24,9 @@
 // succeeded; the parent tracking run gets FINISHED / FAILED / KILLED.
 //
 // Restart safety: all state is in the PipelineStore and the JobStore; after a restart Tick picks
-// the running runs up again. The one window: a crash between queueing a step's job and recording
-// it on the step queues that step again on restart (the first job runs unobserved).
+// the running runs up again. A step's job is keyed by the step (JobSpec::dedup_key
+// "pipeline:RUN:STEP"), so a crash between queueing it and recording it on the step takes that
+// job up again on restart instead of queueing the step twice.
 //
 // Thread-safety: thread-safe. One mutex orders Tick, Cancel and RecordOutputs, so a cancel never
 // races a step being queued and recorded outputs are never overwritten. One scheduler per

@@ -8,6 +8,7 @@ reads a data version (materialized under inputs/<input> through payload.data), i
 the version is the same and re-runs on a new version."""
 import hashlib
 import os
+import sqlite3
 import sys
 import time
 
@@ -350,8 +351,11 @@ def test_bad_runs_are_400s_and_queue_nothing(env):
     assert look.post(f"{P}/pipelines/typed/runs", json={"parameters": {"rows": 1}}).status_code == 403
 
 
-def test_a_run_survives_a_server_restart():
+@pytest.mark.parametrize("crash_window", [False, True])
+def test_a_run_survives_a_server_restart(crash_window):
     # No workers at first: the first step's job waits in the queue while the server stops.
+    # crash_window: the server stopped after queueing the step's job but before recording it on
+    # the step (the state is made in meta.db); the restart must take that job up, not queue another.
     first = Server(extra_args=["--workers", "0"]).start()
     second = None
     try:
@@ -365,11 +369,21 @@ def test_a_run_survives_a_server_restart():
         run = admin.ok("POST", "/api/v1/projects/restart/pipelines/two/runs", json={})["run"]
         assert [s["state"] for s in run["steps"]] == ["queued", "pending"]
         first.stop()
+        if crash_window:
+            db = sqlite3.connect(os.path.join(first.data_dir, "meta.db"))
+            n = db.execute("UPDATE pipeline_steps SET state = 'pending', job_id = NULL, run_id = '' "
+                           "WHERE pipeline_run_id = ? AND name = 'prep'", (run["id"],)).rowcount
+            db.commit()
+            db.close()
+            assert n == 1
         second = Server(data_dir=first.data_dir, extra_args=["--workers", "1"]).start()
         admin = second.client(second.login("admin", second.admin_password()))
         done = wait_run(admin, run["id"])
         assert done["state"] == "succeeded" and [s["state"] for s in done["steps"]] == ["succeeded", "succeeded"], done
         assert steps_of(done)["prep"]["job_id"] == run["steps"][0]["job_id"], "the queued job was not queued twice"
+        prep_jobs = [j for j in admin.ok("GET", "/api/v1/projects/restart/jobs")["jobs"] if j["name"].endswith("/prep")]
+        assert len(prep_jobs) == 1 and prep_jobs[0]["dedup_key"] == f"pipeline:{run['id']}:prep", prep_jobs
+        assert steps_of(done)["prep"]["run_id"] == prep_jobs[0]["run_id"]
     finally:
         (second or first).cleanup()
 

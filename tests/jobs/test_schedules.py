@@ -1,8 +1,10 @@
 """Recurring jobs (EXP-9): cron schedules over the API and the CLI. Bad expressions and bad job
 templates are 400s that name the problem; a due schedule queues its job once per fire time, as
-its creator — also across a server restart in the same minute (the fire time is stored before the
-job is queued); deleting a schedule stops it."""
+its creator — also across a server restart in the same minute, and across a crash between queueing
+a fire's job and moving the schedule on (the job is keyed by the fire); deleting a schedule stops
+it."""
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -110,6 +112,29 @@ def test_a_due_schedule_queues_its_job_once_per_fire_even_across_a_restart(env):
     s = [x for x in dev.ok("GET", f"{P}/schedules")["schedules"] if x["name"] == "every-minute"][0]
     fires = (s["last_fire_at"] - fired_at) // 60_000 + 1
     assert len(jobs()) == fires, (jobs(), s)
+    assert sorted(j["dedup_key"] for j in jobs()) == [f"schedule:{s['id']}:{fired_at + 60_000 * k}" for k in range(fires)]
+
+    # A crash after the fire's job was queued but before the schedule moved on: on restart the
+    # fire is redone, and its key finds the job queued before the crash instead of a second one.
+    last_fire, last_job = s["last_fire_at"], s["last_job_id"]
+    before = {j["id"] for j in jobs()}
+    server.stop()
+    db = sqlite3.connect(os.path.join(server.data_dir, "meta.db"))
+    db.execute("UPDATE job_schedules SET next_fire_at = ?, last_fire_at = ?, last_job_id = 0 WHERE id = ?",
+               (last_fire, last_fire - 60_000, s["id"]))
+    db.commit()
+    db.close()
+    server.start()
+    dev = client(server, "dev")
+    time.sleep(3)
+    s = [x for x in dev.ok("GET", f"{P}/schedules")["schedules"] if x["name"] == "every-minute"][0]
+    after = jobs()
+    keys = [j["dedup_key"] for j in after]
+    assert len(keys) == len(set(keys)), after  # no fire queued twice
+    assert {j["id"] for j in after} >= before
+    redone = [j for j in after if j["dedup_key"] == f"schedule:{s['id']}:{last_fire}"]
+    assert [j["id"] for j in redone] == [last_job], after
+    assert s["next_fire_at"] > last_fire and (s["last_job_id"] == last_job or s["last_fire_at"] > last_fire), s
     deleted = subprocess.run([BIN, "job", "schedule", "delete", "cron", str(s["id"])], capture_output=True, text=True, timeout=30,
                              env=dict(cli_env, MOEBIUS_SERVER=server.url))
     assert deleted.returncode == 0, deleted.stderr
