@@ -57,7 +57,6 @@ def study_body(**kw):
     return body
 
 
-
 def test_built_in_trainers_are_automl_algorithms(env):
     server, admin = env
     s = admin.ok("POST", "/api/v1/projects/ml/studies", json=study_body())["study"]

@@ -105,8 +105,6 @@ def submit(admin, cmd, dataset, version, experiment):
     return admin.ok("POST", "/api/v1/projects/vis/jobs", json=body)["job"]
 
 
-
-
 def artifact(admin, run_id, path):
     r = admin.get(f"/api/v1/runs/{run_id}/artifacts/content", params={"path": path})
     assert r.status_code == 200, (path, r.status_code)

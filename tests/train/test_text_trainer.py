@@ -106,8 +106,6 @@ def train_direct(args, out):
     return subprocess.run([BIN, "train", "text", *args, "--out", str(out)], env=e, capture_output=True, text=True, timeout=120)
 
 
-
-
 def test_a_job_trains_the_text_classifier_and_logs_its_run(env):
     server, admin, data_dir, tmp = env
     command = ["moebius", "train", "text", "--data", "data/reviews", *COMMON, "--seed", "5", "--early-stopping", "3"]

@@ -94,8 +94,6 @@ def train_direct(args, out=None):
     return subprocess.run(cmd, env=e, capture_output=True, text=True, timeout=300)
 
 
-
-
 def submit(admin, command):
     return admin.ok("POST", "/api/v1/projects/ml/jobs", json={"payload": {"command": command}})["job"]["id"]
 
