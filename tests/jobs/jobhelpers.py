@@ -1,4 +1,6 @@
-"""What the job tests share: waiting for a job's state and reading its log."""
+"""What the job tests share: waiting for a job's state, reading its log, stopping worker processes."""
+import signal
+import subprocess
 import time
 
 
@@ -14,3 +16,14 @@ def wait(client, job_id, states, timeout=30):
 
 def log_text(client, job_id):
     return "".join(c["text"] for c in client.ok("GET", f"/api/v1/jobs/{job_id}/logs")["chunks"])
+
+
+def stop_processes(procs):
+    """SIGTERM each process still running (a worker drains and exits), SIGKILL after 10 s."""
+    for p in procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()

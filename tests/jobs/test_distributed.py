@@ -8,21 +8,18 @@ rank cancels all, a bad `distributed` is a 400 with nothing queued."""
 import hashlib
 import os
 import re
-import signal
-import tempfile
 import threading
 import subprocess
 import sys
 import time
 
-import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 sys.path.insert(0, os.path.dirname(__file__))
-from jobhelpers import log_text, wait  # noqa: E402
+from jobhelpers import log_text, stop_processes, wait  # noqa: E402
 from moebius_server import BIN, Server  # noqa: E402
 
 P = "/api/v1/projects/ml"
@@ -240,10 +237,5 @@ def test_ranks_on_two_remote_workers_train_together(tmp_path):
         for r, log in enumerate(logs):
             assert f"rank {r}: model sha256 {tags['moebius.model_sha256']}" in log, log
     finally:
-        for p in procs:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_processes(procs)
         server.cleanup()

@@ -9,7 +9,6 @@ queued and no run created. Remote workers hand each job a token of the job's sub
 server minted for the claim — not the worker's — and that stops working when the job ends."""
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -22,7 +21,7 @@ import requests
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from moebius_server import BIN, Server  # noqa: E402
 sys.path.insert(0, os.path.dirname(__file__))
-from jobhelpers import log_text, wait  # noqa: E402
+from jobhelpers import log_text, stop_processes, wait  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "data"))
 from datahelpers import upload  # noqa: E402
@@ -269,12 +268,7 @@ def remote_lab():
         threading.Thread(target=lambda p=p: [lines.append(l) for l in p.stdout], daemon=True).start()
         procs.append(p)
     yield server, admin, dev, worker_token, lines
-    for p in procs:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
+    stop_processes(procs)
     server.cleanup()
 
 

@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from moebius_server import BIN, Server  # noqa: E402
 sys.path.insert(0, os.path.dirname(__file__))
-from jobhelpers import log_text, wait  # noqa: E402
+from jobhelpers import log_text, stop_processes, wait  # noqa: E402
 
 PY = "/usr/bin/python3"
 
@@ -199,13 +199,7 @@ def remote():
         return p
 
     yield server, dev, start_worker
-    for p in procs:
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+    stop_processes(procs)
     server.cleanup()
 
 
