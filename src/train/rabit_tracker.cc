@@ -267,7 +267,7 @@ Status RabitTracker::Serve() {
   std::map<int, Entry> wait_conn;  // ranks that wait for others to connect to them
   std::map<std::string, int> task_rank;
   std::vector<Entry> pending;
-  std::deque<int> todo;
+  std::deque<int> unassigned;
   std::optional<RabitLinkMap> links;
   struct Closer {
     std::vector<Entry>& pending;
@@ -318,7 +318,7 @@ Status RabitTracker::Serve() {
     if (!links) {
       if (e.world_size > 0) n = e.world_size;
       links = LinkMapFor(n);
-      for (int r = 0; r < n; ++r) todo.push_back(r);
+      for (int r = 0; r < n; ++r) unassigned.push_back(r);
     } else if (e.world_size != -1 && e.world_size != n) {
       Close(e);
       return InvalidArgument("rabit tracker: a worker has world size " + std::to_string(e.world_size) + ", the others " + std::to_string(n));
@@ -330,22 +330,22 @@ Status RabitTracker::Serve() {
       return InvalidArgument("rabit tracker: rank " + std::to_string(rank) + " in a world of " + std::to_string(n));
     }
     if (rank >= 0) {
-      todo.erase(std::remove(todo.begin(), todo.end(), rank), todo.end());
+      unassigned.erase(std::remove(unassigned.begin(), unassigned.end(), rank), unassigned.end());
       RETURN_IF_ERROR(AssignRank(e, rank, wait_conn, *links));
       Close(e);
       if (e.wait_accept > 0) wait_conn[rank] = e;
       continue;
     }
-    if (todo.empty()) {
+    if (unassigned.empty()) {
       Close(e);
       return InvalidArgument("rabit tracker: more workers than ranks");
     }
     pending.push_back(std::move(e));
-    if (pending.size() < todo.size()) continue;
+    if (pending.size() < unassigned.size()) continue;
     std::stable_sort(pending.begin(), pending.end(), PendingBefore);
     for (Entry& p : pending) {
-      int r = todo.front();
-      todo.pop_front();
+      int r = unassigned.front();
+      unassigned.pop_front();
       if (p.task_id != "NULL") task_rank[p.task_id] = r;
       RETURN_IF_ERROR(AssignRank(p, r, wait_conn, *links));
       Close(p);
