@@ -5,7 +5,6 @@
 #include <map>
 #include <memory>
 
-#include "api/envcode_jobs.h"
 #include "api/json_views.h"
 #include "api/resolvers.h"
 #include "api/router.h"

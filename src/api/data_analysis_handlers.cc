@@ -1,5 +1,6 @@
 // Analysis routes of a dataset version: statistics and feature importance (FE-1), item and table
 // quality against a saved schema (DATA-8), and fitted transforms (FE-2, FE-3).
+#include "api/resolvers.h"
 #include "api/router.h"
 #include "api/services.h"
 #include "auth/audit_log.h"
@@ -27,10 +28,8 @@ Result<Loaded> LoadVersion(Services& s, RouteContext& ctx, const std::string& ve
   ASSIGN_OR_RETURN(l.dataset, s.data.GetDataset(ctx.project_ids.at(0), ctx.Param("dataset")));
   ASSIGN_OR_RETURN(int64_t n, data::ParseVersionNumber(version_text));
   ASSIGN_OR_RETURN(l.version, s.data.GetVersion(l.dataset.id, n));
+  RETURN_IF_ERROR(AuditSensitiveRead(s, ctx, l.dataset));
   ASSIGN_OR_RETURN(l.items, s.data.Materialize(l.version));
-  if (l.dataset.sensitive)
-    (void)s.audit.Append(ctx.user().username, "READ " + ctx.req.method + " sensitive dataset", ctx.req.path,
-                         Json{{"dataset", l.dataset.name}, {"request_id", ctx.req.request_id}}.dump());
   return l;
 }
 

@@ -64,13 +64,6 @@ Result<Ctx> Load(Services& s, RouteContext& ctx) {
   return c;
 }
 
-// Reads of a dataset marked sensitive are written to the audit log (DATA-11).
-void AuditSensitiveRead(Services& s, RouteContext& ctx, const data::Dataset& d) {
-  if (!d.sensitive) return;
-  (void)s.audit.Append(ctx.user().username, "READ " + ctx.req.method + " sensitive dataset", ctx.req.path,
-                       Json{{"dataset", d.name}, {"request_id", ctx.req.request_id}}.dump());
-}
-
 std::string VersionRef(const Ctx& c, int64_t number) { return c.project.name + "/" + c.dataset.name + "@v" + std::to_string(number); }
 
 Result<std::pair<int64_t, int64_t>> Paging(const HttpRequest& req) {
@@ -196,7 +189,7 @@ void RegisterDataRoutes(Router& r, Services& s) {
 
   r.Add("GET", base + "/{dataset}", Permission::kProjectRead, ProjectFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(Ctx c, Load(s, ctx));
-    AuditSensitiveRead(s, ctx, c.dataset);
+    RETURN_IF_ERROR(AuditSensitiveRead(s, ctx, c.dataset));
     ASSIGN_OR_RETURN(auto rounds, s.data.ListRounds(c.dataset.id));
     ASSIGN_OR_RETURN(auto versions, s.data.ListVersions(c.dataset.id));
     Json rs = Json::array(), vs = Json::array();
@@ -214,7 +207,7 @@ void RegisterDataRoutes(Router& r, Services& s) {
     auto number = ParseInt64(ctx.Param("round"));
     if (!number) return InvalidArgument("round must be a number");
     ASSIGN_OR_RETURN(data::Round round, s.data.GetRound(c.dataset.id, *number));
-    AuditSensitiveRead(s, ctx, c.dataset);
+    RETURN_IF_ERROR(AuditSensitiveRead(s, ctx, c.dataset));
     ASSIGN_OR_RETURN(auto page, Paging(ctx.req));
     ASSIGN_OR_RETURN(auto items, s.data.RoundItems(round));
     Json out = ItemsPage(items, page.first, page.second, ctx.req.Query("prefix").value_or(""));
@@ -338,7 +331,7 @@ void RegisterDataRoutes(Router& r, Services& s) {
           ASSIGN_OR_RETURN(Ctx c, Load(s, ctx));
           ASSIGN_OR_RETURN(int64_t n, data::ParseVersionNumber(ctx.Param("version")));
           ASSIGN_OR_RETURN(data::Version v, s.data.GetVersion(c.dataset.id, n));
-          AuditSensitiveRead(s, ctx, c.dataset);
+          RETURN_IF_ERROR(AuditSensitiveRead(s, ctx, c.dataset));
           ASSIGN_OR_RETURN(auto page, Paging(ctx.req));
           ASSIGN_OR_RETURN(auto items, s.data.Materialize(v));
           return JsonResponse(ItemsPage(items, page.first, page.second, ctx.req.Query("prefix").value_or("")));
@@ -349,7 +342,7 @@ void RegisterDataRoutes(Router& r, Services& s) {
           ASSIGN_OR_RETURN(Ctx c, Load(s, ctx));
           ASSIGN_OR_RETURN(int64_t n, data::ParseVersionNumber(ctx.Param("version")));
           ASSIGN_OR_RETURN(data::Version v, s.data.GetVersion(c.dataset.id, n));
-          AuditSensitiveRead(s, ctx, c.dataset);
+          RETURN_IF_ERROR(AuditSensitiveRead(s, ctx, c.dataset));
           // ?manifest=1 appends .moebius/manifest.jsonl (each item's path, sha256, size and meta).
           std::string manifest = ctx.req.Query("manifest").value_or("0");
           if (manifest != "0" && manifest != "1" && manifest != "true" && manifest != "false")

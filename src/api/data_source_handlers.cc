@@ -99,7 +99,7 @@ void RegisterDataSourceRoutes(Router& r, Services& s, const ProjectResolver& pro
             // The source, not this server, failed: 502, so no client mistakes it for our fault
             // (and MLflow-style clients do not retry it as a 503).
             if (result.status().code() == StatusCode::kUnavailable)
-              return JsonResponse(Json{{"error_code", "BAD_GATEWAY"}, {"message", "connection '" + c.name + "': " + result.status().message()}}, 502);
+              return Upstream("connection '" + c.name + "': " + result.status().message());
             return Status(result.status().code(), "connection '" + c.name + "': " + result.status().message());
           }
           Json detail{{"kind", "sql"},         {"connection", c.name},   {"connection_kind", c.kind},

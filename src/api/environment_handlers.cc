@@ -1,13 +1,13 @@
 // Environments (PRJ-6): CRUD of a project's development and inference environments, their
 // revisions, and the resolved environment of a running job (the one place secret values leave
 // the server: to the job that runs with them).
-#include "api/envcode_jobs.h"
 #include "api/resolvers.h"
 #include "api/router.h"
 #include "api/services.h"
 #include "base/strings.h"
 #include "envcode/environment_store.h"
 #include "jobs/job_store.h"
+#include "orchestration/job_service.h"
 
 namespace moebius::api {
 
@@ -105,7 +105,7 @@ void RegisterEnvironmentRoutes(Router& r, Services& s) {
     if (j.state != jobs::JobState::kRunning) return FailedPrecondition("job " + std::to_string(j.id) + " is not running");
     const Json& p = j.spec.payload;
     if (!p.contains("environment")) return NotFound("job " + std::to_string(j.id) + " has no payload.environment");
-    ASSIGN_OR_RETURN(envcode::Environment e, PinnedEnvironment(s, j));
+    ASSIGN_OR_RETURN(envcode::Environment e, s.job_service.PinnedEnvironment(j));
     Json vars = Json::array();
     for (const auto& [k, v] : envcode::JobEnvironmentVariables(e)) {
       bool secret = false;

@@ -1,12 +1,13 @@
 // Jobs (EXP-9): submitting, listing, cancelling and reading the logs of jobs in a project, and the
 // worker protocol (claim, heartbeat, log, finish) that embedded and remote workers speak.
-#include "api/job_runs.h"
 #include "api/resolvers.h"
 #include "api/router.h"
 #include "api/services.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "jobs/job_store.h"
+#include "orchestration/job_request.h"
+#include "orchestration/job_service.h"
 #include "project/project_service.h"
 
 namespace moebius::api {
@@ -85,13 +86,13 @@ void RegisterJobRoutes(Router& r, Services& s) {
 
   r.Add("POST", base, Permission::kJobRun, ProjectFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(const Json* body, ctx.Body());
-    std::vector<jobs::Job> ranks;
-    ASSIGN_OR_RETURN(jobs::Job j, SubmitJob(s, ctx.user(), ctx.project_ids.at(0), *body, &ranks));
+    ASSIGN_OR_RETURN(orchestration::Submission sub, s.job_service.Submit(ctx.user(), ctx.project_ids.at(0), *body));
+    const jobs::Job& j = sub.job;
     ASSIGN_OR_RETURN(Json out, JobOut(s, j));
     Json answer{{"job", out}};
     if (j.group > 0) {  // every rank of a distributed submission, rank 0 first
       Json all = Json::array();
-      for (const auto& r : ranks) all.push_back(JobJson(r, out["project"].get<std::string>()));
+      for (const auto& r : sub.ranks) all.push_back(JobJson(r, out["project"].get<std::string>()));
       answer["group"] = all;
     }
     return JsonResponse(answer);
@@ -182,7 +183,7 @@ void RegisterJobRoutes(Router& r, Services& s) {
   r.Add("POST", "/api/v1/workers/claim", Permission::kWorkerRun, [&s](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(const Json* body, ctx.Body());
     ASSIGN_OR_RETURN(std::string worker, ReqString(*body, "worker"));
-    ASSIGN_OR_RETURN(jobs::Resources free, JobResourcesOf(*body, "resources", jobs::Resources{1, 512, 0}));
+    ASSIGN_OR_RETURN(jobs::Resources free, orchestration::ResourcesOf(*body, "resources", jobs::Resources{1, 512, 0}));
     ASSIGN_OR_RETURN(int64_t lease_ms, LeaseMs(*body));
     ASSIGN_OR_RETURN(auto job, s.jobs.Claim(worker, free, lease_ms));
     if (!job) return JsonResponse(Json{{"job", nullptr}});

@@ -4,7 +4,7 @@
 #include "api/router.h"
 #include "api/services.h"
 #include "auth/auth_service.h"
-#include "project/criteria.h"
+#include "eval/criteria.h"
 #include "project/project_service.h"
 #include "tracking/tracking_store.h"
 
@@ -39,7 +39,7 @@ Result<project::TaskSpec> TaskSpecOf(const Json& body) {
   return spec;
 }
 
-Json EvaluationJson(const project::Evaluation& ev) {
+Json EvaluationJson(const eval::Evaluation& ev) {
   Json clauses = Json::array();
   for (const auto& c : ev.clauses) {
     Json j{{"text", c.text}, {"passed", c.passed}};
@@ -173,8 +173,8 @@ void RegisterProjectRoutes(Router& r, Services& s) {
           ASSIGN_OR_RETURN(tracking::Run run, s.tracking.GetRun(run_id));
           ASSIGN_OR_RETURN(int64_t run_project, ProjectOfExperiment(s, run.info.experiment_id));
           if (run_project != t.project_id) return NotFound("Run '" + run_id + "' not found in this project");
-          ASSIGN_OR_RETURN(project::Criteria criteria, project::ParseCriteria(t.acceptance_criteria));
-          project::Evaluation ev = criteria.Evaluate([&](std::string_view key) -> std::optional<double> {
+          ASSIGN_OR_RETURN(eval::Criteria criteria, eval::ParseCriteria(t.acceptance_criteria));
+          eval::Evaluation ev = criteria.Evaluate([&](std::string_view key) -> std::optional<double> {
             for (const auto& m : run.metrics)
               if (m.key == key) return m.value;
             return std::nullopt;
@@ -189,7 +189,7 @@ void RegisterProjectRoutes(Router& r, Services& s) {
   r.Add("POST", "/api/v1/criteria/validate", Permission::kAuthenticated, [](RouteContext& ctx) -> Result<HttpResponse> {
     ASSIGN_OR_RETURN(const Json* body, ctx.Body());
     ASSIGN_OR_RETURN(std::string expr, ReqString(*body, "expression"));
-    ASSIGN_OR_RETURN(project::Criteria c, project::ParseCriteria(expr));
+    ASSIGN_OR_RETURN(eval::Criteria c, eval::ParseCriteria(expr));
     return JsonResponse(Json{{"valid", true}, {"canonical", c.Canonical()}, {"metrics", c.Metrics()}});
   }, RouteOptions{.audit = false});
 }

@@ -106,15 +106,13 @@ void RegisterReportRoutes(Router& r, Services& s) {
     ASSIGN_OR_RETURN(auto task, OptString(*body, "task"));
     auto confirmed = svc->Confirm(ctx.Param("run"), ctx.project_ids.at(0), task.value_or(""), ctx.user().username);
     if (!confirmed.ok() && confirmed.status().code() == StatusCode::kAlreadyExists)
-      return JsonResponse(Json{{"error_code", "ALREADY_CONFIRMED"}, {"message", confirmed.status().message()}}, 409);
+      return Conflict(confirmed.status().message()).WithReason("ALREADY_CONFIRMED");
     if (!confirmed.ok()) return confirmed.status();
     report::ConfirmOutcome out = std::move(confirmed).value();
     if (!out.passed)
-      return JsonResponse(Json{{"error_code", "CRITERIA_NOT_MET"},
-                               {"message", "run does not meet the acceptance criteria of task '" + out.criteria["task"].get<std::string>() + "': " +
-                                               out.criteria["criteria"].get<std::string>()},
-                               {"criteria", out.criteria}},
-                          409);
+      return Conflict("run does not meet the acceptance criteria of task '" + out.criteria["task"].get<std::string>() + "': " +
+                      out.criteria["criteria"].get<std::string>())
+          .WithReason("CRITERIA_NOT_MET", Json{{"criteria", out.criteria}}.dump());
     Json pkg = report::PackageJson(*out.package);
     pkg["manifest"] = out.manifest;
     return JsonResponse(Json{{"package", pkg}});

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include "auth/audit_log.h"
+#include "base/log.h"
 #include "base/strings.h"
+#include "jobs/job_store.h"
 #include "project/project_service.h"
 #include "tracking/tracking_store.h"
 
@@ -16,6 +19,28 @@ std::vector<int64_t> Unique(std::vector<int64_t> v) {
 }
 
 }  // namespace
+
+Result<jobs::Job> JobOfPath(Services& s, RouteContext& ctx) {
+  auto id = ParseInt64(ctx.Param("job"));
+  if (!id || *id < 1) return InvalidArgument("job id must be a positive integer, got '" + ctx.Param("job").substr(0, 40) + "'");
+  return s.jobs.Get(*id);
+}
+
+ProjectResolver JobProjectFromPath(Services& s) {
+  return [&s](RouteContext& ctx) -> Result<std::vector<int64_t>> {
+    ASSIGN_OR_RETURN(jobs::Job j, JobOfPath(s, ctx));
+    return std::vector<int64_t>{j.spec.project_id};
+  };
+}
+
+Status AuditSensitiveRead(Services& s, RouteContext& ctx, const data::Dataset& d) {
+  if (!d.sensitive) return Status::Ok();
+  Status st = s.audit.Append(ctx.user().username, "READ " + ctx.req.method + " sensitive dataset", ctx.req.path,
+                             Json{{"dataset", d.name}, {"request_id", ctx.req.request_id}}.dump());
+  if (st.ok()) return st;
+  log::Error("audit append failed for a read of sensitive dataset '" + d.name + "': " + st.ToString());
+  return Unavailable("dataset '" + d.name + "' is sensitive and this read could not be recorded in the audit log, so nothing was read; try again");
+}
 
 Result<int64_t> ParseExperimentId(const std::string& text) {
   auto id = ParseInt64(text);

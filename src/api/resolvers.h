@@ -3,6 +3,8 @@
 
 #include "api/router.h"
 #include "api/services.h"
+#include "data/data_types.h"
+#include "jobs/job_types.h"
 
 namespace moebius::api {
 
@@ -20,6 +22,16 @@ ProjectResolver RunFromField(Services& s);
 ProjectResolver ExperimentsFromBodyArray(Services& s);
 // `run_ids` array in the JSON body.
 ProjectResolver RunsFromBodyArray(Services& s);
+
+// {job} path parameter (a job id).
+ProjectResolver JobProjectFromPath(Services& s);
+// The job of the {job} path parameter.
+Result<jobs::Job> JobOfPath(Services& s, RouteContext& ctx);
+
+// A read of a dataset marked sensitive (DATA-11) is written to the audit log before anything is
+// read; a read that cannot be recorded fails (kUnavailable, 503) and returns nothing. Other
+// datasets: Ok, nothing written.
+Status AuditSensitiveRead(Services& s, RouteContext& ctx, const data::Dataset& d);
 
 Result<int64_t> ParseExperimentId(const std::string& text);
 Result<int64_t> ProjectOfExperiment(Services& s, int64_t experiment_id);

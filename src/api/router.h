@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "api/error_mapping.h"
 #include "api/http_types.h"
 #include "auth/auth_service.h"
 #include "auth/permissions.h"
@@ -103,11 +104,5 @@ class Router {
   MetricsRegistry& metrics_;
   std::vector<Route> routes_;
 };
-
-// Error mapping at the edge (DESIGN.md section 6).
-int HttpStatusOf(StatusCode code);
-const char* ErrorCodeOf(StatusCode code);
-HttpResponse ErrorResponse(const Status& status);
-HttpResponse JsonResponse(const Json& body, int http_status = 200);
 
 }  // namespace moebius::api

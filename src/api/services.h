@@ -42,6 +42,9 @@ namespace envcode {
 class EnvironmentStore;
 class CodeStore;
 }
+namespace orchestration {
+class JobService;
+}
 
 namespace api {
 
@@ -66,7 +69,8 @@ struct Services {
   data::DataStore& data;
   data::UploadStore& uploads;
   data::SqlSources& sql_sources;  // SQL sources (DATA-1): connections and queries
-  jobs::JobStore& jobs;           // the durable job queue (EXP-9)
+  jobs::JobStore& jobs;           // the durable job queue (EXP-9): reads, cancels, the worker protocol
+  orchestration::JobService& job_service;   // every job submission goes through it
   envcode::EnvironmentStore& environments;  // development and inference environments (PRJ-6)
   envcode::CodeStore& code;                 // code snapshots (PRJ-7, EXP-2)
   pipeline::PipelineStore& pipelines;             // components and pipelines (EXP-3)

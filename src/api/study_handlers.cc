@@ -1,7 +1,6 @@
 // Studies (EXP-5): hyperparameter searches whose trials run as jobs, each trial a run. The
 // driver (src/hpo/study_driver.h) does the work; these routes create, read and stop studies and
 // serve the data behind their plots.
-#include "api/job_runs.h"
 #include "api/json_views.h"
 #include "api/resolvers.h"
 #include "api/router.h"
@@ -97,16 +96,8 @@ void RegisterStudyRoutes(Router& r, Services& s, hpo::StudyStore& store, hpo::St
   });
 
   r.Add("POST", base, Permission::kJobRun, ProjectFromPath(s), [&s, &store, &driver](RouteContext& ctx) -> Result<HttpResponse> {
-    ASSIGN_OR_RETURN(const Json* body_in, ctx.Body());
-    Json body = *body_in;
-    // trial.data: the versions must exist in the project, as for a job (paths filled in).
-    if (body.is_object() && body.contains("trial") && body["trial"].is_object() && body["trial"].contains("data")) {
-      Json payload{{"data", body["trial"]["data"]}};
-      Status st = CheckDataInputs(s, ctx.project_ids.at(0), payload);
-      if (!st.ok()) return InvalidArgument("trial." + st.message().substr(st.message().rfind("payload.", 0) == 0 ? 8 : 0));
-      body["trial"]["data"] = payload["data"];
-    }
-    ASSIGN_OR_RETURN(hpo::StudyRecord st, driver.Create(ctx.project_ids.at(0), body, ctx.user().username));
+    ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+    ASSIGN_OR_RETURN(hpo::StudyRecord st, driver.Create(ctx.project_ids.at(0), *body, ctx.user().username));
     ASSIGN_OR_RETURN(Json out, StudyOut(s, store, st));
     return JsonResponse(Json{{"study", out}});
   });

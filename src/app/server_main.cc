@@ -29,12 +29,13 @@
 #include "data/data_store.h"
 #include "data/sql/sql_source.h"
 #include "data/upload_store.h"
-#include "api/job_runs.h"
 #include "api/schedule_handlers.h"
 #include "cli/job_data_inputs.h"
 #include "envcode/code_store.h"
 #include "envcode/environment_store.h"
 #include "hpo/study_driver.h"
+#include "orchestration/job_service.h"
+#include "orchestration/schedule_runner.h"
 #include "hpo/study_store.h"
 #include "jobs/job_store.h"
 #include "jobs/schedule_store.h"
@@ -200,9 +201,11 @@ int RunServer(const ServerConfig& config) {
   envcode::EnvironmentStore environments(*db, clock);
   envcode::CodeStore code(*db, *blobs, clock);
   hpo::StudyStore study_store(*db);
-  hpo::StudyDriver study_driver(study_store, job_store, tracking, clock);
+  // Every job submission (API, schedules, pipeline steps, study trials) goes through one service.
+  orchestration::JobService job_service({job_store, tracking, data_store, environments, code, auth, projects, clock});
+  hpo::StudyDriver study_driver(study_store, job_service, job_store, tracking, clock);
   pipeline::PipelineStore pipeline_store(*db, clock);
-  pipeline::PipelineScheduler pipeline_scheduler(pipeline_store, job_store, tracking, *blobs, clock);
+  pipeline::PipelineScheduler pipeline_scheduler(pipeline_store, job_service, job_store, tracking, *blobs, clock);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -225,7 +228,7 @@ int RunServer(const ServerConfig& config) {
 
   api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock,
                          api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads,
-                         sql_sources, job_store, environments, code, pipeline_store, pipeline_scheduler};
+                         sql_sources, job_store, job_service, environments, code, pipeline_store, pipeline_scheduler};
   // Per-attempt job tokens (the submitter's, for embedded and remote workers alike), revoked when
   // the attempt ends however it ends; and a job's run gets the job's outcome.
   job_store.SetHooks(jobs::JobStoreHooks{
@@ -240,7 +243,7 @@ int RunServer(const ServerConfig& config) {
         ASSIGN_OR_RETURN(auth::User u, auth.GetUser(j.created_by));
         return auth.Revoke(u.id, credential_id);
       },
-      .job_ended = [&services](const jobs::Job& j) { api::EndJobRun(services, j); },
+      .job_ended = [&job_service](const jobs::Job& j) { job_service.EndJobRun(j); },
   });
   api::Router router(auth, audit, metrics);
   api::RegisterAuthRoutes(router, services);
@@ -336,11 +339,12 @@ int RunServer(const ServerConfig& config) {
   });
   // The scheduler: recurring jobs whose cron time has come are queued (each fire once; see
   // jobs/schedule_store.h), checked every 2 s.
-  std::jthread scheduler([&services, &schedules](std::stop_token stop) {
+  orchestration::ScheduleRunner schedule_runner(schedules, job_service, auth);
+  std::jthread scheduler([&schedule_runner](std::stop_token stop) {
     std::mutex mu;
     std::condition_variable_any cv;
     while (!stop.stop_requested()) {
-      api::FireDueSchedules(services, schedules);
+      schedule_runner.FireDue();
       std::unique_lock lock(mu);
       cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; });
     }

@@ -12,11 +12,13 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kNotFound: return "NOT_FOUND";
     case StatusCode::kAlreadyExists: return "ALREADY_EXISTS";
     case StatusCode::kFailedPrecondition: return "FAILED_PRECONDITION";
+    case StatusCode::kConflict: return "CONFLICT";
     case StatusCode::kUnauthenticated: return "UNAUTHENTICATED";
     case StatusCode::kPermissionDenied: return "PERMISSION_DENIED";
     case StatusCode::kTooLarge: return "TOO_LARGE";
     case StatusCode::kResourceExhausted: return "RESOURCE_EXHAUSTED";
     case StatusCode::kUnavailable: return "UNAVAILABLE";
+    case StatusCode::kUpstream: return "UPSTREAM";
     case StatusCode::kInternal: return "INTERNAL";
   }
   return "UNKNOWN";
@@ -29,7 +31,26 @@ std::string Status::ToString() const {
 
 Status Status::WithContext(const std::string& context) const {
   if (ok()) return *this;
-  return Status(code_, context + ": " + message_);
+  Status out(code_, context + ": " + message_);
+  out.extra_ = extra_;
+  return out;
+}
+
+Status Status::WithReason(std::string reason, std::string details_json) const {
+  if (ok()) return *this;
+  Status out(code_, message_);
+  out.extra_ = std::make_shared<const Extra>(Extra{std::move(reason), std::move(details_json)});
+  return out;
+}
+
+const std::string& Status::reason() const {
+  static const std::string kNone;
+  return extra_ ? extra_->reason : kNone;
+}
+
+const std::string& Status::details_json() const {
+  static const std::string kNone;
+  return extra_ ? extra_->details_json : kNone;
 }
 
 void DieOnBadResultAccess(const Status& s) {

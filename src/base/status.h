@@ -1,10 +1,14 @@
 // Status and Result<T>: how every fallible call in Moebius reports failure.
 //
 // A Status is either OK or carries a code and a message meant for the person who caused it.
-// Codes are transport-neutral; the HTTP edge (src/api/error_mapping.cc) is the only place
-// that turns them into status lines and MLflow error codes.
+// Codes are transport-neutral; the HTTP edge (src/api/error_mapping.cc, ErrorResponse) is the
+// only place that turns them into status lines and MLflow error codes. A Status may also carry a
+// reason — a machine-readable name more precise than the code, which the edge sends as the
+// `error_code` (e.g. "CRITERIA_NOT_MET") — and details, a JSON object whose fields the edge adds
+// to the error body (e.g. the criteria report of a refused confirmation).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -18,11 +22,13 @@ enum class StatusCode {
   kNotFound,           // the named resource does not exist (or is hidden from the caller)
   kAlreadyExists,      // a resource with that identity already exists
   kFailedPrecondition, // the request is well formed but the resource's state forbids it
+  kConflict,           // the request conflicts with what was already done (409), e.g. confirmed twice
   kUnauthenticated,    // no or bad credentials
   kPermissionDenied,   // credentials fine, role lacks the permission
   kTooLarge,           // a body, upload or field exceeded a configured limit
   kResourceExhausted,  // rate or quota limits
   kUnavailable,        // transient: retry may succeed
+  kUpstream,           // a system this server calls for the request (a SQL source) failed (502)
   kInternal,           // a bug or an environment failure (disk, database)
 };
 
@@ -40,18 +46,31 @@ class [[nodiscard]] Status {
   const std::string& message() const { return message_; }
   std::string ToString() const;
 
-  // Prefixes the message with context ("reading manifest: ...") keeping the code.
+  // Prefixes the message with context ("reading manifest: ...") keeping the code, reason and details.
   Status WithContext(const std::string& context) const;
 
+  // A copy with a reason (an UPPER_SNAKE name) and details (the text of a JSON object, or empty).
+  Status WithReason(std::string reason, std::string details_json = "") const;
+  // Empty when none was set.
+  const std::string& reason() const;
+  const std::string& details_json() const;
+
  private:
+  struct Extra {
+    std::string reason;
+    std::string details_json;
+  };
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::shared_ptr<const Extra> extra_;  // shared: a Status is copied often and rarely has one
 };
 
 inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
 inline Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
+inline Status Conflict(std::string m) { return {StatusCode::kConflict, std::move(m)}; }
+inline Status Upstream(std::string m) { return {StatusCode::kUpstream, std::move(m)}; }
 inline Status Unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
 inline Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
 inline Status TooLarge(std::string m) { return {StatusCode::kTooLarge, std::move(m)}; }

@@ -22,11 +22,11 @@ StatusCode CodeOf(long http) {
     case 401: return StatusCode::kUnauthenticated;
     case 403: return StatusCode::kPermissionDenied;
     case 404: return StatusCode::kNotFound;
-    case 409: return StatusCode::kAlreadyExists;
+    case 409: return StatusCode::kConflict;
     case 412: return StatusCode::kFailedPrecondition;
     case 413: return StatusCode::kTooLarge;
     case 429: return StatusCode::kResourceExhausted;
-    case 502:
+    case 502: return StatusCode::kUpstream;
     case 503:
     case 504: return StatusCode::kUnavailable;
     default: return StatusCode::kInternal;
@@ -45,6 +45,8 @@ std::optional<StatusCode> CodeOfError(const std::string& error_code) {
       {"RESOURCE_LIMIT_EXCEEDED", StatusCode::kTooLarge},
       {"REQUEST_LIMIT_EXCEEDED", StatusCode::kResourceExhausted},
       {"TEMPORARILY_UNAVAILABLE", StatusCode::kUnavailable},
+      {"CONFLICT", StatusCode::kConflict},
+      {"BAD_GATEWAY", StatusCode::kUpstream},
       {"INTERNAL_ERROR", StatusCode::kInternal},
   };
   for (const auto& [name, code] : kCodes)

@@ -11,7 +11,7 @@
 #include "data/refine_images.h"
 #include "data/table/table_reader.h"
 #include "data/table_writer.h"
-#include "project/criteria.h"
+#include "eval/criteria.h"
 
 namespace moebius::data {
 namespace {
@@ -102,7 +102,7 @@ Status ApplyRowOp(const std::string& item, const std::string& op, const Json& ar
     for (size_t r : keep)
       if (c->IsMissing(r) || (c->numbers[r] >= lo && c->numbers[r] <= hi)) next.push_back(r);
   } else if (op == "filter_rows") {
-    ASSIGN_OR_RETURN(project::Criteria rule, project::ParseCriteria(args.value("expression", "")));
+    ASSIGN_OR_RETURN(eval::Criteria rule, eval::ParseCriteria(args.value("expression", "")));
     for (const auto& m : rule.Metrics()) {
       ASSIGN_OR_RETURN(const Column* c, column(m));
       if (!IsNumeric(c->type)) return InvalidArgument(item + ": filter_rows compares numbers; column '" + m + "' is text");
@@ -187,7 +187,7 @@ Status ValidateOperations(const Json& ops) {
     }
     if (op == "filter_rows") {
       if (!o.contains("expression") || !o["expression"].is_string()) return InvalidArgument(where + ": filter_rows needs 'expression'");
-      auto parsed = project::ParseCriteria(o["expression"].get<std::string>());
+      auto parsed = eval::ParseCriteria(o["expression"].get<std::string>());
       if (!parsed.ok()) return parsed.status().WithContext(where + " expression");
     }
     if (op == "pseudonymize" && (!o.contains("columns") || !o["columns"].is_array() || o["columns"].empty()))

@@ -46,6 +46,13 @@ Result<StudyRecord> StudyDriver::Create(int64_t project_id, const Json& body, co
   uint64_t seed = 0;
   for (char c : RandomHex(8)) seed = seed * 16 + static_cast<uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
   ASSIGN_OR_RETURN(Json spec, NormalizeStudySpec(body, seed % 1000000007));
+  // trial.data: the versions must exist in the project, as for a job (paths filled in).
+  if (!spec["trial"].value("data", Json::array()).empty()) {
+    Json payload{{"data", spec["trial"]["data"]}};
+    if (Status st = launcher_.CheckDataInputs(project_id, payload); !st.ok())
+      return Status(st.code(), "trial." + st.message().substr(st.message().rfind("payload.", 0) == 0 ? 8 : 0));
+    spec["trial"]["data"] = payload["data"];
+  }
   ASSIGN_OR_RETURN(tracking::Experiment exp, ResolveExperiment(tracking_, project_id, spec["experiment"].get<std::string>()));
   // The tuning objects must build (the sampler and pruner options were checked; this checks the
   // combination once more, so the driver never meets a spec it cannot run).
@@ -228,7 +235,8 @@ Status StudyDriver::StartTrial(const StudyRecord& s, Live& live, int64_t number)
                     tmpl["resources"]["gpus"].get<int64_t>()};
   spec.max_attempts = static_cast<int>(tmpl["max_attempts"].get<int64_t>());
   spec.timeout_s = tmpl["timeout_s"].get<int64_t>();
-  auto job = jobs_.Enqueue(spec, s.created_by);
+  // Through the JobService: data versions checked and recorded as the trial run's inputs.
+  auto job = launcher_.SubmitSpec(spec, s.created_by);
   if (!job.ok()) {
     RETURN_IF_ERROR(Finish(s, live, t, "failed", std::nullopt, "queueing its job: " + job.status().message(), "FAILED"));
     return job.status();

@@ -10,7 +10,8 @@
 //     (the job failed, or the metric is missing) and sets the run's status if still RUNNING;
 //   - asks for new trials while fewer than `parallelism` are in flight and fewer than n_trials
 //     exist: each gets a run (a child of the parent run, params logged) and a command job with
-//     payload.run_id, the params as MOEBIUS_PARAM_<NAME>, MOEBIUS_PARAMS_JSON and `{name}`
+//     payload.run_id (submitted through the JobService, so trial.data is checked and recorded as
+//     the run's inputs), the params as MOEBIUS_PARAM_<NAME>, MOEBIUS_PARAMS_JSON and `{name}`
 //     substituted in the command;
 //   - completes the study when nothing is in flight and n_trials are done, the sampler has
 //     nothing left (an exhausted grid) or timeout_s has passed.
@@ -34,6 +35,7 @@
 #include "base/thread_annotations.h"
 #include "hpo/study_store.h"
 #include "jobs/job_store.h"
+#include "orchestration/job_service.h"
 #include "tracking/tracking_store.h"
 #include "tuning/study.h"
 
@@ -41,8 +43,10 @@ namespace moebius::hpo {
 
 class StudyDriver {
  public:
-  StudyDriver(StudyStore& store, jobs::JobStore& jobs, tracking::TrackingStore& tracking, const Clock& clock)
-      : store_(store), jobs_(jobs), tracking_(tracking), clock_(clock) {}
+  // Trial jobs are submitted through `launcher`; `jobs` is read (states) and cancelled directly.
+  StudyDriver(StudyStore& store, orchestration::JobService& launcher, jobs::JobStore& jobs, tracking::TrackingStore& tracking,
+              const Clock& clock)
+      : store_(store), launcher_(launcher), jobs_(jobs), tracking_(tracking), clock_(clock) {}
 
   // kInvalidArgument for a bad spec, an unknown experiment (not in the project) or warm-start
   // study; kAlreadyExists for a duplicate name. Nothing is created or queued on error.
@@ -73,6 +77,7 @@ class StudyDriver {
   void EndRun(const std::string& run_id, const char* status);
 
   StudyStore& store_;
+  orchestration::JobService& launcher_;
   jobs::JobStore& jobs_;
   tracking::TrackingStore& tracking_;
   const Clock& clock_;

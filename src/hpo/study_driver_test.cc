@@ -9,6 +9,13 @@
 #include <filesystem>
 #include <set>
 
+#include "auth/auth_schema.h"
+#include "auth/auth_service.h"
+#include "data/data_schema.h"
+#include "data/data_store.h"
+#include "envcode/code_store.h"
+#include "envcode/environment_store.h"
+#include "project/project_service.h"
 #include "store/meta/sqlite_database.h"
 #include "tracking/tracking_schema.h"
 
@@ -26,7 +33,8 @@ class StudyDriverTest : public ::testing::Test {
     fs::create_directories(dir_);
     db_ = std::move(store::OpenSqlite((dir_ / "meta.db").string())).value();
     std::vector<store::Migration> all;
-    for (auto* part : {tracking::TrackingMigrations, jobs::JobMigrations, HpoMigrations}) {
+    for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
+                       jobs::JobMigrations, envcode::EnvironmentMigrations, envcode::CodeMigrations, HpoMigrations}) {
       auto m = part();
       all.insert(all.end(), m.begin(), m.end());
     }
@@ -35,7 +43,14 @@ class StudyDriverTest : public ::testing::Test {
     tracking_ = std::make_unique<tracking::TrackingStore>(*db_, *blobs_, clock_);
     jobs_ = std::make_unique<jobs::JobStore>(*db_, clock_);
     studies_ = std::make_unique<StudyStore>(*db_);
-    driver_ = std::make_unique<StudyDriver>(*studies_, *jobs_, *tracking_, clock_);
+    auth_ = std::make_unique<auth::AuthService>(*db_, clock_);
+    projects_ = std::make_unique<project::ProjectService>(*db_, clock_);
+    data_ = std::make_unique<data::DataStore>(*db_, *blobs_, clock_);
+    environments_ = std::make_unique<envcode::EnvironmentStore>(*db_, clock_);
+    code_ = std::make_unique<envcode::CodeStore>(*db_, *blobs_, clock_);
+    launcher_ = std::make_unique<orchestration::JobService>(
+        orchestration::JobServiceDeps{*jobs_, *tracking_, *data_, *environments_, *code_, *auth_, *projects_, clock_});
+    driver_ = std::make_unique<StudyDriver>(*studies_, *launcher_, *jobs_, *tracking_, clock_);
     exp_ = tracking_->CreateExperiment(1, "exp", "", {}).value().experiment_id;
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -68,6 +83,12 @@ class StudyDriverTest : public ::testing::Test {
   std::unique_ptr<tracking::TrackingStore> tracking_;
   std::unique_ptr<jobs::JobStore> jobs_;
   std::unique_ptr<StudyStore> studies_;
+  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<project::ProjectService> projects_;
+  std::unique_ptr<data::DataStore> data_;
+  std::unique_ptr<envcode::EnvironmentStore> environments_;
+  std::unique_ptr<envcode::CodeStore> code_;
+  std::unique_ptr<orchestration::JobService> launcher_;
   std::unique_ptr<StudyDriver> driver_;
   int64_t exp_ = 0;
 };

@@ -150,7 +150,7 @@ Result<Json> NormalizeStudySpec(const Json& body, uint64_t default_seed) {
   ASSIGN_OR_RETURN(auto attempts, OptInt(trial, "max_attempts"));
   if (attempts && (*attempts < 1 || *attempts > 100)) return InvalidArgument("trial.max_attempts must be between 1 and 100");
   tout["max_attempts"] = attempts.value_or(3);
-  // trial.data: the shape here; that the versions exist is the submit handler's check.
+  // trial.data: the shape here; that the versions exist is StudyDriver::Create's check.
   std::string default_data;
   if (trial.contains("data")) {
     const Json& d = trial["data"];

@@ -215,8 +215,23 @@ Status PipelineScheduler::StartStep(PipelineRun& run, StepRecord& step, const st
     hashes[it.key()] = up->outputs[out]["sha256"];
   }
   step.resolved["inputs"] = inputs;
+  // The environment revision is resolved now and pinned on the job, so the cache key names what
+  // the step runs with: a new revision of the environment runs the step again.
   std::string environment = comp.value("environment", "");
-  step.cache_key = CacheKey(step.resolved["component_hash"], step.resolved["params"], hashes, environment, "");
+  std::string environment_ref;
+  int64_t environment_revision = 0;
+  if (!environment.empty()) {
+    auto env = launcher_.ResolveEnvironment(run.project_id, Json{{"environment", environment}});
+    if (!env.ok()) {
+      step.state = StepState::kFailed;
+      step.error = "environment '" + environment + "': " + env.status().message();
+      step.finished_at = clock_.NowMillis();
+      return store_.UpdateStep(step);
+    }
+    environment_revision = (*env)->revision;
+    environment_ref = environment + "@" + std::to_string(environment_revision);
+  }
+  step.cache_key = CacheKey(step.resolved["component_hash"], step.resolved["params"], hashes, environment_ref, "");
   if (run.cache && step.resolved.value("cache", true)) {
     ASSIGN_OR_RETURN(auto hit, store_.FindCached(run.project_id, step.cache_key));
     bool usable = hit.has_value();
@@ -236,7 +251,7 @@ Status PipelineScheduler::StartStep(PipelineRun& run, StepRecord& step, const st
   // A child tracking run and a command job, keyed by the step: if a crash came between queueing
   // the job and recording it here, the job (and its run) from before the crash is taken up.
   const std::string dedup_key = "pipeline:" + std::to_string(run.id) + ":" + step.name;
-  ASSIGN_OR_RETURN(std::optional<jobs::Job> queued, jobs_.FindByDedupKey(dedup_key));
+  ASSIGN_OR_RETURN(std::optional<jobs::Job> queued, launcher_.FindByDedupKey(dedup_key));
   if (queued) {
     step.state = StepState::kQueued;
     step.job_id = queued->id;
@@ -268,14 +283,19 @@ Status PipelineScheduler::StartStep(PipelineRun& run, StepRecord& step, const st
                   {"run_id", child.info.run_id},  // the worker sets MLFLOW_RUN_ID and MLFLOW_EXPERIMENT_ID
                   {"experiment_id", std::to_string(run.experiment_id)},
                   {"pipeline_step", {{"pipeline_run", run.id}, {"step", step.name}, {"inputs", in_names}, {"outputs", outs}}}};
-  if (!environment.empty()) spec.payload["environment"] = environment;
+  if (!environment.empty()) {
+    spec.payload["environment"] = environment;
+    spec.payload["environment_revision"] = environment_revision;
+  }
   if (!data.empty()) spec.payload["data"] = data;
   spec.resources = {comp["resources"]["cpus"].get<double>(), comp["resources"]["memory_mb"].get<int64_t>(),
                     comp["resources"]["gpus"].get<int64_t>()};
   spec.max_attempts = comp["max_attempts"].get<int>();
   spec.timeout_s = comp["timeout_s"].get<int64_t>();
   spec.dedup_key = dedup_key;
-  auto job = jobs_.Enqueue(spec, run.created_by);
+  // Through the JobService: the environment and code are pinned, the data versions checked, and
+  // the child run records the job and its data versions (lineage).
+  auto job = launcher_.SubmitSpec(spec, run.created_by);
   if (!job.ok()) {
     step.state = StepState::kFailed;
     step.error = "cannot queue the step's job: " + job.status().message();

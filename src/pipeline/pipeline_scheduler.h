@@ -10,11 +10,13 @@
 //              dependencies are succeeded/cached, its inputs are the dependencies' recorded
 //              outputs and the data versions it is wired to (checked and pinned, by dataset id
 //              and version id, at Start), and its cache key is sha256(component hash, params,
-//              input content hashes — "dataset:<id>@v<n>" for a data version —, environment,
-//              code). With caching on (run and step), a succeeded step of the same
+//              input content hashes — "dataset:<id>@v<n>" for a data version —, environment
+//              and its revision, code). With caching on (run and step), a succeeded step of the same
 //              project with that key is reused: the step is `cached`, takes its outputs and its
 //              tracking run, and no job is queued. Otherwise a child tracking run is created
-//              (tag mlflow.parentRunId) and a command job is queued with payload.run_id, the
+//              (tag mlflow.parentRunId) and a command job is submitted through the
+//              JobService (environment revision pinned, data versions checked and recorded as
+//              the child run's inputs) with payload.run_id, the
 //              MLFLOW_RUN_ID environment, and payload.pipeline_step {pipeline_run, step, inputs,
 //              outputs} which the worker's step-IO hooks use to materialize inputs and upload
 //              outputs.
@@ -40,6 +42,7 @@
 
 #include "base/clock.h"
 #include "jobs/job_store.h"
+#include "orchestration/job_service.h"
 #include "pipeline/pipeline_spec.h"
 #include "pipeline/pipeline_store.h"
 #include "store/blob/blob_store.h"
@@ -62,9 +65,10 @@ struct StartRequest {
 
 class PipelineScheduler {
  public:
-  PipelineScheduler(PipelineStore& store, jobs::JobStore& jobs, tracking::TrackingStore& tracking, store::BlobStore& blobs,
-                    const Clock& clock)
-      : store_(store), jobs_(jobs), tracking_(tracking), blobs_(blobs), clock_(clock) {}
+  // Step jobs are submitted through `launcher`; `jobs` is read (states) and cancelled directly.
+  PipelineScheduler(PipelineStore& store, orchestration::JobService& launcher, jobs::JobStore& jobs, tracking::TrackingStore& tracking,
+                    store::BlobStore& blobs, const Clock& clock)
+      : store_(store), launcher_(launcher), jobs_(jobs), tracking_(tracking), blobs_(blobs), clock_(clock) {}
 
   // kNotFound for an unknown pipeline; kInvalidArgument for bad parameters or a component that no
   // longer fits the pipeline. The run is advanced once before returning.
@@ -90,6 +94,7 @@ class PipelineScheduler {
   void EndTrackingRun(const std::string& run_id, const char* status);
 
   PipelineStore& store_;
+  orchestration::JobService& launcher_;
   jobs::JobStore& jobs_;
   tracking::TrackingStore& tracking_;
   store::BlobStore& blobs_;

@@ -102,7 +102,7 @@ Status ApplySpec(Task& t, const TaskSpec& spec) {
     if (spec.acceptance_criteria->empty()) {
       t.acceptance_criteria.clear();
     } else {
-      auto parsed = ParseCriteria(*spec.acceptance_criteria);
+      auto parsed = eval::ParseCriteria(*spec.acceptance_criteria);
       if (!parsed.ok()) return parsed.status().WithContext("acceptance_criteria");
       t.acceptance_criteria = parsed->Canonical();
     }

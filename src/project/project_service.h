@@ -15,7 +15,7 @@
 
 #include "base/clock.h"
 #include "base/status.h"
-#include "project/criteria.h"
+#include "eval/criteria.h"
 #include "store/meta/database.h"
 #include "store/meta/migrations.h"
 

@@ -67,8 +67,8 @@ Result<std::optional<project::Task>> ReportService::TaskOf(const tracking::Run& 
 
 Result<Json> ReportService::CheckCriteria(const tracking::Run& run, const project::Task& task) {
   if (task.acceptance_criteria.empty()) return FailedPrecondition("task '" + task.name + "' has no acceptance criteria to confirm against");
-  ASSIGN_OR_RETURN(project::Criteria criteria, project::ParseCriteria(task.acceptance_criteria));
-  project::Evaluation ev = criteria.Evaluate([&](std::string_view key) -> std::optional<double> {
+  ASSIGN_OR_RETURN(eval::Criteria criteria, eval::ParseCriteria(task.acceptance_criteria));
+  eval::Evaluation ev = criteria.Evaluate([&](std::string_view key) -> std::optional<double> {
     for (const auto& m : run.metrics)
       if (m.key == key) return m.value;
     return std::nullopt;

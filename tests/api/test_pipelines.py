@@ -412,6 +412,10 @@ def test_a_step_reads_a_data_version_and_caches_per_version(env):
     assert job["payload"]["data"] == [{"dataset": "points", "version": 1, "path": "inputs/rows"}]
     assert "files ['points.csv'] rows 5" in job_log(dev, step["job_id"])
     assert job_count(dev) == jobs_before + 1
+    # The step's run records the version it read (data lineage), as a submitted job's run does.
+    step_run = dev.ok("GET", "/api/2.0/mlflow/runs/get", params={"run_id": step["run_id"]})["run"]
+    inputs = step_run["inputs"]["moebius_inputs"]
+    assert [(i["kind"], i["ref"], i["detail"]["path"]) for i in inputs] == [("dataset_version", "pipes/points@v1", "inputs/rows")], inputs
 
     # The same version: served from the cache.
     again = wait_run(dev, start(dev, "counted")["id"])
@@ -432,3 +436,33 @@ def test_a_step_reads_a_data_version_and_caches_per_version(env):
     # The older pipeline version still runs against v1, from the cache.
     old = wait_run(dev, start(dev, "counted", version=1)["id"])
     assert [s["state"] for s in old["steps"]] == ["cached"] and job_count(dev) == jobs_before + 2
+
+
+GREET = "import os, sys; open(sys.argv[1], 'w').write(os.environ['GREETING'])"
+
+
+def test_a_step_pins_its_environment_revision(env):
+    """A step whose component names an environment runs with the revision current when the step
+    was queued, pinned on its job (payload.environment_revision) as for a submitted job; a new
+    revision of the environment is a new cache key, so the step runs again with it."""
+    server, dev, look = env
+    admin = server.client(server.login("admin", server.admin_password()))
+    envs = f"{P}/environments"
+    admin.ok("POST", envs, json={"name": "stepenv", "variables": [{"name": "GREETING", "value": "one"}]})
+    dev.ok("POST", f"{P}/components", json={"name": "greet", "command": ["python3", "-c", GREET, "{outputs.out}"],
+                                           "environment": "stepenv", "outputs": [{"name": "out"}]})
+    dev.ok("POST", f"{P}/pipelines", json={"name": "greeting", "steps": [{"name": "greet", "component": "greet"}]})
+
+    first = steps_of(wait_run(dev, start(dev, "greeting")["id"]))["greet"]
+    assert first["state"] == "succeeded", first["error"]
+    job = dev.ok("GET", f"/api/v1/jobs/{first['job_id']}")["job"]
+    assert job["payload"]["environment"] == "stepenv" and job["payload"]["environment_revision"] == 1, job["payload"]
+    assert first["outputs"]["out"]["sha256"] == hashlib.sha256(b"one").hexdigest()
+
+    admin.ok("PUT", f"{envs}/stepenv", json={"variables": [{"name": "GREETING", "value": "two"}]})
+    second = steps_of(wait_run(dev, start(dev, "greeting")["id"]))["greet"]
+    assert second["state"] == "succeeded", (second["state"], second["error"])
+    assert second["cache_key"] != first["cache_key"]
+    job2 = dev.ok("GET", f"/api/v1/jobs/{second['job_id']}")["job"]
+    assert job2["payload"]["environment_revision"] == 2
+    assert second["outputs"]["out"]["sha256"] == hashlib.sha256(b"two").hexdigest()

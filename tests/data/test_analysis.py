@@ -6,6 +6,7 @@ import io
 import math
 import os
 import random
+import sqlite3
 import sys
 
 import pandas as pd
@@ -115,6 +116,29 @@ def test_sensitive_reads_are_audited(env):
     entries = admin.ok("GET", "/api/v1/audit", params={"limit": 20})["entries"]
     reads = [e for e in entries if e["action"].startswith("READ") and e["target"].endswith("/versions/v1/stats")]
     assert reads and reads[0]["actor"] == "admin" and reads[0]["detail"]["dataset"] == "customers"
+
+
+def test_a_sensitive_read_that_cannot_be_audited_returns_nothing(env):
+    """A read of a sensitive dataset that the audit log cannot record fails (503) without data:
+    the audit table refuses READ entries through a trigger, as a full disk or a broken database
+    would refuse them."""
+    server, admin, df = env
+    db = sqlite3.connect(os.path.join(server.data_dir, "meta.db"), timeout=30)
+    db.execute("CREATE TRIGGER refuse_reads BEFORE INSERT ON audit_log WHEN NEW.action LIKE 'READ%' "
+               "BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END")
+    db.commit()
+    try:
+        for path in ("/versions/v1/stats", "/versions/v1/items", "/versions/v1/archive", "", "/rounds/1"):
+            r = admin.get(f"{P}/customers{path}")
+            assert r.status_code == 503, (path, r.status_code, r.text[:200])
+            body = r.json()
+            assert body["error_code"] == "TEMPORARILY_UNAVAILABLE" and "audit log" in body["message"], body
+            assert "customers.csv" not in r.text and "stats" not in body
+    finally:
+        db.execute("DROP TRIGGER refuse_reads")
+        db.commit()
+        db.close()
+    assert admin.get(f"{P}/customers/versions/v1/items").status_code == 200
 
 
 def test_transform_fit_is_content_hashed_and_matches_pandas(env):

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "train/torch/text_options.h"  // OptimizerKind
 
 namespace moebius::train::text {
 
@@ -39,8 +40,6 @@ struct TextModelShape {
   int hidden = 0;  // 0: no hidden layer
   int classes = 2;
 };
-
-enum class OptimizerKind { kSgd, kAdam };
 
 // A batch of texts: the feature ids of all texts concatenated, and where each text starts.
 struct TextBatch {

@@ -9,9 +9,11 @@
 
 #include "base/status.h"
 #include "train/torch/text_featurizer.h"
-#include "train/torch/text_model.h"
 
 namespace moebius::train {
+namespace text {
+enum class OptimizerKind { kSgd, kAdam };
+}  // namespace text
 
 struct TextOptions {
   std::string data_dir;  // a materialized split version

@@ -1,4 +1,4 @@
-#include "project/criteria.h"
+#include "eval/criteria.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <limits>
 #include <map>
 
-namespace moebius::project {
+namespace moebius::eval {
 namespace {
 
 using MetricMap = std::map<std::string, double>;
@@ -205,4 +205,4 @@ TEST(CriteriaTest, LookupSeesTheBareName) {
 }
 
 }  // namespace
-}  // namespace moebius::project
+}  // namespace moebius::eval

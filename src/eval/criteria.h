@@ -31,7 +31,7 @@
 
 #include "base/status.h"
 
-namespace moebius::project {
+namespace moebius::eval {
 
 struct ClauseResult {
   std::string text;  // canonical text of one comparison, e.g. "f1 >= 0.85"
@@ -67,4 +67,4 @@ class Criteria {
 // "at column 7: expected a number after '>='".
 Result<Criteria> ParseCriteria(std::string_view text);
 
-}  // namespace moebius::project
+}  // namespace moebius::eval

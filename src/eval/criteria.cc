@@ -1,4 +1,4 @@
-#include "project/criteria.h"
+#include "eval/criteria.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,7 +8,7 @@
 
 #include "base/strings.h"
 
-namespace moebius::project {
+namespace moebius::eval {
 
 struct Criteria::Node {
   enum Kind { kAnd, kOr, kNot, kCompare } kind = kCompare;
@@ -356,4 +356,4 @@ Result<Criteria> ParseCriteria(std::string_view text) {
   return Criteria(std::move(root));
 }
 
-}  // namespace moebius::project
+}  // namespace moebius::eval
