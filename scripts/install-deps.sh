@@ -32,6 +32,8 @@ PACKAGES=(
   zlib1g-dev fonts-nanum
   # images (src/data/image): only the OpenCV modules used, not libopencv-dev's ~200 packages
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  # model registry (src/registry): MLflow's MLmodel files are YAML
+  libyaml-cpp-dev
   # tabular trainer (src/train): XGBoost's C API; python3-xgboost is its peer in tests and bench
   libxgboost-dev
   # image and text trainers (src/train/torch): libtorch 1.13 on CPU; only torch_*.cc include it

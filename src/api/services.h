@@ -45,6 +45,9 @@ class CodeStore;
 namespace orchestration {
 class JobService;
 }
+namespace registry {
+class RegistryService;
+}
 
 namespace api {
 
@@ -75,6 +78,7 @@ struct Services {
   envcode::CodeStore& code;                 // code snapshots (PRJ-7, EXP-2)
   pipeline::PipelineStore& pipelines;             // components and pipelines (EXP-3)
   pipeline::PipelineScheduler& pipeline_runs;     // pipeline runs and their steps
+  registry::RegistryService& registry;            // registered models and versions (REG-1 to REG-3)
 };
 
 // Project ids the user may see: every project for admins, their memberships otherwise.
@@ -93,6 +97,8 @@ void RegisterCodeRoutes(Router& router, Services& s);
 void RegisterStudyRoutes(Router& router, Services& s, hpo::StudyStore& store, hpo::StudyDriver& driver);
 void RegisterReportRoutes(Router& router, Services& s);
 void RegisterPipelineRoutes(Router& router, Services& s);
+void RegisterRegistryRoutes(Router& router, Services& s);
+void RegisterMlflowRegistryRoutes(Router& router, Services& s);
 
 }  // namespace api
 }  // namespace moebius

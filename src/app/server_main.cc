@@ -36,6 +36,9 @@
 #include "hpo/study_driver.h"
 #include "orchestration/job_service.h"
 #include "orchestration/schedule_runner.h"
+#include "registry/registry_schema.h"
+#include "registry/registry_service.h"
+#include "report/package_store.h"
 #include "hpo/study_store.h"
 #include "jobs/job_store.h"
 #include "jobs/schedule_store.h"
@@ -64,7 +67,8 @@ std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
   for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
                      jobs::JobMigrations, envcode::EnvironmentMigrations, envcode::CodeMigrations,
-                     hpo::HpoMigrations, report::ReportMigrations, pipeline::PipelineMigrations}) {
+                     hpo::HpoMigrations, report::ReportMigrations, pipeline::PipelineMigrations,
+                     registry::RegistryMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -206,6 +210,9 @@ int RunServer(const ServerConfig& config) {
   hpo::StudyDriver study_driver(study_store, job_service, job_store, tracking, clock);
   pipeline::PipelineStore pipeline_store(*db, clock);
   pipeline::PipelineScheduler pipeline_scheduler(pipeline_store, job_service, job_store, tracking, *blobs, clock);
+  report::PackageStore packages(*db);
+  registry::RegistryStore registry_store(*db, clock);
+  registry::RegistryService registry(registry_store, tracking, *blobs, packages, clock);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -228,7 +235,7 @@ int RunServer(const ServerConfig& config) {
 
   api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock,
                          api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads,
-                         sql_sources, job_store, job_service, environments, code, pipeline_store, pipeline_scheduler};
+                         sql_sources, job_store, job_service, environments, code, pipeline_store, pipeline_scheduler, registry};
   // Per-attempt job tokens (the submitter's, for embedded and remote workers alike), revoked when
   // the attempt ends however it ends; and a job's run gets the job's outcome.
   job_store.SetHooks(jobs::JobStoreHooks{
@@ -261,6 +268,8 @@ int RunServer(const ServerConfig& config) {
   api::RegisterStudyRoutes(router, services, study_store, study_driver);
   api::RegisterReportRoutes(router, services);
   api::RegisterPipelineRoutes(router, services);
+  api::RegisterRegistryRoutes(router, services);
+  api::RegisterMlflowRegistryRoutes(router, services);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {

@@ -45,6 +45,7 @@ enum class Permission {
   kJobRun,
   kLabelWrite,
   kModelConfirm,
+  kModelRegister,
   kModelApprove,
   kDeploy,
   kEnvironmentWrite,

@@ -112,6 +112,7 @@ class App final : public CommandHost {
     AddStudyCommands(*this);
     AddPackageCommands(*this);
     AddPipelineCommands(*this);
+    AddModelCommands(*this);
   }
 
   int Run(int argc, char** argv) {

@@ -77,5 +77,7 @@ void AddReportCommands(CommandHost& host, CLI::App* run);
 void AddPackageCommands(CommandHost& host);
 // `moebius component create|list|show` and `moebius pipeline create|list|show|run|runs|cancel` (cli_pipeline.cc).
 void AddPipelineCommands(CommandHost& host);
+// `moebius model register|list|show|version|stage|alias` (cli_models.cc).
+void AddModelCommands(CommandHost& host);
 
 }  // namespace moebius::cli

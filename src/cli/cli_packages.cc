@@ -1,23 +1,13 @@
 // `moebius run report|confirm` and `moebius package list|show|download`: the experiment report
 // (모델 실험 결과서) and confirmed model packages (EVAL-6), through the REST API.
-#include <cctype>
 #include <cstdio>
 #include <fstream>
 
+#include "base/strings.h"
 #include "cli/cli_app.h"
 
 namespace moebius::cli {
 namespace {
-
-std::string Enc(const std::string& s) {
-  std::string out;
-  const char* hex = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-    else out += '%', out += hex[c >> 4], out += hex[c & 15];
-  }
-  return out;
-}
 
 Status WriteFile(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -50,8 +40,8 @@ void AddReportCommands(CommandHost& host, CLI::App* run) {
   report->add_option("--task", *task, "task whose acceptance criteria to show (default: the run's moebius.task tag)");
   host.OnRun(report, [rid, format, lang, out, task](RestClient& c) -> Status {
     if (*format != "html" && *format != "pdf") return InvalidArgument("--format must be html or pdf");
-    std::string path = "/api/v1/runs/" + Enc(*rid) + "/report?format=" + *format + "&lang=" + Enc(*lang);
-    if (!task->empty()) path += "&task=" + Enc(*task);
+    std::string path = "/api/v1/runs/" + UrlEncode(*rid) + "/report?format=" + *format + "&lang=" + UrlEncode(*lang);
+    if (!task->empty()) path += "&task=" + UrlEncode(*task);
     ASSIGN_OR_RETURN(std::string bytes, c.GetBytes(path));
     std::string file = out->empty() ? "report-" + *rid + "." + *format : *out;
     RETURN_IF_ERROR(WriteFile(file, bytes));
@@ -67,10 +57,10 @@ void AddReportCommands(CommandHost& host, CLI::App* run) {
   host.OnRun(confirm, [&g = g, cid, ctask](RestClient& c) -> Status {
     Json body = Json::object();
     if (!ctask->empty()) body["task"] = *ctask;
-    auto r = c.Post("/api/v1/runs/" + Enc(*cid) + "/confirm", body);
+    auto r = c.Post("/api/v1/runs/" + UrlEncode(*cid) + "/confirm", body);
     if (!r.ok()) {
       // Failing criteria: show the clause report from the check endpoint, then fail.
-      auto check = c.Get("/api/v1/runs/" + Enc(*cid) + "/criteria" + (ctask->empty() ? "" : "?task=" + Enc(*ctask)));
+      auto check = c.Get("/api/v1/runs/" + UrlEncode(*cid) + "/criteria" + (ctask->empty() ? "" : "?task=" + UrlEncode(*ctask)));
       if (check.ok() && (*check)["check"].is_object() && !g.json) PrintCriteria((*check)["check"]);
       return r.status();
     }
@@ -91,7 +81,7 @@ void AddPackageCommands(CommandHost& host) {
   auto* project = host.Own<std::string>();
   list->add_option("PROJECT", *project)->required();
   host.OnRun(list, [&g = g, project](RestClient& c) -> Status {
-    ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/projects/" + Enc(*project) + "/packages"));
+    ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/projects/" + UrlEncode(*project) + "/packages"));
     Emit(g, j, [&] {
       std::printf("%-6s %-16s %-34s %-16s %s\n", "ID", "TASK", "RUN", "BY", "AT");
       for (const Json& p : j["packages"])
@@ -104,7 +94,7 @@ void AddPackageCommands(CommandHost& host) {
   auto* sid = host.Own<std::string>();
   show->add_option("ID", *sid)->required();
   host.OnRun(show, [&g = g, sid](RestClient& c) -> Status {
-    ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/packages/" + Enc(*sid)));
+    ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/packages/" + UrlEncode(*sid)));
     const Json& p = j["package"];
     Emit(g, j, [&] {
       std::printf("package %s: run %s, task %s, confirmed by %s at %s\ncriteria: %s\nmanifest sha256: %s\nartifacts:\n",
@@ -122,7 +112,7 @@ void AddPackageCommands(CommandHost& host) {
   download->add_option("ID", *did)->required();
   download->add_option("--out", *out, "file to write (default package-ID.tar)");
   host.OnRun(download, [did, out](RestClient& c) -> Status {
-    ASSIGN_OR_RETURN(std::string bytes, c.GetBytes("/api/v1/packages/" + Enc(*did) + "/archive"));
+    ASSIGN_OR_RETURN(std::string bytes, c.GetBytes("/api/v1/packages/" + UrlEncode(*did) + "/archive"));
     std::string file = out->empty() ? "package-" + *did + ".tar" : *out;
     RETURN_IF_ERROR(WriteFile(file, bytes));
     std::printf("wrote %s (%zu bytes)\n", file.c_str(), bytes.size());

@@ -175,7 +175,30 @@ const std::vector<AttributeName>& Attributes(SearchKind kind) {
       {"creation_time", "creation_time", true, true},
       {"last_update_time", "last_update_time", true, true},
   };
-  return kind == SearchKind::kRuns ? kRun : kExperiment;
+  // The model registry's (MLflow's SearchModelUtils and SearchModelVersionUtils).
+  static const std::vector<AttributeName> kModel = {
+      {"name", "name", true, true},
+      {"timestamp", "last_updated_timestamp", false, true},
+      {"creation_timestamp", "creation_timestamp", false, true},
+      {"last_updated_timestamp", "last_updated_timestamp", false, true},
+  };
+  static const std::vector<AttributeName> kVersion = {
+      {"name", "name", true, true},
+      {"run_id", "run_id", true, true},
+      {"source_path", "source_path", true, false},
+      {"version_number", "version_number", true, true},
+      {"current_stage", "current_stage", true, true},
+      {"creation_timestamp", "creation_timestamp", false, true},
+      {"timestamp", "last_updated_timestamp", false, true},
+      {"last_updated_timestamp", "last_updated_timestamp", false, true},
+  };
+  switch (kind) {
+    case SearchKind::kRuns: return kRun;
+    case SearchKind::kExperiments: return kExperiment;
+    case SearchKind::kRegisteredModels: return kModel;
+    case SearchKind::kModelVersions: return kVersion;
+  }
+  return kRun;
 }
 
 std::optional<EntityType> EntityOf(const std::string& w, SearchKind kind) {
@@ -243,6 +266,8 @@ class Parser {
       case EntityType::kTag:
         if (purpose == Purpose::kOrderBy && kind_ == SearchKind::kExperiments)
           return Error(t, "experiments can be ordered by name, experiment_id, creation_time or last_update_time only");
+        if (purpose == Purpose::kOrderBy && (kind_ == SearchKind::kRegisteredModels || kind_ == SearchKind::kModelVersions))
+          return Error(t, "models and model versions cannot be ordered by tags");
         return SearchKey{EntityType::kTag, name};
       default:
         return SearchKey{*entity, name};
@@ -395,8 +420,14 @@ Status CheckText(std::string_view text, size_t limit, const char* what) {
 }  // namespace
 
 bool IsNumericAttribute(SearchKind kind, const std::string& name) {
-  if (kind == SearchKind::kRuns) return name == "start_time" || name == "end_time";
-  return name == "creation_time" || name == "last_update_time" || name == "experiment_id";
+  switch (kind) {
+    case SearchKind::kRuns: return name == "start_time" || name == "end_time";
+    case SearchKind::kExperiments: return name == "creation_time" || name == "last_update_time" || name == "experiment_id";
+    case SearchKind::kRegisteredModels:
+    case SearchKind::kModelVersions:
+      return name == "version_number" || name == "creation_timestamp" || name == "last_updated_timestamp";
+  }
+  return false;
 }
 
 Result<std::vector<Comparison>> ParseSearchFilter(std::string_view filter, SearchKind kind) {

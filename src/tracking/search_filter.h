@@ -10,11 +10,15 @@
 // Entities (case-sensitive, MLflow's spellings):
 //   runs:        metric(s), param(s), parameter(s), tag(s), attribute(s), attr, run, dataset(s)
 //   experiments: tag(s), attribute(s), attr
+//   registered models, model versions: tag(s), attribute(s), attr
 // A key without an entity prefix is an attribute. Attributes (MLflow's lists):
 //   runs:        run_id, run_name ("run name", "Run name", "Run Name"), status, user_id,
 //                artifact_uri, start_time (created, Created), end_time
 //   experiments: name, creation_time, last_update_time; order_by also experiment_id
 //   datasets:    name, digest, context (filters only)
+//   registered models: name; order_by also timestamp (= last_updated_timestamp), creation_timestamp
+//   model versions: name, run_id, source_path (filters only), version_number, current_stage;
+//                order_by also creation_timestamp, last_updated_timestamp (timestamp)
 //
 // Operators and values by key:
 //   metrics, numeric attributes     = != < <= > >=          number (attributes: an integer)
@@ -35,7 +39,7 @@
 
 namespace moebius::tracking {
 
-enum class SearchKind { kRuns, kExperiments };
+enum class SearchKind { kRuns, kExperiments, kRegisteredModels, kModelVersions };
 enum class EntityType { kMetric, kParam, kTag, kAttribute, kDataset };
 
 struct SearchKey {

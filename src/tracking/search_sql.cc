@@ -28,12 +28,16 @@ Status ValidateCommon(int64_t max_results, const std::string& view_type) {
   return Status::Ok();
 }
 
-Result<int64_t> Offset(const std::string& token) {
+}  // namespace
+
+Result<int64_t> PageOffset(const std::string& token) {
   if (token.empty()) return int64_t{0};
   ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(token));
   if (offset > kMaxOffset) return InvalidArgument("Invalid page token");
   return offset;
 }
+
+namespace {
 
 std::string Placeholders(size_t n) {
   std::string s;
@@ -46,6 +50,8 @@ SqlValue Bind(const SearchValue& v) {
   if (v.is_number) return v.number;
   return v.text;
 }
+
+}  // namespace
 
 // Patterns use backslash as their escape character on every backend; one that ends in a lone
 // backslash is an error on PostgreSQL, so it is refused here for all.
@@ -62,7 +68,6 @@ Status CheckLikePattern(const Comparison& c) {
   return Status::Ok();
 }
 
-// `column op ?` (or the IN list) for one comparison; appends its parameters.
 std::string Condition(const std::string& column, const Comparison& c, std::vector<SqlValue>& params) {
   if (c.op == "IN" || c.op == "NOT IN") {
     for (const auto& v : c.values) params.push_back(Bind(v));
@@ -73,6 +78,8 @@ std::string Condition(const std::string& column, const Comparison& c, std::vecto
   if (c.op == "ILIKE") return "LOWER(" + column + ") LIKE LOWER(?) ESCAPE '\\'";
   return column + " " + c.op + " ?";  // op is one of the parser's fixed set
 }
+
+namespace {
 
 // Canonical run attribute → column of `runs`. The names come from the parser's fixed list.
 std::string RunColumn(const std::string& attribute) {
@@ -96,6 +103,8 @@ std::string KeyText(const SearchKey& k) {
   return k.name;
 }
 
+}  // namespace
+
 Result<std::vector<OrderBy>> ParseOrder(const std::vector<std::string>& clauses, SearchKind kind) {
   if (clauses.size() > kMaxOrderBy) return InvalidArgument("at most " + std::to_string(kMaxOrderBy) + " order_by clauses");
   std::vector<OrderBy> out;
@@ -109,6 +118,8 @@ Result<std::vector<OrderBy>> ParseOrder(const std::vector<std::string>& clauses,
   return out;
 }
 
+namespace {
+
 void AndWhere(std::string& where, const std::string& clause) { where += where.empty() ? clause : " AND " + clause; }
 
 }  // namespace
@@ -120,7 +131,7 @@ Result<CompiledQuery> CompileRunSearch(const RunSearchRequest& req) {
     return InvalidArgument("experiment_ids may list at most " + std::to_string(kMaxIds) + " experiments");
   ASSIGN_OR_RETURN(std::vector<Comparison> filter, ParseSearchFilter(req.filter, SearchKind::kRuns));
   ASSIGN_OR_RETURN(std::vector<OrderBy> order, ParseOrder(req.order_by, SearchKind::kRuns));
-  ASSIGN_OR_RETURN(int64_t offset, Offset(req.page_token));
+  ASSIGN_OR_RETURN(int64_t offset, PageOffset(req.page_token));
 
   // The statement reads: SELECT ... FROM runs <joins> WHERE <where> ORDER BY <order> LIMIT ? OFFSET ?
   // and the parameters are gathered per part in that order.
@@ -208,7 +219,7 @@ Result<CompiledQuery> CompileExperimentSearch(const ExperimentSearchRequest& req
   RETURN_IF_ERROR(ValidateCommon(req.max_results, req.view_type));
   ASSIGN_OR_RETURN(std::vector<Comparison> filter, ParseSearchFilter(req.filter, SearchKind::kExperiments));
   ASSIGN_OR_RETURN(std::vector<OrderBy> order, ParseOrder(req.order_by, SearchKind::kExperiments));
-  ASSIGN_OR_RETURN(int64_t offset, Offset(req.page_token));
+  ASSIGN_OR_RETURN(int64_t offset, PageOffset(req.page_token));
 
   std::string where, order_sql;
   std::vector<SqlValue> params;

@@ -25,6 +25,7 @@
 
 #include "base/status.h"
 #include "store/meta/database.h"
+#include "tracking/search_filter.h"
 
 namespace moebius::tracking {
 
@@ -61,5 +62,16 @@ struct CompiledQuery {
 // kInvalidArgument for a bad filter, order_by, page token, max_results, view_type or id list.
 Result<CompiledQuery> CompileRunSearch(const RunSearchRequest& request);
 Result<CompiledQuery> CompileExperimentSearch(const ExperimentSearchRequest& request);
+
+// Building blocks for other searches over the same grammar (the model registry's):
+// the offset a page token stands for (kInvalidArgument for a bad token);
+Result<int64_t> PageOffset(const std::string& token);
+// order_by clauses parsed, at most 20, no key twice;
+Result<std::vector<OrderBy>> ParseOrder(const std::vector<std::string>& clauses, SearchKind kind);
+// a LIKE/ILIKE pattern that does not end in a lone escape character;
+Status CheckLikePattern(const Comparison& c);
+// `column op ?` (or its IN list) for one comparison on `column` (a name from a fixed list, never
+// user text), appending the bound values to `params`.
+std::string Condition(const std::string& column, const Comparison& c, std::vector<store::SqlValue>& params);
 
 }  // namespace moebius::tracking

@@ -56,10 +56,16 @@ def build_fixtures(admin, project):
     admin.ok("POST", f"/api/v1/projects/{p}/components", json={"name": "fx", "command": ["true"]})
     admin.ok("POST", f"/api/v1/projects/{p}/pipelines", json={"name": "fx", "steps": [{"name": "s", "component": "fx"}]})
     pipeline_run = admin.ok("POST", f"/api/v1/projects/{p}/pipelines/fx/runs", json={})["run"]["id"]
+    # A registered model: version 1 from the run's model/ folder (an XGBoost JSON model), aliased.
+    model = f"{p}-model"
+    xgb = b'{"learner": {"learner_model_param": {"num_feature": "2", "num_class": "0"}, "objective": {"name": "binary:logistic"}}}'
+    admin.ok("PUT", f"/api/2.0/mlflow-artifacts/artifacts/{exp['experiment_id']}/{run_id}/artifacts/model/model.json", data=xgb)
+    admin.ok("POST", f"/api/v1/projects/{p}/models/{model}/versions", json={"run_id": run_id, "path": "model"})
+    admin.ok("PUT", f"/api/v1/models/{model}/aliases/champion", json={"version": 1})
     return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
             "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job),
             "schedule": str(schedule), "environment": environment, "snapshot": snapshot, "study": str(study),
-            "package": str(package), "pipeline_run": str(pipeline_run)}
+            "package": str(package), "pipeline_run": str(pipeline_run), "model": model}
 
 
 def fill_path(path, fx):
@@ -89,6 +95,8 @@ def fill_path(path, fx):
         "name": "fx",  # an environment, a component and a pipeline; for /code/templates/{name} an unknown template is a 404
         "id": fx["pipeline_run"],
         "sha256": "0" * 64,
+        "model": fx["model"],  # {version} is the dataset's "v1", which names version 1 of the model too
+        "alias": "champion",
     }
     out = []
     for seg in path.split("/"):
@@ -106,7 +114,9 @@ def request_for(route, fx):
     path = fill_path(route["path"], fx)
     query = {"experiment_id": fx["experiment_id"], "run_id": fx["run_id"], "experiment_name": fx["experiment_name"],
              "metric_key": "f1", "path": f"{fx['experiment_id']}/{fx['run_id']}/artifacts",
-             "from": fx["version"], "to": fx["version"]}
+             "from": fx["version"], "to": fx["version"],
+             # the MLflow registry routes name a model and a version in the query string
+             "name": fx["model"], "version": "1", "alias": "champion"}
     body = {"experiment_id": fx["experiment_id"], "run_id": fx["run_id"], "experiment_ids": [fx["experiment_id"]],
             "run_ids": [fx["run_id"]], "metric_keys": ["f1"]}
     method = route["method"]

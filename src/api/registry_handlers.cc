@@ -1,0 +1,141 @@
+// The model registry's native routes (REG-1 to REG-3; docs/api.md):
+//   GET    /api/v1/projects/{project}/models                       (project.read)  models with version counts
+//   POST   /api/v1/projects/{project}/models/{model}/versions      (model.register) register a version
+//          {"run_id", "path": "model"} | {"package_id", "path"} , "description", "tags": {k: v}
+//   GET    /api/v1/models/{model}                                  (project.read)  the model and its versions
+//   GET    /api/v1/models/{model}/versions/{version}               (project.read)  a version and its stage history
+//   POST   /api/v1/models/{model}/versions/{version}/stage         (model.register) {"stage", "archive_existing", "reason"}
+//   PUT    /api/v1/models/{model}/aliases/{alias}                  (model.register) {"version"}
+//   DELETE /api/v1/models/{model}/aliases/{alias}                  (model.register)
+#include "api/registry_views.h"
+#include "api/resolvers.h"
+#include "api/router.h"
+#include "api/services.h"
+#include "base/strings.h"
+#include "registry/registry_service.h"
+#include "registry/registry_store.h"
+
+namespace moebius::api {
+
+using auth::Permission;
+
+namespace {
+
+Result<int64_t> VersionParam(RouteContext& ctx) { return VersionNumber(Json(ctx.Param("version"))); }
+
+Result<registry::Tags> TagObject(const Json& body) {
+  registry::Tags out;
+  if (!body.contains("tags") || body["tags"].is_null()) return out;
+  if (!body["tags"].is_object()) return InvalidArgument("field 'tags' must be an object of strings");
+  for (auto it = body["tags"].begin(); it != body["tags"].end(); ++it) {
+    if (!it->is_string()) return InvalidArgument("tags." + it.key() + " must be a string");
+    out.emplace_back(it.key(), it->get<std::string>());
+  }
+  return out;
+}
+
+Result<Json> VersionWithHistory(Services& s, const registry::ModelVersion& v) {
+  Json out = VersionJson(v);
+  ASSIGN_OR_RETURN(auto history, s.registry.store().StageHistory(v.id));
+  Json h = Json::array();
+  for (const auto& c : history) h.push_back(StageChangeJson(c));
+  out["stage_history"] = h;
+  return out;
+}
+
+}  // namespace
+
+void RegisterRegistryRoutes(Router& r, Services& s) {
+  r.Add("GET", "/api/v1/projects/{project}/models", Permission::kProjectRead, ProjectFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
+    registry::ModelSearch q;
+    q.project_ids = {ctx.project_ids.at(0)};
+    q.filter = ctx.req.Query("filter").value_or("");
+    q.max_results = registry::kMaxModelSearchResults;
+    ASSIGN_OR_RETURN(registry::Page page, s.registry.store().SearchModels(q));
+    Json out = Json::array();
+    for (int64_t id : page.ids) {
+      ASSIGN_OR_RETURN(registry::RegisteredModel m, s.registry.store().GetModelById(id));
+      ASSIGN_OR_RETURN(auto versions, s.registry.store().Versions(m.id));
+      Json j = ModelJson(m);
+      Json stages = Json::object();
+      for (const auto& v : versions) stages[registry::StageName(v.stage)] = stages.value(registry::StageName(v.stage), 0) + 1;
+      j["version_count"] = versions.size();
+      j["latest_version"] = versions.empty() ? Json(nullptr) : Json(versions.front().version);
+      j["stages"] = stages;
+      out.push_back(std::move(j));
+    }
+    return JsonResponse(Json{{"models", out}});
+  });
+
+  r.Add("POST", "/api/v1/projects/{project}/models/{model}/versions", Permission::kModelRegister, ProjectFromPath(s),
+        [&s](RouteContext& ctx) -> Result<HttpResponse> {
+          ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+          if (!body->is_object()) return InvalidArgument("request body must be a JSON object");
+          registry::RegisterRequest rq;
+          rq.project_id = ctx.project_ids.at(0);
+          rq.model = ctx.Param("model");
+          ASSIGN_OR_RETURN(auto run_id, OptString(*body, "run_id"));
+          ASSIGN_OR_RETURN(auto package_id, OptInt(*body, "package_id"));
+          ASSIGN_OR_RETURN(auto path, OptString(*body, "path"));
+          ASSIGN_OR_RETURN(auto description, OptString(*body, "description"));
+          if (!run_id && !package_id) return InvalidArgument("give run_id (a run's artifact folder, with path) or package_id (a confirmed package)");
+          if (package_id && *package_id < 1) return InvalidArgument("package_id must be a positive integer");
+          rq.source.run_id = run_id.value_or("");
+          rq.source.package_id = package_id.value_or(0);
+          rq.source.path = path.value_or("model");
+          rq.description = description.value_or("");
+          ASSIGN_OR_RETURN(rq.tags, TagObject(*body));
+          rq.user = ctx.user().username;
+          ASSIGN_OR_RETURN(registry::ModelVersion v, s.registry.Register(rq));
+          return JsonResponse(Json{{"version", VersionJson(v)}});
+        });
+
+  r.Add("GET", "/api/v1/models/{model}", Permission::kProjectRead, ModelFromPath(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
+    ASSIGN_OR_RETURN(registry::RegisteredModel m, s.registry.store().GetModel(ctx.Param("model")));
+    ASSIGN_OR_RETURN(auto versions, s.registry.store().Versions(m.id));
+    Json vs = Json::array();
+    for (const auto& v : versions) vs.push_back(VersionJson(v));
+    return JsonResponse(Json{{"model", ModelJson(m)}, {"versions", vs}});
+  });
+
+  r.Add("GET", "/api/v1/models/{model}/versions/{version}", Permission::kProjectRead, ModelFromPath(s),
+        [&s](RouteContext& ctx) -> Result<HttpResponse> {
+          ASSIGN_OR_RETURN(int64_t n, VersionParam(ctx));
+          ASSIGN_OR_RETURN(registry::ModelVersion v, s.registry.store().GetVersion(ctx.Param("model"), n));
+          ASSIGN_OR_RETURN(Json out, VersionWithHistory(s, v));
+          return JsonResponse(Json{{"version", out}});
+        });
+
+  r.Add("POST", "/api/v1/models/{model}/versions/{version}/stage", Permission::kModelRegister, ModelFromPath(s),
+        [&s](RouteContext& ctx) -> Result<HttpResponse> {
+          ASSIGN_OR_RETURN(int64_t n, VersionParam(ctx));
+          ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+          if (!body->is_object()) return InvalidArgument("request body must be a JSON object");
+          ASSIGN_OR_RETURN(std::string stage_text, ReqString(*body, "stage"));
+          ASSIGN_OR_RETURN(registry::Stage stage, registry::ParseStage(stage_text));
+          ASSIGN_OR_RETURN(auto archive, OptBool(*body, "archive_existing"));
+          ASSIGN_OR_RETURN(auto reason, OptString(*body, "reason"));
+          ASSIGN_OR_RETURN(registry::ModelVersion v, s.registry.Transition(ctx.Param("model"), n, stage, archive.value_or(false),
+                                                                            ctx.user().username, reason.value_or("")));
+          ASSIGN_OR_RETURN(Json out, VersionWithHistory(s, v));
+          return JsonResponse(Json{{"version", out}});
+        });
+
+  r.Add("PUT", "/api/v1/models/{model}/aliases/{alias}", Permission::kModelRegister, ModelFromPath(s),
+        [&s](RouteContext& ctx) -> Result<HttpResponse> {
+          ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+          if (!body->is_object() || !body->contains("version")) return InvalidArgument("missing required field 'version'");
+          ASSIGN_OR_RETURN(int64_t n, VersionNumber((*body)["version"]));
+          RETURN_IF_ERROR(s.registry.store().SetAlias(ctx.Param("model"), ctx.Param("alias"), n));
+          ASSIGN_OR_RETURN(registry::RegisteredModel m, s.registry.store().GetModel(ctx.Param("model")));
+          return JsonResponse(Json{{"model", ModelJson(m)}});
+        });
+
+  r.Add("DELETE", "/api/v1/models/{model}/aliases/{alias}", Permission::kModelRegister, ModelFromPath(s),
+        [&s](RouteContext& ctx) -> Result<HttpResponse> {
+          RETURN_IF_ERROR(s.registry.store().DeleteAlias(ctx.Param("model"), ctx.Param("alias")));
+          return JsonResponse(Json::object());
+        });
+}
+
+}  // namespace moebius::api

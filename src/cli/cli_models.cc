@@ -1,0 +1,166 @@
+// `moebius model register|list|show|version|stage|alias`: the model registry (REG-1 to REG-3)
+// through the REST API.
+#include <cstdio>
+
+#include "base/strings.h"
+#include "cli/cli_app.h"
+
+namespace moebius::cli {
+namespace {
+
+void PrintVersionLine(const Json& v) {
+  std::string aliases;
+  for (const Json& a : v.value("aliases", Json::array())) aliases += (aliases.empty() ? "" : ",") + a.get<std::string>();
+  std::printf("%-4s %-12s %-12s %-8s %-16s %-24s %s\n", Str(v, "version").c_str(), Str(v, "stage").c_str(), Str(v, "format").c_str(),
+              Str(v, "flavor").c_str(), Time(v, "created_at").c_str(), Str(v, "source").substr(0, 24).c_str(), aliases.c_str());
+}
+
+}  // namespace
+
+void AddModelCommands(CommandHost& host) {
+  const Globals& g = host.globals();
+  auto* model = host.Noun("model", "registered models and their versions (registry)");
+
+  auto* reg = host.Sub(model, "register", "register a version from a run's model folder or a confirmed package");
+  auto* project = host.Own<std::string>();
+  auto* name = host.Own<std::string>();
+  auto* run = host.Own<std::string>();
+  auto* path = host.Own<std::string>("model");
+  auto* package = host.Own<int64_t>(0);
+  auto* description = host.Own<std::string>();
+  auto* tags = host.Own<std::vector<std::string>>();
+  reg->add_option("PROJECT", *project)->required();
+  reg->add_option("MODEL", *name, "the registered model (created on its first version)")->required();
+  reg->add_option("--run", *run, "the run whose artifact folder holds the model");
+  reg->add_option("--path", *path, "the folder in the run's artifacts (or in the package)")->capture_default_str();
+  reg->add_option("--package", *package, "a confirmed package id instead of --run");
+  reg->add_option("--description", *description);
+  reg->add_option("--tag", *tags, "KEY=VALUE, repeatable");
+  host.OnRun(reg, [&g = g, project, name, run, path, package, description, tags](RestClient& c) -> Status {
+    if (run->empty() == (*package == 0)) return InvalidArgument("give one of --run RUN and --package ID");
+    Json body{{"path", *path}, {"description", *description}, {"tags", Json::object()}};
+    if (!run->empty()) body["run_id"] = *run;
+    if (*package > 0) body["package_id"] = *package;
+    for (const auto& t : *tags) {
+      size_t eq = t.find('=');
+      if (eq == std::string::npos || eq == 0) return InvalidArgument("--tag must be KEY=VALUE, got '" + t + "'");
+      body["tags"][t.substr(0, eq)] = t.substr(eq + 1);
+    }
+    ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/projects/" + UrlEncode(*project) + "/models/" + UrlEncode(*name) + "/versions", body));
+    const Json& v = j["version"];
+    Emit(g, j, [&] {
+      std::printf("registered %s version %s (%s, %s), content sha256 %s\n", Str(v, "model").c_str(), Str(v, "version").c_str(),
+                  Str(v, "format").c_str(), Str(v, "flavor").c_str(), Str(v, "content_sha256").substr(0, 16).c_str());
+      for (const Json& in : v["signature"].value("inputs", Json::array()))
+        std::printf("  input  %-24s %-6s %s\n", Str(in, "name").c_str(), Str(in, "datatype").c_str(), in["shape"].dump().c_str());
+    });
+    return Status::Ok();
+  });
+
+  auto* list = host.Sub(model, "list", "the registered models of a project");
+  auto* lproject = host.Own<std::string>();
+  auto* filter = host.Own<std::string>();
+  list->add_option("PROJECT", *lproject)->required();
+  list->add_option("--filter", *filter, "MLflow search grammar, e.g. \"tags.team = 'risk'\"");
+  host.OnRun(list, [&g = g, lproject, filter](RestClient& c) -> Status {
+    std::string q = filter->empty() ? "" : "?filter=" + UrlEncode(*filter);
+    ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/projects/" + UrlEncode(*lproject) + "/models" + q));
+    Emit(g, j, [&] {
+      std::printf("%-32s %-8s %-8s %s\n", "NAME", "VERSIONS", "LATEST", "STAGES");
+      for (const Json& m : j["models"])
+        std::printf("%-32s %-8s %-8s %s\n", Str(m, "name").c_str(), Str(m, "version_count").c_str(), Str(m, "latest_version").c_str(),
+                    m["stages"].dump().c_str());
+    });
+    return Status::Ok();
+  });
+
+  auto* show = host.Sub(model, "show", "a model and its versions");
+  auto* sname = host.Own<std::string>();
+  show->add_option("MODEL", *sname)->required();
+  host.OnRun(show, [&g = g, sname](RestClient& c) -> Status {
+    ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/models/" + UrlEncode(*sname)));
+    Emit(g, j, [&] {
+      const Json& m = j["model"];
+      std::printf("%s (project %s): %s\naliases: %s\n", Str(m, "name").c_str(), Str(m, "project_id").c_str(), Str(m, "description").c_str(),
+                  m["aliases"].dump().c_str());
+      std::printf("%-4s %-12s %-12s %-8s %-16s %-24s %s\n", "VER", "STAGE", "FORMAT", "FLAVOR", "CREATED", "SOURCE", "ALIASES");
+      for (const Json& v : j["versions"]) PrintVersionLine(v);
+    });
+    return Status::Ok();
+  });
+
+  auto* version = host.Sub(model, "version", "one version: files, signature, lineage and stage history");
+  auto* vname = host.Own<std::string>();
+  auto* vnum = host.Own<std::string>();
+  version->add_option("MODEL", *vname)->required();
+  version->add_option("VERSION", *vnum)->required();
+  host.OnRun(version, [&g = g, vname, vnum](RestClient& c) -> Status {
+    ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/models/" + UrlEncode(*vname) + "/versions/" + UrlEncode(*vnum)));
+    const Json& v = j["version"];
+    Emit(g, j, [&] {
+      std::printf("%s version %s: %s, %s %s (%s)\nsource %s, run %s\ncontent sha256 %s\nfiles:\n", Str(v, "model").c_str(),
+                  Str(v, "version").c_str(), Str(v, "stage").c_str(), Str(v, "format").c_str(), Str(v, "model_file").c_str(),
+                  Str(v, "flavor").c_str(), Str(v, "source").c_str(), Str(v, "run_id").c_str(), Str(v, "content_sha256").c_str());
+      for (const Json& f : v["files"])
+        std::printf("  %-10s %10s  %s  %s\n", Str(f, "role").c_str(), Str(f, "size").c_str(), Str(f, "sha256").substr(0, 16).c_str(),
+                    Str(f, "path").c_str());
+      std::printf("signature (%s):\n", v["signature"].value("source", "").c_str());
+      for (const Json& in : v["signature"].value("inputs", Json::array()))
+        std::printf("  input  %-24s %-6s %s\n", Str(in, "name").c_str(), Str(in, "datatype").c_str(), in["shape"].dump().c_str());
+      for (const Json& out : v["signature"].value("outputs", Json::array()))
+        std::printf("  output %-24s %-6s %s\n", Str(out, "name").c_str(), Str(out, "datatype").c_str(), out["shape"].dump().c_str());
+      const Json& l = v["lineage"];
+      std::printf("lineage: run %s in %s\n", Str(l.value("run", Json::object()), "id").c_str(), Str(l.value("experiment", Json::object()), "name").c_str());
+      for (const Json& d : l.value("data_versions", Json::array())) std::printf("  data %s\n", Str(d, "ref").c_str());
+      if (l.contains("package") && !l["package"].is_null()) std::printf("  package %s (task %s)\n", Str(l["package"], "id").c_str(), Str(l["package"], "task").c_str());
+      std::printf("stage history:\n");
+      for (const Json& h : v["stage_history"])
+        std::printf("  %s  %s -> %s by %s  %s\n", Time(h, "at").c_str(), Str(h, "from").c_str(), Str(h, "to").c_str(), Str(h, "by").c_str(),
+                    Str(h, "reason").c_str());
+    });
+    return Status::Ok();
+  });
+
+  auto* stage = host.Sub(model, "stage", "move a version to development, staging or archived (production needs an approved request)");
+  auto* tname = host.Own<std::string>();
+  auto* tnum = host.Own<std::string>();
+  auto* tstage = host.Own<std::string>();
+  auto* archive = host.Own<bool>(false);
+  auto* reason = host.Own<std::string>();
+  stage->add_option("MODEL", *tname)->required();
+  stage->add_option("VERSION", *tnum)->required();
+  stage->add_option("STAGE", *tstage, "development | staging | production | archived")->required();
+  stage->add_flag("--archive-existing", *archive, "archive the model's other versions in that stage");
+  stage->add_option("--reason", *reason, "why (kept in the stage history)");
+  host.OnRun(stage, [&g = g, tname, tnum, tstage, archive, reason](RestClient& c) -> Status {
+    ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/models/" + UrlEncode(*tname) + "/versions/" + UrlEncode(*tnum) + "/stage",
+                                    Json{{"stage", *tstage}, {"archive_existing", *archive}, {"reason", *reason}}));
+    Emit(g, j, [&] { std::printf("%s version %s is now in %s\n", Str(j["version"], "model").c_str(), Str(j["version"], "version").c_str(),
+                                 Str(j["version"], "stage").c_str()); });
+    return Status::Ok();
+  });
+
+  auto* alias = host.Sub(model, "alias", "point an alias (champion, challenger, ...) at a version, or --delete it");
+  auto* aname = host.Own<std::string>();
+  auto* aalias = host.Own<std::string>();
+  auto* anum = host.Own<std::string>();
+  auto* adelete = host.Own<bool>(false);
+  alias->add_option("MODEL", *aname)->required();
+  alias->add_option("ALIAS", *aalias)->required();
+  alias->add_option("VERSION", *anum);
+  alias->add_flag("--delete", *adelete, "remove the alias");
+  host.OnRun(alias, [&g = g, aname, aalias, anum, adelete](RestClient& c) -> Status {
+    std::string path = "/api/v1/models/" + UrlEncode(*aname) + "/aliases/" + UrlEncode(*aalias);
+    if (*adelete) {
+      RETURN_IF_ERROR(c.Delete(path).status());
+      std::printf("removed alias %s of %s\n", aalias->c_str(), aname->c_str());
+      return Status::Ok();
+    }
+    if (anum->empty()) return InvalidArgument("give the VERSION the alias names, or --delete");
+    ASSIGN_OR_RETURN(Json j, c.Put(path, Json{{"version", *anum}}));
+    Emit(g, j, [&] { std::printf("%s@%s -> version %s\n", aname->c_str(), aalias->c_str(), anum->c_str()); });
+    return Status::Ok();
+  });
+}
+
+}  // namespace moebius::cli

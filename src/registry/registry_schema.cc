@@ -1,0 +1,80 @@
+#include "registry/registry_schema.h"
+
+namespace moebius::registry {
+
+// Schema notes:
+// - registered_models.name is unique in the server (MLflow's registry has one namespace); the
+//   model belongs to a project, whose roles decide who may see and change it.
+// - model_versions.files is the JSON list of {path, sha256, size, role}: the bytes stay in the
+//   blob store under their sha256 (shared with the run's artifacts), so registering copies no file.
+// - model_stage_changes is append-only: the history of every stage change.
+std::vector<store::Migration> RegistryMigrations() {
+  return {
+      {1000, "registry_core", R"SQL(
+CREATE TABLE registered_models (
+  id BIGINT PRIMARY KEY,
+  project_id BIGINT NOT NULL,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX registered_models_project ON registered_models (project_id);
+CREATE TABLE registered_model_tags (
+  model_id BIGINT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (model_id, key)
+);
+CREATE TABLE model_versions (
+  id BIGINT PRIMARY KEY,
+  model_id BIGINT NOT NULL,
+  version BIGINT NOT NULL,
+  source TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  package_id BIGINT NOT NULL,
+  format TEXT NOT NULL,
+  flavor TEXT NOT NULL,
+  model_file TEXT NOT NULL,
+  files TEXT NOT NULL,
+  content_sha256 TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  lineage TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  status TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (model_id, version)
+);
+CREATE INDEX model_versions_run ON model_versions (run_id);
+CREATE TABLE model_version_tags (
+  version_id BIGINT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (version_id, key)
+);
+CREATE TABLE model_aliases (
+  model_id BIGINT NOT NULL,
+  alias TEXT NOT NULL,
+  version_id BIGINT NOT NULL,
+  PRIMARY KEY (model_id, alias)
+);
+CREATE TABLE model_stage_changes (
+  id BIGINT PRIMARY KEY,
+  version_id BIGINT NOT NULL,
+  from_stage TEXT NOT NULL,
+  to_stage TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  changed_at BIGINT NOT NULL,
+  archived_for BIGINT NOT NULL
+);
+CREATE INDEX model_stage_changes_version ON model_stage_changes (version_id, id);
+)SQL"},
+  };
+}
+
+}  // namespace moebius::registry

@@ -1,0 +1,91 @@
+// The registry's records (REG-1 to REG-3; docs/design/registry.md): registered models, their
+// versions with files, signature and lineage, aliases, and the history of stage changes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/json.h"
+#include "base/status.h"
+
+namespace moebius::registry {
+
+// A version's stage (REG-2). MLflow spells them None, Staging, Production, Archived.
+enum class Stage { kDevelopment, kStaging, kProduction, kArchived };
+
+const char* StageName(Stage s);        // development, staging, production, archived
+const char* MlflowStageName(Stage s);  // None, Staging, Production, Archived
+// Either spelling, case-insensitive ("none" is development); kInvalidArgument otherwise.
+Result<Stage> ParseStage(std::string_view text);
+
+using Tags = std::vector<std::pair<std::string, std::string>>;
+
+struct RegisteredModel {
+  int64_t id = 0;
+  int64_t project_id = 0;
+  std::string name;  // unique in the server, as in MLflow
+  std::string description;
+  std::string created_by;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  Tags tags;
+  std::vector<std::pair<std::string, int64_t>> aliases;  // alias → version number
+};
+
+// One file of a version, by content: the bytes are the blob `sha256` of the blob store.
+struct ModelFile {
+  std::string path;  // relative to the version's root, '/'-separated
+  std::string sha256;
+  int64_t size = 0;
+  std::string role;  // model | transform | signature | mlmodel | other
+};
+
+struct ModelVersion {
+  int64_t id = 0;
+  int64_t model_id = 0;
+  std::string model_name;
+  int64_t project_id = 0;
+  int64_t version = 0;  // 1, 2, ... per model
+  // Where the files came from: "runs:/<run>/<path>" or "package:<id>".
+  std::string source;
+  std::string run_id;      // empty when none
+  int64_t package_id = 0;  // 0 when not from a confirmed package
+  std::string format;      // xgboost | torchscript | onnx
+  std::string flavor;      // moebius (our trainers' layout) | mlflow (an MLmodel directory)
+  std::string model_file;  // the path of the model file among `files`
+  std::vector<ModelFile> files;
+  // sha256 over "path\0sha256\n" of every file in path order: the version's identity.
+  std::string content_sha256;
+  // {"inputs": [{name, datatype, shape}], "outputs": [...], "source": where it was read from}.
+  Json signature;
+  // {run, experiment, data_versions, code, environment, evaluation, package}.
+  Json lineage;
+  Stage stage = Stage::kDevelopment;
+  std::string status = "READY";  // MLflow's ModelVersionStatus
+  std::string description;
+  std::string created_by;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  Tags tags;
+  std::vector<std::string> aliases;
+};
+
+// One stage change of a version (REG-2 history): who moved it, when and why.
+struct StageChange {
+  int64_t id = 0;
+  int64_t version_id = 0;
+  Stage from = Stage::kDevelopment;
+  Stage to = Stage::kDevelopment;
+  std::string by;
+  std::string reason;
+  int64_t at = 0;
+  // The version that was promoted when this one was archived by archive_existing_versions; 0
+  // otherwise.
+  int64_t archived_for = 0;
+};
+
+}  // namespace moebius::registry
