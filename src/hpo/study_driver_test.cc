@@ -196,7 +196,7 @@ TEST_F(StudyDriverTest, ARestartedDriverGoesOnWithTheRunningTrials) {
   ASSERT_TRUE(a);
   Log(*a, "loss", 0.5, 0);
   Tick();
-  driver_ = std::make_unique<StudyDriver>(*studies_, *jobs_, *tracking_, clock_);  // the server restarts
+  driver_ = std::make_unique<StudyDriver>(*studies_, *launcher_, *jobs_, *tracking_, clock_);  // the server restarts
   Log(*a, "loss", 0.25, 1);
   Succeed(*a);
   Tick();
