@@ -47,6 +47,7 @@ class JobService;
 }
 namespace registry {
 class RegistryService;
+class Approvals;
 }
 
 namespace api {
@@ -79,6 +80,7 @@ struct Services {
   pipeline::PipelineStore& pipelines;             // components and pipelines (EXP-3)
   pipeline::PipelineScheduler& pipeline_runs;     // pipeline runs and their steps
   registry::RegistryService& registry;            // registered models and versions (REG-1 to REG-3)
+  registry::Approvals& approvals;                 // approval requests (REG-5)
 };
 
 // Project ids the user may see: every project for admins, their memberships otherwise.
@@ -99,6 +101,7 @@ void RegisterReportRoutes(Router& router, Services& s);
 void RegisterPipelineRoutes(Router& router, Services& s);
 void RegisterRegistryRoutes(Router& router, Services& s);
 void RegisterMlflowRegistryRoutes(Router& router, Services& s);
+void RegisterApprovalRoutes(Router& router, Services& s);
 
 }  // namespace api
 }  // namespace moebius

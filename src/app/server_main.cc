@@ -37,6 +37,7 @@
 #include "orchestration/job_service.h"
 #include "orchestration/schedule_runner.h"
 #include "registry/registry_schema.h"
+#include "registry/approvals.h"
 #include "registry/registry_service.h"
 #include "report/package_store.h"
 #include "hpo/study_store.h"
@@ -213,6 +214,7 @@ int RunServer(const ServerConfig& config) {
   report::PackageStore packages(*db);
   registry::RegistryStore registry_store(*db, clock);
   registry::RegistryService registry(registry_store, tracking, *blobs, packages, clock);
+  registry::Approvals approvals(*db, registry_store, clock);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -235,7 +237,7 @@ int RunServer(const ServerConfig& config) {
 
   api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock,
                          api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads,
-                         sql_sources, job_store, job_service, environments, code, pipeline_store, pipeline_scheduler, registry};
+                         sql_sources, job_store, job_service, environments, code, pipeline_store, pipeline_scheduler, registry, approvals};
   // Per-attempt job tokens (the submitter's, for embedded and remote workers alike), revoked when
   // the attempt ends however it ends; and a job's run gets the job's outcome.
   job_store.SetHooks(jobs::JobStoreHooks{
@@ -270,6 +272,7 @@ int RunServer(const ServerConfig& config) {
   api::RegisterPipelineRoutes(router, services);
   api::RegisterRegistryRoutes(router, services);
   api::RegisterMlflowRegistryRoutes(router, services);
+  api::RegisterApprovalRoutes(router, services);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {

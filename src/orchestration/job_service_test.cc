@@ -181,8 +181,9 @@ TEST_F(JobServiceTest, ScheduleFiresOnceAndRecordsWhyAFireQueuedNothing) {
   EXPECT_EQ(runner.FireDue(), 1);
   EXPECT_EQ(runner.FireDue(), 0);  // the fire was claimed; the next is a minute away
   EXPECT_EQ(JobCount(), 1u);
-  for (const auto& x : schedules.List(project_).value()) {
-    if (x.name == "viewer") EXPECT_NE(x.last_error.find("no longer holds job.run"), std::string::npos) << x.last_error;
+  ASSERT_OK_AND_ASSIGN(auto list, schedules.List(project_));
+  for (const auto& x : list) {
+    if (x.name == "viewer") EXPECT_THAT(x.last_error, HasSubstr("no longer holds job.run")) << x.last_job_id;
     else EXPECT_GT(x.last_job_id, 0);
   }
 }

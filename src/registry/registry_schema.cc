@@ -10,7 +10,7 @@ namespace moebius::registry {
 // - model_stage_changes is append-only: the history of every stage change.
 std::vector<store::Migration> RegistryMigrations() {
   return {
-      {1000, "registry_core", R"SQL(
+      {1100, "registry_core", R"SQL(
 CREATE TABLE registered_models (
   id BIGINT PRIMARY KEY,
   project_id BIGINT NOT NULL,
@@ -73,6 +73,40 @@ CREATE TABLE model_stage_changes (
   archived_for BIGINT NOT NULL
 );
 CREATE INDEX model_stage_changes_version ON model_stage_changes (version_id, id);
+)SQL"},
+      // Approval requests (REG-5): one row per request, its reviews and comments as events; a
+      // project's number of required approvals.
+      {1101, "registry_approvals", R"SQL(
+CREATE TABLE approval_requests (
+  id BIGINT PRIMARY KEY,
+  project_id BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  model_id BIGINT NOT NULL,
+  version_id BIGINT NOT NULL,
+  target_stage TEXT NOT NULL,
+  archive_existing BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  state TEXT NOT NULL,
+  required_approvals BIGINT NOT NULL,
+  requested_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  decided_at BIGINT NOT NULL
+);
+CREATE INDEX approval_requests_project_state ON approval_requests (project_id, state);
+CREATE INDEX approval_requests_version ON approval_requests (version_id);
+CREATE TABLE approval_events (
+  id BIGINT PRIMARY KEY,
+  request_id BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX approval_events_request ON approval_events (request_id, id);
+CREATE TABLE registry_settings (
+  project_id BIGINT PRIMARY KEY,
+  required_approvals BIGINT NOT NULL
+);
 )SQL"},
   };
 }

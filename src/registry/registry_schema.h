@@ -1,4 +1,4 @@
-// The registry's tables (migration 1000; notes in registry_schema.cc).
+// The registry's tables (migrations 1100 and 1101; notes in registry_schema.cc).
 #pragma once
 
 #include <vector>

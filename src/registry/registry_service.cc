@@ -210,8 +210,9 @@ Result<ModelVersion> RegistryService::Transition(const std::string& model, int64
   ASSIGN_OR_RETURN(ModelVersion v, store_.GetVersion(model, version));
   if (v.stage == to) return v;
   if (to == Stage::kProduction)
-    return Conflict("moving a version into production needs an approved request (REG-5), and approval requests are not built yet; "
-                    "version " + std::to_string(version) + " of '" + model + "' stays in " + StageName(v.stage))
+    return Conflict("moving a version into production needs an approved request (REG-5): request it with POST /api/v1/models/" + model +
+                    "/versions/" + std::to_string(version) + "/requests or `moebius approval request " + model + " " + std::to_string(version) +
+                    "`; version " + std::to_string(version) + " stays in " + StageName(v.stage))
         .WithReason("APPROVAL_REQUIRED");
   return store_.TransitionStage(model, version, to, archive_existing, user, reason);
 }

@@ -11,8 +11,7 @@
 //   with its criteria result when there is one. The run must belong to the model's project.
 // - Stages: development (MLflow's None), staging, production, archived, each change recorded
 //   with who, when and why. Production is a governed zone (PRJ-8): no version enters it by a
-//   plain transition — it needs an approved request (REG-5), which is not built yet, so the
-//   move is refused with 409 APPROVAL_REQUIRED rather than allowed unreviewed.
+//   plain transition (409 APPROVAL_REQUIRED) — only through an approved request (approvals.h).
 //
 // Thread-safety: thread-safe.
 #pragma once

@@ -502,29 +502,32 @@ Result<Page> RegistryStore::SearchVersions(const ModelSearch& q) {
 
 // ---- stages and aliases
 
+Status RegistryStore::TransitionTx(Tx& tx, int64_t id, Stage to, bool archive_existing, const std::string& user, const std::string& reason) {
+  ASSIGN_OR_RETURN(ModelVersion v, LoadVersion(tx, id));
+  int64_t now = clock_.NowMillis();
+  auto record = [&](int64_t vid, Stage from, Stage dest, int64_t archived_for) -> Status {
+    ASSIGN_OR_RETURN(int64_t cid, tx.NextId("model_stage_changes"));
+    RETURN_IF_ERROR(tx.Exec("UPDATE model_versions SET stage = ?, updated_at = ? WHERE id = ?", {std::string(StageName(dest)), now, vid}).status());
+    return tx.Exec("INSERT INTO model_stage_changes (id, version_id, from_stage, to_stage, changed_by, reason, changed_at, archived_for) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   {cid, vid, std::string(StageName(from)), std::string(StageName(dest)), user, reason, now, archived_for})
+        .status();
+  };
+  RETURN_IF_ERROR(record(id, v.stage, to, 0));
+  if (archive_existing && (to == Stage::kStaging || to == Stage::kProduction)) {
+    ASSIGN_OR_RETURN(auto others, tx.Query("SELECT id FROM model_versions WHERE model_id = ? AND stage = ? AND id != ?",
+                                           {v.model_id, std::string(StageName(to)), id}));
+    for (const auto& r : others) RETURN_IF_ERROR(record(r.Int(0), to, Stage::kArchived, id));
+  }
+  return tx.Exec("UPDATE registered_models SET updated_at = ? WHERE id = ?", {now, v.model_id}).status();
+}
+
 Result<ModelVersion> RegistryStore::TransitionStage(const std::string& name, int64_t version, Stage to, bool archive_existing,
                                                     const std::string& user, const std::string& reason) {
   ModelVersion out;
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(int64_t id, VersionIdOf(tx, name, version));
-    ASSIGN_OR_RETURN(ModelVersion v, LoadVersion(tx, id));
-    int64_t now = clock_.NowMillis();
-    auto record = [&](int64_t vid, Stage from, Stage dest, int64_t archived_for) -> Status {
-      ASSIGN_OR_RETURN(int64_t cid, tx.NextId("model_stage_changes"));
-      RETURN_IF_ERROR(tx.Exec("UPDATE model_versions SET stage = ?, updated_at = ? WHERE id = ?", {std::string(StageName(dest)), now, vid}).status());
-      return tx.Exec("INSERT INTO model_stage_changes (id, version_id, from_stage, to_stage, changed_by, reason, changed_at, archived_for) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                     {cid, vid, std::string(StageName(from)), std::string(StageName(dest)), user, reason, now, archived_for})
-          .status();
-    };
-    RETURN_IF_ERROR(record(id, v.stage, to, 0));
-    if (archive_existing && (to == Stage::kStaging || to == Stage::kProduction)) {
-      ASSIGN_OR_RETURN(auto others, tx.Query("SELECT id FROM model_versions WHERE model_id = ? AND stage = ? AND id != ?",
-                                             {v.model_id, std::string(StageName(to)), id}));
-      for (const auto& r : others)
-        RETURN_IF_ERROR(record(r.Int(0), to, Stage::kArchived, id));
-    }
-    RETURN_IF_ERROR(tx.Exec("UPDATE registered_models SET updated_at = ? WHERE id = ?", {now, v.model_id}).status());
+    RETURN_IF_ERROR(TransitionTx(tx, id, to, archive_existing, user, reason));
     ASSIGN_OR_RETURN(out, LoadVersion(tx, id));
     return Status::Ok();
   }));

@@ -1,5 +1,5 @@
 // RegistryStore: the registry's records in the metadata database (REG-1 to REG-3, migration
-// 1000). It keeps models, versions, tags, aliases and the stage history consistent — each call
+// 1100). It keeps models, versions, tags, aliases and the stage history consistent — each call
 // is one transaction — and knows nothing of files, approvals or HTTP: RegistryService
 // (registry_service.h) decides what may be registered and moved.
 //
@@ -76,6 +76,11 @@ class RegistryStore {
   Result<ModelVersion> TransitionStage(const std::string& name, int64_t version, Stage to, bool archive_existing,
                                        const std::string& user, const std::string& reason);
   Result<std::vector<StageChange>> StageHistory(int64_t version_id);
+  // TransitionStage inside the caller's write transaction (an approved request applies its move
+  // in the transaction that records the approval).
+  Status TransitionTx(store::Tx& tx, int64_t version_id, Stage to, bool archive_existing, const std::string& user,
+                      const std::string& reason);
+  Result<ModelVersion> LoadVersionTx(store::Tx& tx, int64_t version_id) { return LoadVersion(tx, version_id); }
   // Points `alias` at the version, moving it from any other version (atomically).
   Status SetAlias(const std::string& name, const std::string& alias, int64_t version);
   Status DeleteAlias(const std::string& name, const std::string& alias);  // kNotFound when absent

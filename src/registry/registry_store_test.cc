@@ -45,7 +45,8 @@ class RegistryStoreTest : public ::testing::Test {
     q.project_ids = projects;
     q.filter = filter;
     std::vector<std::string> out;
-    for (int64_t id : store_->SearchModels(q).value().ids) out.push_back(store_->GetModelById(id).value().name);
+    Page page = store_->SearchModels(q).value();
+    for (int64_t id : page.ids) out.push_back(store_->GetModelById(id).value().name);
     return out;
   }
 

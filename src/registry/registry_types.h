@@ -88,4 +88,37 @@ struct StageChange {
   int64_t archived_for = 0;
 };
 
+// A request for a version to enter a stage that needs approval (REG-5: production), reviewed by
+// holders of model.approve other than the requester.
+enum class RequestState { kPending, kApproved, kRejected, kCancelled };
+const char* RequestStateName(RequestState s);  // pending, approved, rejected, cancelled
+Result<RequestState> ParseRequestState(std::string_view text);
+
+struct ApprovalEvent {
+  std::string actor;
+  std::string action;  // request | approve | reject | cancel | comment | applied
+  std::string comment;
+  int64_t at = 0;
+};
+
+struct ApprovalRequest {
+  int64_t id = 0;
+  int64_t project_id = 0;
+  std::string kind = "stage";  // a stage move; deployments come with serving
+  int64_t model_id = 0;
+  std::string model_name;
+  int64_t version_id = 0;
+  int64_t version = 0;
+  Stage target = Stage::kProduction;
+  bool archive_existing = false;
+  std::string reason;
+  RequestState state = RequestState::kPending;
+  int64_t required_approvals = 1;
+  int64_t approvals = 0;
+  std::string requested_by;
+  int64_t created_at = 0;
+  int64_t decided_at = 0;  // 0 while pending
+  std::vector<ApprovalEvent> events;
+};
+
 }  // namespace moebius::registry

@@ -62,10 +62,13 @@ def build_fixtures(admin, project):
     admin.ok("PUT", f"/api/2.0/mlflow-artifacts/artifacts/{exp['experiment_id']}/{run_id}/artifacts/model/model.json", data=xgb)
     admin.ok("POST", f"/api/v1/projects/{p}/models/{model}/versions", json={"run_id": run_id, "path": "model"})
     admin.ok("PUT", f"/api/v1/models/{model}/aliases/champion", json={"version": 1})
+    # A pending request to put that version into production (admin's own: admin's approval is a 409).
+    approval = admin.ok("POST", f"/api/v1/models/{model}/versions/1/requests", json={"reason": "fixture"})["request"]["id"]
     return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
             "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job),
             "schedule": str(schedule), "environment": environment, "snapshot": snapshot, "study": str(study),
-            "package": str(package), "pipeline_run": str(pipeline_run), "model": model}
+            "package": str(package), "pipeline_run": str(pipeline_run), "model": model,
+            "approval": str(approval)}
 
 
 def fill_path(path, fx):
@@ -97,6 +100,7 @@ def fill_path(path, fx):
         "sha256": "0" * 64,
         "model": fx["model"],  # {version} is the dataset's "v1", which names version 1 of the model too
         "alias": "champion",
+        "approval": fx["approval"],
     }
     out = []
     for seg in path.split("/"):

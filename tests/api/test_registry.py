@@ -35,7 +35,7 @@ def env():
     for name in (P, "other"):
         admin.ok("POST", "/api/v1/projects", json={"name": name})
     users = {}
-    for name, role in (("dev", "model-developer"), ("look", "viewer")):
+    for name, role in (("dev", "model-developer"), ("look", "viewer"), ("boss", "approver")):
         admin.ok("POST", "/api/v1/users", json={"username": name, "password": f"{name}-password-1", "global_role": "viewer"})
         admin.ok("PUT", f"/api/v1/projects/{P}/members/{name}", json={"role": role})
         users[name] = server.client(server.login(name, f"{name}-password-1"))
@@ -218,3 +218,61 @@ def test_an_mlflow_model_directory_registers_with_its_signature(env):
     assert v["tags"] == [{"key": "origin", "value": "mlflow"}]
     model = dev.ok("GET", "/api/v1/models/mlflow-dir")
     assert model["model"]["project_id"] and [x["version"] for x in model["versions"]] == [1]
+
+
+def test_production_only_through_an_approved_request(env):
+    server, admin, u = env
+    dev, look, boss = u["dev"], u["look"], u["boss"]
+    model_bytes, _ = train_model(4)
+    run = new_run(dev, P, {"model/model.json": model_bytes})
+    for _ in range(2):
+        dev.ok("POST", f"/api/v1/projects/{P}/models/prod/versions", json={"run_id": run})
+    base = "/api/v1/models/prod/versions"
+    # A viewer cannot request; a request needs a reason; only production needs one.
+    error(look.post(f"{base}/1/requests", json={"stage": "production", "reason": "x"}), 403, "PERMISSION_DENIED")
+    error(dev.post(f"{base}/1/requests", json={"stage": "production"}), 400, "INVALID_PARAMETER_VALUE")
+    error(dev.post(f"{base}/1/requests", json={"stage": "staging", "reason": "x"}), 400, "INVALID_PARAMETER_VALUE")
+    q = dev.ok("POST", f"{base}/1/requests", json={"stage": "production", "reason": "f1 0.91 on the holdout"})["request"]
+    assert q["state"] == "pending" and q["requested_by"] == "dev" and q["required_approvals"] == 1
+    error(dev.post(f"{base}/1/requests", json={"stage": "production", "reason": "again"}), 409, "DUPLICATE_REQUEST")
+    # The inbox: the approver sees it awaiting them, the requester does not.
+    inbox = {r["id"]: r for r in boss.ok("GET", "/api/v1/approvals", params={"state": "pending"})["requests"]}
+    assert inbox[q["id"]]["awaiting_you"] is True
+    assert {r["id"]: r for r in dev.ok("GET", "/api/v1/approvals")["requests"]}[q["id"]]["awaiting_you"] is False
+    # The evidence a reviewer sees: the version with its files, signature and lineage.
+    evidence = boss.ok("GET", f"/api/v1/approvals/{q['id']}")["request"]["evidence"]
+    assert evidence["format"] == "xgboost" and evidence["lineage"]["run"]["id"] == run
+    # The requester cannot approve; a developer holds no model.approve; another user cancels nothing.
+    error(dev.post(f"/api/v1/approvals/{q['id']}/approve", json={}), 403, "PERMISSION_DENIED")
+    admin.ok("PUT", f"/api/v1/projects/{P}/members/dev", json={"role": "approver"})  # dev is now an approver too
+    try:
+        error(dev.post(f"/api/v1/approvals/{q['id']}/approve", json={}), 409, "SELF_APPROVAL")
+    finally:
+        admin.ok("PUT", f"/api/v1/projects/{P}/members/dev", json={"role": "model-developer"})
+    error(boss.post(f"/api/v1/approvals/{q['id']}/reject", json={}), 400, "INVALID_PARAMETER_VALUE")
+    boss.ok("POST", f"/api/v1/approvals/{q['id']}/comments", json={"text": "checked the slices"})
+    assert dev.get(f"{MLF}/model-versions/get", params={"name": "prod", "version": "1"}).json()["model_version"]["current_stage"] == "None"
+    done = boss.ok("POST", f"/api/v1/approvals/{q['id']}/approve", json={"comment": "ok"})["request"]
+    assert done["state"] == "approved" and [e["action"] for e in done["events"]] == ["request", "comment", "approve", "applied"]
+    assert dev.ok("GET", f"{MLF}/model-versions/get", params={"name": "prod", "version": "1"})["model_version"]["current_stage"] == "Production"
+    history = dev.ok("GET", f"{base}/1")["version"]["stage_history"]
+    assert history[-1]["to"] == "production" and history[-1]["by"] == "boss" and f"approved request {q['id']} by dev" in history[-1]["reason"]
+    error(boss.post(f"/api/v1/approvals/{q['id']}/approve", json={}), 409, "NOT_PENDING")
+    # A production version is not deleted by accident.
+    error(dev.request("DELETE", f"{MLF}/registered-models/delete", json={"name": "prod"}), 400, "INVALID_STATE")
+    # A second request, cancelled by its requester only.
+    q2 = dev.ok("POST", f"{base}/2/requests", json={"reason": "candidate", "archive_existing": True})["request"]
+    error(boss.post(f"/api/v1/approvals/{q2['id']}/cancel"), 403, "PERMISSION_DENIED")
+    admin_cancel = admin.post(f"/api/v1/approvals/{q2['id']}/cancel")
+    assert admin_cancel.status_code == 409 and admin_cancel.json()["error_code"] == "NOT_REQUESTER"
+    assert dev.ok("POST", f"/api/v1/approvals/{q2['id']}/cancel")["request"]["state"] == "cancelled"
+    # Two approvals required: one is not enough.
+    admin.ok("PUT", f"/api/v1/projects/{P}/registry-settings", json={"required_approvals": 2})
+    error(admin.request("PUT", f"/api/v1/projects/{P}/registry-settings", json={"required_approvals": 9}), 400, "INVALID_PARAMETER_VALUE")
+    q3 = dev.ok("POST", f"{base}/2/requests", json={"reason": "second try", "archive_existing": True})["request"]
+    assert q3["required_approvals"] == 2
+    assert boss.ok("POST", f"/api/v1/approvals/{q3['id']}/approve", json={})["request"]["state"] == "pending"
+    assert admin.ok("POST", f"/api/v1/approvals/{q3['id']}/approve", json={})["request"]["state"] == "approved"
+    versions = {v["version"]: v["stage"] for v in dev.ok("GET", "/api/v1/models/prod")["versions"]}
+    assert versions == {2: "production", 1: "archived"}
+    admin.ok("PUT", f"/api/v1/projects/{P}/registry-settings", json={"required_approvals": 1})
