@@ -12,6 +12,7 @@
 #include "api/router.h"
 #include "api/services.h"
 #include "base/strings.h"
+#include "project/project_service.h"
 #include "registry/registry_service.h"
 #include "registry/registry_store.h"
 
@@ -34,8 +35,16 @@ Result<registry::Tags> TagObject(const Json& body) {
   return out;
 }
 
+// The project's name beside its id, for links.
+Status AddProjectName(Services& s, Json& j) {
+  ASSIGN_OR_RETURN(project::Project p, s.projects.GetProjectById(j["project_id"].get<int64_t>()));
+  j["project"] = p.name;
+  return Status::Ok();
+}
+
 Result<Json> VersionWithHistory(Services& s, const registry::ModelVersion& v) {
   Json out = VersionJson(v);
+  RETURN_IF_ERROR(AddProjectName(s, out));
   ASSIGN_OR_RETURN(auto history, s.registry.store().StageHistory(v.id));
   Json h = Json::array();
   for (const auto& c : history) h.push_back(StageChangeJson(c));
@@ -95,7 +104,9 @@ void RegisterRegistryRoutes(Router& r, Services& s) {
     ASSIGN_OR_RETURN(auto versions, s.registry.store().Versions(m.id));
     Json vs = Json::array();
     for (const auto& v : versions) vs.push_back(VersionJson(v));
-    return JsonResponse(Json{{"model", ModelJson(m)}, {"versions", vs}});
+    Json model = ModelJson(m);
+    RETURN_IF_ERROR(AddProjectName(s, model));
+    return JsonResponse(Json{{"model", model}, {"versions", vs}});
   });
 
   r.Add("GET", "/api/v1/models/{model}/versions/{version}", Permission::kProjectRead, ModelFromPath(s),

@@ -94,7 +94,7 @@ Json ModelJson(const registry::RegisteredModel& m) {
 
 Json StageChangeJson(const registry::StageChange& c) {
   return Json{{"from", StageName(c.from)}, {"to", StageName(c.to)}, {"by", c.by}, {"reason", c.reason}, {"at", c.at},
-              {"archived_for", c.archived_for > 0 ? Json(c.archived_for) : Json(nullptr)}};
+              {"archived_for", c.archived_for_version > 0 ? Json(c.archived_for_version) : Json(nullptr)}};
 }
 
 namespace {

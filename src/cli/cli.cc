@@ -113,6 +113,7 @@ class App final : public CommandHost {
     AddPackageCommands(*this);
     AddPipelineCommands(*this);
     AddModelCommands(*this);
+    AddApprovalCommands(*this);
   }
 
   int Run(int argc, char** argv) {

@@ -79,5 +79,7 @@ void AddPackageCommands(CommandHost& host);
 void AddPipelineCommands(CommandHost& host);
 // `moebius model register|list|show|version|stage|alias` (cli_models.cc).
 void AddModelCommands(CommandHost& host);
+// `moebius approval list|show|request|approve|reject|cancel|comment` (cli_approvals.cc).
+void AddApprovalCommands(CommandHost& host);
 
 }  // namespace moebius::cli

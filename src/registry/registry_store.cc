@@ -505,19 +505,20 @@ Result<Page> RegistryStore::SearchVersions(const ModelSearch& q) {
 Status RegistryStore::TransitionTx(Tx& tx, int64_t id, Stage to, bool archive_existing, const std::string& user, const std::string& reason) {
   ASSIGN_OR_RETURN(ModelVersion v, LoadVersion(tx, id));
   int64_t now = clock_.NowMillis();
-  auto record = [&](int64_t vid, Stage from, Stage dest, int64_t archived_for) -> Status {
+  auto record = [&](int64_t vid, Stage from, Stage dest, int64_t archived_for, const std::string& why) -> Status {
     ASSIGN_OR_RETURN(int64_t cid, tx.NextId("model_stage_changes"));
     RETURN_IF_ERROR(tx.Exec("UPDATE model_versions SET stage = ?, updated_at = ? WHERE id = ?", {std::string(StageName(dest)), now, vid}).status());
     return tx.Exec("INSERT INTO model_stage_changes (id, version_id, from_stage, to_stage, changed_by, reason, changed_at, archived_for) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   {cid, vid, std::string(StageName(from)), std::string(StageName(dest)), user, reason, now, archived_for})
+                   {cid, vid, std::string(StageName(from)), std::string(StageName(dest)), user, why, now, archived_for})
         .status();
   };
-  RETURN_IF_ERROR(record(id, v.stage, to, 0));
+  RETURN_IF_ERROR(record(id, v.stage, to, 0, reason));
   if (archive_existing && (to == Stage::kStaging || to == Stage::kProduction)) {
     ASSIGN_OR_RETURN(auto others, tx.Query("SELECT id FROM model_versions WHERE model_id = ? AND stage = ? AND id != ?",
                                            {v.model_id, std::string(StageName(to)), id}));
-    for (const auto& r : others) RETURN_IF_ERROR(record(r.Int(0), to, Stage::kArchived, id));
+    std::string why = "archived when version " + std::to_string(v.version) + " moved to " + StageName(to);
+    for (const auto& r : others) RETURN_IF_ERROR(record(r.Int(0), to, Stage::kArchived, id, why));
   }
   return tx.Exec("UPDATE registered_models SET updated_at = ? WHERE id = ?", {now, v.model_id}).status();
 }
@@ -537,11 +538,13 @@ Result<ModelVersion> RegistryStore::TransitionStage(const std::string& name, int
 Result<std::vector<StageChange>> RegistryStore::StageHistory(int64_t version_id) {
   std::vector<StageChange> out;
   RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id, version_id, from_stage, to_stage, changed_by, reason, changed_at, archived_for "
-                                         "FROM model_stage_changes WHERE version_id = ? ORDER BY id",
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT c.id, c.version_id, c.from_stage, c.to_stage, c.changed_by, c.reason, c.changed_at, "
+                                         "c.archived_for, p.version FROM model_stage_changes c "
+                                         "LEFT JOIN model_versions p ON p.id = c.archived_for WHERE c.version_id = ? ORDER BY c.id",
                                          {version_id}));
     for (const auto& r : rows)
-      out.push_back({r.Int(0), r.Int(1), StageOf(r.Text(2)), StageOf(r.Text(3)), r.Text(4), r.Text(5), r.Int(6), r.Int(7)});
+      out.push_back({r.Int(0), r.Int(1), StageOf(r.Text(2)), StageOf(r.Text(3)), r.Text(4), r.Text(5), r.Int(6), r.Int(7),
+                     r.IsNull(8) ? 0 : r.Int(8)});
     return Status::Ok();
   }));
   return out;

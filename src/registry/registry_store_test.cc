@@ -115,6 +115,8 @@ TEST_F(RegistryStoreTest, TransitionsAreRecordedAndArchiveExisting) {
   EXPECT_EQ(h1[1].to, Stage::kArchived);
   EXPECT_EQ(h1[1].by, "bob");
   EXPECT_EQ(h1[1].archived_for, v2.id);
+  EXPECT_EQ(h1[1].archived_for_version, 2);
+  EXPECT_EQ(h1[1].reason, "archived when version 2 moved to staging");
 }
 
 TEST_F(RegistryStoreTest, SearchFiltersByNameAndTagsWithinVisibleProjects) {

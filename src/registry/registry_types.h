@@ -83,9 +83,10 @@ struct StageChange {
   std::string by;
   std::string reason;
   int64_t at = 0;
-  // The version that was promoted when this one was archived by archive_existing_versions; 0
-  // otherwise.
+  // The version that was promoted when this one was archived by archive_existing_versions (its
+  // id, and its number while it exists); 0 otherwise.
   int64_t archived_for = 0;
+  int64_t archived_for_version = 0;
 };
 
 // A request for a version to enter a stage that needs approval (REG-5: production), reviewed by

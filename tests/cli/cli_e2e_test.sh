@@ -210,6 +210,34 @@ grep -q "unknown pipeline parameter 'nope'" "$tmp/e" || fail "unknown parameter 
 m pipeline cancel 1 > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "cancelling an ended run should exit 1"
 set -e
 
+# The registry: a run's XGBoost model registered, moved, aliased; production only through an
+# approved request, approved by another user.
+XGB='{"learner": {"learner_model_param": {"num_feature": "3", "num_class": "0"}, "objective": {"name": "binary:logistic"}}}'
+curl -sf -H "Authorization: Bearer $TOKEN" -X PUT "$URL/api/2.0/mlflow-artifacts/artifacts/$EXP/$R1/artifacts/model/model.json" --data-binary "$XGB" > /dev/null
+m model register churn churn-xgb --run "$R1" --tag team=growth | grep -q "registered churn-xgb version 1 (xgboost, moebius)" || fail "model register"
+m model list churn | grep -E "^churn-xgb +1 +1 " > /dev/null || fail "model list"
+m model stage churn-xgb 1 staging --reason "first candidate" | grep -q "is now in staging" || fail "model stage"
+m model alias churn-xgb champion 1 | grep -q "churn-xgb@champion -> version 1" || fail "model alias"
+m model version churn-xgb 1 | grep -q "development -> staging by admin  first candidate" || fail "model version shows the stage history"
+m model show churn-xgb | grep -E "^1 +staging +xgboost" > /dev/null || fail "model show"
+set +e
+m model stage churn-xgb 1 production > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "production without a request should exit 1"
+grep -q "approved request" "$tmp/e" || fail "production refusal message: $(cat "$tmp/e")"
+m model register churn churn-xgb --run "$R2" > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "a run without a model should exit 1"
+grep -q "no artifacts under 'model'" "$tmp/e" || fail "missing model message: $(cat "$tmp/e")"
+set -e
+REQ=$(m --json approval request churn-xgb 1 --reason "f1 0.9" | $PY -c 'import json,sys; print(json.load(sys.stdin)["request"]["id"])')
+set +e
+m approval approve "$REQ" > /dev/null 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "approving one's own request should exit 1"
+grep -q "cannot be approved by the user who made it" "$tmp/e" || fail "self-approval message: $(cat "$tmp/e")"
+set -e
+echo boss-password-1 | m user create boss > /dev/null || fail "user create boss"
+m project add-member churn boss approver | grep -q "boss is approver in churn" || fail "add-member"
+BOSS=$(curl -sf -X POST "$URL/api/v1/auth/login" -d '{"username":"boss","password":"boss-password-1"}' | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+MOEBIUS_TOKEN=$BOSS MOEBIUS_SERVER=$URL m approval list --state pending | grep -E "^$REQ +churn-xgb +1 +production +pending .*awaiting your review" > /dev/null || fail "approval inbox"
+MOEBIUS_TOKEN=$BOSS MOEBIUS_SERVER=$URL m approval approve "$REQ" --comment "checked" | grep -q "(approved)" || fail "approval approve"
+m model show churn-xgb | grep -E "^1 +production" > /dev/null || fail "the approved version is in production"
+
 m logout | grep -q "logged out" || fail logout
 [[ ! -e $MOEBIUS_CONFIG_DIR/credentials.json ]] || fail "credentials kept after logout"
 # The CLI's token was revoked on the server.
