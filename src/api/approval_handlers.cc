@@ -104,13 +104,7 @@ void RegisterApprovalRoutes(Router& r, Services& s) {
     if (auto st = ctx.req.Query("state")) {
       ASSIGN_OR_RETURN(state, registry::ParseRequestState(*st));
     }
-    std::vector<int64_t> projects;
-    if (ctx.user().global_role == auth::Role::kAdmin) {
-      ASSIGN_OR_RETURN(auto all, s.projects.ListProjects(true, std::nullopt));
-      for (const auto& p : all) projects.push_back(p.id);
-    } else {
-      ASSIGN_OR_RETURN(projects, VisibleProjects(s, ctx.user()));
-    }
+    ASSIGN_OR_RETURN(std::vector<int64_t> projects, VisibleProjects(s, ctx.user()));
     if (auto name = ctx.req.Query("project")) {
       ASSIGN_OR_RETURN(project::Project p, s.projects.GetProject(*name));
       bool visible = std::find(projects.begin(), projects.end(), p.id) != projects.end();

@@ -12,8 +12,13 @@ namespace moebius::api {
 using auth::Permission;
 
 Result<std::vector<int64_t>> VisibleProjects(Services& s, const auth::User& user) {
-  ASSIGN_OR_RETURN(auto memberships, s.auth.ListMemberships(user.id));
   std::vector<int64_t> ids;
+  if (user.global_role == auth::Role::kAdmin) {
+    ASSIGN_OR_RETURN(auto all, s.projects.ListProjects(true, std::nullopt));
+    for (const auto& p : all) ids.push_back(p.id);
+    return ids;
+  }
+  ASSIGN_OR_RETURN(auto memberships, s.auth.ListMemberships(user.id));
   for (const auto& m : memberships) ids.push_back(m.project_id);
   return ids;
 }

@@ -145,13 +145,7 @@ void RegisterDataRoutes(Router& r, Services& s) {
   const RouteOptions kReadOnly{.audit = false};
 
   r.Add("GET", "/api/v1/datasets", Permission::kAuthenticated, [&s](RouteContext& ctx) -> Result<HttpResponse> {
-    std::vector<int64_t> projects;
-    if (ctx.user().global_role == auth::Role::kAdmin) {
-      ASSIGN_OR_RETURN(auto all, s.projects.ListProjects(true, std::nullopt));
-      for (const auto& p : all) projects.push_back(p.id);
-    } else {
-      ASSIGN_OR_RETURN(projects, VisibleProjects(s, ctx.user()));
-    }
+    ASSIGN_OR_RETURN(std::vector<int64_t> projects, VisibleProjects(s, ctx.user()));
     ASSIGN_OR_RETURN(auto found, s.data.ListDatasets(projects, ctx.req.Query("q").value_or("")));
     Json out = Json::array();
     for (const auto& d : found) {

@@ -35,24 +35,6 @@ Result<int64_t> ExperimentIdOf(RouteContext& ctx) {
   return ParseExperimentId(*text);
 }
 
-// Where an experiment created through the MLflow API lands: the X-Moebius-Project header, a
-// `moebius.project` tag, or the `default` project.
-ProjectResolver NewExperimentProject(Services& s) {
-  return [&s](RouteContext& ctx) -> Result<std::vector<int64_t>> {
-    std::string name = "default";
-    if (auto h = ctx.req.Header("x-moebius-project")) {
-      name = std::string(*h);
-    } else {
-      ASSIGN_OR_RETURN(const Json* body, ctx.Body());
-      ASSIGN_OR_RETURN(auto tags, ParseKeyValues(*body, "tags"));
-      for (const auto& t : tags)
-        if (t.key == "moebius.project") name = t.value;
-    }
-    ASSIGN_OR_RETURN(project::Project p, s.projects.GetProject(name));
-    return std::vector<int64_t>{p.id};
-  };
-}
-
 Result<HttpResponse> SearchExperimentsHandler(Services& s, RouteContext& ctx) {
   tracking::ExperimentSearchRequest q;
   if (ctx.req.method == "GET") {
@@ -80,12 +62,7 @@ Result<HttpResponse> SearchExperimentsHandler(Services& s, RouteContext& ctx) {
   }
   if (q.view_type != "ACTIVE_ONLY" && q.view_type != "DELETED_ONLY" && q.view_type != "ALL")
     return InvalidArgument("view_type must be ACTIVE_ONLY, DELETED_ONLY or ALL");
-  if (ctx.user().global_role == auth::Role::kAdmin) {
-    ASSIGN_OR_RETURN(auto all, s.projects.ListProjects(true, std::nullopt));
-    for (const auto& p : all) q.project_ids.push_back(p.id);
-  } else {
-    ASSIGN_OR_RETURN(q.project_ids, VisibleProjects(s, ctx.user()));
-  }
+  ASSIGN_OR_RETURN(q.project_ids, VisibleProjects(s, ctx.user()));
   ASSIGN_OR_RETURN(auto page, s.tracking.SearchExperiments(q));
   Json out = Json::array();
   for (const auto& e : page.first) out.push_back(ExperimentJson(e));
@@ -100,7 +77,7 @@ void RegisterMlflowRoutes(Router& r, Services& s) {
   const RouteOptions kReadOnly{.audit = false};
 
   // ------------------------------------------------------------------ experiments
-  r.Add("POST", "/api/2.0/mlflow/experiments/create", Permission::kExperimentWrite, NewExperimentProject(s),
+  r.Add("POST", "/api/2.0/mlflow/experiments/create", Permission::kExperimentWrite, ProjectOfMlflowCreate(s),
           [&s](RouteContext& ctx) -> Result<HttpResponse> {
             ASSIGN_OR_RETURN(const Json* body, ctx.Body());
             ASSIGN_OR_RETURN(std::string name, ReqString(*body, "name"));

@@ -44,33 +44,6 @@ Result<registry::Tags> TagsOf(const Json& body) {
   return out;
 }
 
-// Where a registered model created through the MLflow API lands (as experiments/create).
-ProjectResolver NewModelProject(Services& s) {
-  return [&s](RouteContext& ctx) -> Result<std::vector<int64_t>> {
-    std::string name = "default";
-    if (auto h = ctx.req.Header("x-moebius-project")) {
-      name = std::string(*h);
-    } else {
-      ASSIGN_OR_RETURN(const Json* body, ctx.Body());
-      ASSIGN_OR_RETURN(auto tags, ParseKeyValues(*body, "tags"));
-      for (const auto& t : tags)
-        if (t.key == "moebius.project") name = t.value;
-    }
-    ASSIGN_OR_RETURN(project::Project p, s.projects.GetProject(name));
-    return std::vector<int64_t>{p.id};
-  };
-}
-
-Result<std::vector<int64_t>> ProjectsOf(Services& s, const auth::User& u) {
-  if (u.global_role == auth::Role::kAdmin) {
-    ASSIGN_OR_RETURN(auto all, s.projects.ListProjects(true, std::nullopt));
-    std::vector<int64_t> ids;
-    for (const auto& p : all) ids.push_back(p.id);
-    return ids;
-  }
-  return VisibleProjects(s, u);
-}
-
 Result<registry::ModelSearch> SearchOf(Services& s, RouteContext& ctx, int64_t default_max) {
   registry::ModelSearch q;
   q.max_results = default_max;
@@ -94,7 +67,7 @@ Result<registry::ModelSearch> SearchOf(Services& s, RouteContext& ctx, int64_t d
     ASSIGN_OR_RETURN(auto max_results, OptInt(*body, "max_results"));
     q.max_results = max_results.value_or(default_max);
   }
-  ASSIGN_OR_RETURN(q.project_ids, ProjectsOf(s, ctx.user()));
+  ASSIGN_OR_RETURN(q.project_ids, VisibleProjects(s, ctx.user()));
   return q;
 }
 
@@ -139,7 +112,7 @@ void RegisterMlflowRegistryRoutes(Router& r, Services& s) {
     const std::string mv = prefix + "model-versions/";
 
     // ------------------------------------------------------------ registered models
-    r.Add("POST", rm + "create", Permission::kModelRegister, NewModelProject(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
+    r.Add("POST", rm + "create", Permission::kModelRegister, ProjectOfMlflowCreate(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {
       ASSIGN_OR_RETURN(const Json* body, ctx.Body());
       ASSIGN_OR_RETURN(std::string name, NameOf(ctx));
       ASSIGN_OR_RETURN(auto description, OptString(*body, "description"));

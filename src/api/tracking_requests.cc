@@ -1,5 +1,7 @@
 #include "api/tracking_requests.h"
 
+#include "project/project_service.h"
+
 #include "api/json_views.h"
 #include "api/resolvers.h"
 #include "base/strings.h"
@@ -112,6 +114,22 @@ Result<HttpResponse> HandleMetricHistory(Services& s, RouteContext& ctx, const s
   Json resp{{"metrics", metrics}};
   if (!page.second.empty()) resp["next_page_token"] = page.second;
   return JsonResponse(resp);
+}
+
+ProjectResolver ProjectOfMlflowCreate(Services& s) {
+  return [&s](RouteContext& ctx) -> Result<std::vector<int64_t>> {
+    std::string name = "default";
+    if (auto h = ctx.req.Header("x-moebius-project")) {
+      name = std::string(*h);
+    } else {
+      ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+      ASSIGN_OR_RETURN(auto tags, ParseKeyValues(*body, "tags"));
+      for (const auto& t : tags)
+        if (t.key == "moebius.project") name = t.value;
+    }
+    ASSIGN_OR_RETURN(project::Project p, s.projects.GetProject(name));
+    return std::vector<int64_t>{p.id};
+  };
 }
 
 }  // namespace moebius::api

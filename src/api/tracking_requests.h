@@ -20,6 +20,11 @@ Result<std::vector<std::string>> ParseStringList(const Json& body, const char* f
 // Run search body → query (shared by /api/v1/runs/search and MLflow runs/search).
 Result<tracking::RunSearchRequest> ParseRunSearch(const Json& body);
 
+// Where an experiment or a registered model created through the MLflow API lands: the project
+// named by the X-Moebius-Project header, else by a `moebius.project` tag of the body, else
+// `default`.
+ProjectResolver ProjectOfMlflowCreate(Services& s);
+
 // Handlers shared by the native and the MLflow-compatible routes.
 // POST body {experiment_ids, filter, order_by, max_results, page_token, run_view_type} → runs.
 Result<HttpResponse> HandleRunSearch(Services& s, RouteContext& ctx);

@@ -300,39 +300,52 @@ Status RegistryStore::DeleteModelTag(const std::string& name, const std::string&
   });
 }
 
-Result<Page> RegistryStore::SearchModels(const ModelSearch& q) {
-  using tracking::SearchKind;
-  if (q.max_results < 1 || q.max_results > kMaxModelSearchResults)
-    return InvalidArgument("Invalid value for request parameter max_results. It must be at most " +
-                           std::to_string(kMaxModelSearchResults) + ", but got value " + std::to_string(q.max_results));
-  ASSIGN_OR_RETURN(auto filter, tracking::ParseSearchFilter(q.filter, SearchKind::kRegisteredModels));
-  ASSIGN_OR_RETURN(auto order, tracking::ParseOrder(q.order_by, SearchKind::kRegisteredModels));
+// One search over models or versions: the grammar of `kind`, filters on tags (through
+// `tag_table`.`owner`) and on attribute columns (`column_of`), the order asked for, then `tie_break`.
+struct RegistryStore::SearchShape {
+  tracking::SearchKind kind;
+  int64_t max_results;
+  const char* from;                     // FROM … (aliases m for models, v for versions)
+  const char* tag_exists;               // EXISTS (…) with `t` the tag row, `?` the key
+  std::string (*column_of)(const std::string& attribute);
+  const char* default_order;            // when no order_by is given
+  const char* tie_break;                // appended to every order, so paging is stable
+};
+
+Result<Page> RegistryStore::Search(const ModelSearch& q, const SearchShape& shape) {
+  if (q.max_results < 1 || q.max_results > shape.max_results)
+    return InvalidArgument("Invalid value for request parameter max_results. It must be at most " + std::to_string(shape.max_results) +
+                           ", but got value " + std::to_string(q.max_results));
+  ASSIGN_OR_RETURN(auto filter, tracking::ParseSearchFilter(q.filter, shape.kind));
+  ASSIGN_OR_RETURN(auto order, tracking::ParseOrder(q.order_by, shape.kind));
   ASSIGN_OR_RETURN(int64_t offset, tracking::PageOffset(q.page_token));
   std::vector<SqlValue> params;
-  std::string where = "m.project_id IN (" + Placeholders(q.project_ids.size()) + ")";
+  std::string where = q.project_ids.empty() ? "1 = 0" : "m.project_id IN (" + Placeholders(q.project_ids.size()) + ")";
   for (int64_t p : q.project_ids) params.push_back(p);
-  if (q.project_ids.empty()) where = "1 = 0";
   for (const auto& c : filter) {
     RETURN_IF_ERROR(tracking::CheckLikePattern(c));
     if (c.key.type == tracking::EntityType::kTag) {
       params.push_back(c.key.name);
       std::string cond = tracking::Condition("t.value", c, params);
-      where += " AND EXISTS (SELECT 1 FROM registered_model_tags t WHERE t.model_id = m.id AND t.key = ? AND " + cond + ")";
+      where += std::string(" AND ") + shape.tag_exists + " AND " + cond + ")";
+    } else if (c.key.name == "current_stage") {
+      // Stages compare in either spelling: 'Production' and 'production' are the same stage.
+      tracking::Comparison canon = c;
+      for (auto& val : canon.values)
+        if (auto st = ParseStage(val.text); st.ok()) val.text = StageName(*st);
+      where += " AND " + tracking::Condition("v.stage", canon, params);
     } else {
-      where += " AND " + tracking::Condition(ModelColumn(c.key.name), c, params);
+      where += " AND " + tracking::Condition(shape.column_of(c.key.name), c, params);
     }
   }
   std::string order_sql;
-  bool by_name = false;
-  for (const auto& o : order) {
-    order_sql += (order_sql.empty() ? "" : ", ") + ModelColumn(o.key.name) + (o.ascending ? " ASC" : " DESC");
-    by_name = by_name || o.key.name == "name";
-  }
-  if (!by_name) order_sql += std::string(order_sql.empty() ? "" : ", ") + "m.name ASC";  // MLflow's default and tie-break
-  order_sql += ", m.id ASC";
+  for (const auto& o : order) order_sql += (order_sql.empty() ? "" : ", ") + shape.column_of(o.key.name) + (o.ascending ? " ASC" : " DESC");
+  if (order_sql.empty()) order_sql = shape.default_order;
+  order_sql += std::string(", ") + shape.tie_break;
   params.push_back(q.max_results + 1);
   params.push_back(offset);
-  std::string sql = "SELECT m.id FROM registered_models m WHERE " + where + " ORDER BY " + order_sql + " LIMIT ? OFFSET ?";
+  std::string sql = std::string("SELECT ") + (shape.kind == tracking::SearchKind::kModelVersions ? "v.id " : "m.id ") + shape.from +
+                    " WHERE " + where + " ORDER BY " + order_sql + " LIMIT ? OFFSET ?";
   Page page;
   RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(auto rows, tx.Query(sql, params));
@@ -344,6 +357,23 @@ Result<Page> RegistryStore::SearchModels(const ModelSearch& q) {
     page.next_page_token = tracking::EncodePageToken(offset + q.max_results);
   }
   return page;
+}
+
+Result<Page> RegistryStore::SearchModels(const ModelSearch& q) {
+  // MLflow orders models by name unless told otherwise, and by name after any other key.
+  static const SearchShape kShape{tracking::SearchKind::kRegisteredModels, kMaxModelSearchResults, "FROM registered_models m",
+                                  "EXISTS (SELECT 1 FROM registered_model_tags t WHERE t.model_id = m.id AND t.key = ?",
+                                  ModelColumn, "m.name ASC", "m.name ASC, m.id ASC"};
+  return Search(q, kShape);
+}
+
+Result<Page> RegistryStore::SearchVersions(const ModelSearch& q) {
+  // MLflow's default: last_updated_timestamp DESC, then name ASC, version DESC.
+  static const SearchShape kShape{tracking::SearchKind::kModelVersions, kMaxVersionSearchResults,
+                                  "FROM model_versions v JOIN registered_models m ON m.id = v.model_id",
+                                  "EXISTS (SELECT 1 FROM model_version_tags t WHERE t.version_id = v.id AND t.key = ?",
+                                  VersionColumn, "v.updated_at DESC", "m.name ASC, v.version DESC"};
+  return Search(q, kShape);
 }
 
 // ---- versions
@@ -447,57 +477,6 @@ Status RegistryStore::DeleteVersionTag(const std::string& name, int64_t version,
     ASSIGN_OR_RETURN(int64_t id, VersionIdOf(tx, name, version));
     return tx.Exec("DELETE FROM model_version_tags WHERE version_id = ? AND key = ?", {id, key}).status();
   });
-}
-
-Result<Page> RegistryStore::SearchVersions(const ModelSearch& q) {
-  using tracking::SearchKind;
-  if (q.max_results < 1 || q.max_results > kMaxVersionSearchResults)
-    return InvalidArgument("Invalid value for request parameter max_results. It must be at most " +
-                           std::to_string(kMaxVersionSearchResults) + ", but got value " + std::to_string(q.max_results));
-  ASSIGN_OR_RETURN(auto filter, tracking::ParseSearchFilter(q.filter, SearchKind::kModelVersions));
-  ASSIGN_OR_RETURN(auto order, tracking::ParseOrder(q.order_by, SearchKind::kModelVersions));
-  ASSIGN_OR_RETURN(int64_t offset, tracking::PageOffset(q.page_token));
-  std::vector<SqlValue> params;
-  std::string where = q.project_ids.empty() ? "1 = 0" : "m.project_id IN (" + Placeholders(q.project_ids.size()) + ")";
-  for (int64_t p : q.project_ids) params.push_back(p);
-  for (const auto& c : filter) {
-    RETURN_IF_ERROR(tracking::CheckLikePattern(c));
-    if (c.key.type == tracking::EntityType::kTag) {
-      params.push_back(c.key.name);
-      std::string cond = tracking::Condition("t.value", c, params);
-      where += " AND EXISTS (SELECT 1 FROM model_version_tags t WHERE t.version_id = v.id AND t.key = ? AND " + cond + ")";
-    } else if (c.key.name == "current_stage") {
-      // Stages compare in either spelling: 'Production' and 'production' are the same stage.
-      tracking::Comparison canon = c;
-      for (auto& val : canon.values) {
-        auto st = ParseStage(val.text);
-        if (st.ok()) val.text = StageName(*st);
-      }
-      where += " AND " + tracking::Condition("v.stage", canon, params);
-    } else {
-      where += " AND " + tracking::Condition(VersionColumn(c.key.name), c, params);
-    }
-  }
-  std::string order_sql;
-  for (const auto& o : order) order_sql += (order_sql.empty() ? "" : ", ") + VersionColumn(o.key.name) + (o.ascending ? " ASC" : " DESC");
-  // MLflow's default: last_updated_timestamp DESC, then name ASC, version DESC.
-  if (order_sql.empty()) order_sql = "v.updated_at DESC";
-  order_sql += ", m.name ASC, v.version DESC";
-  params.push_back(q.max_results + 1);
-  params.push_back(offset);
-  std::string sql = "SELECT v.id FROM model_versions v JOIN registered_models m ON m.id = v.model_id WHERE " + where + " ORDER BY " +
-                    order_sql + " LIMIT ? OFFSET ?";
-  Page page;
-  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto rows, tx.Query(sql, params));
-    for (const auto& r : rows) page.ids.push_back(r.Int(0));
-    return Status::Ok();
-  }));
-  if (static_cast<int64_t>(page.ids.size()) > q.max_results) {
-    page.ids.pop_back();
-    page.next_page_token = tracking::EncodePageToken(offset + q.max_results);
-  }
-  return page;
 }
 
 // ---- stages and aliases

@@ -91,6 +91,8 @@ class RegistryStore {
   Result<ModelVersion> LoadVersion(store::Tx& tx, int64_t id);
   Result<int64_t> ModelIdOf(store::Tx& tx, const std::string& name);
   Result<int64_t> VersionIdOf(store::Tx& tx, const std::string& name, int64_t version);
+  struct SearchShape;  // what differs between a model and a version search (registry_store.cc)
+  Result<Page> Search(const ModelSearch& q, const SearchShape& shape);
 
   store::Database& db_;
   const Clock& clock_;
