@@ -23,7 +23,6 @@ export function ModelsTab({ project }: { project: string }) {
     queryKey: modelsKey(project, filter),
     queryFn: () => listModels(project, filter || undefined),
     placeholderData: keepPreviousData,
-    retry: (n, e) => !(e instanceof ApiError && e.status === 400) && n < 2,
   });
   const filterError = q.error instanceof ApiError && q.error.status === 400 ? q.error : null;
   const models = filterError ? [] : (q.data?.models ?? []);
