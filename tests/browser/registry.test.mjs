@@ -114,7 +114,7 @@ test('registry UI: register a run model, inspect it, move stages, alias, refuse 
     await inputs.locator('tr', { hasText: 'input__0' }).waitFor();
     assert.match(await inputs.locator('tr', { hasText: 'input__0' }).innerText(), /FP32\s+\[\?, 2\]/);
     assert.match(await page.getByTestId('signature-outputs').innerText(), /predict\s+FP32\s+\[\?\]/);
-    await page.getByTestId('signature').getByText('Read from model file').waitFor();
+    await page.getByTestId('signature').getByText('Inferred from the model file').waitFor();
     const version = (await api('GET', `/api/v1/models/${MODEL}/versions/1`)).version;
     const modelFile = page.locator('[data-testid=version-files] tr[data-file="model.json"]');
     assert.equal((await modelFile.locator('[data-stat=role]').innerText()).trim(), 'model');
@@ -248,6 +248,7 @@ test('registry UI: register a run model, inspect it, move stages, alias, refuse 
     await page.getByRole('heading', { name: '단계 이력' }).waitFor();
     assert.equal((await page.locator('[data-testid=version-title] [data-testid=stage-chip]').innerText()).trim(), '보관');
     await page.getByText('v2이(가) 올라가면서 보관됨').waitFor();
+    await page.getByTestId('signature-source').getByText('모델 파일에서 추론').waitFor();
     assert.deepEqual(await rawKeys(page), [], 'no untranslated keys (ko, version page)');
     await shot('registry-version-ko.png');
     await page.goto(`${server.base}/projects/${PROJECT}?tab=models`);
@@ -261,6 +262,28 @@ test('registry UI: register a run model, inspect it, move stages, alias, refuse 
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('tab', { name: 'Models' }).waitFor();
     assert.deepEqual(await rawKeys(page), [], 'no untranslated keys (en, models tab)');
+
+    // ---- A viewer reads the pages but gets no stage, alias or register controls.
+    await api('POST', '/api/v1/users', { username: 'vera', password: 'vera-password-1' });
+    await api('PUT', `/api/v1/projects/${PROJECT}/members/vera`, { role: 'viewer' });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
+    await page.fill('input[name=username]', 'vera');
+    await page.fill('input[name=password]', 'vera-password-1');
+    await page.click('button[type=submit]');
+    await page.getByTestId('current-user').waitFor();
+    await page.goto(`${server.base}/models/${MODEL}/versions/2`);
+    await page.getByTestId('signature-inputs').waitFor();
+    await page.getByTestId('actions-need-permission').getByText('needs the model.register permission', { exact: false }).waitFor();
+    assert.equal(await page.getByTestId('version-actions').count(), 0, 'no stage or alias forms without model.register');
+    await page.goto(`${server.base}/runs/${runId}`);
+    await page.getByRole('heading', { name: /xgb-run/ }).waitFor();
+    // The experiment (and so the project) is loaded once the breadcrumb links it.
+    await page.getByRole('navigation', { name: 'breadcrumb' }).getByRole('link', { name: 'churn-exp' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Register model' }).count(), 0, 'no Register model without model.register');
+    await page.goto(`${server.base}/projects/${PROJECT}?tab=packages`);
+    await page.getByTestId('packages').waitFor();
+    assert.equal(await page.getByTestId('register-package').count(), 0);
 
     assert.deepEqual(pageErrors, [], 'no uncaught page errors');
   } catch (e) {

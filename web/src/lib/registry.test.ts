@@ -11,6 +11,7 @@ import {
   projectNameOf,
   registerRequest,
   shortHash,
+  signatureSourceKey,
   sortFiles,
   stageCounts,
   stageMoveBody,
@@ -72,6 +73,14 @@ describe('display helpers', () => {
     expect(formatShape([-1])).toBe('[?]');
     expect(formatShape([])).toBe('[]');
     expect(formatShape(undefined)).toBe('');
+  });
+
+  it('names where a signature came from', () => {
+    expect(signatureSourceKey('model file')).toBe('registry.signatureFrom.modelFile');
+    expect(signatureSourceKey('MLmodel')).toBe('registry.signatureFrom.mlmodel');
+    expect(signatureSourceKey('signature.json')).toBe('registry.signatureFrom.signatureJson');
+    expect(signatureSourceKey('somewhere else')).toBeNull();
+    expect(signatureSourceKey(undefined)).toBeNull();
   });
 
   it('shortens hashes', () => {

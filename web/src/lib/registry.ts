@@ -64,6 +64,14 @@ export function registerRequest(
   return { ok: true, value: { model, body: { ...source, path: p, ...(d ? { description: d } : {}) } } };
 }
 
+/** Where a signature was read from (the server's `signature.source`) → its i18n key; null for another. */
+const SIGNATURE_SOURCES: Record<string, string> = {
+  'signature.json': 'registry.signatureFrom.signatureJson',
+  MLmodel: 'registry.signatureFrom.mlmodel',
+  'model file': 'registry.signatureFrom.modelFile',
+};
+export const signatureSourceKey = (source: string | undefined): string | null => (source && SIGNATURE_SOURCES[source]) || null;
+
 /** A signature's shape, with '?' for a variable dimension: [-1, 4] → "[?, 4]". */
 export function formatShape(shape: readonly number[] | undefined): string {
   if (!shape) return '';

@@ -21,6 +21,7 @@ import {
   isApprovalRequired,
   modelPath,
   shortHash,
+  signatureSourceKey,
   sortFiles,
   STAGES,
   stageMoveBody,
@@ -74,7 +75,15 @@ export default function ModelVersionPage() {
           <FilesCard v={v} />
           <LineageCard lineage={v.lineage} projectName={project?.name} />
           <HistoryCard v={v} versions={modelQ.data?.versions ?? []} locale={locale} />
-          {mayRegister && <ActionsCard v={v} />}
+          {mayRegister ? (
+            <ActionsCard v={v} />
+          ) : (
+            project && (
+              <p className="muted small" data-testid="actions-need-permission">
+                {t('registry.needsRegister')}
+              </p>
+            )
+          )}
         </>
       )}
     </div>
@@ -158,7 +167,11 @@ function SignatureCard({ v }: { v: ModelVersion }) {
         <Empty>{t('registry.noSignature')}</Empty>
       ) : (
         <>
-          {sig.source && <p className="muted small">{t('registry.signatureSource', { source: sig.source })}</p>}
+          {sig.source && (
+            <p className="muted small" data-testid="signature-source">
+              {t(signatureSourceKey(sig.source) ?? 'registry.signatureSource', { source: sig.source })}
+            </p>
+          )}
           <h3>{t('registry.inputs')}</h3>
           {sig.inputs?.length ? <TensorTable specs={sig.inputs} testId="signature-inputs" /> : <Empty>{t('registry.none')}</Empty>}
           <h3>{t('registry.outputs')}</h3>
@@ -477,8 +490,17 @@ function AliasForm({ v }: { v: ModelVersion }) {
       )}
       <label className="field">
         <span>{t('registry.newAlias')}</span>
-        <input name="alias" className="mono" placeholder="champion" value={alias} onChange={(e) => setAlias(e.target.value)} />
-        <span className="hint">{t('registry.aliasHint')}</span>
+        <input
+          name="alias"
+          className="mono"
+          placeholder="champion"
+          value={alias}
+          onChange={(e) => {
+            setAlias(e.target.value);
+            set.reset();
+          }}
+        />
+        <small className="hint">{t('registry.aliasHint')}</small>
       </label>
       <ErrorBox error={set.error ?? remove.error} />
       <div className="form-actions">

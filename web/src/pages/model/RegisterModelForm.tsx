@@ -79,19 +79,25 @@ export function RegisterModelForm({
               autoFocus
               list="register-model-names"
               value={name}
-              onChange={(e) => setName(e.target.value)}
+              onChange={(e) => {
+                setName(e.target.value);
+                m.reset();
+              }}
             />
             <datalist id="register-model-names">
               {(existing.data?.models ?? []).map((x) => (
                 <option key={x.id} value={x.name} />
               ))}
             </datalist>
-            <span className="hint">{t('registry.modelNameHint')}</span>
+            <small className="hint">{t('registry.modelNameHint')}</small>
           </label>
           <label className="field">
             <span>{t('registry.path')}</span>
-            <input name="model-path" className="mono" value={path} onChange={(e) => setPath(e.target.value)} />
-            <span className="hint">{t('registry.pathHint')}</span>
+            <input name="model-path" className="mono" value={path} onChange={(e) => {
+                setPath(e.target.value);
+                m.reset();
+              }} />
+            <small className="hint">{t('registry.pathHint')}</small>
           </label>
           <label className="field">
             <span>{t('registry.description')}</span>
