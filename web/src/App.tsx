@@ -21,6 +21,9 @@ const VersionPage = lazy(() => import('./pages/dataversion/VersionPage'));
 const JobPage = lazy(() => import('./pages/job/JobPage'));
 const StudyPage = lazy(() => import('./pages/study/StudyPage'));
 const PipelineRunPage = lazy(() => import('./pages/pipelinerun/PipelineRunPage'));
+// The model registry (REG-1 to REG-3).
+const ModelPage = lazy(() => import('./pages/model/ModelPage'));
+const ModelVersionPage = lazy(() => import('./pages/model/ModelVersionPage'));
 
 export function App() {
   return (
@@ -84,6 +87,22 @@ export function App() {
             element={
               <Suspense fallback={<Loading />}>
                 <PipelineRunPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/models/:model"
+            element={
+              <Suspense fallback={<Loading />}>
+                <ModelPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/models/:model/versions/:version"
+            element={
+              <Suspense fallback={<Loading />}>
+                <ModelVersionPage />
               </Suspense>
             }
           />

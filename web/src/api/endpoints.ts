@@ -25,6 +25,10 @@ import type {
   PipelineDefinition,
   PipelineRun,
   MetricSeries,
+  ModelStage,
+  ModelSummary,
+  ModelVersion,
+  RegisteredModel,
   Project,
   Saved,
   QualityReport,
@@ -317,3 +321,29 @@ export const listPipelineRuns = (project: string) =>
 export const getPipelineRun = (id: string | number) => api.get<{ run: PipelineRun }>(`/api/v1/pipeline-runs/${seg(String(id))}`);
 export const cancelPipelineRun = (id: string | number) =>
   api.post<{ run: PipelineRun }>(`/api/v1/pipeline-runs/${seg(String(id))}/cancel`, {});
+
+// ---- model registry (REG-1 to REG-3)
+export interface RegisterVersionBody {
+  run_id?: string;
+  package_id?: number;
+  /** the folder (or one file) within the run's artifacts or the package; the server's default is "model" */
+  path?: string;
+  description?: string;
+  tags?: Record<string, string>;
+}
+export const listModels = (project: string, filter?: string) =>
+  api.get<{ models: ModelSummary[] }>(`/api/v1/projects/${seg(project)}/models${qs({ filter })}`);
+export const registerModelVersion = (project: string, model: string, body: RegisterVersionBody) =>
+  api.post<{ version: ModelVersion }>(`/api/v1/projects/${seg(project)}/models/${seg(model)}/versions`, body);
+export const getModel = (model: string) =>
+  api.get<{ model: RegisteredModel; versions: ModelVersion[] }>(`/api/v1/models/${seg(model)}`);
+export const getModelVersion = (model: string, version: string | number) =>
+  api.get<{ version: ModelVersion }>(`/api/v1/models/${seg(model)}/versions/${seg(String(version))}`);
+export const moveModelStage = (
+  model: string,
+  version: string | number,
+  body: { stage: ModelStage; archive_existing?: boolean; reason?: string },
+) => api.post<{ version: ModelVersion }>(`/api/v1/models/${seg(model)}/versions/${seg(String(version))}/stage`, body);
+export const setModelAlias = (model: string, alias: string, version: number) =>
+  api.put<{ model: RegisteredModel }>(`/api/v1/models/${seg(model)}/aliases/${seg(alias)}`, { version });
+export const deleteModelAlias = (model: string, alias: string) => api.del<unknown>(`/api/v1/models/${seg(model)}/aliases/${seg(alias)}`);

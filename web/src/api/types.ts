@@ -821,3 +821,98 @@ export interface PipelineRun {
   steps?: PipelineStep[];
   step_counts?: Record<string, number>;
 }
+
+// Model registry (REG-1 to REG-3; docs/api.md "models" rows)
+export type ModelStage = 'development' | 'staging' | 'production' | 'archived';
+export interface RegisteredModel {
+  id: number;
+  name: string;
+  project_id: number;
+  description: string;
+  tags: KeyValue[];
+  /** alias → version number */
+  aliases: Record<string, number>;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+/** One row of GET /projects/{project}/models. */
+export interface ModelSummary extends RegisteredModel {
+  version_count: number;
+  latest_version: number | null;
+  /** stage → number of versions in it (stages with none are absent) */
+  stages: Partial<Record<ModelStage, number>>;
+}
+export interface ModelFile {
+  path: string;
+  sha256: string;
+  size: number;
+  /** model | transform | signature | mlmodel | other */
+  role: string;
+}
+export interface TensorSpec {
+  name: string;
+  /** KServe v2 datatype: FP32, FP64, INT64, BYTES, BOOL, … */
+  datatype: string;
+  /** -1 for a variable dimension */
+  shape: number[];
+}
+export interface ModelSignature {
+  inputs?: TensorSpec[];
+  outputs?: TensorSpec[];
+  /** signature.json | MLmodel | model file */
+  source?: string;
+}
+export interface VersionLineage {
+  run?: { id: string; name: string; status: string };
+  experiment?: { id: number | string; name: string; project_id: number };
+  data_versions?: { kind: string; ref: string; detail?: unknown }[];
+  code?: KeyValue[];
+  environment?: string | null;
+  evaluations?: { artifact: string; sha256: string }[];
+  metrics?: Record<string, number | null>;
+  package?: {
+    id: number;
+    task: string;
+    criteria: string;
+    criteria_result: CriteriaCheck | null;
+    manifest_sha256: string;
+    confirmed_by: string;
+    confirmed_at: number;
+  } | null;
+}
+export interface StageChange {
+  from: ModelStage;
+  to: ModelStage;
+  by: string;
+  reason: string;
+  at: number;
+  /** the id (ModelVersion.id, not its number) of the version promoted when this one was archived */
+  archived_for: number | null;
+}
+export interface ModelVersion {
+  id: number;
+  model: string;
+  version: number;
+  project_id: number;
+  stage: ModelStage;
+  status: string;
+  source: string;
+  run_id: string;
+  package_id: number | null;
+  format: string;
+  flavor: string;
+  model_file: string;
+  files: ModelFile[];
+  content_sha256: string;
+  signature: ModelSignature | null;
+  lineage: VersionLineage | null;
+  description: string;
+  tags: KeyValue[];
+  aliases: string[];
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  /** only on GET /models/{model}/versions/{version} and the stage move's answer */
+  stage_history?: StageChange[];
+}

@@ -15,6 +15,7 @@ import { CONNECTION_KINDS } from '../lib/sources';
 import { DICTIONARY_CHANGES } from '../lib/dictionary';
 import { ARGV_MODES, JOB_STATES } from '../lib/jobs';
 import { PARAM_TYPES, PRUNERS, SAMPLERS } from '../lib/study';
+import { FILE_ROLES, STAGES } from '../lib/registry';
 import {
   COLUMN_KIND_FILTERS,
   COLUMN_TYPES,
@@ -135,6 +136,8 @@ describe('i18n resources', () => {
       ...['running', 'stopped', 'completed', 'failed'].map((k) => `study.states.${k}`),
       ...['running', 'complete', 'pruned', 'failed'].map((k) => `study.trialStates.${k}`),
       ...['minimize', 'maximize'].map((k) => `study.goals.${k}`),
+      ...STAGES.map((k) => `registry.stages.${k}`),
+      ...FILE_ROLES.map((k) => `registry.roles.${k}`),
     ];
     for (const key of dynamic) {
       expect(enKeys.has(key), `en: ${key}`).toBe(true);

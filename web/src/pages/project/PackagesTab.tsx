@@ -4,14 +4,19 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { getPackage, listPackages, packageArchiveUrl } from '../../api/endpoints';
+import { useAuth } from '../../components/auth';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
 import { formatBytes, formatDateTime } from '../../lib/format';
+import { RegisterModelForm } from '../model/RegisterModelForm';
 
 export function PackagesTab({ project }: { project: string }) {
   const { t } = useTranslation();
   const locale = useLocale();
+  const { can } = useAuth();
+  const mayRegister = can('model.register', project);
   const [open, setOpen] = useState<number | null>(null);
+  const [registering, setRegistering] = useState<{ id: number; task: string } | null>(null);
   const q = useQuery({ queryKey: ['packages', project], queryFn: () => listPackages(project) });
   const pkgs = q.data?.packages ?? [];
   return (
@@ -30,7 +35,7 @@ export function PackagesTab({ project }: { project: string }) {
               <th>{t('report.criteriaCol')}</th>
               <th>{t('report.by')}</th>
               <th>{t('report.at')}</th>
-              <th />
+              <th>{t('common.actions')}</th>
             </tr>
           </thead>
           <tbody>
@@ -48,10 +53,23 @@ export function PackagesTab({ project }: { project: string }) {
                 <td className="mono">{p.criteria}</td>
                 <td>{p.created_by}</td>
                 <td>{formatDateTime(p.created_at, locale)}</td>
-                <td>
+                <td className="nowrap">
                   <a href={packageArchiveUrl(p.id)} download>
                     {t('report.downloadPackage')}
                   </a>
+                  {mayRegister && (
+                    <>
+                      {' · '}
+                      <button
+                        type="button"
+                        className="link-button"
+                        data-testid="register-package"
+                        onClick={() => setRegistering({ id: p.id, task: p.task })}
+                      >
+                        {t('registry.register')}
+                      </button>
+                    </>
+                  )}
                 </td>
               </tr>
             ))}
@@ -59,6 +77,14 @@ export function PackagesTab({ project }: { project: string }) {
         </table>
       )}
       {open !== null && <ManifestView id={open} />}
+      {registering && (
+        <RegisterModelForm
+          project={project}
+          source={{ package_id: registering.id }}
+          defaultName={registering.task}
+          onClose={() => setRegistering(null)}
+        />
+      )}
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { DatasetsTab } from './DatasetsTab';
 import { ExperimentsTab } from './ExperimentsTab';
 import { JobsTab } from './JobsTab';
 import { MembersTab } from './MembersTab';
+import { ModelsTab } from './ModelsTab';
 import { PackagesTab } from './PackagesTab';
 import { ComponentsTab } from '../pipelines/ComponentsTab';
 import { PipelinesTab } from '../pipelines/PipelinesTab';
@@ -67,6 +68,7 @@ export function ProjectPage() {
             {tab === 'pipelines' && <PipelinesTab project={project} />}
             {tab === 'members' && <MembersTab project={project} />}
             {tab === 'packages' && <PackagesTab project={project} />}
+            {tab === 'models' && <ModelsTab project={project} />}
           </div>
         </>
       )}

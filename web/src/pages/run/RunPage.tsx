@@ -15,6 +15,8 @@ import { useLocale } from '../../components/useLocale';
 import { useMetricHistory } from '../../components/useMetricHistory';
 import { formatBytes, formatDateTime, formatDuration, formatNumber } from '../../lib/format';
 import { RunEnvCode } from '../envcode/RunEnvCode';
+import { useAuth } from '../../components/auth';
+import { RegisterModelForm } from '../model/RegisterModelForm';
 
 export default function RunPage() {
   const { t } = useTranslation();
@@ -32,6 +34,9 @@ export default function RunPage() {
   const title = run?.info.run_name || runId;
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') === 'evaluation' ? 'evaluation' : 'overview';
+  const { can } = useAuth();
+  const [registering, setRegistering] = useState(false);
+  const mayRegister = !!exp?.project && can('model.register', exp.project);
 
   return (
     <div className="page">
@@ -61,7 +66,15 @@ export default function RunPage() {
               </h1>
               <div className="muted small mono">{run.info.run_id}</div>
             </div>
+            {mayRegister && (
+              <button type="button" className="btn primary" onClick={() => setRegistering(true)}>
+                {t('registry.register')}
+              </button>
+            )}
           </div>
+          {registering && exp?.project && (
+            <RegisterModelForm project={exp.project} source={{ run_id: run.info.run_id }} onClose={() => setRegistering(false)} />
+          )}
           <Tabs
             tabs={[
               { id: 'overview', label: t('report.tabOverview') },
