@@ -160,7 +160,7 @@ test('registry UI: register a run model, inspect it, move stages, alias, refuse 
 
     // ---- Production: offered, and refused by the server with its message.
     await stageForm.locator('select[name=stage]').selectOption('production');
-    await stageForm.getByText('Approval requests are not built yet', { exact: false }).waitFor();
+    await stageForm.getByText('the server refuses a direct move', { exact: false }).waitFor();
     await stageForm.getByRole('button', { name: 'Move' }).click();
     const approval = stageForm.getByTestId('approval-required');
     await approval.waitFor();
