@@ -162,7 +162,7 @@ Status CheckReservedArtifact(std::string_view path, std::string_view bytes) {
   const std::string what = std::string(path) + (evaluation ? " must be an evaluation document" : " must be an explanations document");
   // Curves and per-row lists can be long; depth and string bounds stay the request's.
   auto doc = ParseJson(bytes, JsonLimits{.max_array_items = 10'000'000});
-  if (!doc.ok()) return InvalidArgument(what + " (JSON): " + doc.status().message());
+  if (!doc.ok()) return InvalidArgument(what + ": not JSON (" + doc.status().message() + ")");
   Status st = evaluation ? CheckEvaluationDocument(*doc) : CheckExplanationsDocument(*doc);
   if (!st.ok()) return InvalidArgument(what + ": " + st.message());
   return Status::Ok();
