@@ -69,8 +69,7 @@ Result<Json> TypedObject(const JsonReader& body, const char* key, Json def) {
   if (!v) return def;
   if (v->json().is_string()) return Json{{"type", v->json()}};
   if (!v->json().is_object()) return v->Invalid("must be an object {\"type\": ...} or a type name");
-  ASSIGN_OR_RETURN(std::string type, v->Req<std::string>("type"));
-  (void)type;
+  RETURN_IF_ERROR(v->Req<std::string>("type").status());
   return v->json();
 }
 
