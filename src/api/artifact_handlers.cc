@@ -1,11 +1,13 @@
 // Run artifacts: MLflow's proxied artifact API (/api/2.0/mlflow-artifacts/artifacts/...),
 // MLflow's artifacts/list, and the native /api/v1/runs/{run}/artifacts routes. Content lives in
-// the blob store; names are validated (relative, no '.' or '..' segments) before any work.
+// the blob store; names are validated (relative, no '.' or '..' segments) before any work, and
+// the reserved documents (report/stored_documents.h) against their schema.
 #include "api/json_views.h"
 #include "api/resolvers.h"
 #include "api/router.h"
 #include "api/services.h"
 #include "base/strings.h"
+#include "report/stored_documents.h"
 #include "store/blob/blob_store.h"
 #include "tracking/tracking_store.h"
 
@@ -93,6 +95,9 @@ void RegisterArtifactRoutes(Router& r, Services& s) {
         [&s](RouteContext& ctx) -> Result<HttpResponse> {
           ASSIGN_OR_RETURN(ProxiedPath p, CheckedPath(s, ctx.Param("path"), false));
           if (ctx.req.body.size() > s.limits.max_artifact_bytes) return TooLarge("artifact exceeds the upload limit");
+          // Documents the platform reads back (evaluations/<name>.json, explanations.json) must
+          // match their schema, so one bad upload cannot break the run's pages for every reader.
+          RETURN_IF_ERROR(report::CheckReservedArtifact(p.rel, ctx.req.body));
           ASSIGN_OR_RETURN(store::BlobInfo blob, s.blobs.Put(ctx.req.body));
           RETURN_IF_ERROR(s.tracking.PutArtifact(p.run_id, p.rel, blob));
           return JsonResponse(Json::object());

@@ -7,6 +7,7 @@
 #include "api/router.h"
 #include "api/services.h"
 #include "auth/audit_log.h"
+#include "base/json_reader.h"
 #include "base/strings.h"
 #include "data/data_store.h"
 #include "data/refine.h"
@@ -127,15 +128,8 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseLabels(const std::
 }
 
 Result<std::vector<int64_t>> IntList(const Json& body, const char* key) {
-  std::vector<int64_t> out;
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return out;
-  if (!it->is_array()) return InvalidArgument(std::string("field '") + key + "' must be a list of integers");
-  for (const auto& x : *it) {
-    if (!x.is_number_integer()) return InvalidArgument(std::string("field '") + key + "' must be a list of integers");
-    out.push_back(x.get<int64_t>());
-  }
-  return out;
+  ASSIGN_OR_RETURN(auto list, JsonReader(body).OptList<int64_t>(key));
+  return list.value_or(std::vector<int64_t>());
 }
 
 }  // namespace
@@ -168,14 +162,8 @@ void RegisterDataRoutes(Router& r, Services& s) {
     ASSIGN_OR_RETURN(std::string domain, ReqString(*body, "domain"));
     ASSIGN_OR_RETURN(auto description, OptString(*body, "description"));
     ASSIGN_OR_RETURN(auto sensitive, OptBool(*body, "sensitive"));
-    std::vector<std::string> tags;
-    if (body->contains("tags")) {
-      if (!(*body)["tags"].is_array()) return InvalidArgument("field 'tags' must be a list of strings");
-      for (const auto& t : (*body)["tags"]) {
-        if (!t.is_string()) return InvalidArgument("field 'tags' must be a list of strings");
-        tags.push_back(t.get<std::string>());
-      }
-    }
+    ASSIGN_OR_RETURN(auto tags_in, JsonReader(*body).OptList<std::string>("tags"));
+    std::vector<std::string> tags = tags_in.value_or(std::vector<std::string>());
     ASSIGN_OR_RETURN(data::Dataset d, s.data.CreateDataset(ctx.project_ids.at(0), name, domain, description.value_or(""),
                                                            sensitive.value_or(false), tags, ctx.user().username));
     return JsonResponse(Json{{"dataset", DatasetJson(d, ctx.Param("project"))}});
@@ -282,16 +270,16 @@ void RegisterDataRoutes(Router& r, Services& s) {
     }
     ASSIGN_OR_RETURN(auto message, OptString(*body, "message"));
     spec.message = message.value_or("");
-    if (body->contains("labels")) {
-      const Json& labels = (*body)["labels"];
-      if (!labels.is_object()) return InvalidArgument("field 'labels' must be an object {format, content} or {from: 'folders'}");
-      ASSIGN_OR_RETURN(auto from_src, OptString(labels, "from"));
+    ASSIGN_OR_RETURN(std::optional<JsonReader> labels, JsonReader(*body).Find("labels"));
+    if (labels) {
+      if (!labels->json().is_object()) return InvalidArgument("field 'labels' must be an object {format, content} or {from: 'folders'}");
+      ASSIGN_OR_RETURN(auto from_src, labels->Opt<std::string>("from"));
       if (from_src) {
         if (*from_src != "folders") return InvalidArgument("labels.from must be 'folders'");
         spec.labels_from_folders = true;
       } else {
-        ASSIGN_OR_RETURN(std::string fmt, ReqString(labels, "format"));
-        ASSIGN_OR_RETURN(std::string content, ReqString(labels, "content"));
+        ASSIGN_OR_RETURN(std::string fmt, labels->Req<std::string>("format"));
+        ASSIGN_OR_RETURN(std::string content, labels->Req<std::string>("content"));
         ASSIGN_OR_RETURN(spec.labels, ParseLabels(fmt, content));
       }
     }

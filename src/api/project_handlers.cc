@@ -4,6 +4,7 @@
 #include "api/router.h"
 #include "api/services.h"
 #include "auth/auth_service.h"
+#include "base/json_reader.h"
 #include "eval/criteria.h"
 #include "project/project_service.h"
 #include "tracking/tracking_store.h"
@@ -14,28 +15,17 @@ using auth::Permission;
 
 namespace {
 
-Result<std::optional<std::vector<std::string>>> OptStringList(const Json& body, const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return std::optional<std::vector<std::string>>();
-  if (!it->is_array()) return InvalidArgument(std::string("field '") + key + "' must be a list of strings");
-  std::vector<std::string> out;
-  for (const Json& x : *it) {
-    if (!x.is_string()) return InvalidArgument(std::string("field '") + key + "' must be a list of strings");
-    out.push_back(x.get<std::string>());
-  }
-  return std::optional<std::vector<std::string>>(out);
-}
-
-Result<project::TaskSpec> TaskSpecOf(const Json& body) {
-  if (!body.is_object()) return InvalidArgument("request body must be a JSON object");
+Result<project::TaskSpec> TaskSpecOf(const Json& json) {
+  JsonReader body(json);
+  RETURN_IF_ERROR(body.ExpectObject());
   project::TaskSpec spec;
-  ASSIGN_OR_RETURN(spec.name, OptString(body, "name"));
-  ASSIGN_OR_RETURN(spec.domain, OptString(body, "domain"));
-  ASSIGN_OR_RETURN(spec.problem_type, OptString(body, "problem_type"));
-  ASSIGN_OR_RETURN(spec.primary_metric, OptString(body, "primary_metric"));
-  ASSIGN_OR_RETURN(spec.metrics, OptStringList(body, "metrics"));
-  ASSIGN_OR_RETURN(spec.acceptance_criteria, OptString(body, "acceptance_criteria"));
-  ASSIGN_OR_RETURN(spec.description, OptString(body, "description"));
+  ASSIGN_OR_RETURN(spec.name, body.Opt<std::string>("name"));
+  ASSIGN_OR_RETURN(spec.domain, body.Opt<std::string>("domain"));
+  ASSIGN_OR_RETURN(spec.problem_type, body.Opt<std::string>("problem_type"));
+  ASSIGN_OR_RETURN(spec.primary_metric, body.Opt<std::string>("primary_metric"));
+  ASSIGN_OR_RETURN(spec.metrics, body.OptList<std::string>("metrics"));
+  ASSIGN_OR_RETURN(spec.acceptance_criteria, body.Opt<std::string>("acceptance_criteria"));
+  ASSIGN_OR_RETURN(spec.description, body.Opt<std::string>("description"));
   return spec;
 }
 

@@ -73,6 +73,20 @@ TEST_F(RouterTest, MatchesParamsAndRest) {
   EXPECT_EQ(Call("GET", "/index.html").status, 0);  // not an API path: left to static files
 }
 
+// The safety net: a JSON exception escaping a handler is the input's fault, a 400 naming it,
+// never a 500 (which MLflow clients retry); other exceptions are left to the HTTP server.
+TEST_F(RouterTest, UncheckedJsonReadsAreBadRequestsNotServerErrors) {
+  router_->Add("GET", "/api/v1/shaky", Permission::kAuthenticated, [](RouteContext&) -> Result<HttpResponse> {
+    Json doc = Json::array();
+    return JsonResponse(Json{{"x", doc.value("x", "")}});  // throws: value() on an array
+  });
+  HttpResponse r = Call("GET", "/api/v1/shaky", viewer_token_);
+  EXPECT_EQ(r.status, 400);
+  Json body = Json::parse(r.body);
+  EXPECT_EQ(body["error_code"], "INVALID_PARAMETER_VALUE");
+  EXPECT_EQ(body["message"].get<std::string>().rfind("the request or a document it reads has an unexpected shape: ", 0), 0u) << r.body;
+}
+
 TEST_F(RouterTest, AuthenticationAndGlobalPermissions) {
   router_->Add("POST", "/api/v1/users", Permission::kUserManage, [](RouteContext&) -> Result<HttpResponse> {
     return JsonResponse(Json::object());

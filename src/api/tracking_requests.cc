@@ -4,87 +4,82 @@
 
 #include "api/json_views.h"
 #include "api/resolvers.h"
+#include "base/json_reader.h"
 #include "base/strings.h"
 
 namespace moebius::api {
 
 Result<std::vector<tracking::KeyValue>> ParseKeyValues(const Json& body, const char* field) {
   std::vector<tracking::KeyValue> out;
-  if (!body.is_object()) return InvalidArgument("request body must be a JSON object");
-  auto it = body.find(field);
-  if (it == body.end() || it->is_null()) return out;
-  if (!it->is_array()) return InvalidArgument(std::string("field '") + field + "' must be a list of {key, value} objects");
-  for (const Json& kv : *it) {
-    if (!kv.is_object()) return InvalidArgument(std::string("field '") + field + "' must be a list of {key, value} objects");
-    ASSIGN_OR_RETURN(std::string key, ReqString(kv, "key"));
-    ASSIGN_OR_RETURN(auto value, OptString(kv, "value"));
-    out.push_back({key, value.value_or("")});
+  ASSIGN_OR_RETURN(std::optional<JsonReader> list, JsonReader(body).Proto3().OptArray(field));
+  if (!list) return out;
+  for (size_t i = 0; i < list->size(); ++i) {
+    JsonReader kv = (*list)[i];
+    ASSIGN_OR_RETURN(std::string key, kv.Req<std::string>("key"));
+    ASSIGN_OR_RETURN(std::string value, kv.Get<std::string>("value", ""));
+    out.push_back({key, value});
   }
   return out;
 }
 
-Result<tracking::MetricPoint> ParseMetric(const Json& obj) {
-  if (!obj.is_object()) return InvalidArgument("each metric must be an object with key, value, timestamp and step");
+namespace {
+
+Result<tracking::MetricPoint> ParseMetric(const JsonReader& obj) {
   tracking::MetricPoint m;
-  ASSIGN_OR_RETURN(m.key, ReqString(obj, "key"));
-  ASSIGN_OR_RETURN(auto value, OptDouble(obj, "value"));
+  ASSIGN_OR_RETURN(m.key, obj.Req<std::string>("key"));
+  ASSIGN_OR_RETURN(auto value, obj.Opt<double>("value"));
   if (!value) return InvalidArgument("Missing value for required parameter 'value' of metric '" + m.key + "'");
   m.value = *value;
-  ASSIGN_OR_RETURN(auto ts, OptInt(obj, "timestamp"));
+  ASSIGN_OR_RETURN(auto ts, obj.Opt<int64_t>("timestamp"));
   if (!ts) return InvalidArgument("Missing value for required parameter 'timestamp' of metric '" + m.key + "'");
   m.timestamp = *ts;
-  ASSIGN_OR_RETURN(auto step, OptInt(obj, "step"));
-  m.step = step.value_or(0);
+  ASSIGN_OR_RETURN(m.step, obj.Get<int64_t>("step", 0));
   return m;
 }
 
+}  // namespace
+
+Result<tracking::MetricPoint> ParseMetric(const Json& obj) { return ParseMetric(JsonReader(obj, "", "the metric").Proto3()); }
+
 Result<std::vector<tracking::MetricPoint>> ParseMetricList(const Json& body, const char* field) {
   std::vector<tracking::MetricPoint> out;
-  auto it = body.find(field);
-  if (it == body.end() || it->is_null()) return out;
-  if (!it->is_array()) return InvalidArgument(std::string("field '") + field + "' must be a list of metrics");
-  if (it->size() > tracking::kMaxBatchMetrics)
-    return InvalidArgument("A batch logging request can contain at most 1000 metrics. Got " + std::to_string(it->size()) + " metrics.");
-  out.reserve(it->size());
-  for (const Json& m : *it) {
-    ASSIGN_OR_RETURN(tracking::MetricPoint p, ParseMetric(m));
+  ASSIGN_OR_RETURN(std::optional<JsonReader> list, JsonReader(body).Proto3().OptArray(field));
+  if (!list) return out;
+  if (list->size() > tracking::kMaxBatchMetrics)
+    return InvalidArgument("A batch logging request can contain at most 1000 metrics. Got " + std::to_string(list->size()) + " metrics.");
+  out.reserve(list->size());
+  for (size_t i = 0; i < list->size(); ++i) {
+    ASSIGN_OR_RETURN(tracking::MetricPoint p, ParseMetric((*list)[i]));
     out.push_back(std::move(p));
   }
   return out;
 }
 
 Result<std::vector<std::string>> ParseStringList(const Json& body, const char* field, size_t max_items) {
-  std::vector<std::string> out;
-  auto it = body.find(field);
-  if (it == body.end() || it->is_null()) return out;
-  if (!it->is_array()) return InvalidArgument(std::string("field '") + field + "' must be a list of strings");
-  if (it->size() > max_items) return InvalidArgument(std::string("field '") + field + "' may list at most " + std::to_string(max_items) + " items");
-  for (const Json& x : *it) {
-    if (!x.is_string()) return InvalidArgument(std::string("field '") + field + "' must be a list of strings");
-    out.push_back(x.get<std::string>());
-  }
-  return out;
+  ASSIGN_OR_RETURN(std::optional<JsonReader> list, JsonReader(body).Proto3().OptArray(field));
+  if (!list) return std::vector<std::string>();
+  if (list->size() > max_items) return InvalidArgument(std::string("field '") + field + "' may list at most " + std::to_string(max_items) + " items");
+  return list->Items<std::string>();
 }
 
-Result<tracking::RunSearchRequest> ParseRunSearch(const Json& body) {
-  if (!body.is_object()) return InvalidArgument("request body must be a JSON object");
+Result<tracking::RunSearchRequest> ParseRunSearch(const Json& json) {
+  JsonReader body = JsonReader(json).Proto3();
+  RETURN_IF_ERROR(body.ExpectObject());
   tracking::RunSearchRequest q;
-  auto it = body.find("experiment_ids");
-  if (it == body.end() || !it->is_array()) return InvalidArgument("experiment_ids must be a list of experiment ids");
-  for (const Json& e : *it) {
+  if (!body.Has("experiment_ids") || !json["experiment_ids"].is_array()) return InvalidArgument("experiment_ids must be a list of experiment ids");
+  ASSIGN_OR_RETURN(JsonReader ids, body.Array("experiment_ids"));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    // MLflow clients send ids as strings; integers are accepted too.
+    const Json& e = ids[i].json();
     std::string text = e.is_string() ? e.get<std::string>() : e.is_number_integer() ? std::to_string(e.get<int64_t>()) : "";
     ASSIGN_OR_RETURN(int64_t id, ParseExperimentId(text));
     q.experiment_ids.push_back(id);
   }
-  ASSIGN_OR_RETURN(auto filter, OptString(body, "filter"));
-  q.filter = filter.value_or("");
-  ASSIGN_OR_RETURN(q.order_by, ParseStringList(body, "order_by", 20));
-  ASSIGN_OR_RETURN(auto max_results, OptInt(body, "max_results"));
-  q.max_results = max_results.value_or(1000);
-  ASSIGN_OR_RETURN(auto token, OptString(body, "page_token"));
-  q.page_token = token.value_or("");
-  ASSIGN_OR_RETURN(auto view, OptString(body, "run_view_type"));
-  q.view_type = view.value_or("ACTIVE_ONLY");
+  ASSIGN_OR_RETURN(q.filter, body.Get<std::string>("filter", ""));
+  ASSIGN_OR_RETURN(q.order_by, ParseStringList(json, "order_by", 20));
+  ASSIGN_OR_RETURN(q.max_results, body.Get<int64_t>("max_results", 1000));
+  ASSIGN_OR_RETURN(q.page_token, body.Get<std::string>("page_token", ""));
+  ASSIGN_OR_RETURN(q.view_type, body.Get<std::string>("run_view_type", "ACTIVE_ONLY"));
   if (q.view_type != "ACTIVE_ONLY" && q.view_type != "DELETED_ONLY" && q.view_type != "ALL")
     return InvalidArgument("run_view_type must be ACTIVE_ONLY, DELETED_ONLY or ALL");
   return q;

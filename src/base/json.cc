@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string>
 
+#include "base/json_reader.h"
+
 namespace moebius {
 namespace {
 
@@ -64,8 +66,6 @@ class LimitChecker : public nlohmann::json_sax<Json> {
   std::vector<Frame> stack_;
 };
 
-const char* TypeName(const Json& v) { return v.type_name(); }
-
 }  // namespace
 
 Result<Json> ParseJson(std::string_view text, const JsonLimits& limits) {
@@ -77,74 +77,10 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& limits) {
   return out;
 }
 
-Result<std::optional<std::string>> OptString(const Json& obj, const char* key) {
-  if (!obj.is_object()) return InvalidArgument("request body must be a JSON object");
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::optional<std::string>();
-  if (!it->is_string()) return InvalidArgument(std::string("field '") + key + "' must be a string, got " + TypeName(*it));
-  return std::optional<std::string>(it->get<std::string>());
-}
-
-Result<std::optional<int64_t>> OptInt(const Json& obj, const char* key) {
-  if (!obj.is_object()) return InvalidArgument("request body must be a JSON object");
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::optional<int64_t>();
-  if (it->is_number_integer()) return std::optional<int64_t>(it->get<int64_t>());
-  if (it->is_number_unsigned()) {
-    auto u = it->get<uint64_t>();
-    if (u > static_cast<uint64_t>(INT64_MAX)) return InvalidArgument(std::string("field '") + key + "' is out of range");
-    return std::optional<int64_t>(static_cast<int64_t>(u));
-  }
-  // Proto3 JSON encodes int64 as strings; MLflow clients send both.
-  if (it->is_string()) {
-    const std::string& s = it->get_ref<const std::string&>();
-    if (s.empty() || s.size() > 20) return InvalidArgument(std::string("field '") + key + "' must be an integer");
-    size_t pos = 0;
-    try {
-      long long v = std::stoll(s, &pos);
-      if (pos != s.size()) throw std::invalid_argument("trailing");
-      return std::optional<int64_t>(v);
-    } catch (...) {
-      return InvalidArgument(std::string("field '") + key + "' must be an integer, got '" + s + "'");
-    }
-  }
-  if (it->is_number_float()) {
-    double d = it->get<double>();
-    if (std::floor(d) == d && std::fabs(d) < 9.2e18) return std::optional<int64_t>(static_cast<int64_t>(d));
-  }
-  return InvalidArgument(std::string("field '") + key + "' must be an integer, got " + TypeName(*it));
-}
-
-Result<std::optional<double>> OptDouble(const Json& obj, const char* key) {
-  if (!obj.is_object()) return InvalidArgument("request body must be a JSON object");
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::optional<double>();
-  if (it->is_number()) return std::optional<double>(it->get<double>());
-  if (it->is_string()) {  // proto3 JSON spells non-finite doubles as strings
-    const std::string& s = it->get_ref<const std::string&>();
-    if (s == "NaN") return std::optional<double>(std::nan(""));
-    if (s == "Infinity") return std::optional<double>(INFINITY);
-    if (s == "-Infinity") return std::optional<double>(-INFINITY);
-  }
-  return InvalidArgument(std::string("field '") + key + "' must be a number, got " + TypeName(*it));
-}
-
-Result<std::optional<bool>> OptBool(const Json& obj, const char* key) {
-  if (!obj.is_object()) return InvalidArgument("request body must be a JSON object");
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::optional<bool>();
-  if (it->is_boolean()) return std::optional<bool>(it->get<bool>());
-  if (it->is_string()) {
-    if (*it == "true") return std::optional<bool>(true);
-    if (*it == "false") return std::optional<bool>(false);
-  }
-  return InvalidArgument(std::string("field '") + key + "' must be a boolean, got " + TypeName(*it));
-}
-
-Result<std::string> ReqString(const Json& obj, const char* key) {
-  ASSIGN_OR_RETURN(auto v, OptString(obj, key));
-  if (!v) return InvalidArgument(std::string("missing required field '") + key + "'");
-  return *v;
-}
+Result<std::optional<std::string>> OptString(const Json& obj, const char* key) { return JsonReader(obj).Proto3().Opt<std::string>(key); }
+Result<std::optional<int64_t>> OptInt(const Json& obj, const char* key) { return JsonReader(obj).Proto3().Opt<int64_t>(key); }
+Result<std::optional<double>> OptDouble(const Json& obj, const char* key) { return JsonReader(obj).Proto3().Opt<double>(key); }
+Result<std::optional<bool>> OptBool(const Json& obj, const char* key) { return JsonReader(obj).Proto3().Opt<bool>(key); }
+Result<std::string> ReqString(const Json& obj, const char* key) { return JsonReader(obj).Proto3().Req<std::string>(key); }
 
 }  // namespace moebius

@@ -245,6 +245,30 @@ TEST_F(RefineTest, BadOperationsAndRaggedRowsAreRefused) {
   EXPECT_FALSE(ValidateOperations(Json::parse("[]")).ok());
 }
 
+// Wrong-typed arguments are kInvalidArgument naming the field (issue 11: "method": 5 used to
+// escape as a JSON type error, a 500).
+TEST(RefineOperationsTest, WrongTypesNameTheField) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"([{"op":"filter_outliers","column":"a","method":5}])", "field 'operations[0].method' must be a string, got number"},
+      {R"([{"op":"filter_outliers","column":"a","method":"zz"}])", "field 'operations[0].method' must be 'iqr' or 'zscore'"},
+      {R"([{"op":"filter_outliers","column":"a","k":"big"}])", "field 'operations[0].k' must be a number, got string"},
+      {R"([{"op":"filter_outliers","column":["a"]}])", "field 'operations[0].column' must be a string, got array"},
+      {R"([{"op":"drop_duplicate_rows"},{"op":7}])", "field 'operations[1].op' must be a string, got number"},
+      {R"([5])", "field 'operations[0]' must be an object, got number"},
+      {R"([{"op":"normalize_text","lowercase":"yes"}])", "field 'operations[0].lowercase' must be a boolean, got string"},
+      {R"([{"op":"pseudonymize","columns":[1]}])", "field 'operations[0].columns[0]' must be a string, got number"},
+      {R"([{"op":"drop_missing_rows","columns":"a"}])", "field 'operations[0].columns' must be a list, got string"},
+      {R"([{"op":"filter_rows","expression":{}}])", "field 'operations[0].expression' must be a string, got object"},
+      {R"([{"op":"resize_images","width":"wide","height":4}])", "field 'operations[0].width' must be an integer, got string"},
+      {R"([{"op":"convert_images","format":1}])", "field 'operations[0].format' must be a string, got number"},
+  };
+  for (const auto& [ops, message] : cases) {
+    Status st = ValidateOperations(Json::parse(ops));
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << ops;
+    EXPECT_NE(st.message().find(message), std::string::npos) << ops << " -> " << st.message();
+  }
+}
+
 }  // namespace
 }  // namespace moebius::data
 

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "base/crypto.h"
+#include "base/json_reader.h"
 #include "base/strings.h"
 #include "data/refine_images.h"
 #include "data/table/table_reader.h"
@@ -25,12 +26,19 @@ const std::set<std::string>& KnownOps() {
 
 bool IsTableItem(const std::string& path) { return FormatFromPath(path).has_value(); }
 
-std::vector<std::string> StringList(const Json& args, const char* key) {
-  std::vector<std::string> out;
-  if (args.contains(key) && args[key].is_array())
-    for (const auto& x : args[key])
-      if (x.is_string()) out.push_back(x.get<std::string>());
-  return out;
+// args[key]: a list of column names; empty when absent.
+Result<std::vector<std::string>> StringList(const JsonReader& args, const char* key) {
+  ASSIGN_OR_RETURN(auto list, args.OptList<std::string>(key));
+  return list.value_or(std::vector<std::string>());
+}
+
+// filter_outliers' method and k (default 1.5 for iqr, 3 for zscore).
+Result<std::pair<std::string, double>> OutlierRule(const JsonReader& o) {
+  ASSIGN_OR_RETURN(std::string method, o.Get<std::string>("method", "iqr"));
+  if (method != "iqr" && method != "zscore") return o.Invalid("method", "must be 'iqr' or 'zscore'");
+  ASSIGN_OR_RETURN(double k, o.Get<double>("k", method == "iqr" ? 1.5 : 3.0));
+  if (!(k > 0) || !std::isfinite(k)) return o.Invalid("k", "must be a positive number");
+  return std::pair{method, k};
 }
 
 double Quantile(std::vector<double> v, double q) {
@@ -42,7 +50,7 @@ double Quantile(std::vector<double> v, double q) {
 }
 
 // Applies one row operation to one table; `keep` holds the surviving row numbers.
-Status ApplyRowOp(const std::string& item, const std::string& op, const Json& args, Table& t, std::vector<size_t>& keep,
+Status ApplyRowOp(const std::string& item, const std::string& op, const JsonReader& args, Table& t, std::vector<size_t>& keep,
                   const std::string& pii_key, int64_t* changed) {
   auto column = [&](const std::string& name) -> Result<const Column*> {
     const Column* c = t.Find(name);
@@ -63,7 +71,8 @@ Status ApplyRowOp(const std::string& item, const std::string& op, const Json& ar
     }
   } else if (op == "drop_missing_rows") {
     std::vector<const Column*> cols;
-    for (const auto& name : StringList(args, "columns")) {
+    ASSIGN_OR_RETURN(std::vector<std::string> names, StringList(args, "columns"));
+    for (const auto& name : names) {
       ASSIGN_OR_RETURN(const Column* c, column(name));
       cols.push_back(c);
     }
@@ -75,15 +84,17 @@ Status ApplyRowOp(const std::string& item, const std::string& op, const Json& ar
       if (!missing) next.push_back(r);
     }
   } else if (op == "filter_outliers") {
-    ASSIGN_OR_RETURN(const Column* c, column(args.value("column", "")));
+    ASSIGN_OR_RETURN(std::string name, args.Req<std::string>("column"));
+    ASSIGN_OR_RETURN(const Column* c, column(name));
+    ASSIGN_OR_RETURN(auto rule, OutlierRule(args));
+    const auto& [method, k] = rule;
     if (!IsNumeric(c->type)) return InvalidArgument(item + ": filter_outliers needs a numeric column, '" + c->name + "' is text");
     std::vector<double> values;
     for (size_t r : keep)
       if (!c->IsMissing(r)) values.push_back(c->numbers[r]);
-    double k = args.value("k", args.value("method", "iqr") == "iqr" ? 1.5 : 3.0);
     double lo = -INFINITY, hi = INFINITY;
     if (values.size() >= 2) {
-      if (args.value("method", "iqr") == "iqr") {
+      if (method == "iqr") {
         double q1 = Quantile(values, 0.25), q3 = Quantile(values, 0.75);
         lo = q1 - k * (q3 - q1);
         hi = q3 + k * (q3 - q1);
@@ -102,7 +113,8 @@ Status ApplyRowOp(const std::string& item, const std::string& op, const Json& ar
     for (size_t r : keep)
       if (c->IsMissing(r) || (c->numbers[r] >= lo && c->numbers[r] <= hi)) next.push_back(r);
   } else if (op == "filter_rows") {
-    ASSIGN_OR_RETURN(eval::Criteria rule, eval::ParseCriteria(args.value("expression", "")));
+    ASSIGN_OR_RETURN(std::string expression, args.Req<std::string>("expression"));
+    ASSIGN_OR_RETURN(eval::Criteria rule, eval::ParseCriteria(expression));
     for (const auto& m : rule.Metrics()) {
       ASSIGN_OR_RETURN(const Column* c, column(m));
       if (!IsNumeric(c->type)) return InvalidArgument(item + ": filter_rows compares numbers; column '" + m + "' is text");
@@ -116,7 +128,7 @@ Status ApplyRowOp(const std::string& item, const std::string& op, const Json& ar
       if (ev.passed) next.push_back(r);
     }
   } else if (op == "pseudonymize") {
-    std::vector<std::string> names = StringList(args, "columns");
+    ASSIGN_OR_RETURN(std::vector<std::string> names, StringList(args, "columns"));
     for (const auto& name : names) {
       ASSIGN_OR_RETURN(const Column* c, column(name));
       // Replace the column by a string column of pseudonyms.
@@ -169,31 +181,33 @@ std::string NormalizeText(const std::string& in, bool lowercase, bool collapse) 
 
 }  // namespace
 
-Status ValidateOperations(const Json& ops) {
-  if (!ops.is_array() || ops.empty()) return InvalidArgument("operations must be a non-empty list");
+Status ValidateOperations(const Json& ops_json) {
+  JsonReader ops(ops_json, "operations");
+  if (!ops_json.is_array() || ops_json.empty()) return InvalidArgument("operations must be a non-empty list");
   if (ops.size() > 50) return InvalidArgument("at most 50 operations");
   for (size_t i = 0; i < ops.size(); ++i) {
-    const Json& o = ops[i];
-    std::string where = "operations[" + std::to_string(i) + "]";
-    if (!o.is_object() || !o.contains("op") || !o["op"].is_string()) return InvalidArgument(where + " needs a string field 'op'");
-    std::string op = o["op"];
+    JsonReader o = ops[i];
+    const std::string& where = o.path();
+    ASSIGN_OR_RETURN(std::string op, o.Req<std::string>("op"));
     if (!KnownOps().count(op)) return InvalidArgument(where + ": unknown operation '" + op + "'");
-    if (IsImageOp(op)) RETURN_IF_ERROR(ValidateImageOp(o, where));
+    if (IsImageOp(op)) RETURN_IF_ERROR(ValidateImageOp(o));
+    if (op == "normalize_text") {
+      RETURN_IF_ERROR(o.Opt<bool>("lowercase").status());
+      RETURN_IF_ERROR(o.Opt<bool>("collapse_whitespace").status());
+    }
     if (op == "filter_outliers") {
-      if (!o.contains("column") || !o["column"].is_string()) return InvalidArgument(where + ": filter_outliers needs 'column'");
-      std::string method = o.value("method", "iqr");
-      if (method != "iqr" && method != "zscore") return InvalidArgument(where + ": method must be 'iqr' or 'zscore'");
-      if (o.contains("k") && (!o["k"].is_number() || o["k"].get<double>() <= 0)) return InvalidArgument(where + ": k must be a positive number");
+      RETURN_IF_ERROR(o.Req<std::string>("column").status());
+      RETURN_IF_ERROR(OutlierRule(o).status());
     }
     if (op == "filter_rows") {
-      if (!o.contains("expression") || !o["expression"].is_string()) return InvalidArgument(where + ": filter_rows needs 'expression'");
-      auto parsed = eval::ParseCriteria(o["expression"].get<std::string>());
+      ASSIGN_OR_RETURN(std::string expression, o.Req<std::string>("expression"));
+      auto parsed = eval::ParseCriteria(expression);
       if (!parsed.ok()) return parsed.status().WithContext(where + " expression");
     }
-    if (op == "pseudonymize" && (!o.contains("columns") || !o["columns"].is_array() || o["columns"].empty()))
-      return InvalidArgument(where + ": pseudonymize needs a non-empty 'columns' list");
-    if (op == "drop_missing_rows" && o.contains("columns") && !o["columns"].is_array())
-      return InvalidArgument(where + ": columns must be a list");
+    if (op == "pseudonymize" || op == "drop_missing_rows") {
+      ASSIGN_OR_RETURN(std::vector<std::string> columns, StringList(o, "columns"));
+      if (op == "pseudonymize" && columns.empty()) return InvalidArgument(where + ": pseudonymize needs a non-empty 'columns' list");
+    }
   }
   return Status::Ok();
 }
@@ -202,8 +216,10 @@ Result<RefineResult> Refine(const std::vector<ManifestEntry>& input, const Json&
   RETURN_IF_ERROR(ValidateOperations(ops));
   RefineResult res;
   res.items = input;
-  for (const Json& o : ops) {
-    std::string op = o["op"];
+  JsonReader list(ops, "operations");
+  for (size_t i = 0; i < list.size(); ++i) {
+    JsonReader o = list[i];
+    ASSIGN_OR_RETURN(std::string op, o.Req<std::string>("op"));
     Json report{{"op", op}};
     int64_t changed = 0;
     if (op == "drop_duplicate_items") {
@@ -219,7 +235,9 @@ Result<RefineResult> Refine(const std::vector<ManifestEntry>& input, const Json&
         if (IsTableItem(e.path)) continue;
         ASSIGN_OR_RETURN(std::string bytes, blobs.Get(e.sha256));
         if (!IsValidUtf8(bytes)) continue;
-        std::string norm = NormalizeText(bytes, o.value("lowercase", false), o.value("collapse_whitespace", true));
+        ASSIGN_OR_RETURN(bool lowercase, o.Get<bool>("lowercase", false));
+        ASSIGN_OR_RETURN(bool collapse, o.Get<bool>("collapse_whitespace", true));
+        std::string norm = NormalizeText(bytes, lowercase, collapse);
         if (norm == bytes) continue;
         ASSIGN_OR_RETURN(store::BlobInfo info, blobs.Put(norm));
         e.sha256 = info.sha256;

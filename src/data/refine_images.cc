@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "base/json_reader.h"
 #include "base/strings.h"
 #include "data/image/image.h"
 
@@ -45,45 +46,31 @@ std::string FormatOfExtension(const std::string& ext) {
   return ext.empty() ? "" : ext.substr(1);
 }
 
-Result<int> IntArg(const Json& o, const char* key, int fallback) {
-  if (!o.contains(key)) return fallback;
-  if (!o[key].is_number_integer()) return InvalidArgument(std::string("'") + key + "' must be an integer");
-  int64_t v = o[key].get<int64_t>();
-  if (v < INT32_MIN || v > INT32_MAX) return InvalidArgument(std::string("'") + key + "' is out of range");
-  return static_cast<int>(v);
-}
-
-Result<std::string> StringArg(const Json& o, const char* key, const std::string& fallback) {
-  if (!o.contains(key)) return fallback;
-  if (!o[key].is_string()) return InvalidArgument(std::string("'") + key + "' must be a string");
-  return o[key].get<std::string>();
-}
-
-Result<image::ResizeSpec> ResizeSpecOf(const Json& o) {
+Result<image::ResizeSpec> ResizeSpecOf(const JsonReader& o) {
   image::ResizeSpec s;
-  ASSIGN_OR_RETURN(std::string mode, StringArg(o, "mode", "fit"));
+  ASSIGN_OR_RETURN(std::string mode, o.Get<std::string>("mode", "fit"));
   ASSIGN_OR_RETURN(s.mode, image::ParseResizeMode(mode));
-  ASSIGN_OR_RETURN(std::string interpolation, StringArg(o, "interpolation", "area"));
+  ASSIGN_OR_RETURN(std::string interpolation, o.Get<std::string>("interpolation", "area"));
   ASSIGN_OR_RETURN(s.interpolation, image::ParseInterpolation(interpolation));
-  ASSIGN_OR_RETURN(s.width, IntArg(o, "width", 0));
-  ASSIGN_OR_RETURN(s.height, IntArg(o, "height", 0));
-  ASSIGN_OR_RETURN(s.size, IntArg(o, "size", 0));
-  ASSIGN_OR_RETURN(s.quality, IntArg(o, "quality", s.quality));
-  if (s.mode == image::ResizeMode::kShorterSide && (o.contains("width") || o.contains("height")))
+  ASSIGN_OR_RETURN(s.width, o.Get<int>("width", 0));
+  ASSIGN_OR_RETURN(s.height, o.Get<int>("height", 0));
+  ASSIGN_OR_RETURN(s.size, o.Get<int>("size", 0));
+  ASSIGN_OR_RETURN(s.quality, o.Get<int>("quality", s.quality));
+  if (s.mode == image::ResizeMode::kShorterSide && (o.Has("width") || o.Has("height")))
     return InvalidArgument("mode shorter_side takes 'size', not width and height");
-  if (s.mode != image::ResizeMode::kShorterSide && o.contains("size"))
+  if (s.mode != image::ResizeMode::kShorterSide && o.Has("size"))
     return InvalidArgument("mode " + mode + " takes 'width' and 'height', not 'size'");
   RETURN_IF_ERROR(image::ValidateResize(s));
   return s;
 }
 
-Result<image::ConvertSpec> ConvertSpecOf(const Json& o) {
+Result<image::ConvertSpec> ConvertSpecOf(const JsonReader& o) {
   image::ConvertSpec s;
-  if (!o.contains("format")) return InvalidArgument("convert_images needs 'format' (png, jpeg, webp, bmp, tiff)");
-  ASSIGN_OR_RETURN(std::string format, StringArg(o, "format", ""));
+  if (!o.Has("format")) return InvalidArgument("convert_images needs 'format' (png, jpeg, webp, bmp, tiff)");
+  ASSIGN_OR_RETURN(std::string format, o.Req<std::string>("format"));
   ASSIGN_OR_RETURN(s.format, image::NormalizeOutputFormat(format));
-  ASSIGN_OR_RETURN(s.quality, IntArg(o, "quality", s.quality));
-  ASSIGN_OR_RETURN(std::string color, StringArg(o, "color", "keep"));
+  ASSIGN_OR_RETURN(s.quality, o.Get<int>("quality", s.quality));
+  ASSIGN_OR_RETURN(std::string color, o.Get<std::string>("color", "keep"));
   ASSIGN_OR_RETURN(s.color, image::ParseColor(color));
   RETURN_IF_ERROR(image::ValidateConvert(s));
   return s;
@@ -125,17 +112,18 @@ bool IsImagePath(const std::string& path) {
   return false;
 }
 
-Status ValidateImageOp(const Json& o, const std::string& where) {
-  std::string op = o.value("op", "");
+Status ValidateImageOp(const JsonReader& o) {
+  const std::string& where = o.path();
+  ASSIGN_OR_RETURN(std::string op, o.Req<std::string>("op"));
   // A misspelt argument ("qualty") would silently fall back to its default: refuse it.
   static const std::set<std::string> kResizeKeys = {"op", "mode", "width", "height", "size", "interpolation", "quality", "on_error"};
   static const std::set<std::string> kConvertKeys = {"op", "format", "quality", "color", "on_error"};
   const auto& known = op == "resize_images" ? kResizeKeys : kConvertKeys;
-  for (const auto& [key, value] : o.items())
+  for (const auto& [key, value] : o.json().items())
     if (!known.count(key)) return InvalidArgument(where + ": " + op + " has no argument '" + key + "'");
   Status st = op == "resize_images" ? ResizeSpecOf(o).status() : ConvertSpecOf(o).status();
   if (st.ok()) {
-    auto on_error = StringArg(o, "on_error", "fail");
+    auto on_error = o.Get<std::string>("on_error", "fail");
     if (!on_error.ok()) st = on_error.status();
     else if (*on_error != "fail" && *on_error != "skip" && *on_error != "drop") st = InvalidArgument("on_error must be 'fail', 'skip' or 'drop'");
   }
@@ -143,9 +131,9 @@ Status ValidateImageOp(const Json& o, const std::string& where) {
   return Status::Ok();
 }
 
-Result<Json> ApplyImageOp(std::vector<ManifestEntry>& items, const Json& o, store::BlobStore& blobs) {
-  const std::string op = o.value("op", "");
-  const std::string on_error = o.value("on_error", "fail");
+Result<Json> ApplyImageOp(std::vector<ManifestEntry>& items, const JsonReader& o, store::BlobStore& blobs) {
+  ASSIGN_OR_RETURN(const std::string op, o.Req<std::string>("op"));
+  ASSIGN_OR_RETURN(const std::string on_error, o.Get<std::string>("on_error", "fail"));
   const bool resize = op == "resize_images";
   image::ResizeSpec rspec;
   image::ConvertSpec cspec;
@@ -193,7 +181,7 @@ Result<Json> ApplyImageOp(std::vector<ManifestEntry>& items, const Json& o, stor
     }
     // Same format, colours kept and no quality asked for: nothing to re-encode (a JPEG would
     // only lose quality), but the image must still decode.
-    bool same = FormatOfExtension(Extension(e.path)) == cspec.format && cspec.color == image::Color::kKeep && !o.contains("quality");
+    bool same = FormatOfExtension(Extension(e.path)) == cspec.format && cspec.color == image::Color::kKeep && !o.Has("quality");
     auto probe = image::Probe(*bytes);
     out.st = probe.status();
     if (probe.ok() && probe->format == cspec.format && same) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/json.h"
+#include "base/json_reader.h"
 #include "base/status.h"
 #include "data/manifest.h"
 #include "store/blob/blob_store.h"
@@ -20,8 +21,8 @@ bool IsImageOp(const std::string& op);
 // .tiff .gif, any case).
 bool IsImagePath(const std::string& path);
 
-// Checks one image operation's arguments; `where` prefixes the message ("operations[2]").
-Status ValidateImageOp(const Json& op, const std::string& where);
+// Checks one image operation's arguments; messages name the operation's path ("operations[2]").
+Status ValidateImageOp(const JsonReader& op);
 
 // Runs fn(0) .. fn(n-1) on up to 4 threads (fewer on smaller machines); returns when all are
 // done. fn must be safe to call concurrently. Image decoding dominates these operations.
@@ -32,6 +33,6 @@ void ParallelFor(size_t n, const std::function<void(size_t)>& fn);
 // whole operation with its path in the message, unless the op says on_error "skip" (the item
 // stays as it was) or "drop" (the item leaves the version); either way it is reported. New
 // blobs go into one pack, committed only when the operation succeeds.
-Result<Json> ApplyImageOp(std::vector<ManifestEntry>& items, const Json& op, store::BlobStore& blobs);
+Result<Json> ApplyImageOp(std::vector<ManifestEntry>& items, const JsonReader& op, store::BlobStore& blobs);
 
 }  // namespace moebius::data

@@ -6,6 +6,8 @@
 #include <numeric>
 #include <random>
 
+#include "base/json_reader.h"
+
 namespace moebius::data {
 namespace {
 
@@ -77,17 +79,20 @@ Status ValidateSplitSpec(const SplitSpec& s) {
   return Status::Ok();
 }
 
-Result<SplitSpec> SplitSpecFromJson(const Json& j) {
-  if (!j.is_object()) return InvalidArgument("split must be an object");
+Result<SplitSpec> SplitSpecFromJson(const Json& json) {
+  // Proto3 spellings ("42" for a seed) are taken, as the flat helpers this replaced took them.
+  JsonReader j = JsonReader(json, "split").Proto3();
+  RETURN_IF_ERROR(j.ExpectObject());
   SplitSpec s;
-  ASSIGN_OR_RETURN(auto method, OptString(j, "method"));
-  if (method) s.method = *method;
-  if (j.contains("ratios")) {
-    if (!j["ratios"].is_object()) return InvalidArgument("split.ratios must be an object like {\"train\": 0.8, \"test\": 0.2}");
+  ASSIGN_OR_RETURN(s.method, j.Get<std::string>("method", s.method));
+  ASSIGN_OR_RETURN(std::optional<JsonReader> ratios, j.Find("ratios"));
+  if (ratios) {
+    if (!ratios->json().is_object()) return InvalidArgument("split.ratios must be an object like {\"train\": 0.8, \"test\": 0.2}");
     s.ratios.clear();
-    for (auto it = j["ratios"].begin(); it != j["ratios"].end(); ++it) {
-      if (!it->is_number()) return InvalidArgument("split.ratios values must be numbers");
-      s.ratios.push_back({it.key(), it->get<double>()});
+    ASSIGN_OR_RETURN(auto members, ratios->Members());
+    for (const auto& [name, value] : members) {
+      if (!value.json().is_number()) return value.Invalid("must be a number (split.ratios values are numbers)");
+      s.ratios.push_back({name, value.json().get<double>()});
     }
     // JSON objects are unordered; keep a canonical order: train, val, test, then by name.
     auto rank = [](const std::string& n) { return n == "train" ? 0 : n == "val" || n == "validation" ? 1 : n == "test" ? 2 : 3; };
@@ -95,19 +100,14 @@ Result<SplitSpec> SplitSpecFromJson(const Json& j) {
       return rank(a.first) != rank(b.first) ? rank(a.first) < rank(b.first) : a.first < b.first;
     });
   }
-  ASSIGN_OR_RETURN(auto folds, OptInt(j, "folds"));
-  if (folds) s.folds = static_cast<int>(*folds);
-  ASSIGN_OR_RETURN(auto seed, OptInt(j, "seed"));
-  if (seed) s.seed = static_cast<uint64_t>(*seed);
-  ASSIGN_OR_RETURN(auto group_by, OptString(j, "group_by"));
-  if (group_by) s.group_by = *group_by;
-  ASSIGN_OR_RETURN(auto time_key, OptString(j, "time_key"));
-  if (time_key) s.time_key = *time_key;
-  ASSIGN_OR_RETURN(auto unit, OptString(j, "unit"));
-  if (unit) s.unit = *unit;
+  ASSIGN_OR_RETURN(s.folds, j.Get<int>("folds", s.folds));
+  ASSIGN_OR_RETURN(int64_t seed, j.Get<int64_t>("seed", static_cast<int64_t>(s.seed)));
+  s.seed = static_cast<uint64_t>(seed);
+  ASSIGN_OR_RETURN(s.group_by, j.Get<std::string>("group_by", s.group_by));
+  ASSIGN_OR_RETURN(s.time_key, j.Get<std::string>("time_key", s.time_key));
+  ASSIGN_OR_RETURN(s.unit, j.Get<std::string>("unit", s.unit));
   if (!s.unit.empty() && s.unit != "rows" && s.unit != "items") return InvalidArgument("split.unit must be 'rows' or 'items'");
-  ASSIGN_OR_RETURN(auto label, OptString(j, "label"));
-  if (label) s.label = *label;
+  ASSIGN_OR_RETURN(s.label, j.Get<std::string>("label", s.label));
   if (s.label.empty() || s.label.size() > 256) return InvalidArgument("split.label must be 1 to 256 characters");
   RETURN_IF_ERROR(ValidateSplitSpec(s));
   return s;

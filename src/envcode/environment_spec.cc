@@ -2,6 +2,7 @@
 #include <cmath>
 #include <set>
 
+#include "base/json_reader.h"
 #include "base/strings.h"
 #include "envcode/environment_types.h"
 
@@ -47,21 +48,23 @@ Result<EnvironmentSpec> ParseEnvironmentSpec(const Json& j, const EnvironmentSpe
       return InvalidArgument("unknown environment field '" + it.key().substr(0, 64) +
                              "'; fields: kind, description, image, isolation, resources, variables, parameters, references, message");
   EnvironmentSpec s;
-  ASSIGN_OR_RETURN(auto kind, OptString(j, "kind"));
+  // Proto3 spellings ("512" for an integer) are taken, as the flat helpers this replaced took them.
+  JsonReader body = JsonReader(j).Proto3();
+  ASSIGN_OR_RETURN(auto kind, body.Opt<std::string>("kind"));
   if (kind) s.kind = *kind;
   else if (previous) s.kind = previous->kind;
   if (s.kind != "development" && s.kind != "inference")
     return InvalidArgument("environment kind must be 'development' or 'inference', got '" + s.kind.substr(0, 64) + "'");
-  ASSIGN_OR_RETURN(auto desc, OptString(j, "description"));
+  ASSIGN_OR_RETURN(auto desc, body.Opt<std::string>("description"));
   s.description = desc.value_or("");
   if (s.description.size() > 4000) return InvalidArgument("description must be at most 4000 bytes");
-  ASSIGN_OR_RETURN(auto image, OptString(j, "image"));
+  ASSIGN_OR_RETURN(auto image, body.Opt<std::string>("image"));
   s.image = image.value_or("");
   if (s.image.size() > 512) return InvalidArgument("image must be at most 512 characters");
   for (char c : s.image)
     if (std::isspace(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) < 0x20)
       return InvalidArgument("image must be a container image reference without spaces, e.g. registry.example.com/team/train:1.4");
-  ASSIGN_OR_RETURN(auto isolation, OptString(j, "isolation"));
+  ASSIGN_OR_RETURN(auto isolation, body.Opt<std::string>("isolation"));
   s.isolation = isolation.value_or("none");
   if (s.isolation == "container")
     return InvalidArgument(
@@ -70,11 +73,11 @@ Result<EnvironmentSpec> ParseEnvironmentSpec(const Json& j, const EnvironmentSpe
   if (s.isolation != "none") return InvalidArgument("isolation must be 'none' (container isolation is not supported yet)");
 
   if (j.contains("resources")) {
-    const Json& r = j["resources"];
-    if (!r.is_object()) return InvalidArgument("resources must be an object {cpus, memory_mb, gpus}");
-    ASSIGN_OR_RETURN(auto cpus, OptDouble(r, "cpus"));
-    ASSIGN_OR_RETURN(auto mem, OptInt(r, "memory_mb"));
-    ASSIGN_OR_RETURN(auto gpus, OptInt(r, "gpus"));
+    JsonReader r = JsonReader(j["resources"], "resources").Proto3();
+    if (!r.json().is_object()) return InvalidArgument("resources must be an object {cpus, memory_mb, gpus}");
+    ASSIGN_OR_RETURN(auto cpus, r.Opt<double>("cpus"));
+    ASSIGN_OR_RETURN(auto mem, r.Opt<int64_t>("memory_mb"));
+    ASSIGN_OR_RETURN(auto gpus, r.Opt<int64_t>("gpus"));
     if (cpus) s.cpus = *cpus;
     if (mem) s.memory_mb = *mem;
     if (gpus) s.gpus = *gpus;
@@ -88,16 +91,18 @@ Result<EnvironmentSpec> ParseEnvironmentSpec(const Json& j, const EnvironmentSpe
     const Json& vars = j["variables"];
     if (!vars.is_array()) return InvalidArgument("variables must be a list of {name, value, secret}");
     if (vars.size() > kMaxVariables) return InvalidArgument("at most " + std::to_string(kMaxVariables) + " variables");
-    for (const Json& v : vars) {
+    for (size_t i = 0; i < vars.size(); ++i) {
+      const Json& v = vars[i];
       if (!v.is_object()) return InvalidArgument("each variable must be an object {name, value, secret}");
+      JsonReader vr = JsonReader(v, "variables[" + std::to_string(i) + "]").Proto3();
       EnvVariable var;
-      ASSIGN_OR_RETURN(var.name, ReqString(v, "name"));
+      ASSIGN_OR_RETURN(var.name, vr.Req<std::string>("name"));
       if (!IsIdentifier(var.name)) return InvalidArgument("variable name '" + var.name.substr(0, 64) + "' must match [A-Za-z_][A-Za-z0-9_]* (at most 128)");
       std::string upper = Upper(var.name);
       if (StartsWith(upper, "MOEBIUS_") || StartsWith(upper, "MLFLOW_"))
         return InvalidArgument("variable name '" + var.name + "' is reserved: MOEBIUS_* and MLFLOW_* are set by the worker");
       if (!seen.insert(var.name).second) return InvalidArgument("variable '" + var.name + "' is given twice");
-      ASSIGN_OR_RETURN(auto secret, OptBool(v, "secret"));
+      ASSIGN_OR_RETURN(auto secret, vr.Opt<bool>("secret"));
       var.secret = secret.value_or(false);
       bool has_value = v.contains("value") && !v["value"].is_null();
       if (has_value) {
@@ -129,11 +134,12 @@ Result<EnvironmentSpec> ParseEnvironmentSpec(const Json& j, const EnvironmentSpe
     if (!refs.is_array()) return InvalidArgument("references must be a list of {name, path}");
     if (refs.size() > kMaxReferences) return InvalidArgument("at most " + std::to_string(kMaxReferences) + " references");
     std::set<std::string> names;
-    for (const Json& r : refs) {
-      if (!r.is_object()) return InvalidArgument("each reference must be an object {name, path}");
+    for (size_t i = 0; i < refs.size(); ++i) {
+      if (!refs[i].is_object()) return InvalidArgument("each reference must be an object {name, path}");
+      JsonReader r(refs[i], "references[" + std::to_string(i) + "]");
       Reference ref;
-      ASSIGN_OR_RETURN(ref.name, ReqString(r, "name"));
-      ASSIGN_OR_RETURN(ref.path, ReqString(r, "path"));
+      ASSIGN_OR_RETURN(ref.name, r.Req<std::string>("name"));
+      ASSIGN_OR_RETURN(ref.path, r.Req<std::string>("path"));
       if (!IsIdentifier(ref.name)) return InvalidArgument("reference name '" + ref.name.substr(0, 64) + "' must match [A-Za-z_][A-Za-z0-9_]*");
       if (!names.insert(Upper(ref.name)).second) return InvalidArgument("reference '" + ref.name + "' is given twice");
       if (ref.path.empty() || ref.path[0] != '/' || ref.path.size() > 4096 || ref.path.find('\0') != std::string::npos)

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "base/json_reader.h"
 #include "train/torch/text_options.h"
 #include "train/xgb_options.h"
 
@@ -35,12 +36,40 @@ std::string Names() {
   return out;
 }
 
+// A parameter of a space as the trainers check it: its name, type and what tuning can propose.
+struct Param {
+  std::string name;
+  std::string type;
+  Json choices = Json::array();  // categorical
+  Json low = 0, high = 0;        // float and int
+};
+
+Result<std::vector<Param>> ParamsOf(const JsonReader& params) {
+  RETURN_IF_ERROR(params.ExpectArray());
+  std::vector<Param> out;
+  for (size_t i = 0; i < params.size(); ++i) {
+    JsonReader p = params[i];
+    Param q;
+    ASSIGN_OR_RETURN(q.name, p.Req<std::string>("name"));
+    ASSIGN_OR_RETURN(q.type, p.Get<std::string>("type", ""));
+    if (q.type == "categorical") {
+      ASSIGN_OR_RETURN(std::optional<JsonReader> choices, p.OptArray("choices"));
+      if (choices) q.choices = choices->json();
+    } else {
+      for (auto [key, field] : {std::pair{"low", &q.low}, std::pair{"high", &q.high}}) {
+        ASSIGN_OR_RETURN(std::optional<double> v, p.Opt<double>(key));
+        if (v) *field = p.json()[key];
+      }
+    }
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
 // A value of a parameter that tuning could propose, to check the name against the trainer.
-Json Representative(const Json& p) {
-  std::string type = p.value("type", "");
-  if (type == "categorical" && p.contains("choices") && p["choices"].is_array() && !p["choices"].empty()) return p["choices"][0];
-  if (p.contains("low")) return p["low"];
-  return 0;
+Json Representative(const Param& p) {
+  if (p.type == "categorical" && !p.choices.empty()) return p.choices[0];
+  return p.low;
 }
 
 train::XgbOptions XgbOptionsOf(const std::string& trainer, const Json& args) {
@@ -62,23 +91,45 @@ train::XgbOptions XgbOptionsOf(const std::string& trainer, const Json& args) {
   return o;
 }
 
-// args[k]: `def` when absent, else an integer in [lo, hi].
-Status IntArg(Json& args, const char* k, int64_t def, int64_t lo, int64_t hi, const std::string& where) {
-  if (!args.contains(k)) {
-    args[k] = def;
-    return Status::Ok();
-  }
-  if (!args[k].is_number_integer() || args[k].get<int64_t>() < lo || args[k].get<int64_t>() > hi)
-    return InvalidArgument(where + ".args." + k + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+// The normalized args are built field by field from the request's: each read checked, each
+// default filled, so the commands below read only what these wrote.
+
+// out[k]: in's string k, when present.
+Status StringArg(const JsonReader& in, Json& out, const char* k) {
+  ASSIGN_OR_RETURN(std::optional<std::string> v, in.Opt<std::string>(k));
+  if (v) out[k] = *v;
   return Status::Ok();
 }
 
-// args.data: the first trial.data entry's path when absent.
-Status DataArg(Json& args, const std::string& default_data, const std::string& where) {
-  if (args.contains("data")) return Status::Ok();
+// out[k]: in's integer k in [lo, hi], `def` when absent.
+Status IntArg(const JsonReader& in, Json& out, const char* k, int64_t def, int64_t lo, int64_t hi) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> v, in.Opt<int64_t>(k));
+  if (v && (*v < lo || *v > hi)) return in.Invalid(k, "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+  out[k] = v.value_or(def);
+  return Status::Ok();
+}
+
+// out[k]: in's boolean k, false when absent.
+Status BoolArg(const JsonReader& in, Json& out, const char* k) {
+  ASSIGN_OR_RETURN(std::optional<bool> v, in.Opt<bool>(k));
+  out[k] = v.value_or(false);
+  return Status::Ok();
+}
+
+// out.data: in's, else the first trial.data entry's path.
+Status DataArg(const JsonReader& in, Json& out, const std::string& default_data, const std::string& where) {
+  RETURN_IF_ERROR(StringArg(in, out, "data"));
+  if (out.contains("data")) return Status::Ok();
   if (default_data.empty())
     return InvalidArgument(where + ": a built-in trainer needs data: give trial.data [{dataset, version}] or " + where + ".args.data");
-  args["data"] = default_data;
+  out["data"] = default_data;
+  return Status::Ok();
+}
+
+Status KnownArgs(const JsonReader& in, const std::vector<std::string>& known) {
+  ASSIGN_OR_RETURN(auto members, in.Members());
+  for (const auto& [key, value] : members)
+    if (std::find(known.begin(), known.end(), key) == known.end()) return InvalidArgument("unknown field '" + value.path() + "'");
   return Status::Ok();
 }
 
@@ -104,28 +155,23 @@ const std::map<std::string, std::string> kImageParams = {
     {"weight_decay", "--weight-decay"}, {"batch_size", "--batch-size"}, {"epochs", "--epochs"}, {"flip_prob", "--flip-prob"},
     {"crop_pad", "--crop-pad"}, {"brightness", "--brightness"}, {"contrast", "--contrast"}};
 
-Result<Json> NormalizeImageArgs(Json args, const Json& params, const std::string& default_data, double trial_cpus, const std::string& where) {
-  for (auto it = args.begin(); it != args.end(); ++it)
-    if (std::find(kImageArgs.begin(), kImageArgs.end(), it.key()) == kImageArgs.end())
-      return InvalidArgument(where + ".args: unknown field '" + it.key() + "'");
-  for (const char* k : {"data", "label_key", "augment"})
-    if (args.contains(k) && !args[k].is_string()) return InvalidArgument(where + ".args." + k + " must be a string");
-  RETURN_IF_ERROR(DataArg(args, default_data, where));
-  if (!args.contains("label_key")) args["label_key"] = "label";
-  if (!args.contains("augment")) args["augment"] = "flip,crop,brightness,contrast";
-  auto integer = [&](const char* k, int64_t def, int64_t lo, int64_t hi) { return IntArg(args, k, def, lo, hi, where); };
-  RETURN_IF_ERROR(integer("size", 64, 8, 1024));
-  RETURN_IF_ERROR(integer("epochs", 10, 1, 10000));
-  RETURN_IF_ERROR(integer("batch_size", 32, 1, 4096));
-  RETURN_IF_ERROR(integer("early_stopping", 3, 0, 10000));
-  RETURN_IF_ERROR(integer("seed", 0, 0, int64_t{1} << 53));
-  RETURN_IF_ERROR(integer("threads", std::max<int64_t>(1, static_cast<int64_t>(std::ceil(trial_cpus))), 0, 1024));
-  if (!args.contains("perf")) args["perf"] = false;
-  if (!args["perf"].is_boolean()) return InvalidArgument(where + ".args.perf must be true or false");
-  for (const Json& p : params) {
-    std::string name = p.value("name", "");
-    RETURN_IF_ERROR(Tunable(kImageParams, "image", name, where));
-    if (p.value("type", "") == "categorical") return InvalidArgument(where + ".space: '" + name + "' must be a number (float or int)");
+Result<Json> NormalizeImageArgs(const JsonReader& in, const std::vector<Param>& params, const std::string& default_data, double trial_cpus,
+                               const std::string& where) {
+  RETURN_IF_ERROR(KnownArgs(in, kImageArgs));
+  Json args = Json::object();
+  RETURN_IF_ERROR(DataArg(in, args, default_data, where));
+  ASSIGN_OR_RETURN(args["label_key"], in.Get<std::string>("label_key", "label"));
+  ASSIGN_OR_RETURN(args["augment"], in.Get<std::string>("augment", "flip,crop,brightness,contrast"));
+  RETURN_IF_ERROR(IntArg(in, args, "size", 64, 8, 1024));
+  RETURN_IF_ERROR(IntArg(in, args, "epochs", 10, 1, 10000));
+  RETURN_IF_ERROR(IntArg(in, args, "batch_size", 32, 1, 4096));
+  RETURN_IF_ERROR(IntArg(in, args, "early_stopping", 3, 0, 10000));
+  RETURN_IF_ERROR(IntArg(in, args, "seed", 0, 0, int64_t{1} << 53));
+  RETURN_IF_ERROR(IntArg(in, args, "threads", std::max<int64_t>(1, static_cast<int64_t>(std::ceil(trial_cpus))), 0, 1024));
+  RETURN_IF_ERROR(BoolArg(in, args, "perf"));
+  for (const Param& p : params) {
+    RETURN_IF_ERROR(Tunable(kImageParams, "image", p.name, where));
+    if (p.type == "categorical") return InvalidArgument(where + ".space: '" + p.name + "' must be a number (float or int)");
   }
   return args;
 }
@@ -170,38 +216,34 @@ void SetTextParam(train::TextOptions& o, const std::string& name, const Json& v)
 
 // The values of a parameter that bound what tuning can propose: low and high (and 1 for a
 // maxn that can be 0, its smallest value with character n-grams), or every choice.
-std::vector<Json> Extremes(const Json& p) {
-  if (p.value("type", "") == "categorical") return p.value("choices", Json::array()).get<std::vector<Json>>();
-  std::vector<Json> v = {p.value("low", Json(0)), p.value("high", Json(0))};
-  if (p.value("name", "") == "maxn" && v[0].is_number() && v[0].get<double>() < 1 && v[1].is_number() && v[1].get<double>() >= 1)
-    v.push_back(1);
+std::vector<Json> Extremes(const Param& p) {
+  if (p.type == "categorical") return std::vector<Json>(p.choices.begin(), p.choices.end());
+  std::vector<Json> v = {p.low, p.high};
+  if (p.name == "maxn" && v[0].is_number() && v[0].get<double>() < 1 && v[1].is_number() && v[1].get<double>() >= 1) v.push_back(1);
   return v;
 }
 
-Result<Json> NormalizeTextArgs(Json args, const Json& params, const std::string& default_data, double trial_cpus, const std::string& where) {
-  for (auto it = args.begin(); it != args.end(); ++it)
-    if (std::find(kTextArgs.begin(), kTextArgs.end(), it.key()) == kTextArgs.end())
-      return InvalidArgument(where + ".args: unknown field '" + it.key() + "'");
-  for (const char* k : {"data", "text", "label", "case"})
-    if (args.contains(k) && !args[k].is_string()) return InvalidArgument(where + ".args." + k + " must be a string");
-  for (const char* k : {"text", "label"})
-    if (!args.contains(k) || args[k].get<std::string>().empty())
-      return InvalidArgument(where + ".args." + k + " is required: the " + (std::string(k) == "text" ? "text" : "class") + " column");
-  RETURN_IF_ERROR(DataArg(args, default_data, where));
-  if (!args.contains("case")) args["case"] = "simple";
-  auto integer = [&](const char* k, int64_t def, int64_t lo, int64_t hi) { return IntArg(args, k, def, lo, hi, where); };
-  RETURN_IF_ERROR(integer("epochs", 10, 1, 10000));
-  RETURN_IF_ERROR(integer("batch_size", 32, 1, 65536));
-  RETURN_IF_ERROR(integer("early_stopping", 2, 0, 10000));
-  RETURN_IF_ERROR(integer("seed", 0, 0, int64_t{1} << 53));
-  RETURN_IF_ERROR(integer("threads", std::max<int64_t>(1, static_cast<int64_t>(std::ceil(trial_cpus))), 0, 1024));
+Result<Json> NormalizeTextArgs(const JsonReader& in, const std::vector<Param>& params, const std::string& default_data, double trial_cpus,
+                              const std::string& where) {
+  RETURN_IF_ERROR(KnownArgs(in, kTextArgs));
+  Json args = Json::object();
+  for (const char* k : {"text", "label"}) {
+    ASSIGN_OR_RETURN(std::string v, in.Get<std::string>(k, ""));
+    if (v.empty()) return InvalidArgument(where + ".args." + k + " is required: the " + (std::string(k) == "text" ? "text" : "class") + " column");
+    args[k] = v;
+  }
+  RETURN_IF_ERROR(DataArg(in, args, default_data, where));
+  ASSIGN_OR_RETURN(args["case"], in.Get<std::string>("case", "simple"));
+  RETURN_IF_ERROR(IntArg(in, args, "epochs", 10, 1, 10000));
+  RETURN_IF_ERROR(IntArg(in, args, "batch_size", 32, 1, 65536));
+  RETURN_IF_ERROR(IntArg(in, args, "early_stopping", 2, 0, 10000));
+  RETURN_IF_ERROR(IntArg(in, args, "seed", 0, 0, int64_t{1} << 53));
+  RETURN_IF_ERROR(IntArg(in, args, "threads", std::max<int64_t>(1, static_cast<int64_t>(std::ceil(trial_cpus))), 0, 1024));
   // Fewer buckets than the command's default (2^20): trials run side by side, and the
   // embedding is (vocabulary + buckets) × dim floats.
-  RETURN_IF_ERROR(integer("buckets", int64_t{1} << 18, 0, int64_t{1} << 24));
-  for (const char* k : {"explain", "perf"}) {
-    if (!args.contains(k)) args[k] = false;
-    if (!args[k].is_boolean()) return InvalidArgument(where + ".args." + std::string(k) + " must be true or false");
-  }
+  RETURN_IF_ERROR(IntArg(in, args, "buckets", int64_t{1} << 18, 0, int64_t{1} << 24));
+  RETURN_IF_ERROR(BoolArg(in, args, "explain"));
+  RETURN_IF_ERROR(BoolArg(in, args, "perf"));
 
   train::TextOptions o;
   o.data_dir = args["data"].get<std::string>();
@@ -215,13 +257,12 @@ Result<Json> NormalizeTextArgs(Json args, const Json& params, const std::string&
   o.batch_size = static_cast<int>(args["batch_size"].get<int64_t>());
   o.early_stopping = static_cast<int>(args["early_stopping"].get<int64_t>());
   std::vector<std::pair<std::string, std::vector<Json>>> tuned;
-  for (const Json& p : params) {
-    std::string name = p.value("name", "");
-    RETURN_IF_ERROR(Tunable(kTextParams, "text", name, where));
-    bool categorical = p.value("type", "") == "categorical";
-    if ((name == "optimizer") != categorical)
-      return InvalidArgument(where + ".space: '" + name + "' must be " + (categorical ? "a number (float or int)" : "categorical (sgd, adam)"));
-    tuned.emplace_back(name, Extremes(p));
+  for (const Param& p : params) {
+    RETURN_IF_ERROR(Tunable(kTextParams, "text", p.name, where));
+    bool categorical = p.type == "categorical";
+    if ((p.name == "optimizer") != categorical)
+      return InvalidArgument(where + ".space: '" + p.name + "' must be " + (categorical ? "a number (float or int)" : "categorical (sgd, adam)"));
+    tuned.emplace_back(p.name, Extremes(p));
   }
   // Every corner of the space must be options the trainer accepts (the ranges are boxes and
   // each option's validity is monotone, so the corners bound every point), checked now rather
@@ -287,55 +328,48 @@ const std::vector<BuiltinTrainerInfo>& BuiltinTrainers() {
   return kTrainers;
 }
 
-Result<Json> NormalizeTrainerArgs(const std::string& trainer, const Json& args_in, const Json& params, const std::string& default_data,
+Result<Json> NormalizeTrainerArgs(const std::string& trainer, const JsonReader& args_in, const JsonReader& space, const std::string& default_data,
                                   double trial_cpus, const std::string& where) {
-  Json args = args_in.is_null() ? Json::object() : args_in;
-  if (!args.is_object()) return InvalidArgument(where + ".args must be an object");
-  if (trainer == "image") return NormalizeImageArgs(args, params, default_data, trial_cpus, where);
-  if (trainer == "text") return NormalizeTextArgs(args, params, default_data, trial_cpus, where);
+  const JsonReader& in = args_in;
+  RETURN_IF_ERROR(in.ExpectObject());
+  ASSIGN_OR_RETURN(std::vector<Param> params, ParamsOf(space));
+  if (trainer == "image") return NormalizeImageArgs(in, params, default_data, trial_cpus, where);
+  if (trainer == "text") return NormalizeTextArgs(in, params, default_data, trial_cpus, where);
   if (!IsXgboost(trainer)) return InvalidArgument(where + ": unknown trainer '" + trainer + "' (built-in trainers: " + Names() + ")");
-  for (auto it = args.begin(); it != args.end(); ++it)
-    if (std::find(kXgbArgs.begin(), kXgbArgs.end(), it.key()) == kXgbArgs.end())
-      return InvalidArgument(where + ".args: unknown field '" + it.key() + "'");
-  auto str = [&](const char* k) -> Status {
-    if (args.contains(k) && !args[k].is_string()) return InvalidArgument(where + ".args." + k + " must be a string");
-    return Status::Ok();
-  };
-  for (const char* k : {"data", "label", "task", "group"}) RETURN_IF_ERROR(str(k));
-  if (!args.contains("label") || args["label"].get<std::string>().empty())
-    return InvalidArgument(where + ".args.label is required: the column the trainer predicts");
-  RETURN_IF_ERROR(DataArg(args, default_data, where));
-  args["task"] = args.value("task", "binary");
+  RETURN_IF_ERROR(KnownArgs(in, kXgbArgs));
+  Json args = Json::object();
+  ASSIGN_OR_RETURN(std::string label, in.Get<std::string>("label", ""));
+  if (label.empty()) return InvalidArgument(where + ".args.label is required: the column the trainer predicts");
+  args["label"] = label;
+  RETURN_IF_ERROR(DataArg(in, args, default_data, where));
+  ASSIGN_OR_RETURN(args["task"], in.Get<std::string>("task", "binary"));
+  RETURN_IF_ERROR(StringArg(in, args, "group"));
   auto task = train::ParseTask(args["task"].get<std::string>());
   if (!task.ok()) return InvalidArgument(where + ".args.task: " + task.status().message());
-  if (args.contains("features")) {
-    const Json& f = args["features"];
-    if (!f.is_array() || f.empty()) return InvalidArgument(where + ".args.features must be a non-empty list of column names");
-    for (const Json& c : f)
-      if (!c.is_string() || c.get<std::string>().empty() || c.get<std::string>().find(',') != std::string::npos)
-        return InvalidArgument(where + ".args.features must hold column names without commas");
+  ASSIGN_OR_RETURN(std::optional<std::vector<std::string>> features, in.OptList<std::string>("features"));
+  if (features) {
+    if (features->empty()) return InvalidArgument(where + ".args.features must be a non-empty list of column names");
+    for (const std::string& c : *features)
+      if (c.empty() || c.find(',') != std::string::npos) return InvalidArgument(where + ".args.features must hold column names without commas");
+    args["features"] = *features;
   }
-  auto integer = [&](const char* k, int64_t def, int64_t lo, int64_t hi) { return IntArg(args, k, def, lo, hi, where); };
-  RETURN_IF_ERROR(integer("rounds", 200, 1, 100000));
-  RETURN_IF_ERROR(integer("early_stopping", 20, 0, 100000));
-  RETURN_IF_ERROR(integer("seed", 0, 0, int64_t{1} << 53));
-  RETURN_IF_ERROR(integer("threads", std::max<int64_t>(1, static_cast<int64_t>(std::ceil(trial_cpus))), 0, 1024));
-  for (const char* k : {"explain", "perf"}) {
-    if (!args.contains(k)) args[k] = false;
-    if (!args[k].is_boolean()) return InvalidArgument(where + ".args." + std::string(k) + " must be true or false");
-  }
+  RETURN_IF_ERROR(IntArg(in, args, "rounds", 200, 1, 100000));
+  RETURN_IF_ERROR(IntArg(in, args, "early_stopping", 20, 0, 100000));
+  RETURN_IF_ERROR(IntArg(in, args, "seed", 0, 0, int64_t{1} << 53));
+  RETURN_IF_ERROR(IntArg(in, args, "threads", std::max<int64_t>(1, static_cast<int64_t>(std::ceil(trial_cpus))), 0, 1024));
+  RETURN_IF_ERROR(BoolArg(in, args, "explain"));
+  RETURN_IF_ERROR(BoolArg(in, args, "perf"));
 
   // The space's names against the trainer: each a flag it tunes or an XGBoost parameter that
   // the trainer's own check accepts.
   train::XgbOptions o = XgbOptionsOf(trainer, args);
   o.data_dir = args["data"].get<std::string>();
-  for (const Json& p : params) {
-    std::string name = p.value("name", "");
-    if (kFlagParams.count(name)) {
-      if (trainer == "xgboost_rf") return InvalidArgument(where + ".space: '" + name + "' is fixed for the random forest (one round)");
+  for (const Param& p : params) {
+    if (kFlagParams.count(p.name)) {
+      if (trainer == "xgboost_rf") return InvalidArgument(where + ".space: '" + p.name + "' is fixed for the random forest (one round)");
       continue;
     }
-    o.params[name] = Representative(p);
+    o.params[p.name] = Representative(p);
   }
   Status st = train::Validate(o);
   if (!st.ok()) return InvalidArgument(where + ": " + st.message());

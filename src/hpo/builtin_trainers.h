@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "base/json.h"
+#include "base/json_reader.h"
 #include "base/status.h"
 
 namespace moebius::hpo {
@@ -59,12 +60,13 @@ struct BuiltinTrainerInfo {
 
 const std::vector<BuiltinTrainerInfo>& BuiltinTrainers();
 
-// Checks `args` (defaults filled, `default_data` used when args has no data) and the space's
-// parameter names (`params`: tuning JSON of the algorithm's own, unprefixed parameters) for
-// `trainer`. kInvalidArgument naming `where` on error, kInvalidArgument listing the trainers for
-// an unknown one.
-Result<Json> NormalizeTrainerArgs(const std::string& trainer, const Json& args, const Json& params, const std::string& default_data,
-                                  double trial_cpus, const std::string& where);
+// The normalized args of `trainer` (every field checked and present, defaults filled,
+// `default_data` used when args has no data), after checking the space's parameter names
+// (`params`: the list of the algorithm's own, unprefixed parameters in tuning JSON) against it.
+// kInvalidArgument naming the field's path (`where` is the algorithm's, "algorithms[0]") on
+// error, listing the trainers for an unknown one.
+Result<Json> NormalizeTrainerArgs(const std::string& trainer, const JsonReader& args, const JsonReader& params,
+                                  const std::string& default_data, double trial_cpus, const std::string& where);
 
 // The command of one trial: `moebius train ...` with the normalized args and the trial's
 // parameter values (short names).

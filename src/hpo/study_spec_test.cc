@@ -159,7 +159,7 @@ TEST(StudySpecTest, TheImageTrainerIsAnAlgorithmToo) {
   EXPECT_NE(st.message().find("no parameter 'eta'"), std::string::npos) << st.message();
   b["algorithms"][0]["space"] = Json::array();
   b["algorithms"][0]["args"]["label"] = "y";  // an XGBoost arg
-  EXPECT_NE(NormalizeStudySpec(b, 7).status().message().find("unknown field 'label'"), std::string::npos);
+  EXPECT_NE(NormalizeStudySpec(b, 7).status().message().find("unknown field 'algorithms[0].args.label'"), std::string::npos);
 }
 
 TEST(StudySpecTest, TheTextTrainerIsAnAlgorithmWithCheckedCorners) {
@@ -204,7 +204,7 @@ TEST(StudySpecTest, TheTextTrainerIsAnAlgorithmWithCheckedCorners) {
   EXPECT_NE(msg("[]", R"({"label": "topic"})").find("args.text is required"), std::string::npos);
   EXPECT_NE(msg("[]", R"({"text": "body", "label": "topic", "case": "upper"})").find("args.case"), std::string::npos);
   EXPECT_NE(msg("[]", R"({"text": "topic", "label": "topic"})").find("same column"), std::string::npos);
-  EXPECT_NE(msg("[]", R"({"text": "body", "label": "topic", "label_key": "x"})").find("unknown field 'label_key'"), std::string::npos);
+  EXPECT_NE(msg("[]", R"({"text": "body", "label": "topic", "label_key": "x"})").find("unknown field 'algorithms[0].args.label_key'"), std::string::npos);
 }
 
 TEST(StudySpecTest, BuiltInTrainerMistakesAreClearErrors) {
@@ -221,6 +221,74 @@ TEST(StudySpecTest, BuiltInTrainerMistakesAreClearErrors) {
   EXPECT_NE(msg([](Json& b) { b["algorithms"][1]["space"][0]["name"] = "max_dept"; }).find("max_dept"), std::string::npos);
   EXPECT_NE(msg([](Json& b) { b["algorithms"][0]["args"]["task"] = "clustering"; }).find("args.task"), std::string::npos);
   EXPECT_NE(msg([](Json& b) { b["algorithms"][0]["command"] = {"x"}; }).find("not both"), std::string::npos);
+}
+
+// Wrong types anywhere in a spec are kInvalidArgument naming the field's path, never an
+// exception (issue 11: a numeric parameter type used to escape as a JSON type error, a 500).
+TEST(StudySpecTest, WrongTypesNameTheField) {
+  struct Case {
+    std::function<void(Json&)> edit;
+    const char* message;
+  };
+  const Case cases[] = {
+      {[](Json& b) { b["space"]["params"][0]["type"] = 1; }, "field 'space.params[0].type' must be a string, got number"},
+      {[](Json& b) { b["space"]["params"][0]["name"] = Json::array(); }, "field 'space.params[0].name' must be a string, got array"},
+      {[](Json& b) { b["space"]["params"][1]["low"] = "two"; }, "field 'space.params[1].low' must be a number, got 'two'"},
+      {[](Json& b) { b["space"]["params"] = 5; }, "field 'space.params' must be a list, got number"},
+      {[](Json& b) { b["space"] = Json{{"params", Json::array()}, {"x", 1}}; }, "unknown field 'space.x'"},
+      {[](Json& b) { b["objective"]["goal"] = false; }, "field 'objective.goal' must be a string, got boolean"},
+      {[](Json& b) { b["objective"] = "loss"; }, "field 'objective' must be an object, got string"},
+      {[](Json& b) { b["trial"]["command"][1] = 7; }, "field 'trial.command[1]' must be a string, got number"},
+      {[](Json& b) { b["trial"]["env"] = Json{{"A", 1}}; }, "field 'trial.env.A' must be a string, got number"},
+      {[](Json& b) { b["trial"]["resources"] = Json{{"cpus", Json::object()}}; }, "field 'trial.resources.cpus' must be a number, got object"},
+      {[](Json& b) { b["trial"]["data"] = Json::array({Json{{"dataset", 3}, {"version", 1}}}); },
+       "field 'trial.data[0].dataset' must be a string, got number"},
+      {[](Json& b) { b["sampler"] = Json{{"type", 1}}; }, "field 'sampler.type' must be a string, got number"},
+      {[](Json& b) { b["pruner"] = Json::array(); }, "field 'pruner' must be an object {\"type\": ...} or a type name"},
+      {[](Json& b) { b["n_trials"] = "many"; }, "field 'n_trials' must be an integer, got 'many'"},
+      {[](Json& b) { b["warm_start_from"] = Json::object(); }, "field 'warm_start_from' must be an integer, got object"},
+  };
+  for (const Case& c : cases) {
+    Status st = Bad(c.edit);
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << c.message;
+    EXPECT_NE(st.message().find(c.message), std::string::npos) << st.message();
+  }
+}
+
+TEST(StudySpecTest, WrongTypesInAutoMlAlgorithmsNameTheField) {
+  struct Case {
+    std::function<void(Json&)> edit;
+    const char* message;
+  };
+  const Case cases[] = {
+      {[](Json& b) { b["algorithms"][1]["space"][0]["name"] = 5; }, "field 'algorithms[1].space[0].name' must be a string, got number"},
+      {[](Json& b) { b["algorithms"][1]["space"][0]["type"] = 5; }, "field 'algorithms[1].space[0].type' must be a string, got number"},
+      {[](Json& b) { b["algorithms"][1]["space"] = Json{{"params", Json::array({Json{{"name", "max_depth"}, {"type", true}}})}}; },
+       "field 'algorithms[1].space.params[0].type' must be a string, got boolean"},
+      {[](Json& b) { b["algorithms"][0]["name"] = 1; }, "field 'algorithms[0].name' must be a string, got number"},
+      {[](Json& b) { b["algorithms"][0]["trainer"] = Json::array(); }, "field 'algorithms[0].trainer' must be a string, got array"},
+      {[](Json& b) { b["algorithms"][0]["args"] = "y"; }, "field 'algorithms[0].args' must be an object, got string"},
+      {[](Json& b) { b["algorithms"][0]["args"]["label"] = 1; }, "field 'algorithms[0].args.label' must be a string, got number"},
+      {[](Json& b) { b["algorithms"][0]["args"]["rounds"] = "x"; }, "field 'algorithms[0].args.rounds' must be an integer, got 'x'"},
+      {[](Json& b) { b["algorithms"][0]["args"]["features"] = Json::array({1}); }, "field 'algorithms[0].args.features[0]' must be a string"},
+      {[](Json& b) { b["algorithms"][0]["args"]["perf"] = 1; }, "field 'algorithms[0].args.perf' must be a boolean, got number"},
+      {[](Json& b) { b["algorithms"][0]["env"] = Json::array(); }, "field 'algorithms[0].env' must be an object, got array"},
+      {[](Json& b) { b["algorithms"][1]["space"][0]["condition"] = Json{{"parent", 2}}; },
+       "field 'algorithms[1].space[0].condition.parent' must be a string, got number"},
+      {[](Json& b) {
+         b["algorithms"][0]["trainer"] = "text";
+         b["algorithms"][0]["args"] = Json{{"text", "t"}, {"label", "y"}};
+         b["algorithms"][0]["space"] = Json::array({Json{{"name", "optimizer"}, {"type", "categorical"}, {"choices", 3}}});
+       },
+       "field 'algorithms[0].space[0].choices' must be a list, got number"},
+  };
+  for (const Case& c : cases) {
+    Json b = TrainerBody();
+    c.edit(b);
+    Status st = NormalizeStudySpec(b, 7).status();
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << c.message;
+    EXPECT_NE(st.message().find(c.message), std::string::npos) << st.message();
+  }
 }
 
 }  // namespace

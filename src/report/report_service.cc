@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 
+#include "report/stored_documents.h"
+
 namespace moebius::report {
 namespace {
 
@@ -82,7 +84,7 @@ Result<Json> ReportService::CheckCriteria(const tracking::Run& run, const projec
   return Json{{"passed", ev.passed}, {"clauses", clauses}, {"missing", ev.missing}, {"criteria", task.acceptance_criteria}, {"task", task.name}};
 }
 
-Result<std::optional<Json>> ReportService::LoadJsonArtifact(const std::string& run_id, const std::string& path) {
+Result<std::optional<Json>> ReportService::LoadDocument(const std::string& run_id, const std::string& path) {
   auto e = tracking_.GetArtifact(run_id, path);
   if (!e.ok()) {
     if (e.status().code() == StatusCode::kNotFound) return std::optional<Json>();
@@ -90,8 +92,12 @@ Result<std::optional<Json>> ReportService::LoadJsonArtifact(const std::string& r
   }
   if (e->is_dir) return std::optional<Json>();
   ASSIGN_OR_RETURN(std::string bytes, blobs_.Get(e->sha256));
+  const bool evaluation = IsEvaluationPath(path);
+  const std::string what = std::string(evaluation ? "this evaluation" : "this run's explanations") + " (" + path + " of run " + run_id + ")";
   Json j = Json::parse(bytes, nullptr, false);
-  if (j.is_discarded()) return std::optional<Json>();
+  if (j.is_discarded()) return FailedPrecondition(what + " is malformed: not JSON");
+  Status st = evaluation ? CheckEvaluationDocument(j) : CheckExplanationsDocument(j);
+  if (!st.ok()) return FailedPrecondition(what + " is malformed: " + st.message());
   return std::optional<Json>(std::move(j));
 }
 
@@ -102,20 +108,20 @@ Result<std::optional<Json>> ReportService::Evaluation(const tracking::Run& run, 
     return InvalidArgument("evaluation name must be 1 to 64 letters, digits, '_' or '-'");
   std::optional<Json> ev;
   if (name.empty()) {
-    ASSIGN_OR_RETURN(ev, LoadJsonArtifact(run.info.run_id, "evaluations/eval.json"));
+    ASSIGN_OR_RETURN(ev, LoadDocument(run.info.run_id, "evaluations/eval.json"));
     if (ev) name = "eval";
     else {
       auto list = tracking_.ListArtifacts(run.info.run_id, "evaluations");
       if (list.ok())
         for (const auto& f : *list)
           if (!f.is_dir && f.path.ends_with(".json")) {
-            ASSIGN_OR_RETURN(ev, LoadJsonArtifact(run.info.run_id, f.path));
+            ASSIGN_OR_RETURN(ev, LoadDocument(run.info.run_id, f.path));
             name = f.path.substr(12, f.path.size() - 12 - 5);
             break;
           }
     }
   } else {
-    ASSIGN_OR_RETURN(ev, LoadJsonArtifact(run.info.run_id, "evaluations/" + name + ".json"));
+    ASSIGN_OR_RETURN(ev, LoadDocument(run.info.run_id, "evaluations/" + name + ".json"));
   }
   if (!ev) {
     if (!name_in.empty()) return NotFound("run '" + run.info.run_id + "' has no evaluation named '" + name_in + "'");
@@ -136,7 +142,7 @@ Result<std::optional<Json>> ReportService::Evaluation(const tracking::Run& run, 
     ASSIGN_OR_RETURN(tracking::Run other, tracking_.GetRun(baseline_run));
     ASSIGN_OR_RETURN(tracking::Experiment oe, tracking_.GetExperiment(other.info.experiment_id));
     if (oe.project_id != project_id) return NotFound("run '" + baseline_run + "' not found in this project");
-    ASSIGN_OR_RETURN(auto oev, LoadJsonArtifact(baseline_run, artifact));
+    ASSIGN_OR_RETURN(auto oev, LoadDocument(baseline_run, artifact));
     if (!oev) return InvalidArgument("baseline_run '" + baseline_run + "' has no evaluation named '" + name + "'");
     previous = summary(other, *oev);
     previous["chosen"] = "explicit";
@@ -151,7 +157,10 @@ Result<std::optional<Json>> ReportService::Evaluation(const tracking::Run& run, 
     for (const auto& r : page.first) {
       if (r.info.run_id == run.info.run_id || r.info.start_time.value_or(0) > start) continue;
       if (r.info.start_time.value_or(0) == start && r.info.run_id > run.info.run_id) continue;
-      ASSIGN_OR_RETURN(auto oev, LoadJsonArtifact(r.info.run_id, artifact));
+      // A malformed evaluation of another run is no baseline; it must not break this page.
+      auto loaded = LoadDocument(r.info.run_id, artifact);
+      if (!loaded.ok() && loaded.status().code() == StatusCode::kFailedPrecondition) continue;
+      ASSIGN_OR_RETURN(auto oev, std::move(loaded));
       if (!oev || MetricNames(*oev) != keys) continue;
       previous = summary(r, *oev);
       previous["chosen"] = "latest earlier run";
@@ -188,7 +197,7 @@ Result<ReportInputs> ReportService::Inputs(const std::string& run_id, int64_t pr
     const Json& prev = (*ev)["baselines"]["previous"];
     if (prev.is_object()) in.previous = prev;
   }
-  ASSIGN_OR_RETURN(in.explanations, LoadJsonArtifact(run_id, "explanations.json"));
+  ASSIGN_OR_RETURN(in.explanations, LoadDocument(run_id, "explanations.json"));
   ASSIGN_OR_RETURN(auto pkgs, packages_.ListForRun(run_id));
   for (const auto& pk : pkgs) in.packages.push_back(PackageJson(pk));
   return in;

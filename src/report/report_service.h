@@ -6,6 +6,9 @@
 //   model — `baseline_run` when given, else the latest run of the same experiment that started
 //   earlier and has an evaluation of the same name with the same metric names — and human-level
 //   performance, which needs labeler agreement (labeling is not built: always null with a note).
+//   A stored evaluation or explanations document that breaks its schema (stored_documents.h)
+//   is kFailedPrecondition naming the field, for the page, the report and confirmation alike;
+//   another run's malformed evaluation is skipped as a previous-model candidate.
 // - Inputs(): everything BuildReportModel needs.
 // - TaskOf(): a run's task: `explicit_task` when given, else the run's tag `moebius.task`, else
 //   its experiment's tag `moebius.task`, else the project's only task; nullopt when none applies.
@@ -75,7 +78,10 @@ class ReportService {
 
  private:
   Result<std::vector<tracking::ArtifactEntry>> AllFiles(const std::string& run_id);
-  Result<std::optional<Json>> LoadJsonArtifact(const std::string& run_id, const std::string& path);
+  // An evaluation (evaluations/<name>.json) or explanations.json of a run, checked against its
+  // schema (stored_documents.h): nullopt when absent, kFailedPrecondition "this evaluation (...)
+  // is malformed: field ..." when it is not JSON or breaks the schema.
+  Result<std::optional<Json>> LoadDocument(const std::string& run_id, const std::string& path);
 
   tracking::TrackingStore& tracking_;
   project::ProjectService& projects_;

@@ -1,11 +1,22 @@
 """Every route from GET /api/v1/routes, called by an admin with malformed bodies and query values:
 the answer is a 4xx (or a 2xx where the input happens to be acceptable) with a JSON error body,
-never a 5xx, and the server stays up. Generated from the server's route table, like the role matrix."""
+never a 5xx, and the server stays up. Generated from the server's route table, like the role matrix.
+
+The last test takes the documented body of every route (route_bodies.py) and replaces each member
+and element, at every depth, by values of other JSON types: every answer is a 2xx or a 4xx that a
+parser gave (not the router's safety net for unchecked JSON reads)."""
+import copy
 import json
 
+import pytest
 import requests
 
+from moebius_server import Server
+from route_bodies import RAW_OR_EMPTY, documented_bodies
 from route_fixtures import build_fixtures, destructive, fill_path
+
+# The start of the message of the router's safety net (src/api/router.h kUncheckedJsonMessage).
+UNCHECKED = "the request or a document it reads has an unexpected shape"
 
 RAW_BODIES = [
     b"", b"null", b"[]", b"\"text\"", b"123", b"true", b"{", b"{\"a\":}", b"\xff\xfe\x00",
@@ -38,6 +49,9 @@ def check(r, where, failures):
             assert body["error_code"] and body["message"]
         except Exception:  # noqa: BLE001
             failures.append(f"{where} -> {r.status_code} without a JSON error body: {r.text[:200]!r}")
+            return
+        if body["message"].startswith(UNCHECKED):
+            failures.append(f"{where} -> caught only by the router's safety net (a parser missed a check): {r.text[:200]}")
 
 
 def test_no_route_answers_malformed_input_with_a_5xx(server, admin):
@@ -94,4 +108,87 @@ def test_one_wrong_field_in_an_otherwise_good_body(server, admin):
                 sent += 1
     assert sent > 1000
     assert not failures, f"{len(failures)} of {sent} requests failed:\n" + "\n".join(failures[:50])
+    assert requests.get(server.url + "/healthz").status_code == 200
+
+
+# ---- wrong types at every depth of every documented body
+
+def wrong_values(v):
+    """Values of another JSON type (and edge values of the same) for a node holding `v`."""
+    if isinstance(v, bool):
+        return ["true", 1, None, [], {}]
+    if isinstance(v, (int, float)):
+        return ["x", "", None, True, [1], {"a": 1}, 2**63, -2**63 - 1, 1e308, 0.5]
+    if isinstance(v, str):
+        return [1, 1.5, True, None, [], {}, ["x"], {"x": "y"}]
+    if isinstance(v, list):
+        return [{}, "x", 1, None, [[[]]], [{}], [None], [True]]
+    if isinstance(v, dict):
+        return [[], "x", 1, None, True, [{}]]
+    return ["x", 1, [], {}]
+
+
+def nodes(value, path=()):
+    """(path, value) of every member and element below the root, at every depth."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        yield path + (key,), child
+        yield from nodes(child, path + (key,))
+
+
+def replaced(body, path, value):
+    out = copy.deepcopy(body)
+    node = out
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return out
+
+
+# Routes that read no body field (an empty body is their whole input).
+NO_BODY_FIELDS = {
+    "POST /api/v1/projects/{project}/archive", "POST /api/v1/projects/{project}/unarchive",
+    "POST /api/v1/projects/{project}/datasets/{dataset}/uploads",
+    "POST /api/v1/projects/{project}/datasets/{dataset}/versions/{version}/rollback",
+    "POST /api/v1/jobs/{job}/cancel", "POST /api/v1/studies/{study}/stop", "POST /api/v1/pipeline-runs/{id}/cancel",
+}
+
+
+@pytest.fixture(scope="module")
+def own_server():
+    """A server of its own: these bodies claim jobs and run studies, which the shared one must not."""
+    s = Server().start()
+    yield s
+    s.cleanup()
+
+
+def test_wrong_types_at_every_depth_of_every_documented_body(own_server):
+    server = own_server
+    admin = server.client(server.login("admin", server.admin_password()))
+    routes = admin.ok("GET", "/api/v1/routes")["routes"]
+    fx = build_fixtures(admin, "deep")
+    bodies = documented_bodies(fx)
+    mutating = {f"{r['method']} {r['path']}" for r in routes if r["method"] in ("POST", "PUT", "PATCH")}
+    unknown = mutating - set(bodies) - RAW_OR_EMPTY - NO_BODY_FIELDS
+    assert not unknown, f"routes without a documented body in route_bodies.py: {sorted(unknown)}"
+    assert not set(bodies) - mutating, f"bodies for routes that do not exist: {sorted(set(bodies) - mutating)}"
+
+    s = requests.Session()
+    s.headers.update({"Authorization": admin.s.headers["Authorization"], "Content-Type": "application/json"})
+    failures, sent = [], 0
+    for route in sorted((r for r in routes if f"{r['method']} {r['path']}" in bodies), key=destructive):
+        method, pattern = route["method"], route["path"]
+        url = server.url + fill_path(pattern, fx)
+        for body in bodies[f"{method} {pattern}"]:
+            for path, value in list(nodes(body)):
+                for wrong in wrong_values(value):
+                    r = s.request(method, url, data=json.dumps(replaced(body, path, wrong)))
+                    where = f"{method} {pattern} {'.'.join(map(str, path))}={json.dumps(wrong)[:20]}"
+                    # A SQL round that reaches its (absent) database is the documented 502.
+                    if r.status_code == 502 and pattern.endswith("/rounds/sql"):
+                        continue
+                    check(r, where, failures)
+                    sent += 1
+    assert sent > 2000
+    assert not failures, f"{len(failures)} of {sent} requests failed:\n" + "\n".join(failures[:60])
     assert requests.get(server.url + "/healthz").status_code == 200
