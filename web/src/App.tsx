@@ -24,6 +24,9 @@ const PipelineRunPage = lazy(() => import('./pages/pipelinerun/PipelineRunPage')
 // The model registry (REG-1 to REG-3).
 const ModelPage = lazy(() => import('./pages/model/ModelPage'));
 const ModelVersionPage = lazy(() => import('./pages/model/ModelVersionPage'));
+// Approval requests (REG-5): the inbox and one request with its evidence.
+const ApprovalsPage = lazy(() => import('./pages/approvals/ApprovalsPage'));
+const ApprovalPage = lazy(() => import('./pages/approvals/ApprovalPage'));
 
 export function App() {
   return (
@@ -103,6 +106,22 @@ export function App() {
             element={
               <Suspense fallback={<Loading />}>
                 <ModelVersionPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/approvals"
+            element={
+              <Suspense fallback={<Loading />}>
+                <ApprovalsPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/approvals/:id"
+            element={
+              <Suspense fallback={<Loading />}>
+                <ApprovalPage />
               </Suspense>
             }
           />

@@ -1,6 +1,7 @@
 // One function per endpoint the UI uses (docs/api.md).
 import { api, putBytes, qs, seg } from './client';
 import type {
+  ApprovalRequest,
   ArtifactFile,
   CodeFile,
   CodeSnapshot,
@@ -29,6 +30,8 @@ import type {
   ModelSummary,
   ModelVersion,
   RegisteredModel,
+  RegistrySettings,
+  RequestState,
   Project,
   Saved,
   QualityReport,
@@ -347,3 +350,23 @@ export const moveModelStage = (
 export const setModelAlias = (model: string, alias: string, version: number) =>
   api.put<{ model: RegisteredModel }>(`/api/v1/models/${seg(model)}/aliases/${seg(alias)}`, { version });
 export const deleteModelAlias = (model: string, alias: string) => api.del<unknown>(`/api/v1/models/${seg(model)}/aliases/${seg(alias)}`);
+
+// ---- approval requests (REG-5)
+export const requestStage = (
+  model: string,
+  version: number | string,
+  body: { stage: 'production'; reason: string; archive_existing: boolean },
+) => api.post<{ request: ApprovalRequest }>(`/api/v1/models/${seg(model)}/versions/${seg(String(version))}/requests`, body);
+export const listApprovals = (params: { state?: RequestState; project?: string } = {}) =>
+  api.get<{ requests: ApprovalRequest[] }>(`/api/v1/approvals${qs(params)}`);
+export const getApproval = (id: number | string) => api.get<{ request: ApprovalRequest }>(`/api/v1/approvals/${seg(String(id))}`);
+export const approveRequest = (id: number | string, comment: string) =>
+  api.post<{ request: ApprovalRequest }>(`/api/v1/approvals/${seg(String(id))}/approve`, comment ? { comment } : {});
+export const rejectRequest = (id: number | string, comment: string) =>
+  api.post<{ request: ApprovalRequest }>(`/api/v1/approvals/${seg(String(id))}/reject`, { comment });
+export const cancelRequest = (id: number | string) => api.post<{ request: ApprovalRequest }>(`/api/v1/approvals/${seg(String(id))}/cancel`, {});
+export const commentOnRequest = (id: number | string, text: string) =>
+  api.post<{ request: ApprovalRequest }>(`/api/v1/approvals/${seg(String(id))}/comments`, { text });
+export const getRegistrySettings = (project: string) => api.get<RegistrySettings>(`/api/v1/projects/${seg(project)}/registry-settings`);
+export const putRegistrySettings = (project: string, requiredApprovals: number) =>
+  api.put<RegistrySettings>(`/api/v1/projects/${seg(project)}/registry-settings`, { required_approvals: requiredApprovals });

@@ -916,3 +916,39 @@ export interface ModelVersion {
   /** only on GET /models/{model}/versions/{version} and the stage move's answer */
   stage_history?: StageChange[];
 }
+
+// Approval requests (REG-5; docs/api.md "approvals" rows, docs/design/registry.md "Approvals")
+export type RequestState = 'pending' | 'approved' | 'rejected' | 'cancelled';
+/** request | approve | reject | cancel | comment | applied (the stage move made by the last approval) */
+export type ApprovalAction = 'request' | 'approve' | 'reject' | 'cancel' | 'comment' | 'applied';
+export interface ApprovalEvent {
+  actor: string;
+  action: ApprovalAction | string;
+  comment: string;
+  at: number;
+}
+export interface ApprovalRequest {
+  id: number;
+  project_id: number;
+  /** "stage" (deployment requests will be a second kind) */
+  kind: string;
+  model: string;
+  version: number;
+  target_stage: ModelStage;
+  archive_existing: boolean;
+  reason: string;
+  state: RequestState;
+  required_approvals: number;
+  approvals: number;
+  requested_by: string;
+  created_at: number;
+  decided_at: number | null;
+  events: ApprovalEvent[];
+  /** only in GET /approvals: pending, the caller may approve in its project, did not make it and has not reviewed it */
+  awaiting_you?: boolean;
+  /** only in GET /approvals/{id}: the version as the reviewer needs it */
+  evidence?: ModelVersion;
+}
+export interface RegistrySettings {
+  required_approvals: number;
+}

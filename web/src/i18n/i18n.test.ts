@@ -16,6 +16,7 @@ import { DICTIONARY_CHANGES } from '../lib/dictionary';
 import { ARGV_MODES, JOB_STATES } from '../lib/jobs';
 import { PARAM_TYPES, PRUNERS, SAMPLERS } from '../lib/study';
 import { FILE_ROLES, STAGES } from '../lib/registry';
+import { EVENT_ACTIONS, INBOX_FILTERS, REFUSAL_CODES, REQUEST_STATES } from '../lib/approvals';
 import {
   COLUMN_KIND_FILTERS,
   COLUMN_TYPES,
@@ -138,6 +139,13 @@ describe('i18n resources', () => {
       ...['minimize', 'maximize'].map((k) => `study.goals.${k}`),
       ...STAGES.map((k) => `registry.stages.${k}`),
       ...FILE_ROLES.map((k) => `registry.roles.${k}`),
+      ...REQUEST_STATES.map((k) => `approvals.states.${k}`),
+      ...INBOX_FILTERS.map((k) => `approvals.filters.${k}`),
+      ...INBOX_FILTERS.map((k) => `approvals.empty.${k}`),
+      ...EVENT_ACTIONS.map((k) => `approvals.events.${k}`),
+      ...REFUSAL_CODES.map((k) => `approvals.refusals.${k}`),
+      ...REQUEST_STATES.filter((k) => k !== 'pending').map((k) => `approvals.decided.${k}`),
+      ...['approvals.reasonRequired', 'approvals.tooLong', 'approvals.rejectNeedsComment', 'approvals.commentRequired', 'approvals.settings.range'],
     ];
     for (const key of dynamic) {
       expect(enKeys.has(key), `en: ${key}`).toBe(true);

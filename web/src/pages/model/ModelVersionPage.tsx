@@ -1,32 +1,35 @@
-// One model version (REG-1 to REG-3): its files by role and hash, the signature, the lineage
-// (run, experiment, data versions, package), the stage history, and for holders of
-// model.register the stage move and the aliases.
-import { useState, type FormEvent } from 'react';
+// One model version (REG-1 to REG-3, REG-5): its files by role and hash, the signature, the
+// lineage (run, experiment, data versions, package), the stage history (a move made by an approval
+// links its request), the version's approval requests and, for holders of model.register, the
+// "Request production" form, the stage move outside production and the aliases.
+import { useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { deleteModelAlias, getModel, getModelVersion, moveModelStage, setModelAlias } from '../../api/endpoints';
-import type { ModelStage, ModelVersion, TensorSpec, VersionLineage } from '../../api/types';
+import { deleteModelAlias, getModel, getModelVersion, listApprovals, moveModelStage, requestStage, setModelAlias } from '../../api/endpoints';
+import type { ApprovalRequest, ModelStage, ModelVersion } from '../../api/types';
 import { useAuth } from '../../components/auth';
 import { Breadcrumbs } from '../../components/Breadcrumbs';
+import { RequestStateChip } from '../../components/RequestStateChip';
 import { StageChip } from '../../components/StageChip';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
-import { formatBytes, formatDateTime, formatDateTimeShort, formatNumber } from '../../lib/format';
-import {
-  archiveApplies,
-  archivedForVersion,
-  dataVersionPath,
-  formatShape,
-  isApprovalRequired,
-  modelPath,
-  shortHash,
-  signatureSourceKey,
-  sortFiles,
-  STAGES,
-  stageMoveBody,
-} from '../../lib/registry';
+import { approvalPath, pendingRequestOf, productionRequestBody, progress, requestIdInReason, requestsOfVersion } from '../../lib/approvals';
+import { formatDateTime, formatDateTimeShort } from '../../lib/format';
+import { archiveApplies, archivedForVersion, isApprovalRequired, modelPath, shortHash, STAGES, stageMoveBody } from '../../lib/registry';
+import { approvalsKey, RefusalBox } from '../approvals/shared';
 import { useModelProject } from './useModelProject';
+import { FilesCard, LineageCard, SignatureCard } from './VersionCards';
+
+/** The id of the production request card, which the stage form's pointer scrolls to. */
+const REQUEST_CARD_ID = 'production-request';
+
+function goToRequestForm() {
+  const card = document.getElementById(REQUEST_CARD_ID);
+  card?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  const field = card?.querySelector<HTMLElement>('textarea, a');
+  field?.focus({ preventScroll: true });
+}
 
 export default function ModelVersionPage() {
   const { t } = useTranslation();
@@ -75,6 +78,7 @@ export default function ModelVersionPage() {
           <FilesCard v={v} />
           <LineageCard lineage={v.lineage} projectName={project?.name} />
           <HistoryCard v={v} versions={modelQ.data?.versions ?? []} locale={locale} />
+          {project && <RequestsCard v={v} project={project.name} mayRegister={mayRegister} />}
           {mayRegister ? (
             <ActionsCard v={v} />
           ) : (
@@ -131,192 +135,6 @@ function SummaryCard({ v }: { v: ModelVersion }) {
   );
 }
 
-function TensorTable({ specs, testId }: { specs: TensorSpec[]; testId: string }) {
-  const { t } = useTranslation();
-  return (
-    <table className="table compact" data-testid={testId}>
-      <thead>
-        <tr>
-          <th>{t('registry.tensorName')}</th>
-          <th>{t('registry.datatype')}</th>
-          <th>{t('registry.shape')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {specs.map((s, i) => (
-          <tr key={`${s.name}-${i}`}>
-            <td className="mono">{s.name}</td>
-            <td className="mono">{s.datatype}</td>
-            <td className="mono" title={JSON.stringify(s.shape)}>
-              {formatShape(s.shape)}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function SignatureCard({ v }: { v: ModelVersion }) {
-  const { t } = useTranslation();
-  const sig = v.signature;
-  return (
-    <section className="card" data-testid="signature">
-      <h2>{t('registry.signature')}</h2>
-      {!sig ? (
-        <Empty>{t('registry.noSignature')}</Empty>
-      ) : (
-        <>
-          {sig.source && (
-            <p className="muted small" data-testid="signature-source">
-              {t(signatureSourceKey(sig.source) ?? 'registry.signatureSource', { source: sig.source })}
-            </p>
-          )}
-          <h3>{t('registry.inputs')}</h3>
-          {sig.inputs?.length ? <TensorTable specs={sig.inputs} testId="signature-inputs" /> : <Empty>{t('registry.none')}</Empty>}
-          <h3>{t('registry.outputs')}</h3>
-          {sig.outputs?.length ? <TensorTable specs={sig.outputs} testId="signature-outputs" /> : <Empty>{t('registry.none')}</Empty>}
-          <p className="muted small">{t('registry.shapeHint')}</p>
-        </>
-      )}
-    </section>
-  );
-}
-
-function FilesCard({ v }: { v: ModelVersion }) {
-  const { t } = useTranslation();
-  return (
-    <section className="card">
-      <h2>{t('registry.files', { count: v.files.length })}</h2>
-      <table className="table compact" data-testid="version-files">
-        <thead>
-          <tr>
-            <th>{t('registry.path')}</th>
-            <th>{t('registry.role')}</th>
-            <th className="right">{t('report.size')}</th>
-            <th>sha256</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sortFiles(v.files).map((f) => (
-            <tr key={f.path} data-file={f.path}>
-              <td className="mono">{f.path}</td>
-              <td data-stat="role">{t(`registry.roles.${f.role}`, { defaultValue: f.role })}</td>
-              <td className="right">{formatBytes(f.size)}</td>
-              <td className="mono small" title={f.sha256}>
-                {shortHash(f.sha256)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
-  );
-}
-
-function LineageCard({ lineage, projectName }: { lineage: VersionLineage | null; projectName?: string }) {
-  const { t } = useTranslation();
-  const locale = useLocale();
-  const l = lineage ?? {};
-  const exp = l.experiment;
-  const pkg = l.package;
-  const metrics = Object.entries(l.metrics ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  const rows: [string, React.ReactNode][] = [
-    [
-      t('registry.run'),
-      l.run ? (
-        <span data-testid="lineage-run">
-          <Link to={`/runs/${encodeURIComponent(l.run.id)}`}>{l.run.name || l.run.id}</Link>{' '}
-          <span className="muted small mono">
-            {l.run.id.slice(0, 12)} · {l.run.status}
-          </span>
-        </span>
-      ) : (
-        ''
-      ),
-    ],
-    [
-      t('registry.experiment'),
-      exp ? (
-        projectName ? (
-          <Link data-testid="lineage-experiment" to={`/projects/${encodeURIComponent(projectName)}/experiments/${encodeURIComponent(String(exp.id))}`}>
-            {exp.name}
-          </Link>
-        ) : (
-          exp.name
-        )
-      ) : (
-        ''
-      ),
-    ],
-    [
-      t('registry.dataVersions'),
-      l.data_versions?.length ? (
-        <ul className="plain-list" data-testid="lineage-data">
-          {l.data_versions.map((d) => {
-            const to = dataVersionPath(d.ref);
-            return <li key={`${d.kind}:${d.ref}`}>{to ? <Link to={to}>{d.ref}</Link> : <span className="mono">{d.ref}</span>}</li>;
-          })}
-        </ul>
-      ) : (
-        ''
-      ),
-    ],
-    [
-      t('registry.package'),
-      pkg ? (
-        <span data-testid="lineage-package">
-          {projectName ? <Link to={`/projects/${encodeURIComponent(projectName)}?tab=packages`}>#{pkg.id}</Link> : `#${pkg.id}`} ·{' '}
-          {t('registry.packageTask', { task: pkg.task })} · <span className="mono">{pkg.criteria}</span>
-          {pkg.criteria_result && (
-            <span className={pkg.criteria_result.passed ? 'pass' : 'fail'}>
-              {' '}
-              ({pkg.criteria_result.passed ? t('report.criteriaPassed') : t('report.criteriaFailed')})
-            </span>
-          )}
-          <div className="muted small">{t('registry.confirmedBy', { by: pkg.confirmed_by, at: formatDateTime(pkg.confirmed_at, locale) })}</div>
-        </span>
-      ) : (
-        ''
-      ),
-    ],
-    [t('registry.code'), l.code?.length ? <span className="mono small break">{l.code.map((c) => `${c.key}=${c.value}`).join(', ')}</span> : ''],
-    [t('registry.environment'), l.environment ? <span className="mono">{l.environment}</span> : ''],
-    [
-      t('registry.evaluations'),
-      l.evaluations?.length ? <span className="mono small">{l.evaluations.map((e) => e.artifact).join(', ')}</span> : '',
-    ],
-  ];
-  return (
-    <section className="card" data-testid="lineage">
-      <h2>{t('registry.lineage')}</h2>
-      <dl className="kv">
-        {rows.map(([k, val]) => (
-          <div key={k}>
-            <dt>{k}</dt>
-            <dd>{val || <span className="muted">—</span>}</dd>
-          </div>
-        ))}
-      </dl>
-      {metrics.length > 0 && (
-        <>
-          <h3>{t('registry.runMetrics')}</h3>
-          <table className="table compact" data-testid="lineage-metrics">
-            <tbody>
-              {metrics.map(([k, val]) => (
-                <tr key={k}>
-                  <td className="mono">{k}</td>
-                  <td className="right mono">{val === null ? '—' : formatNumber(val, locale)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
-    </section>
-  );
-}
-
 function HistoryCard({ v, versions, locale }: { v: ModelVersion; versions: ModelVersion[]; locale: string }) {
   const { t } = useTranslation();
   const history = v.stage_history ?? [];
@@ -338,6 +156,7 @@ function HistoryCard({ v, versions, locale }: { v: ModelVersion; versions: Model
           <tbody>
             {history.map((h, i) => {
               const promoted = archivedForVersion(h, versions);
+              const request = requestIdInReason(h.reason);
               return (
                 <tr key={i}>
                   <td className="small nowrap">{formatDateTimeShort(h.at, locale)}</td>
@@ -347,6 +166,13 @@ function HistoryCard({ v, versions, locale }: { v: ModelVersion; versions: Model
                   <td>{h.by}</td>
                   <td data-stat="reason">
                     {h.reason}
+                    {request !== null && (
+                      <div className="small">
+                        <Link to={approvalPath(request)} data-testid="history-request-link">
+                          {t('approvals.openRequest', { id: request })}
+                        </Link>
+                      </div>
+                    )}
                     {h.archived_for !== null && (
                       <div className="muted small">
                         {promoted !== null ? t('registry.archivedFor', { version: promoted }) : t('registry.archivedForGone')}
@@ -421,7 +247,14 @@ function StageForm({ v }: { v: ModelVersion }) {
           ))}
         </select>
       </label>
-      {stage === 'production' && <p className="hint">{t('registry.productionHint')}</p>}
+      {stage === 'production' && (
+        <p className="hint" data-testid="production-pointer">
+          {t('registry.productionHint')}{' '}
+          <button type="button" className="link-button" onClick={goToRequestForm}>
+            {t('approvals.goToRequestForm')}
+          </button>
+        </p>
+      )}
       {archiveApplies(stage) && (
         <label className="check-row">
           <input type="checkbox" name="archive-existing" checked={archive} onChange={(e) => setArchive(e.target.checked)} />
@@ -435,7 +268,10 @@ function StageForm({ v }: { v: ModelVersion }) {
       {isApprovalRequired(m.error) ? (
         <div className="note-warn" role="alert" data-testid="approval-required">
           <strong>{t('registry.approvalRequired')}</strong> {m.error.message}
-          <span className="error-code">{m.error.code}</span>
+          <span className="error-code">{m.error.code}</span>{' '}
+          <button type="button" className="link-button" onClick={goToRequestForm}>
+            {t('approvals.goToRequestForm')}
+          </button>
         </div>
       ) : (
         <ErrorBox error={m.error} />
@@ -506,6 +342,146 @@ function AliasForm({ v }: { v: ModelVersion }) {
       <div className="form-actions">
         <button type="submit" className="btn primary" disabled={set.isPending || !alias.trim()}>
           {t('registry.setAlias')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * The version's approval requests (all states, newest first) and, for holders of model.register
+ * while the version is not in production and has no pending request, the "Request production" form.
+ */
+function RequestsCard({ v, project, mayRegister }: { v: ModelVersion; project: string; mayRegister: boolean }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const q = useQuery({ queryKey: approvalsKey({ project }), queryFn: () => listApprovals({ project }) });
+  const [created, setCreated] = useState<ApprovalRequest | null>(null);
+  const requests = requestsOfVersion(q.data?.requests, v.model, v.version);
+  const pending = pendingRequestOf(q.data?.requests, v.model, v.version);
+  const showForm = mayRegister && v.stage !== 'production' && !pending && !created && q.isSuccess;
+  return (
+    <section className="card" id={REQUEST_CARD_ID} data-testid="production-request">
+      <h2>{t('approvals.versionRequests')}</h2>
+      {created && (
+        <div className="notice" role="status" data-testid="request-created">
+          {t('approvals.created', { id: created.id, count: progress(created).required })}{' '}
+          <Link to={approvalPath(created.id)} data-testid="request-link">
+            {t('approvals.openIt')}
+          </Link>
+        </div>
+      )}
+      {pending && !created && (
+        <p className="note-warn" data-testid="request-pending">
+          {t('approvals.pendingForVersion', { id: pending.id, by: pending.requested_by })}{' '}
+          <Link to={approvalPath(pending.id)}>{t('approvals.openRequest', { id: pending.id })}</Link>
+        </p>
+      )}
+      {showForm && <RequestForm v={v} project={project} onCreated={setCreated} />}
+      {!mayRegister && v.stage !== 'production' && !pending && (
+        <p className="muted small" data-testid="request-needs-permission">
+          {t('approvals.needsRegister')}
+        </p>
+      )}
+      {q.isPending && <Loading />}
+      <ErrorBox error={q.error} />
+      {q.isSuccess && requests.length === 0 && <Empty>{t('approvals.noVersionRequests')}</Empty>}
+      {requests.length > 0 && (
+        <table className="table compact" data-testid="version-requests">
+          <thead>
+            <tr>
+              <th>{t('approvals.request')}</th>
+              <th>{t('approvals.state')}</th>
+              <th>{t('approvals.requestedBy')}</th>
+              <th>{t('approvals.approvalsCol')}</th>
+              <th>{t('approvals.createdAt')}</th>
+              <th>{t('registry.reason')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {requests.map((r) => (
+              <tr key={r.id} data-request={r.id}>
+                <td>
+                  <Link to={approvalPath(r.id)}>#{r.id}</Link> <StageChip stage={r.target_stage} />
+                </td>
+                <td data-stat="state">
+                  <RequestStateChip state={r.state} />
+                </td>
+                <td>{r.requested_by}</td>
+                <td className="mono" data-stat="approvals">
+                  {t('approvals.nOfN', { n: r.approvals, of: progress(r).required })}
+                </td>
+                <td className="small nowrap">{formatDateTimeShort(r.created_at, locale)}</td>
+                <td className="break">{r.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function RequestForm({ v, project, onCreated }: { v: ModelVersion; project: string; onCreated: (q: ApprovalRequest) => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [reason, setReason] = useState('');
+  const [archive, setArchive] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
+  const m = useMutation({
+    mutationFn: (body: { stage: 'production'; reason: string; archive_existing: boolean }) => requestStage(v.model, v.version, body),
+    onSuccess: async (res) => {
+      setReason('');
+      setArchive(false);
+      onCreated(res.request);
+      await qc.invalidateQueries({ queryKey: ['approvals'] });
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const body = productionRequestBody(reason, archive);
+    if (!body.ok) {
+      setProblem(body.error);
+      reasonRef.current?.focus();
+      return;
+    }
+    setProblem(null);
+    m.mutate(body.value);
+  };
+  return (
+    <form className="form" onSubmit={submit} data-testid="request-form" noValidate>
+      <h3>{t('approvals.requestProduction')}</h3>
+      <p className="muted small">{t('approvals.requestHint', { project })}</p>
+      <label className="field">
+        <span>{t('approvals.reason')}</span>
+        <textarea
+          ref={reasonRef}
+          name="request-reason"
+          rows={3}
+          value={reason}
+          aria-invalid={problem ? true : undefined}
+          onChange={(e) => {
+            setReason(e.target.value);
+            setProblem(null);
+            m.reset();
+          }}
+        />
+        <small className="hint">{t('approvals.reasonHint')}</small>
+      </label>
+      <label className="check-row">
+        <input type="checkbox" name="request-archive-existing" checked={archive} onChange={(e) => setArchive(e.target.checked)} />
+        {t('approvals.archiveExisting')}
+      </label>
+      {problem && (
+        <p className="hint error" role="alert" data-testid="request-problem">
+          {t(problem)}
+        </p>
+      )}
+      <RefusalBox error={m.error} />
+      <div className="form-actions">
+        <button type="submit" className="btn primary" disabled={m.isPending}>
+          {t('approvals.requestSubmit')}
         </button>
       </div>
     </form>

@@ -12,6 +12,7 @@ import { JobsTab } from './JobsTab';
 import { MembersTab } from './MembersTab';
 import { ModelsTab } from './ModelsTab';
 import { PackagesTab } from './PackagesTab';
+import { SettingsTab } from './SettingsTab';
 import { ComponentsTab } from '../pipelines/ComponentsTab';
 import { PipelinesTab } from '../pipelines/PipelinesTab';
 import { PROJECT_TABS, type ProjectTab } from './tabs';
@@ -69,6 +70,7 @@ export function ProjectPage() {
             {tab === 'members' && <MembersTab project={project} />}
             {tab === 'packages' && <PackagesTab project={project} />}
             {tab === 'models' && <ModelsTab project={project} />}
+            {tab === 'settings' && <SettingsTab project={project} />}
           </div>
         </>
       )}
