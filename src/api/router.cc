@@ -110,8 +110,10 @@ HttpResponse JsonResponse(const Json& body, int http_status) {
 HttpResponse ErrorResponse(const Status& status) {
   // No WWW-Authenticate challenge on 401: it would make browsers pop a Basic-auth dialog over
   // the UI's own login page; MLflow clients send Basic credentials without being asked.
-  return JsonResponse(Json{{"error_code", ErrorCodeOf(status.code())}, {"message", status.message()}},
-                      HttpStatusOf(status.code()));
+  HttpResponse resp = JsonResponse(Json{{"error_code", ErrorCodeOf(status.code())}, {"message", status.message()}},
+                                   HttpStatusOf(status.code()));
+  if (status.retry_after_seconds() > 0) resp.headers.emplace_back("Retry-After", std::to_string(status.retry_after_seconds()));
+  return resp;
 }
 
 void Router::Add(const std::string& method, const std::string& pattern, auth::Permission permission, RouteHandler handler,
@@ -155,7 +157,8 @@ Result<auth::Principal> Router::Authenticate(const HttpRequest& req, bool* via_c
       if (!decoded) return Unauthenticated("malformed Basic credentials");
       size_t colon = decoded->find(':');
       if (colon == std::string::npos) return Unauthenticated("malformed Basic credentials");
-      return auth_.AuthenticateBasic(decoded->substr(0, colon), decoded->substr(colon + 1));
+      return auth_.AuthenticateBasic(decoded->substr(0, colon), decoded->substr(colon + 1),
+                                     auth::SignInThrottle::AddressOf(req.remote_addr));
     }
     return Unauthenticated("unsupported Authorization scheme; use Bearer or Basic");
   }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -178,7 +179,13 @@ int RunServer(const ServerConfig& config) {
   }
   std::unique_ptr<store::BlobStore> blobs = std::move(blobs_or).value();
   const Clock& clock = SystemClock::Instance();
-  auth::AuthService auth(*db, clock);
+  // Password hashing runs on a pool of its own; at most half the HTTP threads may wait on it,
+  // so a sign-in flood always leaves the other half to everyone else (docs/limits.md).
+  const int http_threads = config.threads > 0 ? config.threads : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  auth::SignInPolicy sign_in;
+  sign_in.max_waiting = std::max(1, http_threads / 2);
+  sign_in.hash_threads = std::clamp(http_threads / 4, 1, 4);
+  auth::AuthService auth(*db, clock, sign_in);
   auth::AuditLog audit(*db, clock);
   project::ProjectService projects(*db, clock);
   tracking::TrackingStore tracking(*db, *blobs, clock);

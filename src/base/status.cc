@@ -29,7 +29,15 @@ std::string Status::ToString() const {
 
 Status Status::WithContext(const std::string& context) const {
   if (ok()) return *this;
-  return Status(code_, context + ": " + message_);
+  Status out(code_, context + ": " + message_);
+  out.retry_after_seconds_ = retry_after_seconds_;
+  return out;
+}
+
+Status Status::WithRetryAfter(int seconds) const {
+  Status out = *this;
+  out.retry_after_seconds_ = seconds > 0 ? seconds : 0;
+  return out;
 }
 
 void DieOnBadResultAccess(const Status& s) {

@@ -43,9 +43,15 @@ class [[nodiscard]] Status {
   // Prefixes the message with context ("reading manifest: ...") keeping the code.
   Status WithContext(const std::string& context) const;
 
+  // A rate limit's hint: the caller may retry after this many seconds (0: no hint). The HTTP
+  // edge sends it as Retry-After.
+  Status WithRetryAfter(int seconds) const;
+  int retry_after_seconds() const { return retry_after_seconds_; }
+
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  int retry_after_seconds_ = 0;
 };
 
 inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
@@ -55,6 +61,7 @@ inline Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPre
 inline Status Unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
 inline Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
 inline Status TooLarge(std::string m) { return {StatusCode::kTooLarge, std::move(m)}; }
+inline Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
