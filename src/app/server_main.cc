@@ -49,6 +49,7 @@
 #include "base/strings.h"
 #include "project/project_service.h"
 #include "store/blob/blob_store.h"
+#include "store/meta/data_dir.h"
 #include "store/meta/migrations.h"
 #include "store/meta/sqlite_database.h"
 #include "tracking/tracking_schema.h"
@@ -72,9 +73,10 @@ std::vector<store::Migration> AllMigrations() {
 }
 
 Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& data_dir, bool durable) {
-  std::error_code ec;
-  fs::create_directories(data_dir, ec);
-  if (ec) return Internal("cannot create data directory " + data_dir + ": " + ec.message());
+  // The data directory holds secrets: 0700, its database and keys 0600. Looser modes (an
+  // older release made meta.db 0644) are fixed with a warning; unfixable ones stop the start.
+  ASSIGN_OR_RETURN(std::vector<std::string> fixed, store::SecureDataDir(data_dir));
+  for (const std::string& f : fixed) log::Warn("data directory: " + f);
   store::SqliteOptions options;
   options.synchronous_full = durable;
   ASSIGN_OR_RETURN(auto db, store::OpenSqlite((fs::path(data_dir) / "meta.db").string(), options));
