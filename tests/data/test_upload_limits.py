@@ -73,10 +73,10 @@ def test_a_gib_expanding_archive_is_refused_with_bounded_memory(env):
     before = peak_rss_kib(server.proc.pid)
     r = upload(admin, "limits", "blobs", bomb)
     peak = peak_rss_kib(server.proc.pid)
+    print(f"server peak RSS {before // 1024} MB before the upload, {peak // 1024} MB after it")
     assert r.status_code == 413, r.text
     message = r.json()["message"]
     assert "'zeros.bin'" in message and "100 times" in message, message
-    print(f"server peak RSS {before // 1024} MB before the upload, {peak // 1024} MB after it")
     assert peak < 200 * 1024, f"peak RSS {peak // 1024} MB (was {before // 1024} MB before the upload)"
     assert admin.ok("GET", BASE)["rounds"] == []
     # Nothing of the refused item is left in the blob store's staging area.
