@@ -1,5 +1,8 @@
 #include "auth/password_hash_pool.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <future>
 
@@ -7,6 +10,9 @@
 #include "base/crypto.h"
 
 namespace moebius::auth {
+namespace {
+constexpr int kNice = 10;
+}  // namespace
 
 PasswordHashPool::PasswordHashPool(int threads, int max_waiting)
     : threads_(std::max(1, threads)), max_waiting_(std::max(1, max_waiting)) {}
@@ -29,6 +35,9 @@ void PasswordHashPool::Start() {
 }
 
 void PasswordHashPool::Run() {
+  // Below the request threads: when a flood keeps the pool busy, the CPU goes to answering
+  // requests first (Linux nice values are per thread).
+  (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kNice);
   for (;;) {
     std::function<void()> task;
     {

@@ -4,6 +4,9 @@
 // kResourceExhausted (Retry-After 1 s) instead of queueing, so the flood cannot hold every
 // request thread either. Threads start on the first verification.
 //
+// The pool's threads run at a lower priority (nice 10) than the request threads, so a busy pool
+// yields the CPU to requests.
+//
 // VerifyOrDummy spends the same work whether or not the user exists: with no stored hash it
 // verifies against a fixed hash of a random password (made once), so the time to answer does
 // not tell which user names exist.
