@@ -47,7 +47,7 @@ void RegisterAuthRoutes(Router& r, Services& s) {
     ASSIGN_OR_RETURN(std::string username, ReqString(*body, "username"));
     ctx.audit_actor = username;
     ASSIGN_OR_RETURN(std::string password, ReqString(*body, "password"));
-    ASSIGN_OR_RETURN(auth::User user, s.auth.CheckPassword(username, password));
+    ASSIGN_OR_RETURN(auth::User user, s.auth.CheckPassword(username, password, auth::SignInThrottle::AddressOf(ctx.req.remote_addr)));
     ASSIGN_OR_RETURN(auth::IssuedCredential session, s.auth.CreateSession(user.id));
     HttpResponse resp = JsonResponse(Json{{"token", session.secret}, {"csrf_token", session.csrf_token},
                                           {"expires_at", *session.expires_at}, {"user", UserJson(user)}});

@@ -215,8 +215,8 @@ void RegisterDataRoutes(Router& r, Services& s) {
         [&s](RouteContext& ctx) -> Result<HttpResponse> {
           ASSIGN_OR_RETURN(Ctx c, Load(s, ctx));
           auto part = ParseInt64(ctx.Param("part"));
-          if (!part) return InvalidArgument("part must be a number");
-          RETURN_IF_ERROR(s.uploads.PutPart(c.dataset.id, ctx.Param("upload"), static_cast<int>(*part), ctx.req.body));
+          if (!part) return InvalidArgument("part must be a number from 1 to " + std::to_string(data::UploadStore::kMaxParts));
+          RETURN_IF_ERROR(s.uploads.PutPart(c.dataset.id, ctx.Param("upload"), *part, ctx.req.body));
           return JsonResponse(Json{{"part", *part}, {"bytes", ctx.req.body.size()}});
         });
 

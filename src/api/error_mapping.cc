@@ -54,7 +54,9 @@ HttpResponse ErrorResponse(const Status& status) {
   body["message"] = status.message();
   // No WWW-Authenticate challenge on 401: it would make browsers pop a Basic-auth dialog over
   // the UI's own login page; MLflow clients send Basic credentials without being asked.
-  return JsonResponse(body, HttpStatusOf(status.code()));
+  HttpResponse resp = JsonResponse(body, HttpStatusOf(status.code()));
+  if (status.retry_after_seconds() > 0) resp.headers.emplace_back("Retry-After", std::to_string(status.retry_after_seconds()));
+  return resp;
 }
 
 }  // namespace moebius::api

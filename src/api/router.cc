@@ -114,7 +114,8 @@ Result<auth::Principal> Router::Authenticate(const HttpRequest& req, bool* via_c
       if (!decoded) return Unauthenticated("malformed Basic credentials");
       size_t colon = decoded->find(':');
       if (colon == std::string::npos) return Unauthenticated("malformed Basic credentials");
-      return auth_.AuthenticateBasic(decoded->substr(0, colon), decoded->substr(colon + 1));
+      return auth_.AuthenticateBasic(decoded->substr(0, colon), decoded->substr(colon + 1),
+                                     auth::SignInThrottle::AddressOf(req.remote_addr));
     }
     return Unauthenticated("unsupported Authorization scheme; use Bearer or Basic");
   }

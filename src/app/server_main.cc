@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -53,6 +54,7 @@
 #include "base/strings.h"
 #include "project/project_service.h"
 #include "store/blob/blob_store.h"
+#include "store/meta/data_dir.h"
 #include "store/meta/migrations.h"
 #include "store/meta/sqlite_database.h"
 #include "tracking/tracking_schema.h"
@@ -77,9 +79,10 @@ std::vector<store::Migration> AllMigrations() {
 }
 
 Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& data_dir, bool durable) {
-  std::error_code ec;
-  fs::create_directories(data_dir, ec);
-  if (ec) return Internal("cannot create data directory " + data_dir + ": " + ec.message());
+  // The data directory holds secrets: 0700, its database and keys 0600. Looser modes (an
+  // older release made meta.db 0644) are fixed with a warning; unfixable ones stop the start.
+  ASSIGN_OR_RETURN(std::vector<std::string> fixed, store::SecureDataDir(data_dir));
+  for (const std::string& f : fixed) log::Warn("data directory: " + f);
   store::SqliteOptions options;
   options.synchronous_full = durable;
   ASSIGN_OR_RETURN(auto db, store::OpenSqlite((fs::path(data_dir) / "meta.db").string(), options));
@@ -184,7 +187,13 @@ int RunServer(const ServerConfig& config) {
   }
   std::unique_ptr<store::BlobStore> blobs = std::move(blobs_or).value();
   const Clock& clock = SystemClock::Instance();
-  auth::AuthService auth(*db, clock);
+  // Password hashing runs on a pool of its own; at most half the HTTP threads may wait on it,
+  // so a sign-in flood always leaves the other half to everyone else (docs/limits.md).
+  const int http_threads = config.threads > 0 ? config.threads : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  auth::SignInPolicy sign_in;
+  sign_in.max_waiting = std::max(1, http_threads / 2);
+  sign_in.hash_threads = std::clamp(http_threads / 4, 1, 4);
+  auth::AuthService auth(*db, clock, sign_in);
   auth::AuditLog audit(*db, clock);
   project::ProjectService projects(*db, clock);
   tracking::TrackingStore tracking(*db, *blobs, clock);

@@ -142,20 +142,25 @@ Result<std::optional<std::string>> AuthService::BootstrapAdmin() {
   return std::optional<std::string>(password);
 }
 
-Result<User> AuthService::CheckPassword(const std::string& username, const std::string& password) {
-  std::string hash;
+Result<User> AuthService::CheckPassword(const std::string& username, const std::string& password, const std::string& address) {
+  RETURN_IF_ERROR(throttle_.Check(username, address));
+  std::optional<std::string> hash;
   User u;
-  bool found = false;
   RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(Rows rows, tx.Query(std::string("SELECT ") + kUserColumns + ", password_hash FROM users WHERE username = ?", {username}));
     if (!rows.empty()) {
-      found = true;
       u = UserOf(rows[0]);
       hash = rows[0].Text(6);
     }
     return Status::Ok();
   }));
-  if (!found || u.disabled || !VerifyPassword(hash, password)) return BadLogin();
+  // The same argon2 work for unknown and disabled users as for a wrong password.
+  ASSIGN_OR_RETURN(bool match, hash_pool_.VerifyOrDummy(hash, password));
+  if (!match || u.disabled) {
+    throttle_.RecordFailure(username, address);
+    return BadLogin();
+  }
+  throttle_.RecordSuccess(username);
   return u;
 }
 
@@ -251,7 +256,7 @@ Result<Principal> AuthService::AuthenticateSecret(const std::string& secret) {
   return p;
 }
 
-Result<Principal> AuthService::AuthenticateBasic(const std::string& username, const std::string& password) {
+Result<Principal> AuthService::AuthenticateBasic(const std::string& username, const std::string& password, const std::string& address) {
   if (StartsWith(password, kTokenPrefix)) {
     ASSIGN_OR_RETURN(Principal p, AuthenticateSecret(password));
     if (p.user.username != username) return Unauthenticated("invalid credentials");
@@ -272,7 +277,7 @@ Result<Principal> AuthService::AuthenticateBasic(const std::string& username, co
     if (p.user.disabled) return BadLogin();
     return p;
   }
-  ASSIGN_OR_RETURN(p.user, CheckPassword(username, password));
+  ASSIGN_OR_RETURN(p.user, CheckPassword(username, password, address));
   std::lock_guard<std::mutex> lock(cache_mu_);
   if (basic_cache_.size() > 10000) basic_cache_.clear();
   basic_cache_[key] = clock_.NowMillis() + kBasicCacheMs;

@@ -2,7 +2,9 @@
 //
 // Secrets (tokens, session ids) are random, shown once, and stored only as SHA-256 hashes.
 // Passwords are stored as argon2id hashes. Failed logins say only "invalid username or
-// password", whichever part was wrong.
+// password", whichever part was wrong, and take the same work for unknown users. Password
+// checks (login and HTTP Basic) are throttled per user and per client address and hashed on a
+// small pool of their own (see sign_in_throttle.h, password_hash_pool.h).
 //
 // Thread-safety: thread-safe.
 #pragma once
@@ -14,7 +16,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "auth/password_hash_pool.h"
 #include "auth/permissions.h"
+#include "auth/sign_in_throttle.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "base/thread_annotations.h"
@@ -86,7 +90,8 @@ class AuthService {
   static constexpr int64_t kSessionTtlMs = 12LL * 3600 * 1000;
   static constexpr const char* kTokenPrefix = "mbt_";
 
-  AuthService(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  AuthService(store::Database& db, const Clock& clock, const SignInPolicy& policy = {})
+      : db_(db), clock_(clock), throttle_(policy, clock), hash_pool_(policy.hash_threads, policy.max_waiting) {}
 
   // Names: 1-64 chars of [a-z0-9._-], starting with a letter or digit.
   static Status ValidateName(std::string_view what, std::string_view name);
@@ -102,7 +107,10 @@ class AuthService {
   Result<std::optional<std::string>> BootstrapAdmin();
 
   // kUnauthenticated for unknown users, wrong passwords and disabled accounts alike.
-  Result<User> CheckPassword(const std::string& username, const std::string& password);
+  // kResourceExhausted (with a retry hint) while the user or `address` (the client's, from
+  // SignInThrottle::AddressOf; empty: not throttled by address) backs off after failures, or
+  // when the hash pool is full.
+  Result<User> CheckPassword(const std::string& username, const std::string& password, const std::string& address = "");
   Result<IssuedCredential> CreateSession(int64_t user_id);
   Result<IssuedCredential> CreateToken(int64_t user_id, const std::string& name, std::optional<int64_t> expires_in_days);
   // A token that expires at `expires_at` (ms since the epoch, in the future): short-lived
@@ -113,8 +121,9 @@ class AuthService {
   Status Revoke(int64_t user_id, const std::string& credential_id);
   // Token or session secret → principal; kUnauthenticated when unknown, expired or revoked.
   Result<Principal> AuthenticateSecret(const std::string& secret);
-  // HTTP Basic: the password may be the account password or an API token.
-  Result<Principal> AuthenticateBasic(const std::string& username, const std::string& password);
+  // HTTP Basic: the password may be the account password or an API token. A password goes
+  // through CheckPassword (throttled) unless it was verified in the last few minutes.
+  Result<Principal> AuthenticateBasic(const std::string& username, const std::string& password, const std::string& address = "");
 
   Result<std::optional<Role>> RoleInProject(int64_t user_id, int64_t project_id);
   Result<Member> SetMember(int64_t project_id, const std::string& username, Role role);
@@ -134,6 +143,8 @@ class AuthService {
 
   store::Database& db_;
   const Clock& clock_;
+  SignInThrottle throttle_;
+  PasswordHashPool hash_pool_;
   // Basic auth with a password would cost one argon2 verification per request; remember
   // recent successes (by a hash of username and password) for a short while.
   std::mutex cache_mu_;

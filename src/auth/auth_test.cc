@@ -84,6 +84,38 @@ TEST_F(AuthTest, TokensExpireAndRevoke) {
   EXPECT_FALSE(auth_->CheckPassword("bob", "longenough").ok());
 }
 
+TEST_F(AuthTest, PasswordChecksBackOffPerUserAndAddressBasicIncluded) {
+  User u = *auth_->CreateUser("erin", "longenough", "", Role::kViewer);
+  auto tok = *auth_->CreateToken(u.id, "ci", std::nullopt);
+  for (int i = 0; i < 6; ++i)  // five free failures; the sixth starts the backoff
+    EXPECT_EQ(auth_->CheckPassword("erin", "wrongpassword", "10.1.1.1").status().code(), StatusCode::kUnauthenticated) << i;
+  // Past the free failures even the right password waits, by the login route and by Basic.
+  auto held = auth_->CheckPassword("erin", "longenough", "10.1.1.2");
+  EXPECT_EQ(held.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_GE(held.status().retry_after_seconds(), 1);
+  EXPECT_EQ(auth_->AuthenticateBasic("erin", "longenough", "10.1.1.2").status().code(), StatusCode::kResourceExhausted);
+  EXPECT_TRUE(auth_->AuthenticateBasic("erin", tok.secret, "10.1.1.2").ok());  // tokens are not password checks
+  // An unknown user name backs off exactly like a real one.
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(auth_->CheckPassword("nobody", "wrongpassword").status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(auth_->CheckPassword("nobody", "wrongpassword").status().code(), StatusCode::kResourceExhausted);
+  clock_.Advance(1001);
+  EXPECT_TRUE(auth_->CheckPassword("erin", "longenough", "10.1.1.2").ok());
+}
+
+TEST_F(AuthTest, PasswordChangeEndsSessionsAndKeepsTokens) {
+  // The documented choice (docs/design/auth.md): tokens are credentials of their own.
+  User u = *auth_->CreateUser("frank", "longenough", "", Role::kViewer);
+  auto tok = *auth_->CreateToken(u.id, "ci", std::nullopt);
+  auto session = *auth_->CreateSession(u.id);
+  ASSERT_TRUE(auth_->AuthenticateBasic("frank", "longenough").ok());  // cached
+  UserUpdate change;
+  change.password = "a-new-password";
+  ASSERT_TRUE(auth_->UpdateUser("frank", change).ok());
+  EXPECT_FALSE(auth_->AuthenticateSecret(session.secret).ok());
+  EXPECT_EQ(auth_->AuthenticateBasic("frank", "longenough").status().code(), StatusCode::kUnauthenticated);
+  EXPECT_TRUE(auth_->AuthenticateSecret(tok.secret).ok());
+}
+
 TEST_F(AuthTest, Memberships) {
   User u = *auth_->CreateUser("carol", "longenough", "", Role::kViewer);
   EXPECT_FALSE(auth_->RoleInProject(u.id, 7)->has_value());

@@ -1,4 +1,8 @@
 // Logging goes through spdlog; this header keeps spdlog out of most translation units' APIs.
+//
+// Every message is one line: it passes through EscapeForLog (base/strings.h) here, so text a
+// request carries (its path, a user name, a file name in an error) cannot forge a line or send
+// terminal escapes, whichever call logs it.
 #pragma once
 
 #include <string>

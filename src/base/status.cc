@@ -39,7 +39,14 @@ Status Status::WithContext(const std::string& context) const {
 Status Status::WithReason(std::string reason, std::string details_json) const {
   if (ok()) return *this;
   Status out(code_, message_);
-  out.extra_ = std::make_shared<const Extra>(Extra{std::move(reason), std::move(details_json)});
+  out.extra_ = std::make_shared<const Extra>(Extra{std::move(reason), std::move(details_json), retry_after_seconds()});
+  return out;
+}
+
+Status Status::WithRetryAfter(int seconds) const {
+  if (ok()) return *this;
+  Status out(code_, message_);
+  out.extra_ = std::make_shared<const Extra>(Extra{reason(), details_json(), seconds > 0 ? seconds : 0});
   return out;
 }
 

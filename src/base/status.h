@@ -54,11 +54,16 @@ class [[nodiscard]] Status {
   // Empty when none was set.
   const std::string& reason() const;
   const std::string& details_json() const;
+  // A rate limit's hint: the caller may retry after this many seconds (0: no hint). The HTTP
+  // edge sends it as Retry-After.
+  Status WithRetryAfter(int seconds) const;
+  int retry_after_seconds() const { return extra_ ? extra_->retry_after_seconds : 0; }
 
  private:
   struct Extra {
     std::string reason;
     std::string details_json;
+    int retry_after_seconds = 0;
   };
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
@@ -74,6 +79,7 @@ inline Status Upstream(std::string m) { return {StatusCode::kUpstream, std::move
 inline Status Unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
 inline Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
 inline Status TooLarge(std::string m) { return {StatusCode::kTooLarge, std::move(m)}; }
+inline Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 

@@ -3,6 +3,9 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <utility>
@@ -13,7 +16,8 @@
 namespace moebius::data {
 namespace {
 
-constexpr int64_t kPackThreshold = 16 << 20;  // larger items are stored as loose blobs
+constexpr int64_t kPackThreshold = 16 << 20;  // larger items are streamed into loose blobs
+constexpr size_t kPiece = 1 << 20;
 
 struct ArchiveCloser {
   void operator()(archive* a) const { archive_read_free(a); }
@@ -24,26 +28,155 @@ std::string NormalizeEntryPath(std::string p) {
   return p;
 }
 
+std::string Bytes(int64_t n) {
+  char buf[32];
+  if (n >= (1LL << 30)) std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(n) / (1LL << 30));
+  else if (n >= (1LL << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(n) / (1LL << 20));
+  else std::snprintf(buf, sizeof buf, "%lld bytes", static_cast<long long>(n));
+  return buf;
+}
+
+// What one upload may unpack to (IngestLimits), counted as bytes arrive; the error names the
+// entry that crossed a limit.
+class UnpackBudget {
+ public:
+  UnpackBudget(const IngestLimits& limits, int64_t packed_bytes, std::string upload)
+      : limits_(limits), packed_(std::max<int64_t>(packed_bytes, 1)), upload_(std::move(upload)) {}
+
+  Status Add(const std::string& entry, int64_t item_before, int64_t n) {
+    total_ += n;
+    if (item_before + n > limits_.max_item_bytes)
+      return TooLarge(upload_ + ": entry '" + entry + "' is larger than the item limit of " + Bytes(limits_.max_item_bytes));
+    if (total_ > limits_.max_total_bytes)
+      return TooLarge(upload_ + ": entry '" + entry + "' takes the upload past its limit of " + Bytes(limits_.max_total_bytes) +
+                      " unpacked");
+    if (total_ > limits_.ratio_free_bytes && total_ / packed_ >= limits_.max_expansion_ratio)
+      return TooLarge(upload_ + ": entry '" + entry + "' unpacks the upload to more than " +
+                      std::to_string(limits_.max_expansion_ratio) + " times its " + Bytes(packed_) +
+                      " (the expansion limit for archives)");
+    return Status::Ok();
+  }
+
+ private:
+  const IngestLimits& limits_;
+  const int64_t packed_;
+  const std::string upload_;
+  int64_t total_ = 0;
+};
+
+// One item on its way into the store: held in memory while it fits a pack, streamed into a
+// blob writer (and checked from its staged file) once it outgrows that.
+class ItemSink {
+ public:
+  ItemSink(store::BlobStore& blobs, UnpackBudget& budget, std::string& buffer, std::string path, int64_t max_bytes)
+      : blobs_(blobs), budget_(budget), buffer_(buffer), path_(std::move(path)), max_bytes_(max_bytes) {
+    buffer_.clear();
+  }
+
+  Status Append(std::string_view piece) {
+    RETURN_IF_ERROR(budget_.Add(path_, size_, static_cast<int64_t>(piece.size())));
+    size_ += static_cast<int64_t>(piece.size());
+    if (!writer_ && static_cast<int64_t>(buffer_.size() + piece.size()) <= kPackThreshold) {
+      buffer_.append(piece);
+      return Status::Ok();
+    }
+    if (!writer_) {
+      ASSIGN_OR_RETURN(writer_, blobs_.NewWriter(max_bytes_));
+      RETURN_IF_ERROR(writer_->Append(buffer_));
+      buffer_.clear();
+    }
+    return writer_->Append(piece);
+  }
+
+  // Checks the content, then stores it (small items in `pack`).
+  Result<ManifestEntry> Finish(const ContentCheck& check, store::PackWriter& pack) {
+    if (check) {
+      ItemContent content = writer_ ? ItemContent::InFile(writer_->staged_path(), size_) : ItemContent::InMemory(buffer_);
+      RETURN_IF_ERROR(check(path_, content));
+    }
+    store::BlobInfo info;
+    if (writer_) {
+      ASSIGN_OR_RETURN(info, writer_->Commit());
+    } else {
+      ASSIGN_OR_RETURN(info, pack.Add(buffer_));
+    }
+    return ManifestEntry{path_, info.sha256, info.size, "{}"};
+  }
+
+ private:
+  store::BlobStore& blobs_;
+  UnpackBudget& budget_;
+  std::string& buffer_;
+  std::string path_;
+  int64_t max_bytes_;
+  int64_t size_ = 0;
+  std::unique_ptr<store::BlobWriter> writer_;
+};
+
+int64_t FileSize(const std::string& file) {
+  std::error_code ec;
+  auto n = std::filesystem::file_size(file, ec);
+  return ec ? 0 : static_cast<int64_t>(n);
+}
+
+Result<std::vector<ManifestEntry>> IngestFile(store::BlobStore& blobs, const std::string& file, const std::string& display_name,
+                                              const ContentCheck& check, const IngestLimits& limits) {
+  RETURN_IF_ERROR(ValidateItemPath(display_name));
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Internal("cannot read the staged upload " + file);
+  ASSIGN_OR_RETURN(auto pack, blobs.NewPack());
+  UnpackBudget budget(limits, FileSize(file), display_name);
+  std::string buffer;
+  ItemSink sink(blobs, budget, buffer, display_name, limits.max_item_bytes);
+  std::string piece(kPiece, '\0');
+  while (in) {
+    in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+    if (in.gcount() > 0) RETURN_IF_ERROR(sink.Append(std::string_view(piece.data(), static_cast<size_t>(in.gcount()))));
+  }
+  if (in.bad()) return Internal("cannot read the staged upload " + file);
+  ASSIGN_OR_RETURN(ManifestEntry entry, sink.Finish(check, *pack));
+  RETURN_IF_ERROR(pack->Commit());
+  return std::vector<ManifestEntry>{std::move(entry)};
+}
+
+std::string ArchiveError(archive* a, const char* fallback) {
+  const char* e = archive_error_string(a);
+  return e ? e : fallback;
+}
+
 }  // namespace
+
+Status ItemContent::ForEachPiece(const std::function<Status(std::string_view)>& fn) const {
+  if (in_memory()) {
+    for (size_t at = 0; at < bytes_.size(); at += kPiece) RETURN_IF_ERROR(fn(bytes_.substr(at, kPiece)));
+    return Status::Ok();
+  }
+  std::ifstream in(file_, std::ios::binary);
+  if (!in) return Internal("cannot read the staged item " + file_);
+  std::string piece(kPiece, '\0');
+  while (in) {
+    in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+    if (in.gcount() > 0) RETURN_IF_ERROR(fn(std::string_view(piece.data(), static_cast<size_t>(in.gcount()))));
+  }
+  if (in.bad()) return Internal("cannot read the staged item " + file_);
+  return Status::Ok();
+}
+
+Result<std::string> ItemContent::Prefix(size_t n) const {
+  if (in_memory()) return std::string(bytes_.substr(0, n));
+  std::ifstream in(file_, std::ios::binary);
+  if (!in) return Internal("cannot read the staged item " + file_);
+  std::string out(n, '\0');
+  in.read(out.data(), static_cast<std::streamsize>(n));
+  if (in.bad()) return Internal("cannot read the staged item " + file_);
+  out.resize(static_cast<size_t>(in.gcount()));
+  return out;
+}
 
 Result<std::vector<ManifestEntry>> IngestUpload(store::BlobStore& blobs, const std::string& file, const std::string& format,
                                                 const std::string& display_name, const ContentCheck& check,
                                                 const IngestLimits& limits) {
-  std::vector<ManifestEntry> entries;
-  ASSIGN_OR_RETURN(auto pack, blobs.NewPack());
-
-  if (format == "file") {
-    RETURN_IF_ERROR(ValidateItemPath(display_name));
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return Internal("cannot read the staged upload " + file);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (static_cast<int64_t>(bytes.size()) > limits.max_item_bytes) return TooLarge(display_name + " is larger than the item limit");
-    if (check) RETURN_IF_ERROR(check(display_name, bytes));
-    ASSIGN_OR_RETURN(store::BlobInfo info, pack->Add(bytes));
-    entries.push_back({display_name, info.sha256, info.size, "{}"});
-    RETURN_IF_ERROR(pack->Commit());
-    return entries;
-  }
+  if (format == "file") return IngestFile(blobs, file, display_name, check, limits);
   if (format != "archive") return InvalidArgument("format must be 'archive' or 'file', got '" + format + "'");
 
   std::unique_ptr<archive, ArchiveCloser> a(archive_read_new());
@@ -53,15 +186,19 @@ Result<std::vector<ManifestEntry>> IngestUpload(store::BlobStore& blobs, const s
   archive_read_support_format_zip(a.get());
   archive_read_support_format_7zip(a.get());
   if (archive_read_open_filename(a.get(), file.c_str(), 1 << 16) != ARCHIVE_OK)
-    return InvalidArgument(display_name + " is not a readable archive: " + (archive_error_string(a.get()) ? archive_error_string(a.get()) : "unknown format"));
-  archive_entry* entry = nullptr;
+    return InvalidArgument(display_name + " is not a readable archive: " + ArchiveError(a.get(), "unknown format"));
+  ASSIGN_OR_RETURN(auto pack, blobs.NewPack());
+  UnpackBudget budget(limits, FileSize(file), display_name);
+  std::vector<ManifestEntry> entries;
   std::string buffer;
+  std::string chunk(256 << 10, '\0');
+  archive_entry* entry = nullptr;
   while (true) {
     int rc = archive_read_next_header(a.get(), &entry);
     if (rc == ARCHIVE_EOF) break;
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
       return InvalidArgument(display_name + " is corrupt after " + std::to_string(entries.size()) + " files: " +
-                             (archive_error_string(a.get()) ? archive_error_string(a.get()) : "read error"));
+                             ArchiveError(a.get(), "read error"));
     const char* raw_name = archive_entry_pathname_utf8(entry);
     if (!raw_name) raw_name = archive_entry_pathname(entry);
     std::string name = raw_name ? raw_name : "";
@@ -75,26 +212,18 @@ Result<std::vector<ManifestEntry>> IngestUpload(store::BlobStore& blobs, const s
     if (!valid.ok()) return InvalidArgument(display_name + ": entry '" + name + "': " + valid.message());
     if (static_cast<int64_t>(entries.size()) >= limits.max_items) return TooLarge(display_name + " has more than " + std::to_string(limits.max_items) + " files");
     int64_t size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
-    if (size > limits.max_item_bytes) return TooLarge(display_name + ": entry '" + path + "' is larger than the item limit");
+    if (size > limits.max_item_bytes)
+      return TooLarge(display_name + ": entry '" + path + "' is larger than the item limit of " + Bytes(limits.max_item_bytes));
 
-    buffer.clear();
-    if (size >= 0) buffer.reserve(static_cast<size_t>(size));
-    char chunk[1 << 16];
+    ItemSink sink(blobs, budget, buffer, path, limits.max_item_bytes);
     while (true) {
-      la_ssize_t n = archive_read_data(a.get(), chunk, sizeof chunk);
-      if (n < 0) return InvalidArgument(display_name + ": entry '" + path + "' is corrupt: " + (archive_error_string(a.get()) ? archive_error_string(a.get()) : "read error"));
+      la_ssize_t n = archive_read_data(a.get(), chunk.data(), chunk.size());
+      if (n < 0) return InvalidArgument(display_name + ": entry '" + path + "' is corrupt: " + ArchiveError(a.get(), "read error"));
       if (n == 0) break;
-      buffer.append(chunk, static_cast<size_t>(n));
-      if (static_cast<int64_t>(buffer.size()) > limits.max_item_bytes) return TooLarge(display_name + ": entry '" + path + "' is larger than the item limit");
+      RETURN_IF_ERROR(sink.Append(std::string_view(chunk.data(), static_cast<size_t>(n))));
     }
-    if (check) RETURN_IF_ERROR(check(path, buffer));
-    store::BlobInfo info;
-    if (static_cast<int64_t>(buffer.size()) > kPackThreshold) {
-      ASSIGN_OR_RETURN(info, blobs.Put(buffer));
-    } else {
-      ASSIGN_OR_RETURN(info, pack->Add(buffer));
-    }
-    entries.push_back({path, info.sha256, info.size, "{}"});
+    ASSIGN_OR_RETURN(ManifestEntry stored, sink.Finish(check, *pack));
+    entries.push_back(std::move(stored));
   }
   if (entries.empty()) return InvalidArgument(display_name + " contains no files");
   RETURN_IF_ERROR(SortEntries(entries).WithContext(display_name));

@@ -1,11 +1,18 @@
 // Reads an uploaded file — a tar (optionally gzip/xz/zstd-compressed) or zip archive, or a
 // single plain file — and stores its files in the blob store, small ones in one pack. Every
-// entry path is checked before anything is stored; links, devices, absolute paths and '..'
-// fail the whole upload with an error naming the entry. libarchive is used only here.
+// entry path is checked before anything is stored; links, devices, absolute and drive-letter
+// paths and '..' fail the whole upload with an error naming the entry. libarchive is used only
+// here.
+//
+// Memory is bounded whatever the archive holds: items up to 16 MiB are read whole (and packed),
+// larger ones stream into a blob writer in 1 MiB pieces and are checked from its staged file.
+// What an upload may unpack to is bounded too (IngestLimits): past the limits the ingest stops
+// with kTooLarge naming the entry that crossed them, and nothing becomes visible.
 #pragma once
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -19,11 +26,40 @@ namespace moebius::data {
 struct IngestLimits {
   int64_t max_items = 10'000'000;
   int64_t max_item_bytes = 8LL << 30;
+  // All items of one upload together, unpacked.
+  int64_t max_total_bytes = 64LL << 30;
+  // Unpacked bytes per byte of the uploaded file, checked once more than ratio_free_bytes have
+  // been unpacked (small archives of very compressible text stay welcome; a zip bomb does not).
+  int64_t max_expansion_ratio = 100;
+  int64_t ratio_free_bytes = 64LL << 20;
+};
+
+// One item's bytes for its content check: whole in memory (items up to 16 MiB), or in a file
+// (a larger item, streamed there) that the check reads in pieces.
+class ItemContent {
+ public:
+  static ItemContent InMemory(std::string_view bytes) { return ItemContent(bytes, {}, static_cast<int64_t>(bytes.size())); }
+  static ItemContent InFile(std::string path, int64_t size) { return ItemContent({}, std::move(path), size); }
+
+  int64_t size() const { return size_; }
+  bool in_memory() const { return file_.empty(); }
+  std::string_view bytes() const { return bytes_; }  // in_memory() only
+  const std::string& file() const { return file_; }  // !in_memory() only
+  // Calls fn with successive pieces of at most 1 MiB, in order; stops at fn's first error.
+  Status ForEachPiece(const std::function<Status(std::string_view)>& fn) const;
+  // The first `n` bytes (fewer when the item is shorter).
+  Result<std::string> Prefix(size_t n) const;
+
+ private:
+  ItemContent(std::string_view bytes, std::string file, int64_t size) : bytes_(bytes), file_(std::move(file)), size_(size) {}
+  std::string_view bytes_;
+  std::string file_;
+  int64_t size_;
 };
 
 // Checks one item's content for its domain (e.g. tabular files parse, texts are UTF-8, images
 // are a known type). kInvalidArgument names the item (and line) on failure.
-using ContentCheck = std::function<Status(const std::string& path, std::string_view bytes)>;
+using ContentCheck = std::function<Status(const std::string& path, const ItemContent& content)>;
 
 // `format`: "archive" (detected: tar, tar.gz, zip, ...) or "file" (stored as `display_name`).
 // Returns the entries sorted by path. On error nothing becomes visible (the pack is discarded).

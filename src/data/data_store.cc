@@ -98,24 +98,81 @@ int64_t TotalBytes(const std::vector<ManifestEntry>& entries) {
   return n;
 }
 
-// Content checks per domain, so a bad file fails the ingest with its name (and line).
-Status CheckText(const std::string& path, std::string_view bytes) {
-  if (bytes.empty()) return InvalidArgument(path + " is empty");
-  if (IsDictionaryPath(path)) return ParseDictionary(path, bytes).status();
-  size_t line = 1, start = 0;
-  while (start < bytes.size()) {
-    size_t nl = bytes.find('\n', start);
-    std::string_view l = bytes.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
-    if (!IsValidUtf8(l)) return InvalidArgument(path + " line " + std::to_string(line) + " is not valid UTF-8");
-    if (nl == std::string_view::npos) break;
-    start = nl + 1;
-    ++line;
+// Content checks per domain, so a bad file fails the ingest with its name (and line). They read
+// an item in pieces (see ItemContent), so a large item is never held whole for its check.
+
+// A dictionary is parsed whole (its entries are compared term by term across versions).
+constexpr int64_t kMaxDictionaryBytes = 64LL << 20;
+
+// Each line valid UTF-8 without NUL, checked as pieces arrive; a character split between two
+// pieces is carried over (at most 3 bytes).
+class Utf8Lines {
+ public:
+  explicit Utf8Lines(const std::string& path) : path_(path) {}
+
+  Status Add(std::string_view piece) {
+    std::string joined;
+    if (!carry_.empty()) {
+      joined = carry_ + std::string(piece);
+      piece = joined;
+      carry_.clear();
+    }
+    size_t start = 0;
+    for (size_t nl = piece.find('\n'); nl != std::string_view::npos; nl = piece.find('\n', start)) {
+      RETURN_IF_ERROR(Check(piece.substr(start, nl - start)));
+      ++line_;
+      start = nl + 1;
+    }
+    std::string_view rest = piece.substr(start);
+    size_t keep = IncompleteTail(rest);
+    RETURN_IF_ERROR(Check(rest.substr(0, rest.size() - keep)));
+    carry_.assign(rest.substr(rest.size() - keep));
+    return Status::Ok();
   }
-  return Status::Ok();
+
+  Status Finish() { return carry_.empty() ? Status::Ok() : Bad(); }
+
+ private:
+  // Bytes at the end that begin a multi-byte character not complete yet.
+  static size_t IncompleteTail(std::string_view s) {
+    for (size_t back = 1; back <= 3 && back <= s.size(); ++back) {
+      unsigned char c = static_cast<unsigned char>(s[s.size() - back]);
+      if ((c & 0xc0) == 0x80) continue;  // a continuation byte: look further back
+      size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+      return len > back ? back : 0;
+    }
+    return 0;
+  }
+  Status Check(std::string_view part) { return IsValidUtf8(part) ? Status::Ok() : Bad(); }
+  Status Bad() const { return InvalidArgument(path_ + " line " + std::to_string(line_) + " is not valid UTF-8"); }
+
+  const std::string& path_;
+  size_t line_ = 1;
+  std::string carry_;
+};
+
+Status CheckText(const std::string& path, const ItemContent& content) {
+  if (content.size() == 0) return InvalidArgument(path + " is empty");
+  if (IsDictionaryPath(path)) {
+    if (content.in_memory()) return ParseDictionary(path, content.bytes()).status();
+    if (content.size() > kMaxDictionaryBytes)
+      return TooLarge(path + " is a dictionary of " + std::to_string(content.size()) + " bytes; dictionaries may hold at most 64 MiB");
+    std::string whole;
+    RETURN_IF_ERROR(content.ForEachPiece([&](std::string_view piece) {
+      whole.append(piece);
+      return Status::Ok();
+    }));
+    return ParseDictionary(path, whole).status();
+  }
+  Utf8Lines lines(path);
+  RETURN_IF_ERROR(content.ForEachPiece([&](std::string_view piece) { return lines.Add(piece); }));
+  return lines.Finish();
 }
 
-Status CheckImage(const std::string& path, std::string_view bytes) {
-  if (bytes.empty()) return InvalidArgument(path + " is empty");
+Status CheckImage(const std::string& path, const ItemContent& content) {
+  if (content.size() == 0) return InvalidArgument(path + " is empty");
+  ASSIGN_OR_RETURN(std::string head, content.Prefix(16));
+  std::string_view bytes = head;
   auto starts = [&](std::string_view magic) { return bytes.substr(0, magic.size()) == magic; };
   bool known = starts("\xFF\xD8\xFF") || starts("\x89PNG\r\n\x1a\n") || starts("GIF8") || starts("BM") ||
                (starts("RIFF") && bytes.size() > 12 && bytes.substr(8, 4) == "WEBP") || starts("II*\0") || starts("MM\0*");
@@ -140,10 +197,14 @@ Result<int64_t> ParseVersionNumber(const std::string& text) {
 // collected into `columns` for the catalog's column search.
 ContentCheck DataStore::CheckFor(const Dataset& ds, IngestColumns* columns) const {
   if (ds.domain == "tabular")
-    return [columns](const std::string& path, std::string_view bytes) -> Status {
+    return [columns](const std::string& path, const ItemContent& content) -> Status {
       auto format = FormatFromPath(path);
       if (!format) return InvalidArgument(path + " has an unsupported type for a tabular dataset; use CSV, TSV or JSONL");
-      ASSIGN_OR_RETURN(Table t, ReadTableFromBuffer(bytes, ReadOptions{*format, path, {}}));
+      // A large item is read from its staged file on one thread, which streams it (the
+      // parallel reader would load it whole).
+      ReadOptions options{*format, path, {}};
+      if (!content.in_memory()) options.threads = 1;
+      ASSIGN_OR_RETURN(Table t, content.in_memory() ? ReadTableFromBuffer(content.bytes(), options) : ReadTableFile(content.file(), options));
       std::lock_guard lock(columns->mu);
       for (const auto& c : t.columns())
         if (columns->names.size() < 10000) columns->names.insert(c.name);
@@ -151,8 +212,8 @@ ContentCheck DataStore::CheckFor(const Dataset& ds, IngestColumns* columns) cons
     };
   if (ds.domain == "language") return CheckText;
   if (ds.domain == "vision") return CheckImage;
-  return [](const std::string& path, std::string_view bytes) -> Status {
-    return bytes.empty() ? InvalidArgument(path + " is empty") : Status::Ok();
+  return [](const std::string& path, const ItemContent& content) -> Status {
+    return content.size() == 0 ? InvalidArgument(path + " is empty") : Status::Ok();
   };
 }
 
@@ -327,7 +388,7 @@ Result<Round> DataStore::IngestItemRound(const Dataset& ds, const std::string& i
   if (note.size() > 10000) return InvalidArgument("note must be at most 10000 bytes");
   RETURN_IF_ERROR(ValidateItemPath(item_path));
   IngestColumns columns;
-  RETURN_IF_ERROR(CheckFor(ds, &columns)(item_path, bytes));
+  RETURN_IF_ERROR(CheckFor(ds, &columns)(item_path, ItemContent::InMemory(bytes)));
   ASSIGN_OR_RETURN(store::BlobInfo blob, blobs_.Put(bytes));
   std::vector<ManifestEntry> entries{{item_path, blob.sha256, blob.size, "{}"}};
   Round r;

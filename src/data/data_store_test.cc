@@ -150,6 +150,29 @@ TEST_F(DataStoreTest, BadUploadsLeaveNoRound) {
   EXPECT_TRUE(fs::is_empty(dir_ / "blobs" / "packs"));
 }
 
+TEST_F(DataStoreTest, LargeTextsAreCheckedInPiecesWithTheirLineNumbers) {
+  // Past 16 MiB an item is checked from its staged file in 1 MiB pieces: a character split
+  // between two pieces is fine, a bad byte is still named by its line.
+  std::string line = std::string(49, 'a') + "\n";
+  std::string big;
+  while (big.size() < (20u << 20)) big += line;
+  big.replace((1u << 20) - 1, 3, "\xea\xb0\x80");  // '가' across the first piece boundary
+  Write("big.txt", big);
+  auto ok = store_->IngestRound(ds_, Tar("ok.tar"), "archive", "ok.tar", "", "u");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  std::string bad = big;
+  bad[(18u << 20) + 5] = '\xff';
+  Write("big.txt", bad);
+  auto refused = store_->IngestRound(ds_, Tar("bad.tar"), "archive", "bad.tar", "", "u");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("big.txt line " + std::to_string(((18 << 20) + 5) / 50 + 1) + " is not valid UTF-8"),
+            std::string::npos)
+      << refused.status().message();
+  Write("big.txt", big.substr(0, big.size() - 2) + "\xea");  // ends inside a character
+  EXPECT_FALSE(store_->IngestRound(ds_, Tar("cut.tar"), "archive", "cut.tar", "", "u").ok());
+  EXPECT_EQ(store_->ListRounds(ds_.id)->size(), 1u);
+}
+
 TEST_F(DataStoreTest, BundlesSampleDeterministically) {
   for (int i = 0; i < 50; ++i) Write("c" + std::to_string(i % 2) + "/f" + std::to_string(i) + ".txt", "t" + std::to_string(i) + "\n");
   ASSERT_TRUE(store_->IngestRound(ds_, Tar("r.tar"), "archive", "r.tar", "", "u").ok());

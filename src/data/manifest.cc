@@ -60,7 +60,7 @@ Result<ManifestEntry> ParseLine(std::string_view line) {
 Status ValidateItemPath(const std::string& path) {
   if (path.empty() || path.size() > 1024) return InvalidArgument("item path must be 1 to 1024 bytes: '" + path.substr(0, 100) + "'");
   if (!IsValidUtf8(path)) return InvalidArgument("item path is not valid UTF-8: '" + path.substr(0, 100) + "'");
-  if (path.front() == '/') return InvalidArgument("item path must be relative, got '" + path + "'");
+  if (path.front() == '/' || HasDriveLetter(path)) return InvalidArgument("item path must be relative, got '" + path + "'");
   for (unsigned char c : path)
     if (c < 0x20 || c == 0x7f || c == '\\') return InvalidArgument("item path has a control character or backslash: '" + path + "'");
   for (const std::string& seg : Split(path, '/'))

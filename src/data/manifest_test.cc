@@ -39,7 +39,7 @@ class ManifestTest : public ::testing::Test {
 };
 
 TEST(ManifestPathTest, Validation) {
-  for (const char* bad : {"", "/abs", "a/../b", "..", "a//b", "./a", "a\\b", "tab\there", "new\nline"})
+  for (const char* bad : {"", "/abs", "a/../b", "..", "a//b", "./a", "a\\b", "tab\there", "new\nline", "C:/Windows/evil.bat", "c:evil"})
     EXPECT_FALSE(ValidateItemPath(bad).ok()) << bad;
   EXPECT_TRUE(ValidateItemPath("cats/고양이 01.jpg").ok());
   std::vector<ManifestEntry> dup{{"a", "x", 1, "{}"}, {"a", "y", 1, "{}"}};

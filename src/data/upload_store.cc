@@ -83,12 +83,13 @@ Result<UploadInfo> UploadStore::Get(int64_t dataset_id, const std::string& id) {
   return info;
 }
 
-Status UploadStore::PutPart(int64_t dataset_id, const std::string& id, int part, std::string_view bytes) {
+Status UploadStore::PutPart(int64_t dataset_id, const std::string& id, int64_t part, std::string_view bytes) {
   RETURN_IF_ERROR(Get(dataset_id, id).status());
-  if (part < 1 || part > kMaxParts) return InvalidArgument("part numbers run from 1 to " + std::to_string(kMaxParts));
+  if (part < 1 || part > kMaxParts)
+    return InvalidArgument("part number " + std::to_string(part) + " is out of range: parts run from 1 to " + std::to_string(kMaxParts));
   if (static_cast<int64_t>(bytes.size()) > kMaxPartBytes) return TooLarge("a part may hold at most 64 MiB");
   char name[32];
-  std::snprintf(name, sizeof name, "part-%06d", part);
+  std::snprintf(name, sizeof name, "part-%06d", static_cast<int>(part));
   return WriteFileDurably(fs::path(Dir(id)) / name, bytes);
 }
 

@@ -35,7 +35,8 @@ class UploadStore {
   Result<UploadInfo> Create(int64_t dataset_id, const std::string& user);
   // kNotFound unless the upload exists and belongs to `dataset_id`.
   Result<UploadInfo> Get(int64_t dataset_id, const std::string& id);
-  Status PutPart(int64_t dataset_id, const std::string& id, int part, std::string_view bytes);
+  // Part numbers run from 1 to kMaxParts; any other is kInvalidArgument (never truncated).
+  Status PutPart(int64_t dataset_id, const std::string& id, int64_t part, std::string_view bytes);
   // Concatenates parts 1..N (all must be present) into one file and returns its path.
   Result<std::string> Assemble(int64_t dataset_id, const std::string& id);
   Status Remove(const std::string& id);

@@ -12,6 +12,7 @@ Status ValidateCodePath(const std::string& path) {
   if (path.empty()) return InvalidArgument("a file path is empty");
   if (path.size() > 1024) return InvalidArgument("path '" + shown + "...' is longer than 1024 bytes");
   if (path[0] == '/') return InvalidArgument("path '" + shown + "' is absolute; paths must be relative");
+  if (HasDriveLetter(path)) return InvalidArgument("path '" + shown + "' starts with a drive letter; paths must be relative");
   if (!IsValidUtf8(path)) return InvalidArgument("path '" + shown + "' is not valid UTF-8");
   for (unsigned char c : path)
     if (c < 0x20 || c == 0x7f || c == '\\') return InvalidArgument("path '" + shown + "' has a control character or backslash");

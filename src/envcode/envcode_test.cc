@@ -216,6 +216,11 @@ TEST(CodeArchive, RefusesTraversalLinksCorruptAndEmpty) {
   EXPECT_EQ(traversal.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(traversal.status().message().find("traversal"), std::string::npos) << traversal.status().message();
   EXPECT_EQ(ReadCodeArchive(raw_tar("/etc/passwd")).status().code(), StatusCode::kInvalidArgument);
+  for (const char* windows : {"C:/Windows/evil.bat", "c:evil.bat", "..\\evil.bat"}) {
+    auto refused = ReadCodeArchive(raw_tar(windows));
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << windows;
+    EXPECT_NE(refused.status().message().find(windows), std::string::npos) << refused.status().message();
+  }
   EXPECT_EQ(ReadCodeArchive(raw_tar("link", '2', "/etc/passwd")).status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(ReadCodeArchive(raw_tar("ok.py")).ok());
   EXPECT_EQ(ReadCodeArchive("this is not an archive at all").status().code(), StatusCode::kInvalidArgument);

@@ -9,6 +9,7 @@ import io
 import os
 import subprocess
 import tarfile
+import zipfile
 
 import pytest
 
@@ -92,8 +93,23 @@ def test_bad_archives_are_400_and_store_nothing(env):
             tar.addfile(info, io.BytesIO(b"y") if kind == tarfile.REGTYPE else None)
         return buf.getvalue()
 
+    def zip_of(name):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("ok.py", "x")
+            z.writestr(zipfile.ZipInfo(name), "y")
+        return buf.getvalue()
+
     good = tar_bytes({"a.py": "print(1)\n" * 200})
     cases = [
+        (zip_of("C:/Windows/evil.bat"), "drive letter"),
+        (zip_of("c:evil.bat"), "drive letter"),
+        (raw_tar("D:/evil.py"), "drive letter"),
+        # libarchive reads a zip's backslashes as separators, so these meet the '..' check; a
+        # tar keeps them, and meets the backslash check.
+        (zip_of("..\\evil.bat"), "traversal"),
+        (zip_of("lib\\..\\..\\evil.bat"), "traversal"),
+        (raw_tar("..\\evil.bat"), "backslash"),
         (raw_tar("../escape.py"), "traversal"),
         (raw_tar("/etc/cron.d/x"), "absolute"),
         (raw_tar("a/../../b.py"), "traversal"),

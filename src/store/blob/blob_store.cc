@@ -90,7 +90,7 @@ class FileBlobStore;
 class FileBlobWriter final : public BlobWriter {
  public:
   FileBlobWriter(const FileBlobStore& store, int fd, fs::path tmp, int64_t max_bytes)
-      : store_(store), fd_(fd), tmp_(std::move(tmp)), max_bytes_(max_bytes) {}
+      : store_(store), fd_(fd), tmp_(std::move(tmp)), tmp_string_(tmp_.string()), max_bytes_(max_bytes) {}
   ~FileBlobWriter() override {
     if (fd_ >= 0) ::close(fd_);
     if (!done_) {
@@ -107,11 +107,14 @@ class FileBlobWriter final : public BlobWriter {
     return WriteAll(fd_, bytes.data(), bytes.size());
   }
   Result<BlobInfo> Commit(std::string_view expected) override;
+  const std::string& staged_path() const override { return tmp_string_; }
+  int64_t size() const override { return size_; }
 
  private:
   const FileBlobStore& store_;
   int fd_;
   fs::path tmp_;
+  std::string tmp_string_;
   int64_t max_bytes_;
   int64_t size_ = 0;
   bool done_ = false;

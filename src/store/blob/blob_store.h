@@ -29,11 +29,17 @@ struct BlobInfo {
   int64_t size = 0;
 };
 
-// Streams bytes into the store; Commit() publishes the blob under its digest.
+// Streams bytes into the store; Commit() publishes the blob under its digest. Memory holds no
+// more than the piece being appended, whatever the blob's size. A writer destroyed before
+// Commit leaves nothing behind.
 class BlobWriter {
  public:
   virtual ~BlobWriter() = default;
   virtual Status Append(std::string_view bytes) = 0;
+  // A local file holding exactly the bytes appended so far, readable until Commit or the
+  // writer's end, so a caller can check content before it is published.
+  virtual const std::string& staged_path() const = 0;
+  virtual int64_t size() const = 0;
   // Publishes the blob. After Commit the writer is finished. If `expected_sha256` is not empty
   // and differs, nothing is stored and kInvalidArgument is returned.
   virtual Result<BlobInfo> Commit(std::string_view expected_sha256 = {}) = 0;

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "base/crypto.h"
 
@@ -53,6 +55,28 @@ TEST_F(BlobStoreTest, WriterLimitsAndExpectedDigest) {
   ASSERT_TRUE(w2->Append("xyz").ok());
   EXPECT_EQ(w2->Commit(Sha256Hex("other")).status().code(), StatusCode::kInvalidArgument);
   EXPECT_FALSE(store_->Exists(Sha256Hex("xyz")));
+}
+
+TEST_F(BlobStoreTest, WriterStagesItsBytesInAFileUntilCommit) {
+  auto w = store_->NewWriter(1 << 20);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Append("abc").ok());
+  ASSERT_TRUE((*w)->Append("def").ok());
+  EXPECT_EQ((*w)->size(), 6);
+  std::string staged = (*w)->staged_path();
+  std::ifstream in(staged, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "abcdef");
+  auto info = (*w)->Commit();
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(*store_->Get(info->sha256), "abcdef");
+  EXPECT_FALSE(fs::exists(staged));
+  // A writer dropped before Commit leaves nothing.
+  auto dropped = store_->NewWriter(1 << 20);
+  ASSERT_TRUE((*dropped)->Append("never published").ok());
+  std::string dropped_path = (*dropped)->staged_path();
+  dropped->reset();
+  EXPECT_FALSE(fs::exists(dropped_path));
+  EXPECT_FALSE(store_->Exists(Sha256Hex("never published")));
 }
 
 TEST_F(BlobStoreTest, VerifyDetectsCorruption) {

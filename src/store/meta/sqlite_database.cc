@@ -1,6 +1,11 @@
 #include "store/meta/sqlite_database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <condition_variable>
 #include <mutex>
@@ -263,6 +268,13 @@ class SqliteDatabase final : public Database {
 }  // namespace
 
 Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const SqliteOptions& options) {
+  // SQLite would create the file 0644 (less the umask); it holds secrets, so it is made 0600
+  // first. SQLite gives the WAL and SHM files the database file's mode.
+  if (path != ":memory:" && path.rfind("file:", 0) != 0) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return Internal("cannot create " + path + ": " + std::strerror(errno));
+    ::close(fd);
+  }
   auto db = std::make_unique<SqliteDatabase>(path, options);
   RETURN_IF_ERROR(db->Init());
   return std::unique_ptr<Database>(std::move(db));

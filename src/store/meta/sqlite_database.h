@@ -17,6 +17,7 @@ struct SqliteOptions {
   bool synchronous_full = false;
 };
 
+// A database file that does not exist yet is created with mode 0600 (its WAL and SHM follow).
 Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const SqliteOptions& options = {});
 
 }  // namespace moebius::store

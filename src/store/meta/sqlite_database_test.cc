@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
+#include "store/meta/data_dir.h"
 #include "store/meta/migrations.h"
 
 namespace moebius::store {
@@ -29,6 +33,52 @@ class SqliteTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<Database> db_;
 };
+
+mode_t ModeOf(const std::filesystem::path& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0;
+}
+
+TEST_F(SqliteTest, DatabaseWalAndShmArePrivate) {
+  // Whatever the umask, the database (it holds secrets) and the files SQLite derives from it.
+  mode_t old = ::umask(022);
+  ASSERT_TRUE(db_->Write([](Tx& tx) { return tx.Exec("INSERT INTO t VALUES ('m', 1)").status(); }).ok());
+  auto other = OpenSqlite((dir_ / "other.db").string());
+  ::umask(old);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Write([](Tx& tx) { return tx.Exec("CREATE TABLE x (a INT)").status(); }).ok());
+  for (const char* name : {"other.db", "other.db-wal", "other.db-shm"}) {
+    ASSERT_TRUE(std::filesystem::exists(dir_ / name)) << name;
+    EXPECT_EQ(ModeOf(dir_ / name), 0600u) << name;
+  }
+}
+
+TEST(DataDirTest, CreatesPrivateAndTightensWhatIsOpen) {
+  auto dir = std::filesystem::temp_directory_path() / ("moebius-datadir-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto created = SecureDataDir((dir / "new").string());
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_TRUE(created->empty());
+  EXPECT_EQ(ModeOf(dir / "new"), 0700u);
+
+  // An older release's layout: a world-readable directory, database and key.
+  std::filesystem::create_directories(dir / "old" / "secrets");
+  for (const char* name : {"old/meta.db", "old/meta.db-wal", "old/secrets/pii.key"}) std::ofstream(dir / name) << "x";
+  ::chmod((dir / "old").c_str(), 0755);
+  ::chmod((dir / "old" / "secrets").c_str(), 0755);
+  for (const char* name : {"old/meta.db", "old/meta.db-wal", "old/secrets/pii.key"}) ::chmod((dir / name).c_str(), 0644);
+  std::ofstream(dir / "old" / "notes.txt") << "not ours to judge";
+  ::chmod((dir / "old" / "notes.txt").c_str(), 0644);
+  auto fixed = SecureDataDir((dir / "old").string());
+  ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
+  EXPECT_EQ(fixed->size(), 5u);
+  EXPECT_EQ(ModeOf(dir / "old"), 0700u);
+  EXPECT_EQ(ModeOf(dir / "old" / "secrets"), 0700u);
+  for (const char* name : {"old/meta.db", "old/meta.db-wal", "old/secrets/pii.key"}) EXPECT_EQ(ModeOf(dir / name), 0600u) << name;
+  EXPECT_EQ(ModeOf(dir / "old" / "notes.txt"), 0644u);
+  EXPECT_TRUE(SecureDataDir((dir / "old").string())->empty());  // nothing left to fix
+  std::filesystem::remove_all(dir);
+}
 
 TEST_F(SqliteTest, WriteCommitsAndFailedWriteRollsBack) {
   ASSERT_TRUE(db_->Write([](Tx& tx) { return tx.Exec("INSERT INTO t VALUES (?, ?)", {std::string("a"), int64_t{1}}).status(); }).ok());
