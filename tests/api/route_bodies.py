@@ -141,4 +141,39 @@ def documented_bodies(fx):
         "POST " + v1 + "/pipelines/{name}/runs": [{"parameters": {}, "version": 1, "cache": True}],
         "POST " + v1 + "/environments": [{"name": "fz-env", **environment}],
         "PUT " + v1 + "/environments/{name}": [environment],
+        # the registry (native) and approvals
+        "POST " + v1 + "/models/{model}/versions": [{"run_id": r, "path": "model", "description": "d", "tags": {"k": "v"}},
+                                                    {"package_id": int(fx["package"]), "path": "model"}],
+        "POST /api/v1/models/{model}/versions/{version}/stage": [{"stage": "staging", "archive_existing": False, "reason": "r"}],
+        "PUT /api/v1/models/{model}/aliases/{alias}": [{"version": 1}],
+        "POST /api/v1/models/{model}/versions/{version}/requests": [{"stage": "production", "reason": "r", "archive_existing": False}],
+        "POST /api/v1/approvals/{approval}/approve": [{"comment": "c"}],
+        "POST /api/v1/approvals/{approval}/reject": [{"comment": "c"}],
+        "POST /api/v1/approvals/{approval}/comments": [{"text": "t"}],
+        "PUT " + v1 + "/registry-settings": [{"required_approvals": 1}],
+        **mlflow_registry_bodies(fx),
     }
+
+
+def mlflow_registry_bodies(fx):
+    """MLflow's registry routes, under both prefixes."""
+    m, r = fx["model"], fx["run_id"]
+    out = {}
+    for prefix in ("/api/2.0/mlflow/", "/api/2.0/preview/mlflow/"):
+        rm, mv = prefix + "registered-models/", prefix + "model-versions/"
+        out.update({
+            "POST " + rm + "create": [{"name": "fz-" + prefix.strip("/").replace("/", "-"), "description": "d", "tags": [{"key": "k", "value": "v"}]}],
+            "POST " + rm + "rename": [{"name": m, "new_name": m}],
+            "PATCH " + rm + "update": [{"name": m, "description": "d"}],
+            "POST " + rm + "search": [{"filter": "name LIKE 'x%'", "max_results": 5, "order_by": ["name ASC"], "page_token": ""}],
+            "POST " + rm + "get-latest-versions": [{"name": m, "stages": ["Staging", "None"]}],
+            "POST " + rm + "set-tag": [{"name": m, "key": "k", "value": "v"}],
+            "POST " + rm + "alias": [{"name": m, "alias": "champion", "version": "1"}],
+            "POST " + mv + "create": [{"name": m, "source": f"runs:/{r}/model", "run_id": r, "description": "d",
+                                       "tags": [{"key": "k", "value": "v"}]}],
+            "PATCH " + mv + "update": [{"name": m, "version": "1", "description": "d"}],
+            "POST " + mv + "search": [{"filter": f"run_id = '{r}'", "max_results": 5, "order_by": ["version_number DESC"], "page_token": ""}],
+            "POST " + mv + "transition-stage": [{"name": m, "version": "1", "stage": "Staging", "archive_existing_versions": False, "comment": "c"}],
+            "POST " + mv + "set-tag": [{"name": m, "version": "1", "key": "k", "value": "v"}],
+        })
+    return out

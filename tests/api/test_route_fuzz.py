@@ -151,6 +151,7 @@ NO_BODY_FIELDS = {
     "POST /api/v1/projects/{project}/datasets/{dataset}/uploads",
     "POST /api/v1/projects/{project}/datasets/{dataset}/versions/{version}/rollback",
     "POST /api/v1/jobs/{job}/cancel", "POST /api/v1/studies/{study}/stop", "POST /api/v1/pipeline-runs/{id}/cancel",
+    "POST /api/v1/approvals/{approval}/cancel",
 }
 
 
