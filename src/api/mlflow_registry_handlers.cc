@@ -4,8 +4,6 @@
 // the X-Moebius-Project header, a `moebius.project` tag, else `default`; a version's run must be
 // in the model's project), each version is inspected when created (a source without a usable
 // model is a 400), and Production needs an approved request (409 APPROVAL_REQUIRED).
-#include <algorithm>
-
 #include "api/registry_views.h"
 #include "api/resolvers.h"
 #include "api/router.h"
@@ -159,14 +157,9 @@ void RegisterMlflowRegistryRoutes(Router& r, Services& s) {
         wanted.push_back(x);
       }
       ASSIGN_OR_RETURN(registry::RegisteredModel m, s.registry.store().GetModel(name));
-      ASSIGN_OR_RETURN(auto versions, s.registry.store().Versions(m.id));  // newest first
+      ASSIGN_OR_RETURN(auto latest, s.registry.store().LatestVersions(m.id, wanted));
       Json out = Json::array();
-      std::vector<registry::Stage> seen;
-      for (const auto& v : versions) {
-        if (std::find(seen.begin(), seen.end(), v.stage) != seen.end()) continue;
-        seen.push_back(v.stage);
-        if (wanted.empty() || std::find(wanted.begin(), wanted.end(), v.stage) != wanted.end()) out.push_back(MlflowVersionJson(v));
-      }
+      for (const auto& v : latest) out.push_back(MlflowVersionJson(v));
       return JsonResponse(Json{{"model_versions", out}});
     };
     r.Add("POST", rm + "get-latest-versions", Permission::kProjectRead, ModelFromField(s), latest, kReadOnly);

@@ -1,7 +1,5 @@
 #include "api/registry_views.h"
 
-#include <map>
-
 #include "base/strings.h"
 #include "project/project_service.h"
 #include "registry/registry_service.h"
@@ -39,12 +37,9 @@ Json MlflowVersionJson(const registry::ModelVersion& v) {
 }
 
 Result<Json> MlflowModelJson(Services& s, const registry::RegisteredModel& m) {
-  ASSIGN_OR_RETURN(auto versions, s.registry.store().Versions(m.id));  // newest first
-  std::map<registry::Stage, const registry::ModelVersion*> latest;
-  for (const auto& v : versions)
-    if (!latest.count(v.stage)) latest[v.stage] = &v;
+  ASSIGN_OR_RETURN(auto latest, s.registry.store().LatestVersions(m.id));
   Json lv = Json::array();
-  for (const auto& [stage, v] : latest) lv.push_back(MlflowVersionJson(*v));
+  for (const auto& v : latest) lv.push_back(MlflowVersionJson(v));
   Json aliases = Json::array();
   for (const auto& [a, n] : m.aliases) aliases.push_back({{"alias", a}, {"version", std::to_string(n)}});
   return Json{{"name", m.name},

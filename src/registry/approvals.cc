@@ -1,6 +1,7 @@
 #include "registry/approvals.h"
 
 #include "base/strings.h"
+#include "store/meta/sql_text.h"
 
 namespace moebius::registry {
 namespace {
@@ -17,11 +18,6 @@ Status CheckText(const std::string& text, const char* what, bool required) {
   return Status::Ok();
 }
 
-std::string Placeholders(size_t n) {
-  std::string s;
-  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
-  return s;
-}
 
 }  // namespace
 
@@ -197,7 +193,7 @@ Result<std::vector<ApprovalRequest>> Approvals::List(const std::vector<int64_t>&
   if (project_ids.empty()) return out;
   std::vector<SqlValue> params;
   for (int64_t p : project_ids) params.push_back(p);
-  std::string sql = "SELECT id FROM approval_requests WHERE project_id IN (" + Placeholders(project_ids.size()) + ")";
+  std::string sql = "SELECT id FROM approval_requests WHERE project_id IN (" + store::Placeholders(project_ids.size()) + ")";
   if (state) {
     sql += " AND state = ?";
     params.push_back(std::string(RequestStateName(*state)));

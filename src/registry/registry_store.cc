@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "base/strings.h"
+#include "store/meta/sql_text.h"
 #include "tracking/page_token.h"
 #include "tracking/search_sql.h"
 
@@ -66,11 +67,6 @@ std::string ModelColumn(const std::string& a) {
   return "m.updated_at";  // last_updated_timestamp
 }
 
-std::string Placeholders(size_t n) {
-  std::string s;
-  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
-  return s;
-}
 
 }  // namespace
 
@@ -320,7 +316,7 @@ Result<Page> RegistryStore::Search(const ModelSearch& q, const SearchShape& shap
   ASSIGN_OR_RETURN(auto order, tracking::ParseOrder(q.order_by, shape.kind));
   ASSIGN_OR_RETURN(int64_t offset, tracking::PageOffset(q.page_token));
   std::vector<SqlValue> params;
-  std::string where = q.project_ids.empty() ? "1 = 0" : "m.project_id IN (" + Placeholders(q.project_ids.size()) + ")";
+  std::string where = q.project_ids.empty() ? "1 = 0" : "m.project_id IN (" + store::Placeholders(q.project_ids.size()) + ")";
   for (int64_t p : q.project_ids) params.push_back(p);
   for (const auto& c : filter) {
     RETURN_IF_ERROR(tracking::CheckLikePattern(c));
@@ -436,6 +432,20 @@ Result<std::vector<ModelVersion>> RegistryStore::Versions(int64_t model_id) {
     }
     return Status::Ok();
   }));
+  return out;
+}
+
+Result<std::vector<ModelVersion>> RegistryStore::LatestVersions(int64_t model_id, const std::vector<Stage>& stages) {
+  ASSIGN_OR_RETURN(auto versions, Versions(model_id));  // newest first
+  std::vector<ModelVersion> out;
+  for (Stage st : {Stage::kDevelopment, Stage::kStaging, Stage::kProduction, Stage::kArchived}) {
+    if (!stages.empty() && std::find(stages.begin(), stages.end(), st) == stages.end()) continue;
+    for (auto& v : versions)
+      if (v.stage == st) {
+        out.push_back(std::move(v));
+        break;
+      }
+  }
   return out;
 }
 

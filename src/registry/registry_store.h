@@ -63,6 +63,9 @@ class RegistryStore {
   Result<ModelVersion> GetVersion(const std::string& name, int64_t version);  // kNotFound
   Result<ModelVersion> GetVersionById(int64_t id);
   Result<std::vector<ModelVersion>> Versions(int64_t model_id);
+  // The newest version in each stage (MLflow's latest_versions), in stage order; only `stages`
+  // when it is not empty.
+  Result<std::vector<ModelVersion>> LatestVersions(int64_t model_id, const std::vector<Stage>& stages = {});
   Result<ModelVersion> UpdateVersion(const std::string& name, int64_t version, const std::string& description);
   // Deletes the version, its tags and the aliases that named it.
   Status DeleteVersion(const std::string& name, int64_t version);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "base/strings.h"
+#include "store/meta/sql_text.h"
 #include "tracking/page_token.h"
 #include "tracking/search_filter.h"
 
@@ -39,12 +40,6 @@ Result<int64_t> PageOffset(const std::string& token) {
 
 namespace {
 
-std::string Placeholders(size_t n) {
-  std::string s;
-  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
-  return s;
-}
-
 SqlValue Bind(const SearchValue& v) {
   if (v.integer) return *v.integer;
   if (v.is_number) return v.number;
@@ -71,7 +66,7 @@ Status CheckLikePattern(const Comparison& c) {
 std::string Condition(const std::string& column, const Comparison& c, std::vector<SqlValue>& params) {
   if (c.op == "IN" || c.op == "NOT IN") {
     for (const auto& v : c.values) params.push_back(Bind(v));
-    return column + (c.op == "IN" ? " IN (" : " NOT IN (") + Placeholders(c.values.size()) + ")";
+    return column + (c.op == "IN" ? " IN (" : " NOT IN (") + store::Placeholders(c.values.size()) + ")";
   }
   params.push_back(Bind(c.values[0]));
   if (c.op == "LIKE") return column + " LIKE ? ESCAPE '\\'";
@@ -138,7 +133,7 @@ Result<CompiledQuery> CompileRunSearch(const RunSearchRequest& req) {
   std::string joins, where, order_sql;
   std::vector<SqlValue> join_params, where_params;
 
-  AndWhere(where, "runs.experiment_id IN (" + Placeholders(req.experiment_ids.size()) + ")");
+  AndWhere(where, "runs.experiment_id IN (" + store::Placeholders(req.experiment_ids.size()) + ")");
   for (int64_t id : req.experiment_ids) where_params.push_back(id);
   if (req.view_type == "ACTIVE_ONLY") AndWhere(where, "runs.lifecycle_stage = 'active'");
   else if (req.view_type == "DELETED_ONLY") AndWhere(where, "runs.lifecycle_stage = 'deleted'");
@@ -226,7 +221,7 @@ Result<CompiledQuery> CompileExperimentSearch(const ExperimentSearchRequest& req
   if (req.project_ids.empty()) {
     AndWhere(where, "1 = 0");  // the caller can see no project
   } else {
-    AndWhere(where, "e.project_id IN (" + Placeholders(req.project_ids.size()) + ")");
+    AndWhere(where, "e.project_id IN (" + store::Placeholders(req.project_ids.size()) + ")");
     for (int64_t id : req.project_ids) params.push_back(id);
   }
   if (req.view_type == "ACTIVE_ONLY") AndWhere(where, "e.lifecycle_stage = 'active'");

@@ -71,13 +71,13 @@ def main(tsv, src, arch_md):
 
     def reach(name):
         """Targets whose headers `name` may include: itself, what it links, and their public links."""
-        seen, todo = {name}, [l for l in targets.get(name, {}).get("libs", []) if l in targets]
-        while todo:
-            n = todo.pop()
+        seen, pending = {name}, [l for l in targets.get(name, {}).get("libs", []) if l in targets]
+        while pending:
+            n = pending.pop()
             if n in seen:
                 continue
             seen.add(n)
-            todo.extend(l for l in targets[n]["iface"] if l in targets)
+            pending.extend(l for l in targets[n]["iface"] if l in targets)
         return seen
 
     # 1. Includes against links.
