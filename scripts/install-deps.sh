@@ -34,6 +34,9 @@ PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # model registry (src/registry): MLflow's MLmodel files are YAML
   libyaml-cpp-dev
+  # Triton model repositories (src/registry): config.pbtxt in protobuf's text format against our
+  # model_config.proto; protoc generates its C++, python3-protobuf reads it back in tests
+  protobuf-compiler libprotobuf-dev python3-protobuf
   # tabular trainer (src/train): XGBoost's C API; python3-xgboost is its peer in tests and bench
   libxgboost-dev
   # image and text trainers (src/train/torch): libtorch 1.13 on CPU; only torch_*.cc include it

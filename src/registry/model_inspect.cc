@@ -132,14 +132,7 @@ Result<MlModel> ParseMlModel(const std::string& text) {
   return m;
 }
 
-// What an XGBoost model file says of its inputs and outputs: from JSON, feature names and count
-// and the objective; from UBJ (binary), nothing but that it is a model.
-struct XgbInfo {
-  int64_t num_feature = -1;
-  int64_t num_class = 0;
-  std::string objective;
-  std::vector<std::string> feature_names;
-};
+}  // namespace
 
 Result<XgbInfo> ReadXgboost(const std::string& bytes, const std::string& path) {
   XgbInfo info;
@@ -161,6 +154,8 @@ Result<XgbInfo> ReadXgboost(const std::string& bytes, const std::string& path) {
       if (f.is_string()) info.feature_names.push_back(f.get<std::string>());
   return info;
 }
+
+namespace {
 
 Json XgbOutputs(const XgbInfo& x) {
   bool multi = x.num_class > 1 && x.objective == "multi:softprob";
@@ -226,7 +221,7 @@ std::string ContentHash(const std::vector<ModelFile>& files) {
   return Sha256Hex(text);
 }
 
-Result<InspectedModel> InspectModelFiles(std::vector<ModelFile> files, const ReadFile& read) {
+Result<InspectedModel> InspectModelFiles(std::vector<ModelFile> files, const ReadFile& read, const Json& given_signature) {
   if (files.empty()) return InvalidArgument("the folder holds no files");
   auto find = [&](const std::string& path) -> const ModelFile* {
     for (const auto& f : files)
@@ -278,6 +273,7 @@ Result<InspectedModel> InspectModelFiles(std::vector<ModelFile> files, const Rea
       ASSIGN_OR_RETURN(signature, SignatureFromMoebius(doc));
     }
   }
+  if (signature.is_null() && !given_signature.is_null()) signature = given_signature;
   const ModelFile& model = *find(m.model_file);
   // 3. The model file itself: the format checked, the signature inferred or checked.
   if (m.format == "xgboost") {

@@ -39,7 +39,20 @@ struct InspectedModel {
 // `max_bytes` of a file's bytes from its start (small files whole, a model file's head).
 // kInvalidArgument says what is missing or wrong.
 using ReadFile = std::function<Result<std::string>(const ModelFile&, int64_t max_bytes)>;
-Result<InspectedModel> InspectModelFiles(std::vector<ModelFile> files, const ReadFile& read);
+// `given_signature` (v2, may be null) stands in when the folder carries none (a Triton repository's
+// config.pbtxt gives one); it is checked against the model like any other.
+Result<InspectedModel> InspectModelFiles(std::vector<ModelFile> files, const ReadFile& read, const Json& given_signature = nullptr);
+
+// What an XGBoost model file says of its inputs and outputs: from JSON, feature names and count
+// and the objective; from UBJ (binary), nothing but that it is a model (num_feature -1).
+struct XgbInfo {
+  int64_t num_feature = -1;
+  int64_t num_class = 0;
+  std::string objective;
+  std::vector<std::string> feature_names;
+};
+// kInvalidArgument when `bytes` is not an XGBoost model; `path` names it in the message.
+Result<XgbInfo> ReadXgboost(const std::string& bytes, const std::string& path);
 
 // The v2 signature of a "moebius.signature" document (signature.json of the built-in trainers).
 Result<Json> SignatureFromMoebius(const Json& doc);
