@@ -29,5 +29,6 @@ add_custom_command(
   VERBATIM)
 add_library(moebius_web_assets STATIC ${PROJECT_SOURCE_DIR}/src/api/static_assets.cc ${MOEBIUS_WEB_CC} ${MOEBIUS_WEB_S})
 target_include_directories(moebius_web_assets PUBLIC ${PROJECT_SOURCE_DIR}/src)
+target_link_libraries(moebius_web_assets PUBLIC moebius_base)  # --web-dir hashes files for their ETags
 # .incbin reads the files at assembly time; tell the build so an edit re-assembles.
 set_source_files_properties(${MOEBIUS_WEB_S} PROPERTIES OBJECT_DEPENDS "${MOEBIUS_WEB_FILES}")

@@ -7,6 +7,9 @@
 //   POST   /api/v1/models/{model}/versions/{version}/stage         (model.register) {"stage", "archive_existing", "reason"}
 //   PUT    /api/v1/models/{model}/aliases/{alias}                  (model.register) {"version"}
 //   DELETE /api/v1/models/{model}/aliases/{alias}                  (model.register)
+//   GET    /api/v1/models/{model}/versions/{version}/card          (project.read)  the model card (REG-4)
+//          ?lang=en|ko (default en) &format=json|html|pdf (default json) &download=1
+//   PUT    /api/v1/models/{model}/versions/{version}/card          (model.register) {"sections": {"<key>": "text", ...}}
 #include "api/registry_views.h"
 #include "api/resolvers.h"
 #include "api/router.h"
@@ -15,6 +18,8 @@
 #include "project/project_service.h"
 #include "registry/registry_service.h"
 #include "registry/registry_store.h"
+#include "report/report_render.h"
+#include "triton/repository_layout.h"
 
 namespace moebius::api {
 
@@ -140,6 +145,59 @@ void RegisterRegistryRoutes(Router& r, Services& s) {
           RETURN_IF_ERROR(s.registry.store().SetAlias(ctx.Param("model"), ctx.Param("alias"), n));
           ASSIGN_OR_RETURN(registry::RegisteredModel m, s.registry.store().GetModel(ctx.Param("model")));
           return JsonResponse(Json{{"model", ModelJson(m)}});
+        });
+
+  r.Add("GET", "/api/v1/models/{model}/versions/{version}/card", Permission::kProjectRead, ModelFromPath(s),
+        [&s](RouteContext& ctx) -> Result<HttpResponse> {
+          std::string format = ctx.req.Query("format").value_or("json");
+          std::string lang = ctx.req.Query("lang").value_or("en");
+          if (format != "json" && format != "html" && format != "pdf") return InvalidArgument("format must be 'json', 'html' or 'pdf'");
+          if (lang != "ko" && lang != "en") return InvalidArgument("lang must be 'ko' or 'en'");
+          std::shared_ptr<const report::TrueTypeFont> font;
+          if (format == "pdf") {
+            ASSIGN_OR_RETURN(font, report::ReportFont());  // 503 "font not installed" before any work
+          }
+          ASSIGN_OR_RETURN(int64_t n, VersionParam(ctx));
+          ASSIGN_OR_RETURN(registry::ModelVersion v, s.registry.store().GetVersion(ctx.Param("model"), n));
+          ASSIGN_OR_RETURN(project::Project p, s.projects.GetProjectById(v.project_id));
+          ASSIGN_OR_RETURN(Json card, s.registry.ModelCard(v, p.name, lang));
+          if (format == "json") return JsonResponse(Json{{"card", card}});
+          std::string subject = v.model_name + " v" + std::to_string(v.version);
+          HttpResponse resp;
+          std::string file = "model-card-" + triton::RepositoryName(v.model_name) + "-v" + std::to_string(v.version) + "-" + lang;
+          if (format == "html") {
+            resp.content_type = "text/html; charset=utf-8";
+            resp.body = report::RenderBlocksHtml(lang, card["title"].get<std::string>(), subject, registry::ModelCardBlocks(card));
+            resp.headers.emplace_back("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+            file += ".html";
+          } else {
+            ASSIGN_OR_RETURN(resp.body, report::RenderBlocksPdf(card["title"].get<std::string>(), subject,
+                                                                p.name + " · " + subject + " · " + report::FormatTime(card["generated_at"]),
+                                                                registry::ModelCardBlocks(card), *font));
+            resp.content_type = "application/pdf";
+            file += ".pdf";
+          }
+          resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
+          if (ctx.req.Query("download").value_or("") == "1") resp.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file + "\"");
+          return resp;
+        });
+
+  r.Add("PUT", "/api/v1/models/{model}/versions/{version}/card", Permission::kModelRegister, ModelFromPath(s),
+        [&s](RouteContext& ctx) -> Result<HttpResponse> {
+          ASSIGN_OR_RETURN(int64_t n, VersionParam(ctx));
+          ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+          if (!body->is_object() || !body->contains("sections") || !(*body)["sections"].is_object())
+            return InvalidArgument("field 'sections' must be an object of section → text");
+          std::vector<registry::CardSection> sections;
+          for (auto it = (*body)["sections"].begin(); it != (*body)["sections"].end(); ++it) {
+            if (!it->is_string()) return InvalidArgument("sections." + it.key() + " must be a string");
+            sections.push_back({it.key(), it->get<std::string>(), "", 0});
+          }
+          ASSIGN_OR_RETURN(registry::ModelVersion v, s.registry.store().GetVersion(ctx.Param("model"), n));
+          RETURN_IF_ERROR(s.registry.EditCard(v, sections, ctx.user().username));
+          ASSIGN_OR_RETURN(project::Project p, s.projects.GetProjectById(v.project_id));
+          ASSIGN_OR_RETURN(Json card, s.registry.ModelCard(v, p.name, ctx.req.Query("lang").value_or("en") == "ko" ? "ko" : "en"));
+          return JsonResponse(Json{{"card", card}});
         });
 
   r.Add("DELETE", "/api/v1/models/{model}/aliases/{alias}", Permission::kModelRegister, ModelFromPath(s),

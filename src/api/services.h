@@ -49,6 +49,9 @@ namespace registry {
 class RegistryService;
 class Approvals;
 }
+namespace triton {
+class RepositoryService;
+}
 
 namespace api {
 
@@ -81,6 +84,7 @@ struct Services {
   pipeline::PipelineScheduler& pipeline_runs;     // pipeline runs and their steps
   registry::RegistryService& registry;            // registered models and versions (REG-1 to REG-3)
   registry::Approvals& approvals;                 // approval requests (REG-5)
+  triton::RepositoryService& repositories;        // Triton repositories: export, import (INF-4, INF-5)
 };
 
 // Project ids the user may see: every project for admins, their memberships otherwise.
@@ -102,6 +106,7 @@ void RegisterPipelineRoutes(Router& router, Services& s);
 void RegisterRegistryRoutes(Router& router, Services& s);
 void RegisterMlflowRegistryRoutes(Router& router, Services& s);
 void RegisterApprovalRoutes(Router& router, Services& s);
+void RegisterTritonRoutes(Router& router, Services& s);
 
 }  // namespace api
 }  // namespace moebius

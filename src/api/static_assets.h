@@ -2,7 +2,10 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
+
+#include "base/status.h"
 
 namespace moebius::api {
 
@@ -17,6 +20,11 @@ struct StaticAsset {
 const StaticAsset* FindStaticAsset(std::string_view path);
 // False when the binary was built without web/dist (or without its index.html).
 bool HaveWebUi();
+
+// Serves the UI from `dir` (a `npm run build` output) instead of the embedded copy, read once now:
+// for working on the UI without rebuilding the server (`moebius server --web-dir web/dist`).
+// kInvalidArgument when `dir` has no index.html. Call before the server starts; not thread-safe.
+Status UseWebDirectory(const std::string& dir);
 
 namespace internal {
 struct EmbeddedFile {

@@ -1,74 +1,307 @@
 #include "app/demo.h"
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
 #include <random>
+#include <thread>
 
 #include "auth/auth_service.h"
-#include "project/project_service.h"
-#include "tracking/tracking_store.h"
+#include "base/log.h"
+#include "base/strings.h"
+#include "cli/archive_io.h"
+#include "cli/rest_client.h"
 
 namespace moebius::app {
+namespace {
 
-Status LoadDemo(api::Services& s) {
-  if (s.projects.GetProject("demo").ok()) return Status::Ok();  // loaded on an earlier start
-  ASSIGN_OR_RETURN(auth::User admin, s.auth.GetUser("admin"));
-  ASSIGN_OR_RETURN(project::Project p,
-                   s.projects.CreateProject("demo", "Demo: customer churn", "Sample project with generated runs (tag moebius.demo=true).",
-                                            std::nullopt, "admin", [&](store::Tx& tx, const project::Project& created) {
-                                              return s.auth.AddMemberTx(tx, created.id, admin.id, auth::Role::kProjectManager);
-                                            }));
-  project::TaskSpec task;
-  task.name = "churn";
-  task.domain = "tabular";
-  task.problem_type = "classification";
-  task.primary_metric = "f1";
-  task.metrics = std::vector<std::string>{"f1", "accuracy", "roc_auc", "p99_latency_ms"};
-  task.acceptance_criteria = "f1 >= 0.85 and p99_latency_ms <= 50";
-  task.description = "Predict which customers leave within 90 days.";
-  RETURN_IF_ERROR(s.projects.CreateTask(p.id, task).status());
-  ASSIGN_OR_RETURN(tracking::Experiment e, s.tracking.CreateExperiment(p.id, "demo-churn-xgboost", "", {{"moebius.demo", "true"}}));
+namespace fs = std::filesystem;
+using cli::RestClient;
 
-  std::mt19937_64 rng(20261122);
-  std::uniform_real_distribution<double> u(0, 1);
-  const double lrs[] = {0.3, 0.1, 0.05, 0.03};
-  const int depths[] = {3, 6, 9};
-  int64_t t0 = s.clock.NowMillis() - 12 * 3600 * 1000;
-  int i = 0;
-  for (double lr : lrs) {
-    for (int depth : depths) {
-      ++i;
-      ASSIGN_OR_RETURN(tracking::Run run, s.tracking.CreateRun(e.experiment_id, "admin", "", t0 + i * 600000,
-                                                               {{"moebius.demo", "true"}}));
-      const std::string& id = run.info.run_id;
-      double quality = 0.78 + 0.09 * std::exp(-std::fabs(lr - 0.05) * 8) + 0.01 * (depth == 6) + 0.02 * u(rng);
-      std::vector<tracking::MetricPoint> points;
-      for (int step = 0; step < 300; ++step) {
-        double progress = 1 - std::exp(-lr * step / 3.0);
-        double loss = 0.69 * (1 - progress) + (1 - quality) * 0.8 + 0.01 * u(rng);
-        double val_loss = loss + 0.02 + 0.0001 * step * (depth == 9) + 0.015 * u(rng);
-        int64_t ts = t0 + i * 600000 + step * 1000;
-        points.push_back({"train_loss", loss, ts, step});
-        points.push_back({"val_loss", val_loss, ts, step});
-        if (points.size() >= 900) {
-          RETURN_IF_ERROR(s.tracking.LogBatch(id, points, {}, {}));
-          points.clear();
-        }
-      }
-      int64_t end = t0 + i * 600000 + 300000;
-      points.push_back({"f1", quality, end, 299});
-      points.push_back({"accuracy", quality + 0.05, end, 299});
-      points.push_back({"roc_auc", std::min(0.99, quality + 0.08), end, 299});
-      points.push_back({"p99_latency_ms", 12.0 + depth * 4.5 + 3 * u(rng), end, 299});
-      RETURN_IF_ERROR(s.tracking.LogBatch(id, points,
-                                          {{"learning_rate", std::to_string(lr).substr(0, 4)},
-                                           {"max_depth", std::to_string(depth)},
-                                           {"n_estimators", "300"},
-                                           {"booster", "gbtree"}},
-                                          {}));
-      RETURN_IF_ERROR(s.tracking.UpdateRun(id, tracking::RunUpdate{"FINISHED", end, std::nullopt}).status());
-    }
+constexpr const char* kProject = "/api/v1/projects/demo";
+constexpr const char* kCriteria = "test_f1 >= 0.7 and perf.latency_p99_ms <= 50";
+
+// A churn table with a known signal, seeded: rows [first, first + n) of the same population.
+std::string ChurnCsv(int first, int n) {
+  std::string csv = "tenure_months,contract,monthly_charges,support_calls,region,churned\n";
+  const char* contracts[] = {"month-to-month", "one-year", "two-year"};
+  const char* regions[] = {"north", "south", "east", "west"};
+  for (int i = first; i < first + n; ++i) {
+    std::mt19937_64 rng(20261207ULL * 1000003ULL + static_cast<uint64_t>(i));
+    std::uniform_real_distribution<double> u(0, 1);
+    int tenure = 1 + static_cast<int>(u(rng) * 72);
+    int contract = u(rng) < 0.55 ? 0 : (u(rng) < 0.6 ? 1 : 2);
+    double charges = std::round((20 + u(rng) * 100) * 100) / 100;
+    int calls = static_cast<int>(std::floor(-std::log(1 - u(rng)) * 1.6));
+    const char* region = regions[static_cast<int>(u(rng) * 4) % 4];
+    double logit = 0.4 - 0.07 * tenure + (contract == 0 ? 2.2 : contract == 2 ? -1.5 : 0.0) + 0.55 * calls + 0.025 * (charges - 60);
+    bool churned = u(rng) < 1 / (1 + std::exp(-logit));
+    char line[160];
+    std::snprintf(line, sizeof(line), "%d,%s,%.2f,%d,%s,%s\n", tenure, contracts[contract], charges, calls, region, churned ? "yes" : "no");
+    csv += line;
   }
-  return Status::Ok();
+  return csv;
+}
+
+bool IsNotFound(const Status& st) { return st.code() == StatusCode::kNotFound; }
+
+class Demo {
+ public:
+  Demo(DemoContext& ctx, RestClient& c) : ctx_(ctx), c_(c) {}
+
+  Status Run() {
+    const std::vector<std::pair<const char*, std::function<Status()>>> steps = {
+        {"project and task", [this] { return ProjectAndTask(); }},
+        {"dataset rounds", [this] { return DatasetRounds(); }},
+        {"versions and split", [this] { return Versions(); }},
+        {"XGBoost study", [this] { return Study(); }},
+        {"confirmation", [this] { return Confirm(); }},
+        {"registration and model card", [this] { return Register(); }},
+        {"Triton repository", [this] { return Export(); }},
+        {"staging and production request", [this] { return Request(); }},
+    };
+    for (size_t i = 0; i < steps.size(); ++i) {
+      if (ctx_.stop) return Status::Ok();
+      Say("[" + std::to_string(i + 1) + "/" + std::to_string(steps.size()) + "] " + steps[i].first);
+      Status st = steps[i].second();
+      if (!st.ok()) return Status(st.code(), std::string(steps[i].first) + ": " + st.message());
+    }
+    Say("done: open the project 'demo' — its model 'churn' waits for approval in /approvals");
+    return Status::Ok();
+  }
+
+ private:
+  void Say(const std::string& text) {
+    std::printf("demo: %s\n", text.c_str());
+    std::fflush(stdout);
+    log::Info("demo: " + text);
+  }
+
+  // Waits up to `seconds` for `done` (which may fail), checking every second and on shutdown.
+  Status WaitFor(int seconds, const std::function<Result<bool>()>& done) {
+    for (int i = 0; i < seconds && !ctx_.stop; ++i) {
+      ASSIGN_OR_RETURN(bool ok, done());
+      if (ok) return Status::Ok();
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+    return ctx_.stop ? Status::Ok() : Unavailable("gave up after " + std::to_string(seconds) + " s");
+  }
+
+  Status ProjectAndTask() {
+    auto p = c_.Get(kProject);
+    if (!p.ok() && IsNotFound(p.status())) {
+      RETURN_IF_ERROR(c_.Post("/api/v1/projects", Json{{"name", "demo"},
+                                                      {"display_name", "Demo: customer churn"},
+                                                      {"description", "The whole loop on a generated churn table, run through the API by `moebius server --demo`."}})
+                          .status());
+    } else {
+      RETURN_IF_ERROR(p.status());
+    }
+    auto t = c_.Get(std::string(kProject) + "/tasks/churn");
+    if (t.ok()) return Status::Ok();
+    if (!IsNotFound(t.status())) return t.status();
+    return c_.Post(std::string(kProject) + "/tasks", Json{{"name", "churn"},
+                                                         {"domain", "tabular"},
+                                                         {"problem_type", "classification"},
+                                                         {"primary_metric", "test_f1"},
+                                                         {"metrics", {"test_f1", "test_accuracy", "test_roc_auc", "perf.latency_p99_ms"}},
+                                                         {"acceptance_criteria", kCriteria},
+                                                         {"description", "Predict which customers leave within 90 days, so retention can call them first."}})
+        .status();
+  }
+
+  Status DatasetRounds() {
+    std::string ds = std::string(kProject) + "/datasets/customers";
+    auto d = c_.Get(ds);
+    if (!d.ok() && IsNotFound(d.status())) {
+      RETURN_IF_ERROR(c_.Post(std::string(kProject) + "/datasets", Json{{"name", "customers"},
+                                                                       {"domain", "tabular"},
+                                                                       {"description", "Generated customers with a known churn signal (seeded)."}})
+                          .status());
+    } else {
+      RETURN_IF_ERROR(d.status());
+    }
+    ASSIGN_OR_RETURN(Json now, c_.Get(ds));
+    size_t have = now.value("rounds", Json::array()).size();
+    const std::pair<const char*, std::pair<int, int>> batches[] = {{"customers-2026-10.csv", {0, 2000}}, {"customers-2026-11.csv", {2000, 1000}}};
+    for (size_t i = have; i < 2; ++i) {
+      ASSIGN_OR_RETURN(Json up, c_.Post(ds + "/uploads", Json::object()));
+      std::string id = up["upload"]["id"].get<std::string>();
+      RETURN_IF_ERROR(c_.PutBytes(ds + "/uploads/" + id + "/parts/1", ChurnCsv(batches[i].second.first, batches[i].second.second)).status());
+      RETURN_IF_ERROR(c_.Post(ds + "/uploads/" + id + "/complete",
+                              Json{{"format", "file"}, {"filename", batches[i].first}, {"note", "monthly export " + std::to_string(i + 1)}})
+                          .status());
+      Say("  round " + std::to_string(i + 1) + ": " + batches[i].first);
+    }
+    return Status::Ok();
+  }
+
+  Status Versions() {
+    std::string ds = std::string(kProject) + "/datasets/customers";
+    ASSIGN_OR_RETURN(Json now, c_.Get(ds));
+    size_t have = now.value("versions", Json::array()).size();
+    if (have < 1) RETURN_IF_ERROR(c_.Post(ds + "/versions", Json{{"status", "raw"}, {"rounds", {1, 2}}, {"message", "both monthly exports"}}).status());
+    if (have < 2)
+      RETURN_IF_ERROR(c_.Post(ds + "/versions", Json{{"status", "split"},
+                                                    {"from_version", "v1"},
+                                                    {"message", "stratified 70/15/15 on churned"},
+                                                    {"split", {{"method", "stratified"},
+                                                               {"ratios", {{"train", 0.7}, {"val", 0.15}, {"test", 0.15}}},
+                                                               {"seed", 7},
+                                                               {"label", "churned"}}}})
+                          .status());
+    return Status::Ok();
+  }
+
+  Result<Json> FindStudy() {
+    ASSIGN_OR_RETURN(Json list, c_.Get(std::string(kProject) + "/studies"));
+    for (const Json& s : list.value("studies", Json::array()))
+      if (s.value("name", "") == "churn-xgb") return s;
+    return Json(nullptr);
+  }
+
+  Status Study() {
+    ASSIGN_OR_RETURN(Json s, FindStudy());
+    if (s.is_null()) {
+      Json body{{"name", "churn-xgb"},
+                {"experiment", "churn"},
+                {"objective", {{"metric", "valid_score"}, {"goal", "minimize"}}},
+                {"algorithms", {{{"name", "gbdt"},
+                                 {"trainer", "xgboost"},
+                                 {"args", {{"label", "churned"}, {"task", "binary"}, {"rounds", 80}, {"early_stopping", 10}}},
+                                 {"space", {{{"name", "eta"}, {"type", "float"}, {"low", 0.05}, {"high", 0.4}, {"log", true}},
+                                            {{"name", "max_depth"}, {"type", "int"}, {"low", 2}, {"high", 6}}}}}}},
+                {"sampler", {{"type", "tpe"}, {"seed", 7}}},
+                {"n_trials", 4},
+                {"parallelism", 1},
+                {"trial", {{"data", {{{"dataset", "customers"}, {"version", 2}}}}, {"resources", {{"cpus", 1}}}, {"max_attempts", 1}}}};
+      ASSIGN_OR_RETURN(Json created, c_.Post(std::string(kProject) + "/studies", body));
+      s = created["study"];
+    }
+    int64_t id = s["id"].get<int64_t>();
+    int64_t last = -1;
+    return WaitFor(900, [&]() -> Result<bool> {
+      ASSIGN_OR_RETURN(Json now, c_.Get("/api/v1/studies/" + std::to_string(id)));
+      const Json& st = now["study"];
+      int64_t done = st.value("trial_counts", Json::object()).value("complete", int64_t{0});
+      if (done != last) {
+        Say("  study churn-xgb: " + std::to_string(done) + "/4 trials complete");
+        last = done;
+      }
+      std::string state = st.value("state", "");
+      if (state == "failed" || state == "stopped") return Internal("study churn-xgb ended " + state);
+      return state == "completed";
+    });
+  }
+
+  Result<std::string> BestRun() {
+    ASSIGN_OR_RETURN(Json s, FindStudy());
+    if (s.is_null()) return FailedPrecondition("the study is missing");
+    ASSIGN_OR_RETURN(Json now, c_.Get("/api/v1/studies/" + std::to_string(s["id"].get<int64_t>())));
+    const Json& best = now["study"]["best_trial"];
+    if (!best.is_object()) return FailedPrecondition("the study has no best trial");
+    return best["run_id"].get<std::string>();
+  }
+
+  Result<int64_t> PackageOf(const std::string& run) {
+    ASSIGN_OR_RETURN(Json pkgs, c_.Get(std::string(kProject) + "/packages"));
+    for (const Json& p : pkgs.value("packages", Json::array()))
+      if (p.value("run_id", "") == run) return p["id"].get<int64_t>();
+    return int64_t{0};
+  }
+
+  Status Confirm() {
+    if (ctx_.stop) return Status::Ok();
+    ASSIGN_OR_RETURN(std::string run, BestRun());
+    ASSIGN_OR_RETURN(int64_t pkg, PackageOf(run));
+    if (pkg > 0) return Status::Ok();
+    auto out = c_.Post("/api/v1/runs/" + run + "/confirm", Json{{"task", "churn"}});
+    RETURN_IF_ERROR(out.status());
+    Say("  run " + run.substr(0, 8) + " confirmed: package " + std::to_string((*out)["package"]["id"].get<int64_t>()));
+    return Status::Ok();
+  }
+
+  Result<Json> Version() {
+    auto m = c_.Get("/api/v1/models/churn");
+    if (!m.ok() && IsNotFound(m.status())) return Json(nullptr);
+    RETURN_IF_ERROR(m.status());
+    const Json& vs = (*m)["versions"];
+    return vs.empty() ? Json(nullptr) : vs.back();  // the first version (newest first)
+  }
+
+  Status Register() {
+    if (ctx_.stop) return Status::Ok();
+    ASSIGN_OR_RETURN(Json v, Version());
+    if (v.is_null()) {
+      ASSIGN_OR_RETURN(std::string run, BestRun());
+      ASSIGN_OR_RETURN(int64_t pkg, PackageOf(run));
+      ASSIGN_OR_RETURN(Json made, c_.Post(std::string(kProject) + "/models/churn/versions",
+                                          Json{{"package_id", pkg}, {"path", "model"}, {"description", "Best trial of study churn-xgb"}}));
+      v = made["version"];
+      Say("  registered churn version " + std::to_string(v["version"].get<int64_t>()));
+    }
+    std::string card = "/api/v1/models/churn/versions/" + std::to_string(v["version"].get<int64_t>()) + "/card";
+    ASSIGN_OR_RETURN(Json current, c_.Get(card));
+    for (const Json& s : current["card"]["sections"])
+      if (s.value("key", "") == "intended_use" && !s.value("text", "").empty()) return Status::Ok();
+    return c_.Put(card, Json{{"sections",
+                             {{"intended_use", "Rank this month's customers by churn risk so the retention team calls the riskiest first. "
+                                               "Not for pricing or credit decisions."},
+                              {"factors", "Contract type and region: check the slices of the evaluation before each release."},
+                              {"ethical_considerations", "Generated data: no real customer is described. On real data, keep protected "
+                                                         "attributes out of the features and review errors by group."},
+                              {"caveats_recommendations", "Trained on two monthly exports; retrain when the churn rate or the contract mix "
+                                                          "moves, and compare with the production model before promoting."}}}})
+        .status();
+  }
+
+  Status Export() {
+    if (ctx_.stop) return Status::Ok();
+    ASSIGN_OR_RETURN(Json v, Version());
+    if (v.is_null()) return FailedPrecondition("model churn has no version");
+    fs::path dir = fs::path(ctx_.data_dir) / "demo" / "triton";
+    if (fs::exists(dir / "moebius-repository.json")) return Status::Ok();
+    fs::create_directories(dir.parent_path());
+    std::string tar = (dir.parent_path() / "churn-triton.tar").string();
+    RETURN_IF_ERROR(c_.GetToFile("/api/v1/models/churn/versions/" + std::to_string(v["version"].get<int64_t>()) + "/export", tar, 1LL << 32).status());
+    ASSIGN_OR_RETURN(int64_t files, cli::ExtractTarFile(tar, dir.string()));
+    Say("  wrote " + dir.string() + " (" + std::to_string(files) + " files; `moebius package verify " + dir.string() + "`)");
+    return Status::Ok();
+  }
+
+  Status Request() {
+    if (ctx_.stop) return Status::Ok();
+    ASSIGN_OR_RETURN(Json v, Version());
+    if (v.is_null()) return FailedPrecondition("model churn has no version");
+    std::string n = std::to_string(v["version"].get<int64_t>());
+    if (v.value("stage", "") == "development")
+      RETURN_IF_ERROR(c_.Post("/api/v1/models/churn/versions/" + n + "/stage",
+                              Json{{"stage", "staging"}, {"reason", "confirmed against the task's criteria"}})
+                          .status());
+    ASSIGN_OR_RETURN(Json list, c_.Get("/api/v1/approvals?project=demo"));
+    for (const Json& q : list.value("requests", Json::array()))
+      if (q.value("model", "") == "churn") return Status::Ok();
+    return c_.Post("/api/v1/models/churn/versions/" + n + "/requests",
+                   Json{{"stage", "production"}, {"reason", "Best of study churn-xgb; passes " + std::string(kCriteria) + "."}})
+        .status();
+  }
+
+  DemoContext& ctx_;
+  RestClient& c_;
+};
+
+}  // namespace
+
+Status RunDemo(DemoContext& ctx) {
+  // The demo acts as the admin through the API, with a token of its own that expires in a day.
+  ASSIGN_OR_RETURN(auth::User admin, ctx.services.auth.GetUser("admin"));
+  ASSIGN_OR_RETURN(auth::IssuedCredential token,
+                   ctx.services.auth.CreateTokenUntil(admin.id, "demo", ctx.services.clock.NowMillis() + 24LL * 3600 * 1000));
+  RestClient client(ctx.base_url, token.secret);
+  Demo demo(ctx, client);
+  return demo.Run();
 }
 
 }  // namespace moebius::app

@@ -30,6 +30,7 @@ int ServerCommand(int argc, char** argv) {
   app.add_option("--workers", config.workers, "embedded job worker slots; 0 = none (jobs then need `moebius worker`)")
       ->capture_default_str()->check(CLI::Range(0, 256));
   app.add_option("--work-dir", config.work_dir, "where embedded workers run jobs (default: <data-dir>/work)");
+  app.add_option("--web-dir", config.web_dir, "serve the web UI from this folder (a `npm run build` output) instead of the built-in copy");
   bool no_access_log = false;
   app.add_flag("--no-access-log", no_access_log, "do not log one line per request");
   try {

@@ -39,6 +39,7 @@
 #include "orchestration/schedule_runner.h"
 #include "registry/registry_schema.h"
 #include "registry/approvals.h"
+#include "triton/repository_service.h"
 #include "registry/registry_service.h"
 #include "report/package_store.h"
 #include "hpo/study_store.h"
@@ -174,6 +175,12 @@ api::HttpResponse ServeWebUi(const api::HttpRequest& req) {
 int RunServer(const ServerConfig& config) {
   auto start = std::chrono::steady_clock::now();
   ::signal(SIGPIPE, SIG_IGN);
+  if (!config.web_dir.empty()) {
+    if (Status st = api::UseWebDirectory(config.web_dir); !st.ok()) {
+      std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
+      return 1;
+    }
+  }
   auto db_or = OpenDatabase(config.data_dir, config.durable_commits);
   if (!db_or.ok()) {
     std::fprintf(stderr, "error: %s\n", db_or.status().ToString().c_str());
@@ -224,6 +231,7 @@ int RunServer(const ServerConfig& config) {
   registry::RegistryStore registry_store(*db, clock);
   registry::RegistryService registry(registry_store, tracking, *blobs, packages, clock);
   registry::Approvals approvals(*db, registry_store, clock);
+  triton::RepositoryService repositories(registry, *blobs, clock);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -246,7 +254,8 @@ int RunServer(const ServerConfig& config) {
 
   api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock,
                          api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads,
-                         sql_sources, job_store, job_service, environments, code, pipeline_store, pipeline_scheduler, registry, approvals};
+                         sql_sources, job_store, job_service, environments, code, pipeline_store, pipeline_scheduler, registry, approvals,
+                         repositories};
   // Per-attempt job tokens (the submitter's, for embedded and remote workers alike), revoked when
   // the attempt ends however it ends; and a job's run gets the job's outcome.
   job_store.SetHooks(jobs::JobStoreHooks{
@@ -282,6 +291,7 @@ int RunServer(const ServerConfig& config) {
   api::RegisterRegistryRoutes(router, services);
   api::RegisterMlflowRegistryRoutes(router, services);
   api::RegisterApprovalRoutes(router, services);
+  api::RegisterTritonRoutes(router, services);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {
@@ -337,12 +347,20 @@ int RunServer(const ServerConfig& config) {
   std::printf("listening on http://%s:%d\n", host.c_str(), server->port());
   std::fflush(stdout);
   log::Info("ready in " + std::to_string(static_cast<int>(ms)) + " ms; data in " + config.data_dir);
-  std::thread demo;  // loads while the server already answers; joined before shutdown
+  // The demo runs through the API while the server already answers; it stops between steps on
+  // shutdown and is joined before the services go away.
+  std::atomic<bool> demo_stop{false};
+  std::thread demo;
   if (config.demo) {
-    demo = std::thread([&] {
-      Status st = LoadDemo(services);
-      if (!st.ok()) log::Warn("demo project: " + st.ToString());
-      else log::Info("demo project loaded");
+    std::string local = config.host == "0.0.0.0" || config.host == "::" ? "127.0.0.1" : host;
+    demo = std::thread([&services, &config, &demo_stop, local, port = server->port()] {
+      DemoContext ctx{services, "http://" + local + ":" + std::to_string(port), config.data_dir, demo_stop};
+      Status st = RunDemo(ctx);
+      if (!st.ok()) {
+        std::printf("demo: stopped: %s\n", st.ToString().c_str());
+        std::fflush(stdout);
+        log::Warn("demo: " + st.ToString());
+      }
     });
   }
   // The job reaper: jobs whose worker stopped heartbeating go back to the queue (or fail), and
@@ -402,6 +420,7 @@ int RunServer(const ServerConfig& config) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log::Info(std::string("stopping on ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
+  demo_stop = true;
   if (worker_thread.joinable()) {
     worker_thread.request_stop();  // kills running jobs' process groups; their leases requeue them
     worker_thread.join();

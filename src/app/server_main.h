@@ -14,6 +14,7 @@ struct ServerConfig {
   size_t max_body_bytes = 64 << 20;
   bool durable_commits = false;  // fsync every commit (survives power loss, slower)
   bool demo = false;             // load the demo project on start
+  std::string web_dir;           // --web-dir: the UI from a folder instead of the embedded copy
   bool access_log = true;        // one line per request on stderr
   // Directories SQLite files of SQL sources may lie under (--sql-source-root); none: refused.
   std::vector<std::string> sql_source_roots;

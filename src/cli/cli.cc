@@ -110,9 +110,10 @@ class App final : public CommandHost {
     AddEnvCommands(*this);
     AddCodeCommands(*this);
     AddStudyCommands(*this);
-    AddPackageCommands(*this);
+    CLI::App* package = AddPackageCommands(*this);
     AddPipelineCommands(*this);
-    AddModelCommands(*this);
+    CLI::App* model = AddModelCommands(*this);
+    AddTritonCommands(*this, model, package);
     AddApprovalCommands(*this);
   }
 

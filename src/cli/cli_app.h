@@ -74,11 +74,13 @@ void AddStudyCommands(CommandHost& host);
 // `moebius run report|confirm` (added to the `run` noun) and `moebius package list|show|download`
 // (cli_packages.cc).
 void AddReportCommands(CommandHost& host, CLI::App* run);
-void AddPackageCommands(CommandHost& host);
+CLI::App* AddPackageCommands(CommandHost& host);  // returns the `package` noun
 // `moebius component create|list|show` and `moebius pipeline create|list|show|run|runs|cancel` (cli_pipeline.cc).
 void AddPipelineCommands(CommandHost& host);
-// `moebius model register|list|show|version|stage|alias` (cli_models.cc).
-void AddModelCommands(CommandHost& host);
+// `moebius model register|list|show|version|stage|alias` (cli_models.cc); returns the `model` noun.
+CLI::App* AddModelCommands(CommandHost& host);
+// `moebius model export|import` and `moebius package verify` (cli_triton.cc): Triton repositories.
+void AddTritonCommands(CommandHost& host, CLI::App* model, CLI::App* package);
 // `moebius approval list|show|request|approve|reject|cancel|comment` (cli_approvals.cc).
 void AddApprovalCommands(CommandHost& host);
 

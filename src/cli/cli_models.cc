@@ -1,6 +1,8 @@
-// `moebius model register|list|show|version|stage|alias`: the model registry (REG-1 to REG-3)
+// `moebius model register|list|show|version|stage|alias|card`: the model registry (REG-1 to REG-3)
 // through the REST API.
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 
 #include "base/strings.h"
 #include "cli/cli_app.h"
@@ -17,7 +19,7 @@ void PrintVersionLine(const Json& v) {
 
 }  // namespace
 
-void AddModelCommands(CommandHost& host) {
+CLI::App* AddModelCommands(CommandHost& host) {
   const Globals& g = host.globals();
   auto* model = host.Noun("model", "registered models and their versions (registry)");
 
@@ -161,6 +163,73 @@ void AddModelCommands(CommandHost& host) {
     Emit(g, j, [&] { std::printf("%s@%s -> version %s\n", aname->c_str(), aalias->c_str(), anum->c_str()); });
     return Status::Ok();
   });
+
+  auto* card = host.Sub(model, "card", "a version's model card: print it, write it as HTML or PDF, or --set a section's text");
+  auto* cname = host.Own<std::string>();
+  auto* cnum = host.Own<int64_t>(0);
+  auto* cformat = host.Own<std::string>("text");
+  auto* clang = host.Own<std::string>("en");
+  auto* cout = host.Own<std::string>();
+  auto* csets = host.Own<std::vector<std::string>>();
+  auto* cfiles = host.Own<std::vector<std::string>>();
+  card->add_option("MODEL", *cname)->required();
+  card->add_option("VERSION", *cnum)->required();
+  card->add_option("--format", *cformat, "text (print), html or pdf")->capture_default_str();
+  card->add_option("--lang", *clang, "en or ko")->capture_default_str();
+  card->add_option("--out", *cout, "file for html/pdf (default model-card-MODEL-vN.FORMAT)");
+  card->add_option("--set", *csets, "SECTION=TEXT: write a section (intended_use, factors, ethical_considerations, ...), repeatable");
+  card->add_option("--set-file", *cfiles, "SECTION=FILE: a section's text from a file, repeatable");
+  host.OnRun(card, [&g = g, cname, cnum, cformat, clang, cout, csets, cfiles](RestClient& c) -> Status {
+    std::string path = "/api/v1/models/" + UrlEncode(*cname) + "/versions/" + std::to_string(*cnum) + "/card";
+    if (!csets->empty() || !cfiles->empty()) {
+      Json sections = Json::object();
+      for (const auto& kv : *csets) {
+        size_t eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0) return InvalidArgument("--set must be SECTION=TEXT, got '" + kv + "'");
+        sections[kv.substr(0, eq)] = kv.substr(eq + 1);
+      }
+      for (const auto& kv : *cfiles) {
+        size_t eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0) return InvalidArgument("--set-file must be SECTION=FILE, got '" + kv + "'");
+        std::ifstream in(kv.substr(eq + 1), std::ios::binary);
+        if (!in) return InvalidArgument("cannot read '" + kv.substr(eq + 1) + "'");
+        sections[kv.substr(0, eq)] = std::string(std::istreambuf_iterator<char>(in), {});
+      }
+      RETURN_IF_ERROR(c.Put(path + "?lang=" + UrlEncode(*clang), Json{{"sections", sections}}).status());
+      std::printf("updated %zu section(s) of the card of %s version %lld\n", sections.size(), cname->c_str(), static_cast<long long>(*cnum));
+      return Status::Ok();
+    }
+    if (*cformat == "html" || *cformat == "pdf") {
+      std::string file = cout->empty() ? "model-card-" + *cname + "-v" + std::to_string(*cnum) + "." + *cformat : *cout;
+      ASSIGN_OR_RETURN(int64_t n, c.GetToFile(path + "?format=" + *cformat + "&lang=" + UrlEncode(*clang), file, 256LL << 20));
+      std::printf("wrote %s (%lld bytes)\n", file.c_str(), static_cast<long long>(n));
+      return Status::Ok();
+    }
+    if (*cformat != "text") return InvalidArgument("--format must be text, html or pdf");
+    ASSIGN_OR_RETURN(Json j, c.Get(path + "?lang=" + UrlEncode(*clang)));
+    Emit(g, j, [&] {
+      const Json& cd = j["card"];
+      std::printf("%s — %s v%s (%s)\n", Str(cd, "title").c_str(), Str(cd, "model").c_str(), Str(cd, "version").c_str(), Str(cd, "project").c_str());
+      for (const Json& s : cd["sections"]) {
+        std::printf("\n== %s ==\n", Str(s, "title").c_str());
+        if (!Str(s, "text").empty()) std::printf("%s\n", Str(s, "text").c_str());
+        for (const Json& b : s["blocks"]) {
+          std::string kind = Str(b, "kind");
+          if (kind == "para" || kind == "subheading") std::printf("%s\n", Str(b, "text").c_str());
+          if (kind == "table") {
+            if (!Str(b, "text").empty()) std::printf("%s\n", Str(b, "text").c_str());
+            for (const Json& row : b["rows"]) {
+              std::string line;
+              for (const Json& cell : row) line += (line.empty() ? "  " : " | ") + cell.get<std::string>();
+              std::printf("%s\n", line.c_str());
+            }
+          }
+        }
+      }
+    });
+    return Status::Ok();
+  });
+  return model;
 }
 
 }  // namespace moebius::cli

@@ -73,7 +73,7 @@ void AddReportCommands(CommandHost& host, CLI::App* run) {
   });
 }
 
-void AddPackageCommands(CommandHost& host) {
+CLI::App* AddPackageCommands(CommandHost& host) {
   const Globals& g = host.globals();
   auto* pkg = host.Noun("package", "confirmed model packages (확정 모델 패키지)");
   pkg->require_subcommand(1);
@@ -118,6 +118,7 @@ void AddPackageCommands(CommandHost& host) {
     std::printf("wrote %s (%zu bytes)\n", file.c_str(), bytes.size());
     return Status::Ok();
   });
+  return pkg;
 }
 
 }  // namespace moebius::cli

@@ -188,10 +188,20 @@ size_t ToFile(char* p, size_t size, size_t n, void* out) {
 }  // namespace
 
 Result<int64_t> RestClient::GetToFile(const std::string& path, const std::string& file, int64_t max_bytes) {
+  return ToFileCall("GET", path, nullptr, file, max_bytes);
+}
+
+Result<int64_t> RestClient::PostToFile(const std::string& path, const Json& body, const std::string& file, int64_t max_bytes) {
+  std::string b = body.dump();
+  return ToFileCall("POST", path, &b, file, max_bytes);
+}
+
+Result<int64_t> RestClient::ToFileCall(const char* method, const std::string& path, const std::string* body, const std::string& file,
+                                       int64_t max_bytes) {
   std::FILE* f = std::fopen(file.c_str(), "wb");
   if (!f) return Internal("cannot write " + file);
   FileSink sink{static_cast<CURL*>(curl_), f, max_bytes, 0, false, false, {}};
-  auto http = PerformWith("GET", path, {}, false, false, &ToFile, &sink);
+  auto http = PerformWith(method, path, body ? std::string_view(*body) : std::string_view(), body != nullptr, body != nullptr, &ToFile, &sink);
   bool closed = std::fclose(f) == 0;
   auto fail = [&](Status st) -> Result<int64_t> {
     std::remove(file.c_str());

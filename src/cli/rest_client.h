@@ -38,6 +38,8 @@ class RestClient {
   // its size. A body past `max_bytes` stops the transfer: kTooLarge naming the limit (the
   // partial file is removed). An error response is returned as for Get.
   Result<int64_t> GetToFile(const std::string& path, const std::string& file, int64_t max_bytes);
+  // The same for a POST with a JSON body (an export of several versions).
+  Result<int64_t> PostToFile(const std::string& path, const Json& body, const std::string& file, int64_t max_bytes);
 
   const std::string& base_url() const { return base_url_; }
 
@@ -52,6 +54,7 @@ class RestClient {
   // The same with the body going to a curl write callback (`write(ptr, 1, n, data)`).
   Result<long> PerformWith(const char* method, const std::string& path, std::string_view body, bool has_body, bool json,
                            size_t (*write)(char*, size_t, size_t, void*), void* data);
+  Result<int64_t> ToFileCall(const char* method, const std::string& path, const std::string* body, const std::string& file, int64_t max_bytes);
   static Status ErrorFrom(long http, const std::string& response);
 
   std::string base_url_;

@@ -108,6 +108,17 @@ CREATE TABLE registry_settings (
   required_approvals BIGINT NOT NULL
 );
 )SQL"},
+      // Model cards (REG-4): the text people write per section of a version's card.
+      {1102, "registry_model_cards", R"SQL(
+CREATE TABLE model_card_sections (
+  version_id BIGINT NOT NULL,
+  section TEXT NOT NULL,
+  body TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (version_id, section)
+);
+)SQL"},
   };
 }
 

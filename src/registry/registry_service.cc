@@ -1,9 +1,12 @@
 #include "registry/registry_service.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "base/strings.h"
+#include "registry/model_card.h"
 #include "registry/model_inspect.h"
+#include "report/stored_documents.h"
 #include "report/package_store.h"
 #include "store/blob/blob_store.h"
 #include "tracking/tracking_store.h"
@@ -164,28 +167,6 @@ Result<ModelVersion> RegistryService::Register(const RegisterRequest& rq) {
     ASSIGN_OR_RETURN(files, RunFiles(run_id, rq.source.path));
     v.source = "runs:/" + run_id + (rq.source.path.empty() ? "" : "/" + rq.source.path);
   }
-  for (const auto& f : files)
-    if (!blobs_.Exists(f.sha256)) return FailedPrecondition("file " + f.path + " of the source is missing from the blob store (sha256 " + f.sha256 + ")");
-  ReadFile read = [this](const ModelFile& f, int64_t max_bytes) -> Result<std::string> {
-    auto path = blobs_.PathOf(f.sha256);
-    if (!path.ok()) {
-      ASSIGN_OR_RETURN(std::string all, blobs_.Get(f.sha256));
-      if (static_cast<int64_t>(all.size()) > max_bytes) all.resize(max_bytes);
-      return all;
-    }
-    std::ifstream in(*path, std::ios::binary);
-    std::string out(static_cast<size_t>(std::min<int64_t>(max_bytes, f.size)), '\0');
-    in.read(out.data(), static_cast<std::streamsize>(out.size()));
-    out.resize(static_cast<size_t>(in.gcount()));
-    return out;
-  };
-  ASSIGN_OR_RETURN(InspectedModel m, InspectModelFiles(std::move(files), read));
-  v.format = m.format;
-  v.flavor = m.flavor;
-  v.model_file = m.model_file;
-  v.files = std::move(m.files);
-  v.signature = std::move(m.signature);
-  v.content_sha256 = ContentHash(v.files);
   v.run_id = run_id;
   if (!run_id.empty()) {
     ASSIGN_OR_RETURN(v.lineage, RunLineage(run_id));
@@ -193,14 +174,87 @@ Result<ModelVersion> RegistryService::Register(const RegisterRequest& rq) {
     v.lineage = Json::object();
   }
   v.lineage["package"] = package_lineage;
+  return Create(std::move(v), std::move(files), rq.project_id, rq.model, rq.user, nullptr);
+}
+
+Result<std::string> RegistryService::ReadFileHead(const ModelFile& f, int64_t max_bytes) {
+  auto path = blobs_.PathOf(f.sha256);
+  if (!path.ok()) {
+    ASSIGN_OR_RETURN(std::string all, blobs_.Get(f.sha256));
+    if (static_cast<int64_t>(all.size()) > max_bytes) all.resize(max_bytes);
+    return all;
+  }
+  std::ifstream in(*path, std::ios::binary);
+  std::string out(static_cast<size_t>(std::min<int64_t>(max_bytes, f.size)), '\0');
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  out.resize(static_cast<size_t>(in.gcount()));
+  return out;
+}
+
+Result<Json> RegistryService::ModelCard(const ModelVersion& v, const std::string& project, const std::string& lang) {
+  CardInputs in;
+  in.version = v;
+  in.project = project;
+  in.lang = lang;
+  in.generated_at = clock_.NowMillis();
+  ASSIGN_OR_RETURN(in.written, store_.CardSections(v.id));
+  // The run's stored evaluations, as the lineage recorded them (name and content hash); one that
+  // breaks its schema is left out with a note rather than breaking the card.
+  for (const Json& e : v.lineage.value("evaluations", Json::array())) {
+    std::string artifact = e.value("artifact", "");
+    std::string name = artifact.substr(artifact.rfind('/') == std::string::npos ? 0 : artifact.rfind('/') + 1);
+    if (EndsWith(name, ".json")) name.resize(name.size() - 5);
+    auto text = blobs_.Get(e.value("sha256", ""));
+    if (!text.ok()) continue;
+    auto doc = ParseJson(*text, JsonLimits{.max_depth = 64, .max_string_bytes = 1 << 20, .max_array_items = 10000000});
+    if (!doc.ok() || !report::CheckEvaluationDocument(*doc).ok()) continue;
+    in.evaluations.emplace_back(name, std::move(*doc));
+  }
+  return BuildModelCard(in);
+}
+
+Status RegistryService::EditCard(const ModelVersion& v, const std::vector<CardSection>& sections, const std::string& user) {
+  const auto& keys = CardSectionKeys();
+  for (const auto& s : sections) {
+    if (std::find(keys.begin(), keys.end(), s.key) == keys.end())
+      return InvalidArgument("'" + s.key + "' is not a model card section; sections: " + Join(keys, ", "));
+    if (s.text.size() > 20000) return InvalidArgument("section '" + s.key + "' is longer than 20,000 bytes");
+  }
+  return store_.SetCardSections(v.id, sections, user);
+}
+
+Result<ModelVersion> RegistryService::RegisterImported(const ImportedVersion& im) {
+  RETURN_IF_ERROR(ValidateModelName(im.model));
+  if (im.files.empty()) return InvalidArgument("the imported version has no files");
+  if (im.files.size() > kMaxVersionFiles) return InvalidArgument("the imported version holds more than 10,000 files");
+  ModelVersion v;
+  v.description = im.description;
+  v.created_by = im.user;
+  v.source = im.source;
+  v.lineage = im.lineage.is_object() ? im.lineage : Json::object();
+  return Create(std::move(v), im.files, im.project_id, im.model, im.user, im.signature);
+}
+
+Result<ModelVersion> RegistryService::Create(ModelVersion v, std::vector<ModelFile> files, int64_t project_id, const std::string& model_name,
+                                             const std::string& user, const Json& given_signature) {
+  for (const auto& f : files)
+    if (!blobs_.Exists(f.sha256)) return FailedPrecondition("file " + f.path + " of the source is missing from the blob store (sha256 " + f.sha256 + ")");
+  ReadFile read = [this](const ModelFile& f, int64_t max_bytes) { return ReadFileHead(f, max_bytes); };
+  ASSIGN_OR_RETURN(InspectedModel m, InspectModelFiles(std::move(files), read, given_signature));
+  v.format = m.format;
+  v.flavor = m.flavor;
+  v.model_file = m.model_file;
+  v.files = std::move(m.files);
+  v.signature = std::move(m.signature);
+  v.content_sha256 = ContentHash(v.files);
   // The model: created on first registration, else it must be the request's project's.
-  auto model = store_.GetModel(rq.model);
+  auto model = store_.GetModel(model_name);
   if (!model.ok() && model.status().code() == StatusCode::kNotFound) {
-    model = store_.CreateModel(rq.project_id, rq.model, "", {}, rq.user);
-    if (!model.ok() && model.status().code() == StatusCode::kAlreadyExists) model = store_.GetModel(rq.model);  // a concurrent creation
+    model = store_.CreateModel(project_id, model_name, "", {}, user);
+    if (!model.ok() && model.status().code() == StatusCode::kAlreadyExists) model = store_.GetModel(model_name);  // a concurrent creation
   }
   RETURN_IF_ERROR(model.status());
-  if (model->project_id != rq.project_id) return InvalidArgument("registered model '" + rq.model + "' belongs to another project");
+  if (model->project_id != project_id) return InvalidArgument("registered model '" + model_name + "' belongs to another project");
   v.model_id = model->id;
   return store_.CreateVersion(std::move(v));
 }

@@ -53,6 +53,18 @@ struct RegisterRequest {
   std::string user;
 };
 
+// A version whose files are already in the blob store (an imported Triton repository, INF-5).
+struct ImportedVersion {
+  int64_t project_id = 0;
+  std::string model;
+  std::vector<ModelFile> files;  // paths as registered, blobs present
+  std::string source;            // e.g. "import:<repository sha256>/<model>/<n>"
+  Json signature;                // stands in when the files carry none (a config.pbtxt's)
+  Json lineage;                  // what the repository's manifest recorded, with where it came from
+  std::string description;
+  std::string user;
+};
+
 class RegistryService {
  public:
   RegistryService(RegistryStore& store, tracking::TrackingStore& tracking, store::BlobStore& blobs, report::PackageStore& packages,
@@ -64,6 +76,20 @@ class RegistryService {
   // kInvalidArgument when the source holds no usable model (the message says what is missing),
   // when the run or package belongs to another project than the model, or the name is bad.
   Result<ModelVersion> Register(const RegisterRequest& request);
+
+  // Registers imported files as a new version (the model is created when the name is new); the same
+  // inspection and checks as Register.
+  Result<ModelVersion> RegisterImported(const ImportedVersion& imported);
+
+  // The version's model card (model_card.h) in `lang`, generated from live records with the
+  // written sections; `project` is the project's name as the card shows it.
+  Result<Json> ModelCard(const ModelVersion& v, const std::string& project, const std::string& lang);
+  // Writes card sections: keys must be CardSectionKeys(), texts at most 20,000 bytes (empty
+  // removes the written text). kInvalidArgument naming the key otherwise; nothing written then.
+  Status EditCard(const ModelVersion& v, const std::vector<CardSection>& sections, const std::string& user);
+
+  // Reads at most max_bytes of a version file's bytes from the blob store.
+  Result<std::string> ReadFileHead(const ModelFile& f, int64_t max_bytes);
 
   // MLflow's `source` of model-versions/create: runs:/<run>/<path>, mlflow-artifacts:/<experiment>/
   // <run>/artifacts/<path>, or <the run's artifact_uri>/<path>; `run_id` (optional in MLflow) must
@@ -88,6 +114,9 @@ class RegistryService {
  private:
   Result<std::vector<ModelFile>> RunFiles(const std::string& run_id, const std::string& path);
   Result<Json> RunLineage(const std::string& run_id);
+  // Inspects the files, then creates the version (and the model when new) in `project_id`.
+  Result<ModelVersion> Create(ModelVersion v, std::vector<ModelFile> files, int64_t project_id, const std::string& model,
+                              const std::string& user, const Json& given_signature);
 
   RegistryStore& store_;
   tracking::TrackingStore& tracking_;

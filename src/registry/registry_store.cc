@@ -270,6 +270,7 @@ Status RegistryStore::DeleteModel(const std::string& name) {
     const std::vector<SqlValue> p{id};
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_stage_changes WHERE version_id IN (SELECT id FROM model_versions WHERE model_id = ?)", p).status());
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_version_tags WHERE version_id IN (SELECT id FROM model_versions WHERE model_id = ?)", p).status());
+    RETURN_IF_ERROR(tx.Exec("DELETE FROM model_card_sections WHERE version_id IN (SELECT id FROM model_versions WHERE model_id = ?)", p).status());
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_aliases WHERE model_id = ?", p).status());
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_versions WHERE model_id = ?", p).status());
     RETURN_IF_ERROR(tx.Exec("DELETE FROM registered_model_tags WHERE model_id = ?", p).status());
@@ -467,6 +468,7 @@ Status RegistryStore::DeleteVersion(const std::string& name, int64_t version) {
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_aliases WHERE version_id = ?", p).status());
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_version_tags WHERE version_id = ?", p).status());
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_stage_changes WHERE version_id = ?", p).status());
+    RETURN_IF_ERROR(tx.Exec("DELETE FROM model_card_sections WHERE version_id = ?", p).status());
     return tx.Exec("DELETE FROM model_versions WHERE id = ?", p).status();
   });
 }
@@ -537,6 +539,34 @@ Result<std::vector<StageChange>> RegistryStore::StageHistory(int64_t version_id)
     return Status::Ok();
   }));
   return out;
+}
+
+Result<std::vector<CardSection>> RegistryStore::CardSections(int64_t version_id) {
+  std::vector<CardSection> out;
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT section, body, updated_by, updated_at FROM model_card_sections WHERE version_id = ?", {version_id}));
+    for (const auto& r : rows) out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status RegistryStore::SetCardSections(int64_t version_id, const std::vector<CardSection>& sections, const std::string& user) {
+  int64_t now = clock_.NowMillis();
+  return db_.Write([&](Tx& tx) -> Status {
+    for (const auto& s : sections) {
+      if (s.text.empty()) {
+        RETURN_IF_ERROR(tx.Exec("DELETE FROM model_card_sections WHERE version_id = ? AND section = ?", {version_id, s.key}).status());
+        continue;
+      }
+      RETURN_IF_ERROR(tx.Exec("INSERT INTO model_card_sections (version_id, section, body, updated_by, updated_at) VALUES (?, ?, ?, ?, ?) "
+                              "ON CONFLICT (version_id, section) DO UPDATE SET body = excluded.body, updated_by = excluded.updated_by, "
+                              "updated_at = excluded.updated_at",
+                              {version_id, s.key, s.text, user, now})
+                          .status());
+    }
+    return Status::Ok();
+  });
 }
 
 Status RegistryStore::SetAlias(const std::string& name, const std::string& alias, int64_t version) {

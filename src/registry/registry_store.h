@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "registry/model_card.h"
 #include "registry/registry_types.h"
 #include "store/meta/database.h"
 
@@ -84,6 +85,11 @@ class RegistryStore {
   Status TransitionTx(store::Tx& tx, int64_t version_id, Stage to, bool archive_existing, const std::string& user,
                       const std::string& reason);
   Result<ModelVersion> LoadVersionTx(store::Tx& tx, int64_t version_id) { return LoadVersion(tx, version_id); }
+
+  // The written sections of a version's model card (REG-4), in no particular order.
+  Result<std::vector<CardSection>> CardSections(int64_t version_id);
+  // Writes the given sections (an empty text removes one) in one transaction.
+  Status SetCardSections(int64_t version_id, const std::vector<CardSection>& sections, const std::string& user);
   // Points `alias` at the version, moving it from any other version (atomically).
   Status SetAlias(const std::string& name, const std::string& alias, int64_t version);
   Status DeleteAlias(const std::string& name, const std::string& alias);  // kNotFound when absent

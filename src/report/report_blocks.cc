@@ -173,6 +173,18 @@ std::string FormatTime(const Json& ms) {
   return buf;
 }
 
+std::vector<Block> EvaluationBlocks(const std::string& lang, const Json& evaluation) {
+  Builder b{lang, {}};
+  Evaluation(b, evaluation);
+  return std::move(b.out);
+}
+
+std::vector<Block> SliceBlocks(const std::string& lang, const Json& evaluation) {
+  Builder b{lang, {}};
+  Slices(b, evaluation);
+  return std::move(b.out);
+}
+
 std::vector<Block> ReportBlocks(const Json& m) {
   Builder b{m.value("lang", std::string("ko")), {}};
   const Json& run = m["run"];

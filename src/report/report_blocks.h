@@ -33,6 +33,11 @@ struct Block {
 
 std::vector<Block> ReportBlocks(const Json& model);
 
+// The evaluation section's blocks (metrics, per class, confusion, curves, residuals) and the
+// slices section's, for one stored evaluation (eval/evaluate_detail.h), in `lang` ("ko" | "en").
+std::vector<Block> EvaluationBlocks(const std::string& lang, const Json& evaluation);
+std::vector<Block> SliceBlocks(const std::string& lang, const Json& evaluation);
+
 // Numbers as the report prints them: up to 4 significant decimals, "—" for null.
 std::string FormatValue(const Json& v);
 // Milliseconds since the epoch as "2026-11-26 15:04 UTC"; "—" for null.

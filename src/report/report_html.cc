@@ -94,21 +94,23 @@ std::string Bars(const Block& b) {
 }  // namespace
 
 std::string RenderHtml(const Json& model) {
-  std::string lang = model.value("lang", std::string("ko"));
-  std::string title = model.value("title", std::string("Report"));
-  std::string run_name = model["run"].value("name", std::string(""));
+  return RenderBlocksHtml(model.value("lang", std::string("ko")), model.value("title", std::string("Report")),
+                          model["run"].value("name", std::string("")), ReportBlocks(model));
+}
+
+std::string RenderBlocksHtml(const std::string& lang, const std::string& title, const std::string& subject, const std::vector<Block>& blocks) {
   std::string h = "<!DOCTYPE html>\n<html lang=\"" + Esc(lang) + "\"><head><meta charset=\"utf-8\"><title>" + Esc(title) + " — " +
-                  Esc(run_name) + "</title><style>"
+                  Esc(subject) + "</title><style>"
                   "body{font-family:'NanumGothic','Noto Sans CJK KR',sans-serif;margin:32px auto;max-width:960px;color:#111;line-height:1.45}"
                   "h1{font-size:26px;border-bottom:2px solid #2563eb;padding-bottom:6px}h2{font-size:19px;margin-top:28px;border-bottom:1px solid #ddd}"
                   "h3{font-size:15px;margin:14px 0 6px}table{border-collapse:collapse;margin:6px 0 12px}"
                   "th,td{border:1px solid #ddd;padding:3px 8px;font-size:13px;text-align:left;vertical-align:top}th{background:#f3f4f6}"
                   "td.num{text-align:right;font-variant-numeric:tabular-nums}.pass{color:#15803d;font-weight:bold}.fail{color:#b91c1c;font-weight:bold}"
                   ".muted{color:#666}.bars td{border:none;padding:2px 6px}.barcell{width:280px}.bar{display:inline-block;height:10px;background:#2563eb}"
-                  "figure{display:inline-block;margin:6px 12px 6px 0}figcaption{font-size:13px;font-weight:bold}"
+                  "figure{display:inline-block;margin:6px 12px 6px 0}figcaption{font-size:13px;font-weight:bold}p.text{white-space:pre-wrap}"
                   "</style></head><body>\n<h1>" + Esc(title) + "</h1>\n";
   bool open = false;
-  for (const Block& b : ReportBlocks(model)) {
+  for (const Block& b : blocks) {
     switch (b.kind) {
       case Block::kHeading: {
         if (open) h += "</section>\n";

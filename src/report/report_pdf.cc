@@ -265,13 +265,19 @@ class Layout {
 }  // namespace
 
 Result<std::string> RenderPdf(const Json& model, const TrueTypeFont& font) {
-  PdfWriter pdf(font);
   std::string title = model.value("title", std::string("Report"));
   std::string run = model["run"].value("name", std::string(""));
-  pdf.SetTitle(title + " — " + run);
+  return RenderBlocksPdf(title, run, model["project"].value("name", std::string("")) + " · " + run + " · " + FormatTime(model["generated_at"]),
+                         ReportBlocks(model), font);
+}
+
+Result<std::string> RenderBlocksPdf(const std::string& title, const std::string& subject, const std::string& subtitle,
+                                    const std::vector<Block>& blocks, const TrueTypeFont& font) {
+  PdfWriter pdf(font);
+  pdf.SetTitle(title + " — " + subject);
   Layout lay(pdf);
-  lay.Title(title, model["project"].value("name", std::string("")) + " · " + run + " · " + FormatTime(model["generated_at"]));
-  for (const Block& b : ReportBlocks(model)) {
+  lay.Title(title, subtitle);
+  for (const Block& b : blocks) {
     switch (b.kind) {
       case Block::kHeading: lay.Heading(b.text); break;
       case Block::kSubheading: lay.Sub(b.text); break;

@@ -11,12 +11,19 @@
 
 #include "base/json.h"
 #include "base/status.h"
+#include "report/report_blocks.h"
 #include "report/ttf_font.h"
 
 namespace moebius::report {
 
 std::string RenderHtml(const Json& model);
 Result<std::string> RenderPdf(const Json& model, const TrueTypeFont& font);
+
+// Any document made of blocks (the report's, a model card's): `subject` follows the title in the
+// HTML <title> and the PDF's title; `subtitle` is the PDF's line under the title.
+std::string RenderBlocksHtml(const std::string& lang, const std::string& title, const std::string& subject, const std::vector<Block>& blocks);
+Result<std::string> RenderBlocksPdf(const std::string& title, const std::string& subject, const std::string& subtitle,
+                                    const std::vector<Block>& blocks, const TrueTypeFont& font);
 
 // The report font: $MOEBIUS_REPORT_FONT when set, else the first TrueType font with Hangul
 // found at the known Debian paths (fonts-nanum: NanumGothic.ttf, then NanumBarunGothic.ttf).

@@ -10,6 +10,7 @@ RAW_OR_EMPTY = {
     "POST /api/v1/projects/{project}/code",
     "PUT /api/v1/jobs/{job}/step-blobs",
     "POST /api/v1/auth/logout",
+    "POST /api/v1/projects/{project}/models/import",
 }
 
 
@@ -151,6 +152,8 @@ def documented_bodies(fx):
         "POST /api/v1/approvals/{approval}/reject": [{"comment": "c"}],
         "POST /api/v1/approvals/{approval}/comments": [{"text": "t"}],
         "PUT " + v1 + "/registry-settings": [{"required_approvals": 1}],
+        "PUT /api/v1/models/{model}/versions/{version}/card": [{"sections": {"intended_use": "u", "caveats_recommendations": "c"}}],
+        "POST " + v1 + "/models/export": [{"versions": [{"model": fx["model"], "version": 1}], "ensemble": "fz-ens", "max_batch_size": 8, "instances": 1}],
         **mlflow_registry_bodies(fx),
     }
 
