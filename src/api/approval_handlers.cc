@@ -1,5 +1,9 @@
 // Approval requests (REG-5; registry/approvals.h):
 //   POST /api/v1/models/{model}/versions/{version}/requests   (model.register) {"stage": "production", "reason", "archive_existing"?}
+//        or {"kind": "retire", "reason"} (REG-6)
+//   GET/PUT /api/v1/projects/{project}/retirement-policy      (project.read / project.manage)
+//        {"max_age_days", "superseded_by", "retention_days"} (0 turns a rule off)
+//   GET  /api/v1/projects/{project}/retirement-candidates     (project.read) versions the policy names, with why
 //   GET  /api/v1/approvals                                    (authenticated) ?state=&project= → requests of the caller's projects
 //   GET  /api/v1/approvals/{approval}                         (project.read)  the request, its events and its evidence
 //   POST /api/v1/approvals/{approval}/approve                 (model.approve) {"comment"?}
@@ -94,8 +98,9 @@ void RegisterApprovalRoutes(Router& r, Services& s) {
           ASSIGN_OR_RETURN(registry::Stage stage, registry::ParseStage(stage_text.value_or("production")));
           ASSIGN_OR_RETURN(auto reason, OptString(*body, "reason"));
           ASSIGN_OR_RETURN(auto archive, OptBool(*body, "archive_existing"));
+          ASSIGN_OR_RETURN(auto kind, OptString(*body, "kind"));
           ASSIGN_OR_RETURN(registry::ApprovalRequest q, s.approvals.Request(ctx.Param("model"), n, stage, archive.value_or(false),
-                                                                             reason.value_or(""), ctx.user().username));
+                                                                             reason.value_or(""), ctx.user().username, kind.value_or("stage")));
           return RequestResponse(s, q, false);
         });
 
@@ -161,6 +166,40 @@ void RegisterApprovalRoutes(Router& r, Services& s) {
           ASSIGN_OR_RETURN(std::string text, OptionalText(ctx, "text"));
           ASSIGN_OR_RETURN(registry::ApprovalRequest q, s.approvals.Comment(id, ctx.user().username, text));
           return RequestResponse(s, q, false);
+        });
+
+  r.Add("GET", "/api/v1/projects/{project}/retirement-policy", Permission::kProjectRead, ProjectFromPath(s),
+        [&s](RouteContext& ctx) -> Result<HttpResponse> {
+          ASSIGN_OR_RETURN(registry::RetirementPolicy p, s.registry.store().GetRetirementPolicy(ctx.project_ids.at(0)));
+          return JsonResponse(Json{{"max_age_days", p.max_age_days}, {"superseded_by", p.superseded_by}, {"retention_days", p.retention_days}});
+        });
+
+  r.Add("PUT", "/api/v1/projects/{project}/retirement-policy", Permission::kProjectManage, ProjectFromPath(s),
+        [&s](RouteContext& ctx) -> Result<HttpResponse> {
+          ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+          if (!body->is_object()) return InvalidArgument("request body must be a JSON object");
+          ASSIGN_OR_RETURN(registry::RetirementPolicy p, s.registry.store().GetRetirementPolicy(ctx.project_ids.at(0)));
+          ASSIGN_OR_RETURN(auto age, OptInt(*body, "max_age_days"));
+          ASSIGN_OR_RETURN(auto superseded, OptInt(*body, "superseded_by"));
+          ASSIGN_OR_RETURN(auto retention, OptInt(*body, "retention_days"));
+          if (age) p.max_age_days = *age;
+          if (superseded) p.superseded_by = *superseded;
+          if (retention) p.retention_days = *retention;
+          RETURN_IF_ERROR(s.registry.store().SetRetirementPolicy(ctx.project_ids.at(0), p));
+          return JsonResponse(Json{{"max_age_days", p.max_age_days}, {"superseded_by", p.superseded_by}, {"retention_days", p.retention_days}});
+        });
+
+  r.Add("GET", "/api/v1/projects/{project}/retirement-candidates", Permission::kProjectRead, ProjectFromPath(s),
+        [&s](RouteContext& ctx) -> Result<HttpResponse> {
+          ASSIGN_OR_RETURN(auto candidates, s.registry.RetirementCandidates(ctx.project_ids.at(0)));
+          Json out = Json::array();
+          for (const auto& c : candidates)
+            out.push_back({{"model", c.version.model_name},
+                           {"version", c.version.version},
+                           {"stage", registry::StageName(c.version.stage)},
+                           {"created_at", c.version.created_at},
+                           {"reasons", c.reasons}});
+          return JsonResponse(Json{{"candidates", out}});
         });
 
   r.Add("GET", "/api/v1/projects/{project}/registry-settings", Permission::kProjectRead, ProjectFromPath(s),

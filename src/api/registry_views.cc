@@ -76,7 +76,13 @@ Json VersionJson(const registry::ModelVersion& v) {
               {"aliases", v.aliases},
               {"created_by", v.created_by},
               {"created_at", v.created_at},
-              {"updated_at", v.updated_at}};
+              {"updated_at", v.updated_at},
+              {"retirement", v.retired_at > 0 ? Json{{"retired_at", v.retired_at},
+                                                     {"request_id", v.retire_request},
+                                                     {"retired_by", v.retired_by},
+                                                     {"reason", v.retire_reason},
+                                                     {"keep_files_until", v.keep_files_until}}
+                                              : Json(nullptr)}};
 }
 
 Json ModelJson(const registry::RegisteredModel& m) {

@@ -92,6 +92,7 @@ void RegisterTritonRoutes(Router& r, Services& s) {
           ASSIGN_OR_RETURN(rq.options.max_batch_size, PositiveQuery(ctx, "max_batch_size", 1024, 1 << 20));
           ASSIGN_OR_RETURN(rq.options.instances, PositiveQuery(ctx, "instances", 1, 64));
           ASSIGN_OR_RETURN(registry::ModelVersion v, s.registry.store().GetVersion(ctx.Param("model"), n));
+          if (v.retired_at > 0) return Conflict("version " + std::to_string(n) + " is retired: it cannot be exported or deployed").WithReason("RETIRED");
           rq.versions.push_back(std::move(v));
           rq.exported_by = ctx.user().username;
           ASSIGN_OR_RETURN(auto files, s.repositories.Export(std::move(rq)));
@@ -123,6 +124,7 @@ void RegisterTritonRoutes(Router& r, Services& s) {
             if (!v.ok() && v.status().code() == StatusCode::kNotFound) return InvalidArgument(at + ": " + v.status().message());
             RETURN_IF_ERROR(v.status());
             if (v->project_id != ctx.project_ids.at(0)) return InvalidArgument(at + ": model '" + *model + "' belongs to another project");
+            if (v->retired_at > 0) return Conflict(at + ": version " + std::to_string(n) + " of '" + *model + "' is retired").WithReason("RETIRED");
             rq.versions.push_back(std::move(*v));
           }
           rq.exported_by = ctx.user().username;

@@ -25,8 +25,8 @@ constexpr const char* kCriteria = "test_f1 >= 0.7 and perf.latency_p99_ms <= 50"
 
 // A churn table with a known signal, seeded: rows [first, first + n) of the same population.
 std::string ChurnCsv(int first, int n) {
-  std::string csv = "tenure_months,contract,monthly_charges,support_calls,region,churned\n";
-  const char* contracts[] = {"month-to-month", "one-year", "two-year"};
+  std::string csv = "tenure_months,contract_months,monthly_charges,support_calls,region,churned\n";
+  const int contracts[] = {1, 12, 24};  // month-to-month, one year, two years
   const char* regions[] = {"north", "south", "east", "west"};
   for (int i = first; i < first + n; ++i) {
     std::mt19937_64 rng(20261207ULL * 1000003ULL + static_cast<uint64_t>(i));
@@ -39,7 +39,7 @@ std::string ChurnCsv(int first, int n) {
     double logit = 0.4 - 0.07 * tenure + (contract == 0 ? 2.2 : contract == 2 ? -1.5 : 0.0) + 0.55 * calls + 0.025 * (charges - 60);
     bool churned = u(rng) < 1 / (1 + std::exp(-logit));
     char line[160];
-    std::snprintf(line, sizeof(line), "%d,%s,%.2f,%d,%s,%s\n", tenure, contracts[contract], charges, calls, region, churned ? "yes" : "no");
+    std::snprintf(line, sizeof(line), "%d,%d,%.2f,%d,%s,%s\n", tenure, contracts[contract], charges, calls, region, churned ? "yes" : "no");
     csv += line;
   }
   return csv;
@@ -99,6 +99,10 @@ class Demo {
     } else {
       RETURN_IF_ERROR(p.status());
     }
+    ASSIGN_OR_RETURN(Json exps, c_.Get(std::string(kProject) + "/experiments"));
+    bool have_experiment = false;
+    for (const Json& e : exps.value("experiments", Json::array())) have_experiment |= e.value("name", "") == "churn";
+    if (!have_experiment) RETURN_IF_ERROR(c_.Post(std::string(kProject) + "/experiments", Json{{"name", "churn"}}).status());
     auto t = c_.Get(std::string(kProject) + "/tasks/churn");
     if (t.ok()) return Status::Ok();
     if (!IsNotFound(t.status())) return t.status();
@@ -170,7 +174,12 @@ class Demo {
                 {"objective", {{"metric", "valid_score"}, {"goal", "minimize"}}},
                 {"algorithms", {{{"name", "gbdt"},
                                  {"trainer", "xgboost"},
-                                 {"args", {{"label", "churned"}, {"task", "binary"}, {"rounds", 80}, {"early_stopping", 10}}},
+                                 {"args", {{"label", "churned"},
+                                           {"task", "binary"},
+                                           {"features", {"tenure_months", "contract_months", "monthly_charges", "support_calls"}},
+                                           {"rounds", 80},
+                                           {"early_stopping", 10},
+                                           {"perf", true}}},
                                  {"space", {{{"name", "eta"}, {"type", "float"}, {"low", 0.05}, {"high", 0.4}, {"log", true}},
                                             {{"name", "max_depth"}, {"type", "int"}, {"low", 2}, {"high", 6}}}}}}},
                 {"sampler", {{"type", "tpe"}, {"seed", 7}}},

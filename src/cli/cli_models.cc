@@ -1,4 +1,4 @@
-// `moebius model register|list|show|version|stage|alias|card`: the model registry (REG-1 to REG-3)
+// `moebius model register|list|show|version|stage|alias|card|retire`: the model registry (REG-1 to REG-3)
 // through the REST API.
 #include <cstdio>
 #include <fstream>
@@ -13,7 +13,8 @@ namespace {
 void PrintVersionLine(const Json& v) {
   std::string aliases;
   for (const Json& a : v.value("aliases", Json::array())) aliases += (aliases.empty() ? "" : ",") + a.get<std::string>();
-  std::printf("%-4s %-12s %-12s %-8s %-16s %-24s %s\n", Str(v, "version").c_str(), Str(v, "stage").c_str(), Str(v, "format").c_str(),
+  std::string stage = Str(v, "stage") + (v.contains("retirement") && !v["retirement"].is_null() ? " (retired)" : "");
+  std::printf("%-4s %-12s %-12s %-8s %-16s %-24s %s\n", Str(v, "version").c_str(), stage.c_str(), Str(v, "format").c_str(),
               Str(v, "flavor").c_str(), Time(v, "created_at").c_str(), Str(v, "source").substr(0, 24).c_str(), aliases.c_str());
 }
 
@@ -161,6 +162,38 @@ CLI::App* AddModelCommands(CommandHost& host) {
     if (anum->empty()) return InvalidArgument("give the VERSION the alias names, or --delete");
     ASSIGN_OR_RETURN(Json j, c.Put(path, Json{{"version", *anum}}));
     Emit(g, j, [&] { std::printf("%s@%s -> version %s\n", aname->c_str(), aalias->c_str(), anum->c_str()); });
+    return Status::Ok();
+  });
+
+  auto* retire = host.Sub(model, "retire", "request a version's retirement (REG-6), or list the project's --candidates");
+  auto* rname = host.Own<std::string>();
+  auto* rnum = host.Own<int64_t>(0);
+  auto* rreason = host.Own<std::string>();
+  auto* rcandidates = host.Own<std::string>();
+  retire->add_option("MODEL", *rname);
+  retire->add_option("VERSION", *rnum);
+  retire->add_option("--reason", *rreason, "why the version retires (required for a request)");
+  retire->add_option("--candidates", *rcandidates, "PROJECT: the versions its retirement policy names, with why");
+  host.OnRun(retire, [&g = g, rname, rnum, rreason, rcandidates](RestClient& c) -> Status {
+    if (!rcandidates->empty()) {
+      ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/projects/" + UrlEncode(*rcandidates) + "/retirement-candidates"));
+      Emit(g, j, [&] {
+        if (j["candidates"].empty()) std::printf("no candidates (see GET /api/v1/projects/%s/retirement-policy)\n", rcandidates->c_str());
+        for (const Json& cd : j["candidates"]) {
+          std::string why;
+          for (const Json& r : cd["reasons"]) why += (why.empty() ? "" : "; ") + r.get<std::string>();
+          std::printf("%-24s %-4s %-12s %s\n", Str(cd, "model").c_str(), Str(cd, "version").c_str(), Str(cd, "stage").c_str(), why.c_str());
+        }
+      });
+      return Status::Ok();
+    }
+    if (rname->empty() || *rnum < 1) return InvalidArgument("give MODEL VERSION --reason TEXT, or --candidates PROJECT");
+    ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/models/" + UrlEncode(*rname) + "/versions/" + std::to_string(*rnum) + "/requests",
+                                    Json{{"kind", "retire"}, {"reason", *rreason}}));
+    Emit(g, j, [&] {
+      std::printf("retirement request %s for %s version %lld is pending; an approver decides (moebius approval approve %s)\n",
+                  Str(j["request"], "id").c_str(), rname->c_str(), static_cast<long long>(*rnum), Str(j["request"], "id").c_str());
+    });
     return Status::Ok();
   });
 

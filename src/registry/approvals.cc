@@ -83,24 +83,35 @@ Result<ApprovalRequest> Approvals::Pending(Tx& tx, int64_t id) {
 }
 
 Result<ApprovalRequest> Approvals::Request(const std::string& model, int64_t version, Stage target, bool archive_existing,
-                                           const std::string& reason, const std::string& user) {
-  if (target != Stage::kProduction)
+                                           const std::string& reason, const std::string& user, const std::string& kind) {
+  if (kind != "stage" && kind != "retire") return InvalidArgument("kind must be 'stage' (production) or 'retire', got '" + kind + "'");
+  if (kind == "retire") {
+    target = Stage::kArchived;
+    archive_existing = false;
+  } else if (target != Stage::kProduction) {
     return InvalidArgument(std::string("only production needs an approved request; move a version to ") + StageName(target) + " directly");
+  }
   RETURN_IF_ERROR(CheckText(reason, "reason", true));
   ASSIGN_OR_RETURN(ModelVersion v, registry_.GetVersion(model, version));
-  if (v.stage == target) return FailedPrecondition("version " + std::to_string(version) + " of '" + model + "' is already in production");
+  if (v.retired_at > 0)
+    return Conflict("version " + std::to_string(version) + " of '" + model + "' is retired (request " + std::to_string(v.retire_request) + ")")
+        .WithReason("RETIRED");
+  if (kind == "retire" && v.stage == Stage::kProduction)
+    return Conflict("version " + std::to_string(version) + " of '" + model + "' is in production; promote another version before retiring it")
+        .WithReason("IN_PRODUCTION");
+  if (kind == "stage" && v.stage == target) return FailedPrecondition("version " + std::to_string(version) + " of '" + model + "' is already in production");
   ApprovalRequest out;
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto open, tx.Query("SELECT id FROM approval_requests WHERE version_id = ? AND target_stage = ? AND state = 'pending'",
-                                         {v.id, std::string(StageName(target))}));
+    ASSIGN_OR_RETURN(auto open, tx.Query("SELECT id FROM approval_requests WHERE version_id = ? AND kind = ? AND state = 'pending'",
+                                         {v.id, kind}));
     if (!open.empty())
       return Conflict("request " + std::to_string(open[0].Int(0)) + " for this version is already pending").WithReason("DUPLICATE_REQUEST");
     ASSIGN_OR_RETURN(auto setting, tx.Query("SELECT required_approvals FROM registry_settings WHERE project_id = ?", {v.project_id}));
     int64_t required = setting.empty() ? 1 : setting[0].Int(0);
     ASSIGN_OR_RETURN(int64_t id, tx.NextId("approval_requests"));
     RETURN_IF_ERROR(tx.Exec("INSERT INTO approval_requests (id, project_id, kind, model_id, version_id, target_stage, archive_existing, reason, "
-                            "state, required_approvals, requested_by, created_at, decided_at) VALUES (?, ?, 'stage', ?, ?, ?, ?, ?, 'pending', ?, ?, ?, 0)",
-                            {id, v.project_id, v.model_id, v.id, std::string(StageName(target)), int64_t{archive_existing ? 1 : 0}, reason,
+                            "state, required_approvals, requested_by, created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, 0)",
+                            {id, v.project_id, kind, v.model_id, v.id, std::string(StageName(target)), int64_t{archive_existing ? 1 : 0}, reason,
                              required, user, clock_.NowMillis()})
                         .status());
     RETURN_IF_ERROR(AddEvent(tx, id, user, "request", reason));
@@ -125,12 +136,17 @@ Result<ApprovalRequest> Approvals::Approve(int64_t id, const std::string& user, 
     if (q.approvals + 1 >= q.required_approvals) {
       int64_t now = clock_.NowMillis();
       RETURN_IF_ERROR(tx.Exec("UPDATE approval_requests SET state = 'approved', decided_at = ? WHERE id = ?", {now, id}).status());
-      ASSIGN_OR_RETURN(ModelVersion v, registry_.LoadVersionTx(tx, q.version_id));
-      if (v.stage != q.target) {
-        RETURN_IF_ERROR(registry_.TransitionTx(tx, q.version_id, q.target, q.archive_existing, user,
-                                               "approved request " + std::to_string(id) + " by " + q.requested_by + ": " + q.reason));
+      if (q.kind == "retire") {
+        RETURN_IF_ERROR(registry_.RetireTx(tx, q.version_id, id, user, q.reason));
+        RETURN_IF_ERROR(AddEvent(tx, id, user, "applied", "retired"));
+      } else {
+        ASSIGN_OR_RETURN(ModelVersion v, registry_.LoadVersionTx(tx, q.version_id));
+        if (v.stage != q.target) {
+          RETURN_IF_ERROR(registry_.TransitionTx(tx, q.version_id, q.target, q.archive_existing, user,
+                                                 "approved request " + std::to_string(id) + " by " + q.requested_by + ": " + q.reason));
+        }
+        RETURN_IF_ERROR(AddEvent(tx, id, user, "applied", std::string("moved to ") + StageName(q.target)));
       }
-      RETURN_IF_ERROR(AddEvent(tx, id, user, "applied", std::string("moved to ") + StageName(q.target)));
     }
     ASSIGN_OR_RETURN(out, Load(tx, id));
     return Status::Ok();

@@ -31,9 +31,11 @@ class Approvals {
  public:
   Approvals(store::Database& db, RegistryStore& registry, const Clock& clock) : db_(db), registry_(registry), clock_(clock) {}
 
-  // A request to move `version` of `model` to `target` (production: the stage that needs one).
+  // A request to move `version` of `model` to `target` (production: the stage that needs one), or
+  // with kind "retire" to retire it (REG-6: applied as archived plus the retirement record; a
+  // version in production is kConflict IN_PRODUCTION). A retired version is kConflict RETIRED.
   Result<ApprovalRequest> Request(const std::string& model, int64_t version, Stage target, bool archive_existing,
-                                  const std::string& reason, const std::string& user);
+                                  const std::string& reason, const std::string& user, const std::string& kind = "stage");
   Result<ApprovalRequest> Approve(int64_t id, const std::string& user, const std::string& comment);
   Result<ApprovalRequest> Reject(int64_t id, const std::string& user, const std::string& comment);
   Result<ApprovalRequest> Cancel(int64_t id, const std::string& user);

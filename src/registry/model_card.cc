@@ -121,14 +121,22 @@ Block BlockFromJson(const Json& j) {
   return b;
 }
 
+Block Make(Block::Kind kind, std::string text, std::string style = "") {
+  Block b;
+  b.kind = kind;
+  b.text = std::move(text);
+  b.style = std::move(style);
+  return b;
+}
+
 Block Table(std::vector<std::string> head, std::vector<std::vector<std::string>> rows, std::string title = "") {
-  Block b{.kind = Block::kTable, .text = std::move(title)};
+  Block b = Make(Block::kTable, std::move(title));
   b.head = std::move(head);
   b.rows = std::move(rows);
   return b;
 }
 
-Block Para(std::string text, std::string style = "") { return Block{.kind = Block::kPara, .text = std::move(text), .style = std::move(style)}; }
+Block Para(std::string text, std::string style = "") { return Make(Block::kPara, std::move(text), std::move(style)); }
 
 std::vector<Block> Details(const CardInputs& in, const std::string& lang) {
   const ModelVersion& v = in.version;
@@ -220,7 +228,7 @@ std::vector<Block> Quantitative(const CardInputs& in, const std::string& lang) {
   if (in.evaluations.empty()) return {Para(T(lang, "no_evaluation"), "muted")};
   std::vector<Block> out;
   for (const auto& [name, ev] : in.evaluations) {
-    out.push_back(Block{.kind = Block::kSubheading, .text = name});
+    out.push_back(Make(Block::kSubheading, name));
     for (auto& b : report::EvaluationBlocks(lang, ev)) out.push_back(std::move(b));
     for (auto& b : report::SliceBlocks(lang, ev)) out.push_back(std::move(b));
   }
@@ -268,7 +276,7 @@ std::vector<Block> ModelCardBlocks(const Json& card) {
   std::string lang = card.value("lang", "en");
   std::vector<Block> out;
   for (const Json& s : card.value("sections", Json::array())) {
-    out.push_back(Block{.kind = Block::kHeading, .text = s.value("title", ""), .style = s.value("key", "")});
+    out.push_back(Make(Block::kHeading, s.value("title", ""), s.value("key", "")));
     std::string text = s.value("text", "");
     out.push_back(text.empty() ? Para(T(lang, "not_written"), "muted") : Para(text, "text"));
     for (const Json& b : s.value("blocks", Json::array())) out.push_back(BlockFromJson(b));

@@ -119,6 +119,23 @@ CREATE TABLE model_card_sections (
   PRIMARY KEY (version_id, section)
 );
 )SQL"},
+      // Retirement (REG-6): a project's policy, and the record of each retired version that stays.
+      {1103, "registry_retirement", R"SQL(
+CREATE TABLE retirement_policies (
+  project_id BIGINT PRIMARY KEY,
+  max_age_days BIGINT NOT NULL,
+  superseded_by BIGINT NOT NULL,
+  retention_days BIGINT NOT NULL
+);
+CREATE TABLE model_retirements (
+  version_id BIGINT PRIMARY KEY,
+  request_id BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  retired_by TEXT NOT NULL,
+  retired_at BIGINT NOT NULL,
+  keep_until BIGINT NOT NULL
+);
+)SQL"},
   };
 }
 

@@ -213,6 +213,37 @@ Result<Json> RegistryService::ModelCard(const ModelVersion& v, const std::string
   return BuildModelCard(in);
 }
 
+Result<std::vector<RetirementCandidate>> RegistryService::RetirementCandidates(int64_t project_id) {
+  ASSIGN_OR_RETURN(RetirementPolicy policy, store_.GetRetirementPolicy(project_id));
+  std::vector<RetirementCandidate> out;
+  if (policy.max_age_days == 0 && policy.superseded_by == 0) return out;
+  int64_t now = clock_.NowMillis();
+  std::string token;
+  do {
+    ModelSearch q;
+    q.project_ids = {project_id};
+    q.max_results = kMaxModelSearchResults;
+    q.page_token = token;
+    ASSIGN_OR_RETURN(Page page, store_.SearchModels(q));
+    for (int64_t id : page.ids) {
+      ASSIGN_OR_RETURN(auto versions, store_.Versions(id));  // newest first
+      for (size_t i = 0; i < versions.size(); ++i) {
+        const ModelVersion& v = versions[i];
+        if (v.retired_at > 0 || v.stage == Stage::kProduction) continue;
+        RetirementCandidate c{v, {}};
+        int64_t age_days = (now - v.created_at) / 86400000;
+        if (policy.max_age_days > 0 && age_days >= policy.max_age_days)
+          c.reasons.push_back("registered " + std::to_string(age_days) + " days ago (policy: " + std::to_string(policy.max_age_days) + ")");
+        if (policy.superseded_by > 0 && static_cast<int64_t>(i) >= policy.superseded_by)
+          c.reasons.push_back("superseded by " + std::to_string(i) + " newer versions (policy: " + std::to_string(policy.superseded_by) + ")");
+        if (!c.reasons.empty()) out.push_back(std::move(c));
+      }
+    }
+    token = page.next_page_token;
+  } while (!token.empty());
+  return out;
+}
+
 Status RegistryService::EditCard(const ModelVersion& v, const std::vector<CardSection>& sections, const std::string& user) {
   const auto& keys = CardSectionKeys();
   for (const auto& s : sections) {

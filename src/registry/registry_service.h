@@ -65,6 +65,12 @@ struct ImportedVersion {
   std::string user;
 };
 
+// A version a project's retirement policy names, with why (REG-6).
+struct RetirementCandidate {
+  ModelVersion version;
+  std::vector<std::string> reasons;
+};
+
 class RegistryService {
  public:
   RegistryService(RegistryStore& store, tracking::TrackingStore& tracking, store::BlobStore& blobs, report::PackageStore& packages,
@@ -87,6 +93,10 @@ class RegistryService {
   // Writes card sections: keys must be CardSectionKeys(), texts at most 20,000 bytes (empty
   // removes the written text). kInvalidArgument naming the key otherwise; nothing written then.
   Status EditCard(const ModelVersion& v, const std::vector<CardSection>& sections, const std::string& user);
+
+  // The project's live versions its retirement policy names (never one in production): older than
+  // max_age_days, or with superseded_by newer versions of the same model. Newest model first.
+  Result<std::vector<RetirementCandidate>> RetirementCandidates(int64_t project_id);
 
   // Reads at most max_bytes of a version file's bytes from the blob store.
   Result<std::string> ReadFileHead(const ModelFile& f, int64_t max_bytes);

@@ -18,7 +18,8 @@ using store::Tx;
 constexpr char kModelColumns[] = "id, project_id, name, description, created_by, created_at, updated_at";
 constexpr char kVersionColumns[] =
     "v.id, v.model_id, m.name, m.project_id, v.version, v.source, v.run_id, v.package_id, v.format, v.flavor, v.model_file, "
-    "v.files, v.content_sha256, v.signature, v.lineage, v.stage, v.status, v.description, v.created_by, v.created_at, v.updated_at";
+    "v.files, v.content_sha256, v.signature, v.lineage, v.stage, v.status, v.description, v.created_by, v.created_at, v.updated_at, "
+    "r.retired_at, r.request_id, r.retired_by, r.reason, r.keep_until";
 constexpr size_t kMaxTagKey = 250;
 constexpr size_t kMaxTagValue = 5000;
 
@@ -159,7 +160,8 @@ Result<RegisteredModel> RegistryStore::LoadModel(Tx& tx, int64_t id) {
 Result<ModelVersion> RegistryStore::LoadVersion(Tx& tx, int64_t id) {
   ASSIGN_OR_RETURN(Row r, store::QueryOne(tx,
                                           std::string("SELECT ") + kVersionColumns +
-                                              " FROM model_versions v JOIN registered_models m ON m.id = v.model_id WHERE v.id = ?",
+                                              " FROM model_versions v JOIN registered_models m ON m.id = v.model_id "
+                                              "LEFT JOIN model_retirements r ON r.version_id = v.id WHERE v.id = ?",
                                           {id}, "model version " + std::to_string(id)));
   ModelVersion v;
   v.id = r.Int(0);
@@ -183,6 +185,13 @@ Result<ModelVersion> RegistryStore::LoadVersion(Tx& tx, int64_t id) {
   v.created_by = r.Text(18);
   v.created_at = r.Int(19);
   v.updated_at = r.Int(20);
+  if (!r.IsNull(21)) {
+    v.retired_at = r.Int(21);
+    v.retire_request = r.Int(22);
+    v.retired_by = r.Text(23);
+    v.retire_reason = r.Text(24);
+    v.keep_files_until = r.Int(25);
+  }
   ASSIGN_OR_RETURN(auto tags, tx.Query("SELECT key, value FROM model_version_tags WHERE version_id = ? ORDER BY key", {id}));
   for (const auto& t : tags) v.tags.emplace_back(t.Text(0), t.Text(1));
   ASSIGN_OR_RETURN(auto aliases, tx.Query("SELECT alias FROM model_aliases WHERE version_id = ? ORDER BY alias", {id}));
@@ -271,6 +280,7 @@ Status RegistryStore::DeleteModel(const std::string& name) {
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_stage_changes WHERE version_id IN (SELECT id FROM model_versions WHERE model_id = ?)", p).status());
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_version_tags WHERE version_id IN (SELECT id FROM model_versions WHERE model_id = ?)", p).status());
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_card_sections WHERE version_id IN (SELECT id FROM model_versions WHERE model_id = ?)", p).status());
+    RETURN_IF_ERROR(tx.Exec("DELETE FROM model_retirements WHERE version_id IN (SELECT id FROM model_versions WHERE model_id = ?)", p).status());
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_aliases WHERE model_id = ?", p).status());
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_versions WHERE model_id = ?", p).status());
     RETURN_IF_ERROR(tx.Exec("DELETE FROM registered_model_tags WHERE model_id = ?", p).status());
@@ -469,6 +479,7 @@ Status RegistryStore::DeleteVersion(const std::string& name, int64_t version) {
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_version_tags WHERE version_id = ?", p).status());
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_stage_changes WHERE version_id = ?", p).status());
     RETURN_IF_ERROR(tx.Exec("DELETE FROM model_card_sections WHERE version_id = ?", p).status());
+    RETURN_IF_ERROR(tx.Exec("DELETE FROM model_retirements WHERE version_id = ?", p).status());
     return tx.Exec("DELETE FROM model_versions WHERE id = ?", p).status();
   });
 }
@@ -495,6 +506,8 @@ Status RegistryStore::DeleteVersionTag(const std::string& name, int64_t version,
 
 Status RegistryStore::TransitionTx(Tx& tx, int64_t id, Stage to, bool archive_existing, const std::string& user, const std::string& reason) {
   ASSIGN_OR_RETURN(ModelVersion v, LoadVersion(tx, id));
+  if (v.retired_at > 0)
+    return Conflict("version " + std::to_string(v.version) + " of '" + v.model_name + "' is retired; it stays archived").WithReason("RETIRED");
   int64_t now = clock_.NowMillis();
   auto record = [&](int64_t vid, Stage from, Stage dest, int64_t archived_for, const std::string& why) -> Status {
     ASSIGN_OR_RETURN(int64_t cid, tx.NextId("model_stage_changes"));
@@ -539,6 +552,41 @@ Result<std::vector<StageChange>> RegistryStore::StageHistory(int64_t version_id)
     return Status::Ok();
   }));
   return out;
+}
+
+Status RegistryStore::RetireTx(Tx& tx, int64_t version_id, int64_t request_id, const std::string& user, const std::string& reason) {
+  ASSIGN_OR_RETURN(ModelVersion v, LoadVersion(tx, version_id));
+  if (v.retired_at > 0) return Conflict("version " + std::to_string(v.version) + " of '" + v.model_name + "' is already retired").WithReason("RETIRED");
+  if (v.stage != Stage::kArchived) RETURN_IF_ERROR(TransitionTx(tx, version_id, Stage::kArchived, false, user, "retired: " + reason));
+  ASSIGN_OR_RETURN(auto policy, tx.Query("SELECT retention_days FROM retirement_policies WHERE project_id = ?", {v.project_id}));
+  int64_t days = policy.empty() ? RetirementPolicy{}.retention_days : policy[0].Int(0);
+  int64_t now = clock_.NowMillis();
+  return tx.Exec("INSERT INTO model_retirements (version_id, request_id, reason, retired_by, retired_at, keep_until) VALUES (?, ?, ?, ?, ?, ?)",
+                 {version_id, request_id, reason, user, now, now + days * 86400000})
+      .status();
+}
+
+Result<RetirementPolicy> RegistryStore::GetRetirementPolicy(int64_t project_id) {
+  RetirementPolicy p;
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT max_age_days, superseded_by, retention_days FROM retirement_policies WHERE project_id = ?", {project_id}));
+    if (!rows.empty()) p = {rows[0].Int(0), rows[0].Int(1), rows[0].Int(2)};
+    return Status::Ok();
+  }));
+  return p;
+}
+
+Status RegistryStore::SetRetirementPolicy(int64_t project_id, const RetirementPolicy& p) {
+  if (p.max_age_days < 0 || p.max_age_days > 36500) return InvalidArgument("max_age_days must be between 0 (off) and 36500");
+  if (p.superseded_by < 0 || p.superseded_by > 1000) return InvalidArgument("superseded_by must be between 0 (off) and 1000");
+  if (p.retention_days < 0 || p.retention_days > 36500) return InvalidArgument("retention_days must be between 0 and 36500");
+  return db_.Write([&](Tx& tx) -> Status {
+    return tx.Exec("INSERT INTO retirement_policies (project_id, max_age_days, superseded_by, retention_days) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT (project_id) DO UPDATE SET max_age_days = excluded.max_age_days, superseded_by = excluded.superseded_by, "
+                   "retention_days = excluded.retention_days",
+                   {project_id, p.max_age_days, p.superseded_by, p.retention_days})
+        .status();
+  });
 }
 
 Result<std::vector<CardSection>> RegistryStore::CardSections(int64_t version_id) {

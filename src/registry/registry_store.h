@@ -86,6 +86,12 @@ class RegistryStore {
                       const std::string& reason);
   Result<ModelVersion> LoadVersionTx(store::Tx& tx, int64_t version_id) { return LoadVersion(tx, version_id); }
 
+  // Retires a version inside `tx` (REG-6): archived when it is not, and the retirement record with
+  // the project's retention. kConflict RETIRED when it already is.
+  Status RetireTx(store::Tx& tx, int64_t version_id, int64_t request_id, const std::string& user, const std::string& reason);
+  Result<RetirementPolicy> GetRetirementPolicy(int64_t project_id);
+  Status SetRetirementPolicy(int64_t project_id, const RetirementPolicy& policy);
+
   // The written sections of a version's model card (REG-4), in no particular order.
   Result<std::vector<CardSection>> CardSections(int64_t version_id);
   // Writes the given sections (an empty text removes one) in one transaction.

@@ -72,6 +72,20 @@ struct ModelVersion {
   int64_t updated_at = 0;
   Tags tags;
   std::vector<std::string> aliases;
+  // Retirement (REG-6): 0 while the version is live; a retired version is archived and can no
+  // longer change stage, be requested for production, exported or deployed.
+  int64_t retired_at = 0;
+  int64_t retire_request = 0;  // the approved request that retired it
+  std::string retired_by;      // the approver whose approval applied it
+  std::string retire_reason;
+  int64_t keep_files_until = 0;  // the project's retention: the files are kept at least until then
+};
+
+// A project's retirement policy (REG-6): which versions are candidates. 0 turns a rule off.
+struct RetirementPolicy {
+  int64_t max_age_days = 0;    // registered more than N days ago
+  int64_t superseded_by = 0;   // N or more newer versions of the same model
+  int64_t retention_days = 90;  // how long a retired version's files are kept
 };
 
 // One stage change of a version (REG-2 history): who moved it, when and why.
@@ -105,7 +119,7 @@ struct ApprovalEvent {
 struct ApprovalRequest {
   int64_t id = 0;
   int64_t project_id = 0;
-  std::string kind = "stage";  // a stage move; deployments come with serving
+  std::string kind = "stage";  // stage (a move to production) | retire; deployments come with serving
   int64_t model_id = 0;
   std::string model_name;
   int64_t version_id = 0;

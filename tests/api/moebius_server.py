@@ -24,6 +24,7 @@ class Server:
         self.proc = None
         self.url = None
         self.log = []
+        self.out = []  # stdout after "listening on", e.g. the demo's progress
 
     def start(self):
         self.proc = subprocess.Popen(
@@ -42,7 +43,8 @@ class Server:
             raise RuntimeError("server did not print its address")
         # Drain stderr so the pipe never fills up.
         threading.Thread(target=lambda: [self.log.append(l) for l in self.proc.stderr], daemon=True).start()
-        threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
+        self.out = []
+        threading.Thread(target=lambda out=self.out: [out.append(l) for l in self.proc.stdout], daemon=True).start()
         return self
 
     def admin_password(self):

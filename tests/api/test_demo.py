@@ -1,36 +1,65 @@
-"""`make up` starts the server with --demo: a project with a task, an experiment and runs."""
+"""`make up` starts the server with --demo: the loop run for real through the API — a generated
+churn table in two rounds, a stratified split, a 4-trial XGBoost study run by the embedded worker,
+the best trial confirmed against the task's criteria, registered with its card written, exported
+as a Triton repository into the data directory, and a production request waiting for approval.
+A restart resumes nothing twice."""
+import json
+import os
+import subprocess
 import time
 
-from moebius_server import Server
+from moebius_server import BIN, Server
 
 
-def test_demo_project_loads_and_evaluates():
-    server = Server(extra_args=["--demo"]).start()
+def wait_for_demo(server, seconds=400):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        out = "".join(server.out)
+        if "demo: done" in out or "demo: stopped" in out:
+            return out
+        time.sleep(1)
+    raise AssertionError("the demo did not finish in time:\n" + out)
+
+
+def test_the_demo_runs_the_loop_through_the_api_once():
+    server = Server(extra_args=["--demo", "--workers", "1"]).start()
     try:
+        out = wait_for_demo(server)
+        assert "demo: done" in out, out
         admin = server.client(server.login("admin", server.admin_password()))
-        deadline = time.time() + 30
-        runs = []
-        while time.time() < deadline:
-            exps = admin.get("/api/v1/projects/demo/experiments")
-            if exps.status_code == 200 and exps.json()["experiments"]:
-                exp = exps.json()["experiments"][0]["experiment_id"]
-                runs = admin.ok("POST", "/api/v1/runs/search", json={"experiment_ids": [exp], "filter": "attributes.status = 'FINISHED'",
-                                                                      "order_by": ["metrics.f1 DESC"]})["runs"]
-                if len(runs) == 12:
-                    break
-            time.sleep(0.2)
-        assert len(runs) == 12
-        task = admin.ok("GET", "/api/v1/projects/demo/tasks/churn")["task"]
-        assert task["acceptance_criteria"] == "f1 >= 0.85 and p99_latency_ms <= 50"
-        best, worst = runs[0]["info"]["run_id"], runs[-1]["info"]["run_id"]
-        results = [admin.ok("POST", "/api/v1/projects/demo/tasks/churn/evaluate", json={"run_id": r})["passed"] for r in (best, worst)]
-        assert results[1] is False  # not every generated run passes
-        hist = admin.ok("POST", "/api/v1/metrics/bulk-history", json={"run_ids": [best], "metric_keys": ["train_loss"], "max_points": 100})
-        assert hist["series"][0]["total"] == 300
-        # A restart does not load the demo twice.
+        ds = admin.ok("GET", "/api/v1/projects/demo/datasets/customers")
+        assert len(ds["rounds"]) == 2 and len(ds["versions"]) == 2
+        study = admin.ok("GET", "/api/v1/projects/demo/studies")["studies"][0]
+        assert study["name"] == "churn-xgb" and study["state"] == "completed" and study["trial_counts"]["complete"] == 4
+        best = study["best_trial"]["run_id"]
+        pkgs = admin.ok("GET", "/api/v1/projects/demo/packages")["packages"]
+        assert [p["run_id"] for p in pkgs] == [best]
+        model = admin.ok("GET", "/api/v1/models/churn")
+        assert len(model["versions"]) == 1
+        v = model["versions"][0]
+        assert v["stage"] == "staging" and v["package_id"] == pkgs[0]["id"] and v["run_id"] == best
+        # The run read the split version: lineage reaches from the data to the package.
+        assert [d["ref"] for d in v["lineage"]["data_versions"]] == ["demo/customers@v2"], v["lineage"]["data_versions"]
+        card = admin.ok("GET", "/api/v1/models/churn/versions/1/card")["card"]
+        written = {s["key"]: s["text"] for s in card["sections"]}
+        assert written["intended_use"].startswith("Rank this month's customers")
+        metrics = next(s for s in card["sections"] if s["key"] == "metrics")
+        assert any(b.get("style") == "pass" for b in metrics["blocks"])  # the criteria result, from the package
+        requests = admin.ok("GET", "/api/v1/approvals", params={"state": "pending"})["requests"]
+        assert [(q["model"], q["version"], q["target_stage"]) for q in requests] == [("churn", 1, "production")]
+        # The Triton repository on disk verifies, with one inference.
+        repo = os.path.join(server.data_dir, "demo", "triton")
+        r = subprocess.run([BIN, "package", "verify", repo, "--json"], capture_output=True, text=True)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert json.loads(r.stdout)["models"][0]["inference"]["ran"]
+        # A restart finds every step done.
         server.stop()
         server.start()
+        out = wait_for_demo(server, 120)
+        assert "demo: done" in out and "registered churn" not in out and "round 1" not in out, out
         admin = server.client(server.login("admin", server.admin_password()))
+        assert len(admin.ok("GET", "/api/v1/models/churn")["versions"]) == 1
+        assert len(admin.ok("GET", "/api/v1/approvals", params={"state": "pending"})["requests"]) == 1
         assert [p["name"] for p in admin.ok("GET", "/api/v1/projects")["projects"]].count("demo") == 1
     finally:
         server.cleanup()

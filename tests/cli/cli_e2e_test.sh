@@ -238,6 +238,19 @@ MOEBIUS_TOKEN=$BOSS MOEBIUS_SERVER=$URL m approval list --state pending | grep -
 MOEBIUS_TOKEN=$BOSS MOEBIUS_SERVER=$URL m approval approve "$REQ" --comment "checked" | grep -q "(approved)" || fail "approval approve"
 m model show churn-xgb | grep -E "^1 +production" > /dev/null || fail "the approved version is in production"
 
+# Model card, Triton repository: export, verify, re-import; a changed file fails verify.
+m model card churn-xgb 1 --set intended_use="Rank customers by churn risk" | grep -q "updated 1 section" || fail "model card --set"
+m model card churn-xgb 1 | grep -q "Rank customers by churn risk" || fail "model card shows the written section"
+m model card churn-xgb 1 --format pdf --out "$tmp/card.pdf" > /dev/null || fail "model card pdf"
+head -c 5 "$tmp/card.pdf" | grep -q "%PDF-" || fail "the card is a PDF"
+m model export churn-xgb 1 --out "$tmp/triton" | grep -q "wrote the Triton repository" || fail "model export"
+[[ -f $tmp/triton/churn-xgb/config.pbtxt && -f $tmp/triton/churn-xgb/1/xgboost.json ]] || fail "Triton's layout"
+m package verify "$tmp/triton" | grep -q "^verified" || fail "package verify"
+m model import churn "$tmp/triton" --model churn-copy | grep -q "registered churn-copy version 1 (xgboost)" || fail "model import"
+echo " " >> "$tmp/triton/churn-xgb/1/moebius/signature.json"
+m package verify "$tmp/triton" > "$tmp/out" 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "verify of a changed repository should exit 1"
+grep -q "signature.json does not match the manifest" "$tmp/out" || fail "verify names the changed file: $(cat "$tmp/out")"
+
 m logout | grep -q "logged out" || fail logout
 [[ ! -e $MOEBIUS_CONFIG_DIR/credentials.json ]] || fail "credentials kept after logout"
 # The CLI's token was revoked on the server.
