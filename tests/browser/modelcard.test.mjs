@@ -172,7 +172,7 @@ test('model card UI: card, edit, documents, lineage graph, export, approval evid
     assert.equal(stored.sections.find((s) => s.key === 'caveats_recommendations').text, '');
 
     // ---- The card in Korean (the toggle), and the documents.
-    await card.getByTestId('card-lang').getByRole('button', { name: '한국어' }).click();
+    await card.getByTestId('card-lang').getByRole('button', { name: 'KO', exact: true }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid=model-card]')?.getAttribute('data-lang') === 'ko');
     await intended.locator('h3').getByText('2. 사용 목적').waitFor();
     await intended.getByText(USE).waitFor();
@@ -184,7 +184,7 @@ test('model card UI: card, edit, documents, lineage graph, export, approval evid
     assert.match(html.headers()['content-type'], /text\/html/);
     assert.match(html.headers()['content-disposition'], /attachment; filename="model-card-churn-v1-ko\.html"/);
     assert.ok((await html.text()).includes(USE), 'the HTML document carries the written text');
-    await card.getByTestId('card-lang').getByRole('button', { name: 'English' }).click();
+    await card.getByTestId('card-lang').getByRole('button', { name: 'EN', exact: true }).click();
     await intended.locator('h3').getByText('2. Intended use').waitFor();
     const pdfHref = await card.getByTestId('card-pdf').getAttribute('href');
     assert.equal(pdfHref, `/api/v1/models/${MODEL}/versions/1/card?format=pdf&lang=en&download=1`);

@@ -32,8 +32,17 @@ export function CardLangToggle({ lang, onChange }: { lang: CardLang; onChange: (
   return (
     <span className="segmented" role="group" aria-label={t('registry.card.language')} data-testid="card-lang">
       {LANGUAGES.map((l) => (
-        <button key={l.code} type="button" lang={l.code} className={lang === l.code ? 'active' : ''} aria-pressed={lang === l.code} onClick={() => onChange(l.code)}>
-          {l.label}
+        <button
+          key={l.code}
+          type="button"
+          lang={l.code}
+          className={lang === l.code ? 'active' : ''}
+          aria-pressed={lang === l.code}
+          title={t('registry.card.inLanguage', { language: l.label })}
+          onClick={() => onChange(l.code)}
+        >
+          {/* The code, not the name: the header's language switch shows the names. */}
+          {l.code.toUpperCase()}
         </button>
       ))}
     </span>
