@@ -11,7 +11,7 @@
 // (nothing saved) → the intended use saved and shown, also in Korean → the HTML and PDF documents
 // → Export for Triton (the tar downloaded) → the model page's lineage graph (data version,
 // experiment, run, package with criteria met, the version; links) → request production. As rita:
-// no Edit on the version page; the request page shows the card's written section and its metrics
+// no Edit on the version page (Export still), no Import on the Models tab; the request page shows the card's written section and its metrics
 // as evidence; approve. As admin: import the exported tar with one byte of the model file changed
 // (the server's problems listed, nothing registered), then the tar as exported (a new version,
 // its link, "imported from" in its lineage graph). Screenshots go to tests/browser/out/.
@@ -239,6 +239,10 @@ test('model card UI: card, edit, documents, lineage graph, export, approval evid
     await page.goto(`${server.base}/models/${MODEL}/versions/1`);
     await card.locator('[data-section=intended_use]').getByText(USE).waitFor();
     assert.equal(await card.getByTestId('card-edit').count(), 0, 'no Edit without model.register');
+    await page.getByTestId('export-triton').waitFor();
+    await page.goto(`${server.base}/projects/${PROJECT}?tab=models`);
+    await page.locator(`[data-testid=models-table] tr[data-model="${MODEL}"]`).waitFor();
+    assert.equal(await page.getByTestId('import-repository').count(), 0, 'no import without model.register');
     await page.goto(`${server.base}/approvals/${reqId}`);
     const evidence = page.getByTestId('card-evidence');
     await evidence.locator('[data-section=intended_use]').getByText(USE).waitFor();
