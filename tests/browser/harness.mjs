@@ -20,7 +20,9 @@ export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
  */
 export function startServer({ args = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'moebius-ui-data-'));
-  const proc = spawn(BIN, ['server', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', ...args], {
+  // MOEBIUS_WEB_DIR serves the UI from a `npm run build` output instead of the binary's own copy.
+  const webDir = process.env.MOEBIUS_WEB_DIR ? ['--web-dir', process.env.MOEBIUS_WEB_DIR] : [];
+  const proc = spawn(BIN, ['server', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', ...args, ...webDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs = [];

@@ -104,15 +104,22 @@ export async function apiRequest<T>(
 }
 
 /**
- * Sends raw bytes (an upload part). Errors are reported like apiRequest's; the body is not JSON.
+ * Sends raw bytes (an upload part, an archive). Errors are reported like apiRequest's, with the
+ * answer's JSON kept in ApiError.body; the request body is not JSON.
  */
-export async function putBytes<T>(path: string, body: Blob, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/octet-stream' };
+export async function sendBytes<T>(
+  method: 'PUT' | 'POST',
+  path: string,
+  body: Blob,
+  contentType = 'application/octet-stream',
+  options: RequestOptions = {},
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': contentType };
   const csrf = getCsrfToken();
   if (csrf) headers['X-CSRF-Token'] = csrf;
   let response: Response;
   try {
-    response = await fetch(path, { method: 'PUT', headers, body, credentials: 'same-origin', signal: options.signal });
+    response = await fetch(path, { method, headers, body, credentials: 'same-origin', signal: options.signal });
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(0, 'NETWORK_ERROR', e instanceof Error ? e.message : String(e), {});
@@ -132,6 +139,10 @@ export async function putBytes<T>(path: string, body: Blob, options: RequestOpti
   }
   return parsed as T;
 }
+
+/** PUTs raw bytes (an upload part). */
+export const putBytes = <T>(path: string, body: Blob, options: RequestOptions = {}): Promise<T> =>
+  sendBytes<T>('PUT', path, body, 'application/octet-stream', options);
 
 export const api = {
   get: <T>(path: string, options?: RequestOptions) => apiRequest<T>('GET', path, undefined, options),

@@ -1,5 +1,5 @@
 // One function per endpoint the UI uses (docs/api.md).
-import { api, putBytes, qs, seg } from './client';
+import { api, putBytes, qs, sendBytes, seg } from './client';
 import type {
   ApprovalRequest,
   ArtifactFile,
@@ -26,6 +26,8 @@ import type {
   PipelineDefinition,
   PipelineRun,
   MetricSeries,
+  ImportedRepository,
+  ModelCard,
   ModelStage,
   ModelSummary,
   ModelVersion,
@@ -370,3 +372,20 @@ export const commentOnRequest = (id: number | string, text: string) =>
 export const getRegistrySettings = (project: string) => api.get<RegistrySettings>(`/api/v1/projects/${seg(project)}/registry-settings`);
 export const putRegistrySettings = (project: string, requiredApprovals: number) =>
   api.put<RegistrySettings>(`/api/v1/projects/${seg(project)}/registry-settings`, { required_approvals: requiredApprovals });
+
+// ---- model cards (REG-4) and Triton repositories (docs/design/triton.md)
+const cardPath = (model: string, version: number | string) => `/api/v1/models/${seg(model)}/versions/${seg(String(version))}/card`;
+export const getModelCard = (model: string, version: number | string, lang: 'en' | 'ko') =>
+  api.get<{ card: ModelCard }>(`${cardPath(model, version)}${qs({ lang })}`);
+/** Writes sections' text (an empty text removes it); answers the card in `lang`. */
+export const putModelCard = (model: string, version: number | string, sections: Record<string, string>, lang: 'en' | 'ko') =>
+  api.put<{ card: ModelCard }>(`${cardPath(model, version)}${qs({ lang })}`, { sections });
+/** The card as a document: HTML (self-contained) or PDF; `download` asks for an attachment. */
+export const modelCardUrl = (model: string, version: number | string, format: 'html' | 'pdf', lang: 'en' | 'ko', download = true) =>
+  `${cardPath(model, version)}${qs({ format, lang, download: download ? '1' : undefined })}`;
+/** The version as a Triton model repository (a tar). */
+export const modelExportUrl = (model: string, version: number | string) =>
+  `/api/v1/models/${seg(model)}/versions/${seg(String(version))}/export${qs({ max_batch_size: 1024 })}`;
+/** Registers the versions of a Triton repository sent as the raw body (tar, tar.gz or zip). */
+export const importRepository = (project: string, archive: Blob, model?: string) =>
+  sendBytes<ImportedRepository>('POST', `/api/v1/projects/${seg(project)}/models/import${qs({ model })}`, archive, 'application/x-tar');

@@ -880,6 +880,14 @@ export interface VersionLineage {
     confirmed_by: string;
     confirmed_at: number;
   } | null;
+  /** a version registered by importing a Triton repository: where it came from */
+  imported?: {
+    repository_sha256: string;
+    registered_model: string;
+    registered_version: number;
+    exported_by: string;
+    exported_at: number;
+  };
 }
 export interface StageChange {
   from: ModelStage;
@@ -951,4 +959,46 @@ export interface ApprovalRequest {
 }
 export interface RegistrySettings {
   required_approvals: number;
+}
+
+// Model cards (REG-4; docs/api.md "…/card" rows): generated blocks per section plus written text
+export type CardBlockKind = 'heading' | 'subheading' | 'para' | 'table' | 'curve' | 'heatmap' | 'bars';
+export interface CardBlock {
+  kind: CardBlockKind;
+  /** a paragraph's or heading's text; the title of a table, curve, heat map or bar list */
+  text: string;
+  /** a paragraph's: pass | fail | muted */
+  style?: string;
+  head?: string[];
+  rows?: string[][];
+  /** heatmap: class labels, counts (rows: true, columns: predicted) */
+  labels?: string[];
+  matrix?: number[][];
+  /** bars: [label, value] */
+  bars?: [string, number][];
+}
+export interface CardSection {
+  key: string;
+  title: string;
+  /** the written text; empty when none is written */
+  text: string;
+  updated_by: string;
+  updated_at: number;
+  blocks: CardBlock[];
+}
+export interface ModelCard {
+  model: string;
+  version: number;
+  lang: 'en' | 'ko';
+  title: string;
+  project: string;
+  generated_at: number;
+  sections: CardSection[];
+}
+/** POST /projects/{project}/models/import's answer */
+export interface ImportedRepository {
+  versions: ModelVersion[];
+  notes: string[];
+  /** ensembles read and checked, not registered */
+  ensembles: string[];
 }

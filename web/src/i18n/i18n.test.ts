@@ -16,6 +16,7 @@ import { DICTIONARY_CHANGES } from '../lib/dictionary';
 import { ARGV_MODES, JOB_STATES } from '../lib/jobs';
 import { PARAM_TYPES, PRUNERS, SAMPLERS } from '../lib/study';
 import { FILE_ROLES, STAGES } from '../lib/registry';
+import { LINEAGE_NODE_KINDS } from '../lib/versionLineage';
 import { EVENT_ACTIONS, INBOX_FILTERS, REFUSAL_CODES, REQUEST_STATES } from '../lib/approvals';
 import {
   COLUMN_KIND_FILTERS,
@@ -139,6 +140,8 @@ describe('i18n resources', () => {
       ...['minimize', 'maximize'].map((k) => `study.goals.${k}`),
       ...STAGES.map((k) => `registry.stages.${k}`),
       ...FILE_ROLES.map((k) => `registry.roles.${k}`),
+      ...LINEAGE_NODE_KINDS.map((k) => `registry.lineageGraph.kinds.${k}`),
+      'registry.import.needFile',
       ...REQUEST_STATES.map((k) => `approvals.states.${k}`),
       ...INBOX_FILTERS.map((k) => `approvals.filters.${k}`),
       ...INBOX_FILTERS.map((k) => `approvals.empty.${k}`),

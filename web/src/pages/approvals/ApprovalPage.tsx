@@ -1,8 +1,9 @@
 // One approval request (REG-5): what is asked and why, its timeline of events, the evidence a
-// reviewer decides on (the version's signature, files and lineage, the confirmed package's
-// criteria clause by clause, the run's metrics), and the actions: approve (comment optional),
-// reject (comment required), cancel (the requester), comment (anyone who reads the project). The
-// server's refusals (409 SELF_APPROVAL, NOT_PENDING, …) are shown as it words them.
+// reviewer decides on (the version's signature, the model card's written sections and metrics,
+// files and lineage, the confirmed package's criteria clause by clause, the run's metrics), and
+// the actions: approve (comment optional), reject (comment required), cancel (the requester),
+// comment (anyone who reads the project). The server's refusals (409 SELF_APPROVAL, NOT_PENDING,
+// …) are shown as it words them.
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -21,6 +22,7 @@ import { formatDateTime } from '../../lib/format';
 import { shortHash, versionPath } from '../../lib/registry';
 import { FilesCard, LineageCard, SignatureCard } from '../model/VersionCards';
 import { useModelProject } from '../model/useModelProject';
+import { CardEvidence } from './CardEvidence';
 import { approvalKey, RefusalBox } from './shared';
 
 export default function ApprovalPage() {
@@ -327,6 +329,7 @@ function Evidence({ v, projectName }: { v: ModelVersion; projectName?: string })
         </section>
         <SignatureCard v={v} />
       </div>
+      <CardEvidence v={v} />
       <LineageCard lineage={v.lineage} projectName={projectName} />
       {!v.lineage?.package && (
         <p className="muted small" data-testid="no-package">

@@ -1,6 +1,8 @@
-// A registered model (REG-1 to REG-3): its description, tags and aliases, and every version with
-// its stage, format, flavor, source and aliases, newest first. A version's page has its files,
-// signature, lineage, stage history and the stage and alias actions.
+// A registered model (REG-1 to REG-3): its description, tags and aliases, every version with
+// its stage, format, flavor, source and aliases, newest first, and one version's lineage as a graph
+// (the newest unless another is picked). A version's page has its files, signature, lineage, model
+// card, stage history and the stage and alias actions.
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
@@ -12,6 +14,7 @@ import { Empty, ErrorBox, Loading } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
 import { formatDateTime, formatDateTimeShort } from '../../lib/format';
 import { aliasList, versionPath } from '../../lib/registry';
+import { LineageGraph } from './LineageGraph';
 import { useModelProject } from './useModelProject';
 
 export default function ModelPage() {
@@ -82,6 +85,7 @@ export default function ModelPage() {
             <h2>{t('registry.versions')}</h2>
             {versions.length === 0 ? <Empty>{t('registry.noVersions')}</Empty> : <VersionsTable versions={versions} locale={locale} />}
           </section>
+          {versions.length > 0 && <LineageSection versions={versions} projectName={project?.name} />}
         </>
       )}
     </div>
@@ -134,5 +138,31 @@ function VersionsTable({ versions, locale }: { versions: ModelVersion[]; locale:
         </tbody>
       </table>
     </div>
+  );
+}
+
+function LineageSection({ versions, projectName }: { versions: ModelVersion[]; projectName?: string }) {
+  const { t } = useTranslation();
+  const [picked, setPicked] = useState<number | null>(null);
+  // The newest version unless another is picked (and still listed).
+  const v = versions.find((x) => x.version === picked) ?? versions[0];
+  return (
+    <section className="card" data-testid="model-lineage">
+      <div className="section-head">
+        <h2>{t('registry.lineageGraph.title')}</h2>
+        <label className="inline-field">
+          <span>{t('registry.version')}</span>
+          <select name="lineage-version" value={v.version} onChange={(e) => setPicked(Number(e.target.value))}>
+            {versions.map((x) => (
+              <option key={x.id} value={x.version}>
+                v{x.version}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p className="muted small">{t('registry.lineageGraph.hint')}</p>
+      <LineageGraph v={v} projectName={projectName} />
+    </section>
   );
 }

@@ -6,7 +6,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { deleteModelAlias, getModel, getModelVersion, listApprovals, moveModelStage, requestStage, setModelAlias } from '../../api/endpoints';
+import { deleteModelAlias, getModel, getModelVersion, listApprovals, modelExportUrl, moveModelStage, requestStage, setModelAlias } from '../../api/endpoints';
 import type { ApprovalRequest, ModelStage, ModelVersion } from '../../api/types';
 import { useAuth } from '../../components/auth';
 import { Breadcrumbs } from '../../components/Breadcrumbs';
@@ -18,6 +18,7 @@ import { approvalPath, pendingRequestOf, productionRequestBody, progress, reques
 import { formatDateTime, formatDateTimeShort } from '../../lib/format';
 import { archiveApplies, archivedForVersion, isApprovalRequired, modelPath, shortHash, STAGES, stageMoveBody } from '../../lib/registry';
 import { approvalsKey, RefusalBox } from '../approvals/shared';
+import { ModelCardPanel } from './ModelCardPanel';
 import { useModelProject } from './useModelProject';
 import { FilesCard, LineageCard, SignatureCard } from './VersionCards';
 
@@ -70,6 +71,11 @@ export default function ModelVersionPage() {
               </div>
               {v.description && <p className="muted">{v.description}</p>}
             </div>
+            <div className="actions">
+              <a className="btn" href={modelExportUrl(v.model, v.version)} download data-testid="export-triton" title={t('registry.exportHint')}>
+                {t('registry.exportTriton')}
+              </a>
+            </div>
           </div>
           <div className="two-col">
             <SummaryCard v={v} />
@@ -77,6 +83,7 @@ export default function ModelVersionPage() {
           </div>
           <FilesCard v={v} />
           <LineageCard lineage={v.lineage} projectName={project?.name} />
+          <ModelCardPanel v={v} mayEdit={mayRegister} />
           <HistoryCard v={v} versions={modelQ.data?.versions ?? []} locale={locale} />
           {project && <RequestsCard v={v} project={project.name} mayRegister={mayRegister} />}
           {mayRegister ? (

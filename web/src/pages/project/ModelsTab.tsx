@@ -1,22 +1,28 @@
 // A project's registered models (REG-1): version counts, latest version, stages and aliases,
-// filtered on the server with MLflow's search grammar (`name LIKE 'churn%'`, `tags.team = 'risk'`).
+// filtered on the server with MLflow's search grammar (`name LIKE 'churn%'`, `tags.team = 'risk'`);
+// holders of model.register import a Triton model repository here.
 import { useState, type FormEvent } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { listModels } from '../../api/endpoints';
+import { useAuth } from '../../components/auth';
 import { StageChip } from '../../components/StageChip';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
 import { formatDateTimeShort } from '../../lib/format';
 import { aliasList, modelPath, stageCounts, versionPath } from '../../lib/registry';
+import { ImportRepositoryForm } from '../model/ImportRepositoryForm';
 
 export const modelsKey = (project: string, filter = '') => ['models', project, filter];
 
 export function ModelsTab({ project }: { project: string }) {
   const { t } = useTranslation();
   const locale = useLocale();
+  const { can } = useAuth();
+  const mayRegister = can('model.register', project);
+  const [importing, setImporting] = useState(false);
   const [text, setText] = useState('');
   const [filter, setFilter] = useState('');
   const q = useQuery({
@@ -34,7 +40,13 @@ export function ModelsTab({ project }: { project: string }) {
     <section data-testid="models">
       <div className="section-head">
         <h2>{t('registry.title')}</h2>
+        {mayRegister && (
+          <button type="button" className="btn" onClick={() => setImporting(true)} data-testid="import-repository">
+            {t('registry.import.open')}
+          </button>
+        )}
       </div>
+      {importing && <ImportRepositoryForm project={project} onClose={() => setImporting(false)} />}
       <p className="muted small">{t('registry.hint')}</p>
       <form className="filter-bar" onSubmit={apply} role="search">
         <input
