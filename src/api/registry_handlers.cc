@@ -69,13 +69,11 @@ void RegisterRegistryRoutes(Router& r, Services& s) {
     Json out = Json::array();
     for (int64_t id : page.ids) {
       ASSIGN_OR_RETURN(registry::RegisteredModel m, s.registry.store().GetModelById(id));
-      ASSIGN_OR_RETURN(auto versions, s.registry.store().Versions(m.id));
+      ASSIGN_OR_RETURN(auto counts, s.registry.store().CountVersions(m.id));
       Json j = ModelJson(m);
-      Json stages = Json::object();
-      for (const auto& v : versions) stages[registry::StageName(v.stage)] = stages.value(registry::StageName(v.stage), 0) + 1;
-      j["version_count"] = versions.size();
-      j["latest_version"] = versions.empty() ? Json(nullptr) : Json(versions.front().version);
-      j["stages"] = stages;
+      j["version_count"] = counts.total;
+      j["latest_version"] = counts.total == 0 ? Json(nullptr) : Json(counts.latest);
+      j["stages"] = counts.by_stage;
       out.push_back(std::move(j));
     }
     return JsonResponse(Json{{"models", out}});

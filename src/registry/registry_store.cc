@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include "base/strings.h"
 #include "store/meta/sql_text.h"
@@ -446,17 +447,38 @@ Result<std::vector<ModelVersion>> RegistryStore::Versions(int64_t model_id) {
   return out;
 }
 
+Result<RegistryStore::VersionCounts> RegistryStore::CountVersions(int64_t model_id) {
+  VersionCounts out;
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT stage, COUNT(*), MAX(version) FROM model_versions WHERE model_id = ? GROUP BY stage", {model_id}));
+    for (const auto& r : rows) {
+      out.by_stage[StageName(StageOf(r.Text(0)))] = r.Int(1);
+      out.total += r.Int(1);
+      out.latest = std::max(out.latest, r.Int(2));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<std::vector<ModelVersion>> RegistryStore::LatestVersions(int64_t model_id, const std::vector<Stage>& stages) {
-  ASSIGN_OR_RETURN(auto versions, Versions(model_id));  // newest first
+  // The newest version of each stage, found in SQL: a model with many versions loads at most four.
   std::vector<ModelVersion> out;
-  for (Stage st : {Stage::kDevelopment, Stage::kStaging, Stage::kProduction, Stage::kArchived}) {
-    if (!stages.empty() && std::find(stages.begin(), stages.end(), st) == stages.end()) continue;
-    for (auto& v : versions)
-      if (v.stage == st) {
-        out.push_back(std::move(v));
-        break;
-      }
-  }
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT stage, MAX(version) FROM model_versions WHERE model_id = ? GROUP BY stage", {model_id}));
+    std::map<Stage, int64_t> newest;
+    for (const auto& r : rows) newest[StageOf(r.Text(0))] = r.Int(1);
+    for (Stage st : {Stage::kDevelopment, Stage::kStaging, Stage::kProduction, Stage::kArchived}) {
+      if (!stages.empty() && std::find(stages.begin(), stages.end(), st) == stages.end()) continue;
+      auto it = newest.find(st);
+      if (it == newest.end()) continue;
+      ASSIGN_OR_RETURN(auto ids, tx.Query("SELECT id FROM model_versions WHERE model_id = ? AND version = ?", {model_id, it->second}));
+      if (ids.empty()) continue;
+      ASSIGN_OR_RETURN(ModelVersion v, LoadVersion(tx, ids[0].Int(0)));
+      out.push_back(std::move(v));
+    }
+    return Status::Ok();
+  }));
   return out;
 }
 

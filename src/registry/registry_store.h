@@ -10,6 +10,7 @@
 // Thread-safety: thread-safe (state lives in the database).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,6 +65,13 @@ class RegistryStore {
   Result<ModelVersion> GetVersion(const std::string& name, int64_t version);  // kNotFound
   Result<ModelVersion> GetVersionById(int64_t id);
   Result<std::vector<ModelVersion>> Versions(int64_t model_id);
+  // How many versions a model has per stage, and its newest number (0 when none), without loading them.
+  struct VersionCounts {
+    std::map<std::string, int64_t> by_stage;
+    int64_t total = 0;
+    int64_t latest = 0;
+  };
+  Result<VersionCounts> CountVersions(int64_t model_id);
   // The newest version in each stage (MLflow's latest_versions), in stage order; only `stages`
   // when it is not empty.
   Result<std::vector<ModelVersion>> LatestVersions(int64_t model_id, const std::vector<Stage>& stages = {});
