@@ -3,10 +3,16 @@ churn table in two rounds, a stratified split, a 4-trial XGBoost study run by th
 the best trial confirmed against the task's criteria, registered with its card written, exported
 as a Triton repository into the data directory, and a production request waiting for approval.
 A restart resumes nothing twice."""
+import io
 import json
 import os
 import subprocess
+import tarfile
+import tempfile
 import time
+
+import numpy as np
+import xgboost as xgb
 
 from moebius_server import BIN, Server
 
@@ -52,6 +58,32 @@ def test_the_demo_runs_the_loop_through_the_api_once():
         r = subprocess.run([BIN, "package", "verify", repo, "--json"], capture_output=True, text=True)
         assert r.returncode == 0, r.stdout + r.stderr
         assert json.loads(r.stdout)["models"][0]["inference"]["ran"]
+        # The rest of the loop by hand: another user approves, the version is exported, verified and
+        # re-imported, and the re-imported model predicts exactly what the original does.
+        admin.ok("POST", "/api/v1/users", json={"username": "boss", "password": "boss-password-1", "global_role": "viewer"})
+        admin.ok("PUT", "/api/v1/projects/demo/members/boss", json={"role": "approver"})
+        boss = server.client(server.login("boss", "boss-password-1"))
+        boss.ok("POST", f"/api/v1/approvals/{requests[0]['id']}/approve", json={"comment": "criteria met"})
+        assert admin.ok("GET", "/api/v1/models/churn/versions/1")["version"]["stage"] == "production"
+        tar = admin.get("/api/v1/models/churn/versions/1/export").content
+        r = admin.post("/api/v1/projects/demo/models/import?model=churn-copy", data=tar)
+        assert r.status_code == 201, r.text
+        copy = r.json()["versions"][0]
+        assert copy["content_sha256"] == v["content_sha256"]
+        with tempfile.TemporaryDirectory() as d1, tempfile.TemporaryDirectory() as d2:
+            for d, model, n in ((d1, "churn", 1), (d2, "churn-copy", copy["version"])):
+                with tarfile.open(fileobj=io.BytesIO(admin.get(f"/api/v1/models/{model}/versions/{n}/export").content)) as t:
+                    t.extractall(d)
+                r = subprocess.run([BIN, "package", "verify", d, "--json"], capture_output=True, text=True)
+                assert r.returncode == 0, r.stdout + r.stderr
+            x = np.random.default_rng(3).uniform(0, 80, size=(500, 4)).astype(np.float32)
+            preds = []
+            for d, model, n in ((d1, "churn", 1), (d2, "churn-copy", copy["version"])):
+                b = xgb.Booster()
+                b.load_model(os.path.join(d, model, str(n), "xgboost.json"))
+                preds.append(b.predict(xgb.DMatrix(x, feature_names=b.feature_names)))
+            assert np.array_equal(preds[0], preds[1])
+            assert 0 < preds[0].min() < preds[0].max() < 1
         # A restart finds every step done.
         server.stop()
         server.start()
@@ -59,7 +91,7 @@ def test_the_demo_runs_the_loop_through_the_api_once():
         assert "demo: done" in out and "registered churn" not in out and "round 1" not in out, out
         admin = server.client(server.login("admin", server.admin_password()))
         assert len(admin.ok("GET", "/api/v1/models/churn")["versions"]) == 1
-        assert len(admin.ok("GET", "/api/v1/approvals", params={"state": "pending"})["requests"]) == 1
+        assert len(admin.ok("GET", "/api/v1/approvals", params={"project": "demo"})["requests"]) == 1
         assert [p["name"] for p in admin.ok("GET", "/api/v1/projects")["projects"]].count("demo") == 1
     finally:
         server.cleanup()
