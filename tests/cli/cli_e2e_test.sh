@@ -212,8 +212,13 @@ set -e
 
 # The registry: a run's XGBoost model registered, moved, aliased; production only through an
 # approved request, approved by another user.
-XGB='{"learner": {"learner_model_param": {"num_feature": "3", "num_class": "0"}, "objective": {"name": "binary:logistic"}}}'
-curl -sf -H "Authorization: Bearer $TOKEN" -X PUT "$URL/api/2.0/mlflow-artifacts/artifacts/$EXP/$R1/artifacts/model/model.json" --data-binary "$XGB" > /dev/null
+# A real 3-feature XGBoost model (python3-xgboost), so verify's inference has a model to run.
+$PY -c '
+import sys, numpy as np, xgboost as xgb
+x = np.random.default_rng(0).normal(size=(200, 3)).astype(np.float32)
+xgb.train({"objective": "binary:logistic", "max_depth": 2}, xgb.DMatrix(x, label=(x[:, 0] > 0).astype(np.float32)), 5).save_model(sys.argv[1])
+' "$tmp/xgb-model.json"
+curl -sf -H "Authorization: Bearer $TOKEN" -X PUT "$URL/api/2.0/mlflow-artifacts/artifacts/$EXP/$R1/artifacts/model/model.json" --data-binary @"$tmp/xgb-model.json" > /dev/null
 m model register churn churn-xgb --run "$R1" --tag team=growth | grep -q "registered churn-xgb version 1 (xgboost, moebius)" || fail "model register"
 m model list churn | grep -E "^churn-xgb +1 +1 " > /dev/null || fail "model list"
 m model stage churn-xgb 1 staging --reason "first candidate" | grep -q "is now in staging" || fail "model stage"
@@ -247,9 +252,11 @@ m model export churn-xgb 1 --out "$tmp/triton" | grep -q "wrote the Triton repos
 [[ -f $tmp/triton/churn-xgb/config.pbtxt && -f $tmp/triton/churn-xgb/1/xgboost.json ]] || fail "Triton's layout"
 m package verify "$tmp/triton" | grep -q "^verified" || fail "package verify"
 m model import churn "$tmp/triton" --model churn-copy | grep -q "registered churn-copy version 1 (xgboost)" || fail "model import"
-echo " " >> "$tmp/triton/churn-xgb/1/moebius/signature.json"
+echo " " >> "$tmp/triton/churn-xgb/1/xgboost.json"
+set +e
 m package verify "$tmp/triton" > "$tmp/out" 2> "$tmp/e"; [[ $? -eq 1 ]] || fail "verify of a changed repository should exit 1"
-grep -q "signature.json does not match the manifest" "$tmp/out" || fail "verify names the changed file: $(cat "$tmp/out")"
+set -e
+grep -q "xgboost.json does not match the manifest" "$tmp/out" || fail "verify names the changed file: $(cat "$tmp/out")"
 
 m logout | grep -q "logged out" || fail logout
 [[ ! -e $MOEBIUS_CONFIG_DIR/credentials.json ]] || fail "credentials kept after logout"
