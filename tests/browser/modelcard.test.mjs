@@ -328,6 +328,26 @@ test('model card UI: card, edit, documents, lineage graph, export, approval evid
     await page.getByRole('button', { name: 'English' }).first().click();
     await page.getByRole('heading', { name: 'Model card' }).waitFor();
 
+    // ---- Retirement (REG-6): the copy retired through an approved request (over the API, rita
+    // approving); its page says so, links the request and offers no export.
+    const retire = await api('POST', `/api/v1/models/churn-copy/versions/1/requests`, { kind: 'retire', reason: 'a copy for the test' });
+    const ritaLogin = await fetch(`${server.base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'rita', password: RITA }),
+    });
+    const ritaToken = (await ritaLogin.json()).token;
+    const approved = await fetch(`${server.base}/api/v1/approvals/${retire.request.id}/approve`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ritaToken}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(approved.status, 200, await approved.text());
+    await page.goto(`${server.base}/models/churn-copy/versions/1`);
+    await page.getByTestId('version-retired').waitFor();
+    assert.match(await page.getByTestId('retirement-record').innerText(), /rita.*a copy for the test/s);
+    assert.equal(await page.getByTestId('export-triton').count(), 0, 'a retired version offers no export');
+
     assert.deepEqual(pageErrors, [], 'no uncaught page errors');
   } catch (e) {
     await shot('modelcard-failure.png').catch(() => {});

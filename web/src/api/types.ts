@@ -923,6 +923,16 @@ export interface ModelVersion {
   updated_at: number;
   /** only on GET /models/{model}/versions/{version} and the stage move's answer */
   stage_history?: StageChange[];
+  /** REG-6: null while live; a retired version stays archived and cannot be exported or deployed */
+  retirement?: VersionRetirement | null;
+}
+export interface VersionRetirement {
+  retired_at: number;
+  request_id: number;
+  retired_by: string;
+  reason: string;
+  /** the project's retention: the files are kept at least until then */
+  keep_files_until: number;
 }
 
 // Approval requests (REG-5; docs/api.md "approvals" rows, docs/design/registry.md "Approvals")

@@ -60,6 +60,11 @@ export default function ModelVersionPage() {
             <div>
               <h1 data-testid="version-title">
                 {v.model} v{v.version} <StageChip stage={v.stage} />{' '}
+                {v.retirement && (
+                  <span className="badge" data-testid="version-retired">
+                    {t('registry.retired')}
+                  </span>
+                )}{' '}
                 {v.aliases.map((a) => (
                   <span key={a} className="badge alias" data-testid="version-alias">
                     @{a}
@@ -70,12 +75,25 @@ export default function ModelVersionPage() {
                 {t('registry.createdBy', { by: v.created_by, at: formatDateTime(v.created_at, locale) })} · {t('registry.status')}: {v.status}
               </div>
               {v.description && <p className="muted">{v.description}</p>}
+              {v.retirement && (
+                <p className="muted small" data-testid="retirement-record">
+                  {t('registry.retiredRecord', {
+                    by: v.retirement.retired_by,
+                    at: formatDateTime(v.retirement.retired_at, locale),
+                    reason: v.retirement.reason,
+                    until: formatDateTime(v.retirement.keep_files_until, locale),
+                  })}{' '}
+                  <Link to={approvalPath(v.retirement.request_id)}>#{v.retirement.request_id}</Link>
+                </p>
+              )}
             </div>
-            <div className="actions">
-              <a className="btn" href={modelExportUrl(v.model, v.version)} download data-testid="export-triton" title={t('registry.exportHint')}>
-                {t('registry.exportTriton')}
-              </a>
-            </div>
+            {!v.retirement && (
+              <div className="actions">
+                <a className="btn" href={modelExportUrl(v.model, v.version)} download data-testid="export-triton" title={t('registry.exportHint')}>
+                  {t('registry.exportTriton')}
+                </a>
+              </div>
+            )}
           </div>
           <div className="two-col">
             <SummaryCard v={v} />
