@@ -59,4 +59,10 @@ HttpResponse ErrorResponse(const Status& status) {
   return resp;
 }
 
+HttpResponse V2ErrorResponse(const Status& status) {
+  HttpResponse resp = JsonResponse(Json{{"error", status.message()}}, HttpStatusOf(status.code()));
+  if (status.retry_after_seconds() > 0) resp.headers.emplace_back("Retry-After", std::to_string(status.retry_after_seconds()));
+  return resp;
+}
+
 }  // namespace moebius::api

@@ -16,5 +16,7 @@ const char* ErrorCodeOf(StatusCode code);
 // {"error_code": status.reason() or ErrorCodeOf(code), "message": ..., <details' fields>}.
 HttpResponse ErrorResponse(const Status& status);
 HttpResponse JsonResponse(const Json& body, int http_status = 200);
+// The KServe v2 protocol's error: {"error": "<message>"} with the same HTTP status.
+HttpResponse V2ErrorResponse(const Status& status);
 
 }  // namespace moebius::api

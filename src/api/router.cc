@@ -95,7 +95,7 @@ void Router::Add(const std::string& method, const std::string& pattern, auth::Pe
       std::abort();
     }
   routes_.push_back(Route{method, pattern, PathSegments(pattern), permission, std::move(resolver), std::move(handler),
-                          options.audit.value_or(IsMutating(method))});
+                          options.audit.value_or(IsMutating(method)), options.v2_errors});
 }
 
 std::vector<RouteInfo> Router::Routes() const {
@@ -188,12 +188,13 @@ std::optional<HttpResponse> Router::Handle(HttpRequest& req) {
     }
   }
   if (!match) {
-    if (!StartsWith(req.path, "/api/") && !path_matched) return std::nullopt;
+    bool v2 = req.path == "/v2" || StartsWith(req.path, "/v2/");
+    if (!StartsWith(req.path, "/api/") && !v2 && !path_matched) return std::nullopt;
     Status st = path_matched ? Status(StatusCode::kInvalidArgument, "method " + req.method + " is not allowed on " + req.path)
                              : NotFound("no API endpoint " + req.method + " " + req.path);
-    HttpResponse resp = ErrorResponse(st);
+    HttpResponse resp = v2 ? V2ErrorResponse(st) : ErrorResponse(st);
     if (path_matched) resp.status = 405;
-    else resp.body = Json{{"error_code", "ENDPOINT_NOT_FOUND"}, {"message", st.message()}}.dump();
+    else if (!v2) resp.body = Json{{"error_code", "ENDPOINT_NOT_FOUND"}, {"message", st.message()}}.dump();
     metrics_.ObserveRequest("unmatched", req.method, resp.status,
                             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return resp;
@@ -228,7 +229,7 @@ std::optional<HttpResponse> Router::Handle(HttpRequest& req) {
     log::Error("unchecked JSON read on " + match->method + " " + match->pattern + ": " + e.what());
     result = InvalidArgument(std::string(kUncheckedJsonMessage) + e.what());
   }
-  resp = result.ok() ? std::move(result).value() : ErrorResponse(result.status());
+  resp = result.ok() ? std::move(result).value() : match->v2_errors ? V2ErrorResponse(result.status()) : ErrorResponse(result.status());
   if (resp.status >= 500) log::Error(req.method + " " + req.path + " -> " + std::to_string(resp.status) + ": " + resp.body.substr(0, 300));
   Audit(*match, ctx, resp.status);
   metrics_.ObserveRequest(match->pattern, match->method, resp.status,

@@ -62,6 +62,8 @@ using ProjectResolver = std::function<Result<std::vector<int64_t>>(RouteContext&
 struct RouteOptions {
   // Mutating requests are audited; read-only POSTs (searches) set this false.
   std::optional<bool> audit;
+  // Errors in the KServe v2 form, {"error": "..."} (the /v2 routes), instead of error_code/message.
+  bool v2_errors = false;
 };
 
 struct RouteInfo {
@@ -94,6 +96,7 @@ class Router {
     ProjectResolver resolver;
     RouteHandler handler;
     bool audit;
+    bool v2_errors;
   };
   Result<auth::Principal> Authenticate(const HttpRequest& req, bool* via_cookie);
   Status Authorize(const Route& route, RouteContext& ctx);

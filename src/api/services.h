@@ -52,6 +52,9 @@ class Approvals;
 namespace triton {
 class RepositoryService;
 }
+namespace serving {
+class ServingService;
+}
 
 namespace api {
 
@@ -85,6 +88,7 @@ struct Services {
   registry::RegistryService& registry;            // registered models and versions (REG-1 to REG-3)
   registry::Approvals& approvals;                 // approval requests (REG-5)
   triton::RepositoryService& repositories;        // Triton repositories: export, import (INF-4, INF-5)
+  serving::ServingService& serving;               // deployments and inference (INF-6, INF-8, SRV-1)
 };
 
 // Project ids the user may see: every project for admins, their memberships otherwise.
@@ -107,6 +111,7 @@ void RegisterRegistryRoutes(Router& router, Services& s);
 void RegisterMlflowRegistryRoutes(Router& router, Services& s);
 void RegisterApprovalRoutes(Router& router, Services& s);
 void RegisterTritonRoutes(Router& router, Services& s);
+void RegisterServingRoutes(Router& router, Services& s);
 
 }  // namespace api
 }  // namespace moebius

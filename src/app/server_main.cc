@@ -39,6 +39,7 @@
 #include "orchestration/schedule_runner.h"
 #include "registry/registry_schema.h"
 #include "registry/approvals.h"
+#include "serving/serving_service.h"
 #include "triton/repository_service.h"
 #include "registry/registry_service.h"
 #include "report/package_store.h"
@@ -72,7 +73,7 @@ std::vector<store::Migration> AllMigrations() {
   for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
                      jobs::JobMigrations, envcode::EnvironmentMigrations, envcode::CodeMigrations,
                      hpo::HpoMigrations, report::ReportMigrations, pipeline::PipelineMigrations,
-                     registry::RegistryMigrations}) {
+                     registry::RegistryMigrations, serving::ServingMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -232,6 +233,8 @@ int RunServer(const ServerConfig& config) {
   registry::RegistryService registry(registry_store, tracking, *blobs, packages, clock);
   registry::Approvals approvals(*db, registry_store, clock);
   triton::RepositoryService repositories(registry, *blobs, clock);
+  serving::DeploymentStore deployment_store(*db, clock);
+  serving::ServingService serving(deployment_store, registry);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -255,7 +258,7 @@ int RunServer(const ServerConfig& config) {
   api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock,
                          api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads,
                          sql_sources, job_store, job_service, environments, code, pipeline_store, pipeline_scheduler, registry, approvals,
-                         repositories};
+                         repositories, serving};
   // Per-attempt job tokens (the submitter's, for embedded and remote workers alike), revoked when
   // the attempt ends however it ends; and a job's run gets the job's outcome.
   job_store.SetHooks(jobs::JobStoreHooks{
@@ -292,6 +295,7 @@ int RunServer(const ServerConfig& config) {
   api::RegisterMlflowRegistryRoutes(router, services);
   api::RegisterApprovalRoutes(router, services);
   api::RegisterTritonRoutes(router, services);
+  api::RegisterServingRoutes(router, services);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {

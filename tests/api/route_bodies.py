@@ -18,6 +18,8 @@ def documented_bodies(fx):
     p, e, r = fx["project"], fx["experiment_id"], fx["run_id"]
     ds, version = fx["dataset"], fx["version"]
     number = int(version.lstrip("v"))
+    v2_body = {"id": "r1", "inputs": [{"name": "input__0", "shape": [1, 2], "datatype": "FP32", "data": [0.5, 1.5]}],
+               "outputs": [{"name": "predict"}]}
     study_trial = {"command": ["true", "{x}"], "env": {"A": "1"}, "resources": {"cpus": 1, "memory_mb": 256, "gpus": 0},
                    "timeout_s": 60, "max_attempts": 1, "data": [{"dataset": ds, "version": number, "path": "data/d"}]}
     job = {"kind": "command", "name": "fz", "payload": {"command": ["true"], "env": {"A": "1"},
@@ -156,6 +158,14 @@ def documented_bodies(fx):
         "PUT " + v1 + "/registry-settings": [{"required_approvals": 1}],
         "PUT /api/v1/models/{model}/versions/{version}/card": [{"sections": {"intended_use": "u", "caveats_recommendations": "c"}}],
         "POST " + v1 + "/models/export": [{"versions": [{"model": fx["model"], "version": 1}], "ensemble": "fz-ens", "max_batch_size": 8, "instances": 1}],
+        # deployments and the v2 protocol
+        "POST " + v1 + "/deployments": [{"name": "fz-deploy", "environment": "development", "strategy": "weighted", "description": "d",
+                                         "variants": [{"name": "a", "model": fx["model"], "version": 1, "weight": 100}], "reason": "r"}],
+        "PUT /api/v1/deployments/{deployment}": [{"variants": [{"name": "v1", "model": fx["model"], "version": 1, "weight": 100}],
+                                                  "strategy": "sticky", "sticky_header": "x-user", "description": "d", "reason": "r"}],
+        "POST /api/v1/deployments/{deployment}/rollback": [{"reason": "r"}],
+        "POST /v2/models/{model}/infer": [v2_body],
+        "POST /v2/models/{model}/versions/{version}/infer": [v2_body],
         **mlflow_registry_bodies(fx),
     }
 

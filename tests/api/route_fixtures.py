@@ -58,10 +58,18 @@ def build_fixtures(admin, project):
     pipeline_run = admin.ok("POST", f"/api/v1/projects/{p}/pipelines/fx/runs", json={})["run"]["id"]
     # A registered model: version 1 from the run's model/ folder (an XGBoost JSON model), aliased.
     model = f"{p}-model"
-    xgb = b'{"learner": {"learner_model_param": {"num_feature": "2", "num_class": "0"}, "objective": {"name": "binary:logistic"}}}'
+    # One tree of one leaf: a model the server can serve (the deployment below).
+    xgb = (b'{"learner": {"learner_model_param": {"num_feature": "2", "num_class": "0", "base_score": "5E-1"}, '
+           b'"objective": {"name": "binary:logistic"}, "gradient_booster": {"name": "gbtree", "model": {"trees": [{"left_children": [-1], '
+           b'"right_children": [-1], "split_conditions": [0.1], "split_indices": [0], "default_left": [0], "categories": []}], '
+           b'"tree_info": [0]}}}}')
     admin.ok("PUT", f"/api/2.0/mlflow-artifacts/artifacts/{exp['experiment_id']}/{run_id}/artifacts/model/model.json", data=xgb)
     admin.ok("POST", f"/api/v1/projects/{p}/models/{model}/versions", json={"run_id": run_id, "path": "model"})
     admin.ok("PUT", f"/api/v1/models/{model}/aliases/champion", json={"version": 1})
+    # A deployment of that version under the model's name (so the v2 routes' {model} finds it), its
+    # one variant named "v1" (so {version} names it).
+    admin.ok("POST", f"/api/v1/projects/{p}/deployments",
+             json={"name": model, "variants": [{"name": "v1", "model": model, "version": 1, "weight": 100}]})
     # A pending request to put that version into production (admin's own: admin's approval is a 409).
     approval = admin.ok("POST", f"/api/v1/models/{model}/versions/1/requests", json={"reason": "fixture"})["request"]["id"]
     return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
@@ -101,6 +109,7 @@ def fill_path(path, fx):
         "model": fx["model"],  # {version} is the dataset's "v1", which names version 1 of the model too
         "alias": "champion",
         "approval": fx["approval"],
+        "deployment": fx["model"],
     }
     out = []
     for seg in path.split("/"):

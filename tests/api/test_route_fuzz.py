@@ -46,11 +46,12 @@ def check(r, where, failures):
     elif r.status_code >= 400:
         try:
             body = r.json()
-            assert body["error_code"] and body["message"]
+            # The v2 protocol's errors are {"error": "..."}; every other route's carry error_code and message.
+            assert (body["error"] if where.split(" ")[1].startswith("/v2") else body["error_code"] and body["message"])
         except Exception:  # noqa: BLE001
             failures.append(f"{where} -> {r.status_code} without a JSON error body: {r.text[:200]!r}")
             return
-        if body["message"].startswith(UNCHECKED):
+        if body.get("message", body.get("error", "")).startswith(UNCHECKED):
             failures.append(f"{where} -> caught only by the router's safety net (a parser missed a check): {r.text[:200]}")
 
 

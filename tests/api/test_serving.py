@@ -1,0 +1,183 @@
+"""Deployments and the KServe v2 protocol (INF-6, INF-7, INF-8, SRV-1) with a real server and real
+XGBoost models (python3-xgboost): outputs equal python3-xgboost's bit for bit, a 90/10 split holds
+within ±2% over 10,000 requests, sticky keys stay on their variant, a named variant answers, v2
+errors are {"error": ...} with 400/404, a production deployment needs approved versions, a retired
+version is never served, a viewer cannot deploy, rollback restores the previous state, and no
+request fails while the variants are swapped under load."""
+import json
+import os
+import tempfile
+import threading
+
+import numpy as np
+import pytest
+import xgboost as xgb
+
+from moebius_server import Server
+
+P = "srv"
+MLF = "/api/2.0/mlflow"
+FEATURES = ["age", "income", "visits"]
+
+
+def train(seed, rounds=30):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(500, 3)).astype(np.float32)
+    y = (x[:, 0] + x[:, 1] * x[:, 2] > 0).astype(np.float32)
+    booster = xgb.train({"objective": "binary:logistic", "max_depth": 4, "seed": seed},
+                        xgb.DMatrix(x, label=y, feature_names=FEATURES), num_boost_round=rounds)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "model.json")
+        booster.save_model(path)
+        return open(path, "rb").read(), booster
+
+
+@pytest.fixture(scope="module")
+def env():
+    server = Server().start()
+    admin = server.client(server.login("admin", server.admin_password()))
+    admin.ok("POST", "/api/v1/projects", json={"name": P})
+    users = {}
+    for name, role in (("look", "viewer"), ("boss", "approver")):
+        admin.ok("POST", "/api/v1/users", json={"username": name, "password": f"{name}-password-1", "global_role": "viewer"})
+        admin.ok("PUT", f"/api/v1/projects/{P}/members/{name}", json={"role": role})
+        users[name] = server.client(server.login(name, f"{name}-password-1"))
+    exp = admin.ok("POST", f"{MLF}/experiments/create", json={"name": "srv-exp"}, headers={"X-Moebius-Project": P})["experiment_id"]
+    boosters = []
+    for seed in (1, 2, 3):
+        model_bytes, booster = train(seed)
+        run = admin.ok("POST", f"{MLF}/runs/create", json={"experiment_id": exp})["run"]["info"]["run_id"]
+        admin.ok("PUT", f"/api/2.0/mlflow-artifacts/artifacts/{exp}/{run}/artifacts/model/model.json", data=model_bytes)
+        admin.ok("POST", f"/api/v1/projects/{P}/models/churn/versions", json={"run_id": run, "path": "model"})
+        boosters.append(booster)
+    yield server, admin, users, boosters
+    server.cleanup()
+
+
+def body(rows):
+    rows = np.asarray(rows, dtype=np.float32)
+    return {"id": "req-1", "inputs": [{"name": n, "shape": [len(rows)], "datatype": "FP32", "data": rows[:, i].tolist()} for i, n in enumerate(FEATURES)]}
+
+
+def test_outputs_equal_python_xgboost_and_name_the_variant(env):
+    server, admin, u, boosters = env
+    d = admin.ok("POST", f"/api/v1/projects/{P}/deployments",
+                 json={"name": "churn-dev", "variants": [{"name": "blue", "model": "churn", "version": 1, "weight": 100}]})["deployment"]
+    assert d["environment"] == "development" and d["variants"][0]["name"] == "blue"
+    rows = np.random.default_rng(5).normal(size=(64, 3)).astype(np.float32)
+    r = admin.post("/v2/models/churn-dev/infer", json=body(rows))
+    assert r.status_code == 200, r.text
+    assert r.headers["X-Moebius-Variant"] == "blue"
+    out = r.json()
+    assert out["model_name"] == "churn-dev" and out["id"] == "req-1"
+    got = np.array(out["outputs"][0]["data"], dtype=np.float32)
+    want = boosters[0].predict(xgb.DMatrix(rows, feature_names=FEATURES)).astype(np.float32)
+    assert out["outputs"][0]["shape"] == [64] and np.array_equal(got.view(np.uint32), want.view(np.uint32))
+    # The features themselves as Triton FIL's input__0.
+    r = admin.post("/v2/models/churn-dev/infer", json={"inputs": [{"name": "input__0", "shape": [64, 3], "datatype": "FP32", "data": rows.tolist()}]})
+    assert np.array_equal(np.array(r.json()["outputs"][0]["data"], dtype=np.float32).view(np.uint32), want.view(np.uint32))
+    meta = admin.ok("GET", "/v2/models/churn-dev")
+    assert [i["name"] for i in meta["inputs"]] == FEATURES and meta["versions"] == ["blue"]
+    assert admin.get("/v2/models/churn-dev/ready").status_code == 200
+    assert admin.get("/v2/health/ready").status_code == 200
+
+
+def test_v2_errors_are_400_and_404_with_an_error_field(env):
+    server, admin, u, _ = env
+    good = body([[0.1, 0.2, 0.3]])
+    cases = [
+        ({"inputs": good["inputs"][:2]}, "missing input 'visits'"),
+        ({"inputs": good["inputs"] + [{"name": "zip", "shape": [1], "datatype": "FP32", "data": [1]}]}, "unknown input 'zip'"),
+        ({"inputs": [{**good["inputs"][0], "shape": [2]}] + good["inputs"][1:]}, "shape holds 2"),
+        ({"inputs": [{**good["inputs"][0], "datatype": "BYTES", "data": ["x"]}] + good["inputs"][1:]}, "send numbers"),
+        ({"inputs": [{**good["inputs"][0], "datatype": "COMPLEX"}] + good["inputs"][1:]}, "datatype"),
+        ({"inputs": []}, "non-empty list"),
+        ({"inputs": good["inputs"], "outputs": [{"name": "logits"}]}, "unknown output 'logits'"),
+    ]
+    for req, words in cases:
+        r = admin.post("/v2/models/churn-dev/infer", json=req)
+        assert r.status_code == 400, (req, r.status_code, r.text)
+        assert words in r.json()["error"], (words, r.text)
+    r = admin.post("/v2/models/nope/infer", json=good)
+    assert r.status_code == 404 and "error" in r.json(), r.text
+    r = admin.post("/v2/models/churn-dev/versions/green/infer", json=good)
+    assert r.status_code == 404 and "no variant 'green'" in r.json()["error"], r.text
+    assert admin.get("/v2/nothing-here").status_code == 404
+
+
+def test_a_90_10_split_sticky_keys_a_named_variant_and_rollback(env):
+    server, admin, u, _ = env
+    admin.ok("PUT", "/api/v1/deployments/churn-dev",
+             json={"variants": [{"name": "blue", "model": "churn", "version": 1, "weight": 90},
+                                {"name": "green", "model": "churn", "version": 2, "weight": 10}], "reason": "canary 10%"})
+    good = body([[0.1, 0.2, 0.3]])
+    counts = {"blue": 0, "green": 0}
+    for _ in range(10000):
+        r = admin.post("/v2/models/churn-dev/infer", json=good)
+        counts[r.headers["X-Moebius-Variant"]] += 1
+    assert abs(counts["green"] / 10000 - 0.10) <= 0.02, counts
+    assert admin.post("/v2/models/churn-dev/versions/green/infer", json=good).headers["X-Moebius-Variant"] == "green"
+    stats = admin.ok("GET", "/api/v1/deployments/churn-dev")["deployment"]["stats"]
+    assert stats["green"]["requests"] == counts["green"] + 1 and stats["blue"]["failures"] == 0
+    # Sticky: one key, one variant; keys spread over both.
+    admin.ok("PUT", "/api/v1/deployments/churn-dev",
+             json={"strategy": "sticky", "sticky_header": "X-User", "variants": [{"name": "blue", "model": "churn", "version": 1, "weight": 50},
+                                                                                 {"name": "green", "model": "churn", "version": 2, "weight": 50}]})
+    seen = {}
+    for user in [f"user-{i}" for i in range(40)] * 3:
+        v = admin.post("/v2/models/churn-dev/infer", json=good, headers={"X-User": user}).headers["X-Moebius-Variant"]
+        assert seen.setdefault(user, v) == v
+    assert set(seen.values()) == {"blue", "green"}
+    # Rollback: the state before the last change comes back, and the history has every step.
+    d = admin.ok("POST", "/api/v1/deployments/churn-dev/rollback", json={"reason": "undo sticky"})["deployment"]
+    assert [(v["name"], v["weight"]) for v in d["variants"]] == [("blue", 90), ("green", 10)]
+    history = admin.ok("GET", "/api/v1/deployments/churn-dev")["deployment"]["history"]
+    assert [h["action"] for h in history] == ["create", "update", "update", "rollback"]
+    assert history[1]["reason"] == "canary 10%" and history[-1]["actor"] == "admin"
+
+
+def test_no_request_fails_while_variants_are_swapped(env):
+    server, admin, u, _ = env
+    good = body([[0.4, -0.2, 1.3]])
+    failures, done, served = [], threading.Event(), []
+    token = server.login("admin", server.admin_password())
+
+    def load():
+        c = server.client(token)
+        while not done.is_set():
+            served.append(1)
+            r = c.post("/v2/models/churn-dev/infer", json=good)
+            if r.status_code != 200:
+                failures.append(r.text)
+
+    threads = [threading.Thread(target=load) for _ in range(3)]
+    for t in threads:
+        t.start()
+    i = 0
+    while i < 20 or len(served) < 300:  # swaps under a steady load, at least 300 requests through them
+        i += 1
+        version = 1 + i % 3
+        admin.ok("PUT", "/api/v1/deployments/churn-dev", json={"variants": [{"name": f"v{version}", "model": "churn", "version": version, "weight": 1}]})
+    done.set()
+    for t in threads:
+        t.join()
+    assert failures == [] , failures[:3]
+
+
+def test_production_needs_approved_versions_retired_is_refused_viewer_cannot_deploy(env):
+    server, admin, u, _ = env
+    spec = {"name": "churn-prod", "environment": "production", "variants": [{"name": "main", "model": "churn", "version": 3, "weight": 100}]}
+    r = admin.post(f"/api/v1/projects/{P}/deployments", json=spec)
+    assert r.status_code == 409 and r.json()["error_code"] == "APPROVAL_REQUIRED", r.text
+    q = admin.ok("POST", "/api/v1/models/churn/versions/3/requests", json={"reason": "best"})["request"]
+    u["boss"].ok("POST", f"/api/v1/approvals/{q['id']}/approve", json={})
+    assert admin.post(f"/api/v1/projects/{P}/deployments", json=spec).status_code == 200
+    r = u["look"].post(f"/api/v1/projects/{P}/deployments", json={**spec, "name": "viewer-made", "environment": "development"})
+    assert r.status_code == 403, r.text
+    assert u["look"].post("/v2/models/churn-prod/infer", json=body([[0, 0, 0]])).status_code == 200  # a member may call it
+    q = admin.ok("POST", "/api/v1/models/churn/versions/1/requests", json={"kind": "retire", "reason": "old"})["request"]
+    u["boss"].ok("POST", f"/api/v1/approvals/{q['id']}/approve", json={})
+    r = admin.post(f"/api/v1/projects/{P}/deployments", json={"name": "old", "variants": [{"model": "churn", "version": 1}]})
+    assert r.status_code == 409 and r.json()["error_code"] == "RETIRED", r.text
+    names = [d["name"] for d in admin.ok("GET", f"/api/v1/projects/{P}/deployments")["deployments"]]
+    assert names == ["churn-dev", "churn-prod"]
