@@ -79,6 +79,8 @@ CLI::App* AddPackageCommands(CommandHost& host);  // returns the `package` noun
 void AddPipelineCommands(CommandHost& host);
 // `moebius model register|list|show|version|stage|alias` (cli_models.cc); returns the `model` noun.
 CLI::App* AddModelCommands(CommandHost& host);
+// `moebius deploy create|list|show|set|rollback|delete` and `moebius predict` (cli_deploy.cc).
+void AddDeployCommands(CommandHost& host);
 // `moebius model export|import` and `moebius package verify` (cli_triton.cc): Triton repositories.
 void AddTritonCommands(CommandHost& host, CLI::App* model, CLI::App* package);
 // `moebius approval list|show|request|approve|reject|cancel|comment` (cli_approvals.cc).

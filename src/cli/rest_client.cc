@@ -112,6 +112,7 @@ Status RestClient::ErrorFrom(long http, const std::string& response) {
   StatusCode code = CodeOf(http);
   if (!parsed.is_discarded() && parsed.is_object()) {
     if (parsed.contains("message") && parsed["message"].is_string()) message = parsed["message"].get<std::string>();
+    else if (parsed.contains("error") && parsed["error"].is_string()) message = parsed["error"].get<std::string>();  // the v2 protocol's form
     if (parsed.contains("error_code") && parsed["error_code"].is_string())
       code = CodeOfError(parsed["error_code"].get<std::string>()).value_or(code);
   }

@@ -258,6 +258,16 @@ m package verify "$tmp/triton" > "$tmp/out" 2> "$tmp/e"; [[ $? -eq 1 ]] || fail 
 set -e
 grep -q "xgboost.json does not match the manifest" "$tmp/out" || fail "verify names the changed file: $(cat "$tmp/out")"
 
+# Deployments and v2 inference: a canary, a prediction, a named variant, a rollback.
+m deploy create churn churn-live --variant blue=churn-xgb:1@90 --variant green=churn-copy:1@10 --reason "first canary" | grep -q "deployed churn-live (development, weighted)" || fail "deploy create"
+m predict churn-live --input input__0=0 > /dev/null 2> "$tmp/e" && fail "a one-value request to a 3-feature model should fail"
+grep -q "input 'input__0' must have shape \[n, 3\]" "$tmp/e" || fail "predict error names the input: $(cat "$tmp/e")"
+echo '{"inputs":[{"name":"input__0","shape":[1,3],"datatype":"FP32","data":[0.5,-1,2]}]}' > "$tmp/req.json"
+m predict churn-live --file "$tmp/req.json" --variant green | grep -q "(variant green)" || fail "predict a named variant"
+m deploy set churn-live --variant blue=churn-xgb:1@100 --reason "canary off" | grep -q "weight 100" || fail "deploy set"
+m deploy rollback churn-live --reason "undo" | grep -q "green" || fail "deploy rollback"
+m deploy show churn-live | grep -q "rollback  by admin" || fail "deploy show history"
+
 m logout | grep -q "logged out" || fail logout
 [[ ! -e $MOEBIUS_CONFIG_DIR/credentials.json ]] || fail "credentials kept after logout"
 # The CLI's token was revoked on the server.
