@@ -61,6 +61,7 @@ class Demo {
         {"registration and model card", [this] { return Register(); }},
         {"Triton repository", [this] { return Export(); }},
         {"staging and production request", [this] { return Request(); }},
+        {"deployment and first requests", [this] { return Deploy(); }},
     };
     for (size_t i = 0; i < steps.size(); ++i) {
       if (ctx_.stop) return Status::Ok();
@@ -295,6 +296,43 @@ class Demo {
     return c_.Post("/api/v1/models/churn/versions/" + n + "/requests",
                    Json{{"stage", "production"}, {"reason", "Best of study churn-xgb; passes " + std::string(kCriteria) + "."}})
         .status();
+  }
+
+  // A staging deployment of the version and a short stream of requests through the v2 endpoint,
+  // rows drawn from the same generator as the table.
+  Status Deploy() {
+    if (ctx_.stop) return Status::Ok();
+    auto d = c_.Get("/api/v1/deployments/churn-staging");
+    if (d.ok()) return Status::Ok();
+    if (!IsNotFound(d.status())) return d.status();
+    ASSIGN_OR_RETURN(Json v, Version());
+    if (v.is_null()) return FailedPrecondition("model churn has no version");
+    RETURN_IF_ERROR(c_.Post(std::string(kProject) + "/deployments",
+                            Json{{"name", "churn-staging"},
+                                 {"environment", "staging"},
+                                 {"description", "The confirmed churn model, for the retention team's trial"},
+                                 {"variants", {{{"name", "v" + std::to_string(v["version"].get<int64_t>())},
+                                                {"model", "churn"},
+                                                {"version", v["version"]},
+                                                {"weight", 100}}}},
+                                 {"reason", "demo: staging trial"}})
+                        .status());
+    std::string csv = ChurnCsv(5000, 50);
+    auto lines = Split(csv, '\n');
+    int answered = 0;
+    for (size_t i = 1; i < lines.size(); ++i) {
+      auto f = Split(lines[i], ',');
+      if (f.size() < 6) continue;
+      Json body{{"inputs",
+                 {{{"name", "tenure_months"}, {"shape", {1}}, {"datatype", "FP64"}, {"data", {std::stod(f[0])}}},
+                  {{"name", "contract_months"}, {"shape", {1}}, {"datatype", "FP64"}, {"data", {std::stod(f[1])}}},
+                  {{"name", "monthly_charges"}, {"shape", {1}}, {"datatype", "FP64"}, {"data", {std::stod(f[2])}}},
+                  {{"name", "support_calls"}, {"shape", {1}}, {"datatype", "FP64"}, {"data", {std::stod(f[3])}}}}}};
+      RETURN_IF_ERROR(c_.Post("/v2/models/churn-staging/infer", body).status());
+      ++answered;
+    }
+    Say("  churn-staging answered " + std::to_string(answered) + " requests at /v2/models/churn-staging/infer");
+    return Status::Ok();
   }
 
   DemoContext& ctx_;

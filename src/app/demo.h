@@ -10,7 +10,8 @@
 //   5. the best trial confirmed against the task's criteria → a confirmed package;
 //   6. the package registered as model `churn`, its card's written sections filled in;
 //   7. the version exported as a Triton repository into <data-dir>/demo/triton;
-//   8. the version moved to staging and a production request left in the approvals inbox.
+//   8. the version moved to staging and a production request left in the approvals inbox;
+//   9. a staging deployment of it, answering a first stream of requests at /v2/models/churn-staging.
 //
 // Later stages of the loop (deployment, monitoring, retraining) add their steps to kSteps.
 #pragma once

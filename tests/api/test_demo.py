@@ -58,6 +58,14 @@ def test_the_demo_runs_the_loop_through_the_api_once():
         r = subprocess.run([BIN, "package", "verify", repo, "--json"], capture_output=True, text=True)
         assert r.returncode == 0, r.stdout + r.stderr
         assert json.loads(r.stdout)["models"][0]["inference"]["ran"]
+        # The staging deployment answered the demo's requests and answers ours, with the variant named.
+        dep = admin.ok("GET", "/api/v1/deployments/churn-staging")["deployment"]
+        assert dep["environment"] == "staging" and dep["stats"]["v1"]["requests"] >= 50, dep
+        r = admin.post("/v2/models/churn-staging/infer", json={"inputs": [
+            {"name": n, "shape": [1], "datatype": "FP64", "data": [x]} for n, x in
+            (("tenure_months", 3), ("contract_months", 1), ("monthly_charges", 99.5), ("support_calls", 4))]})
+        assert r.status_code == 200 and r.headers["X-Moebius-Variant"] == "v1", r.text
+        assert 0.5 < r.json()["outputs"][0]["data"][0] < 1  # a short, expensive, monthly, unhappy customer leaves
         # The rest of the loop by hand: another user approves, the version is exported, verified and
         # re-imported, and the re-imported model predicts exactly what the original does.
         admin.ok("POST", "/api/v1/users", json={"username": "boss", "password": "boss-password-1", "global_role": "viewer"})
