@@ -1,5 +1,8 @@
 #include "api/tracking_requests.h"
 
+#include <cstdint>
+#include <string_view>
+
 #include "project/project_service.h"
 
 #include "api/json_views.h"
@@ -65,6 +68,147 @@ Result<tracking::MetricPoint> ParseMetric(const JsonReader& obj) {
 }
 
 }  // namespace
+
+namespace {
+
+// The SAX reader of LogBatchBody (tracking_requests.h): a state machine over the usual shape of
+// a log-batch body that gives up (returns false, and the general path reads the body) at the
+// first thing outside it, so it never has to phrase an error of its own.
+class LogBatchReader {
+ public:
+  using Sax = nlohmann::json_sax<Json>;
+  explicit LogBatchReader(const JsonLimits& limits) : limits_(limits) {}
+
+  // The body when it had the usual shape.
+  std::optional<LogBatchBody> Take() {
+    if (depth_ != 0 || !done_ || (run_id_.empty() && run_uuid_.empty() && !(seen_top_ & (kRunId | kRunUuid)))) return std::nullopt;
+    if (seen_top_ & kRunId) body_.run_id = std::move(run_id_);
+    else if (seen_top_ & kRunUuid) body_.run_id = std::move(run_uuid_);
+    else return std::nullopt;
+    return std::move(body_);
+  }
+
+  bool null() { return false; }
+  bool boolean(bool) { return false; }
+  bool binary(Sax::binary_t&) { return false; }
+  bool number_integer(Sax::number_integer_t v) { return Number(static_cast<double>(v), true, v); }
+  bool number_unsigned(Sax::number_unsigned_t v) {
+    if (v > static_cast<uint64_t>(INT64_MAX)) return Number(static_cast<double>(v), false, 0);
+    return Number(static_cast<double>(v), true, static_cast<int64_t>(v));
+  }
+  bool number_float(Sax::number_float_t v, const Sax::string_t&) { return Number(v, false, 0); }
+  bool string(Sax::string_t& v) {
+    if (v.size() > limits_.max_string_bytes) return false;
+    if (depth_ == 1 && field_ == kRunId) return run_id_ = std::move(v), true;
+    if (depth_ == 1 && field_ == kRunUuid) return run_uuid_ = std::move(v), true;
+    if (depth_ != 3) return false;
+    if (field_ == kKey) return item_key_ = std::move(v), true;
+    if (field_ == kValue && list_ != kMetrics) return item_value_ = std::move(v), true;
+    return false;
+  }
+  bool start_object(std::size_t) {
+    if (depth_ == 0 && !done_) return depth_ = 1, true;
+    if (depth_ != 2) return false;
+    if (++items_ > limits_.max_array_items) return false;
+    seen_item_ = 0;
+    item_key_.clear();
+    item_value_.clear();
+    metric_ = tracking::MetricPoint{};
+    return depth_ = 3, true;
+  }
+  bool key(Sax::string_t& k) {
+    int f = 0;
+    if (depth_ == 1) {
+      f = k == "run_id" ? kRunId : k == "run_uuid" ? kRunUuid : k == "metrics" ? kMetricsField : k == "params" ? kParamsField
+          : k == "tags" ? kTagsField : 0;
+      if (!f || (seen_top_ & f)) return false;
+      seen_top_ |= f;
+    } else if (depth_ == 3) {
+      f = k == "key" ? kKey : k == "value" ? kValue : list_ == kMetrics && k == "timestamp" ? kTimestamp
+          : list_ == kMetrics && k == "step" ? kStep : 0;
+      if (!f || (seen_item_ & f)) return false;
+      seen_item_ |= f;
+    } else {
+      return false;
+    }
+    field_ = f;
+    return true;
+  }
+  bool end_object() {
+    if (depth_ == 1) return depth_ = 0, done_ = true, true;
+    if (depth_ != 3 || !(seen_item_ & kKey)) return false;
+    depth_ = 2;
+    if (list_ == kMetrics) {
+      if (!(seen_item_ & kValue) || !(seen_item_ & kTimestamp)) return false;  // the general path names what is missing
+      metric_.key = std::move(item_key_);
+      body_.metrics.push_back(std::move(metric_));
+      return body_.metrics.size() <= tracking::kMaxBatchMetrics;  // the general path says how many
+    }
+    (list_ == kParams ? body_.params : body_.tags).push_back({std::move(item_key_), std::move(item_value_)});
+    return true;
+  }
+  bool start_array(std::size_t) {
+    if (depth_ != 1 || (field_ != kMetricsField && field_ != kParamsField && field_ != kTagsField)) return false;
+    list_ = field_ == kMetricsField ? kMetrics : field_ == kParamsField ? kParams : kTags;
+    items_ = 0;
+    return depth_ = 2, true;
+  }
+  bool end_array() { return depth_ == 2 ? (depth_ = 1, true) : false; }
+  template <class Exception>
+  bool parse_error(std::size_t, const std::string&, const Exception&) {
+    return false;
+  }
+
+ private:
+  // Top-level members and item members, as bits (a repeated key gives up: the tree keeps the last).
+  enum : int { kRunId = 1, kRunUuid = 2, kMetricsField = 4, kParamsField = 8, kTagsField = 16 };
+  enum : int { kKey = 32, kValue = 64, kTimestamp = 128, kStep = 256 };
+  enum List { kNone, kMetrics, kParams, kTags };
+
+  // A number in a metric: value takes any; timestamp and step an integer in int64's range.
+  bool Number(double d, bool is_int64, int64_t i) {
+    if (depth_ != 3 || list_ != kMetrics) return false;
+    if (field_ == kValue) return metric_.value = d, true;
+    if (!is_int64) return false;
+    if (field_ == kTimestamp) return metric_.timestamp = i, true;
+    if (field_ == kStep) return metric_.step = i, true;
+    return false;
+  }
+
+  const JsonLimits limits_;
+  LogBatchBody body_;
+  std::string run_id_, run_uuid_;
+  int depth_ = 0;  // 1 the body, 2 a list, 3 an item
+  bool done_ = false;
+  int seen_top_ = 0, seen_item_ = 0, field_ = 0;
+  List list_ = kNone;
+  size_t items_ = 0;
+  std::string item_key_, item_value_;
+  tracking::MetricPoint metric_;
+};
+
+std::optional<LogBatchBody> ReadLogBatch(std::string_view text, const JsonLimits& limits) {
+  LogBatchReader reader(limits);
+  if (!Json::sax_parse(text.begin(), text.end(), &reader, nlohmann::detail::input_format_t::json, /*strict=*/true)) return std::nullopt;
+  return reader.Take();
+}
+
+}  // namespace
+
+ProjectResolver RunOfLogBatch(Services& s) {
+  ProjectResolver general = RunFromField(s);
+  return [&s, general](RouteContext& ctx) -> Result<std::vector<int64_t>> {
+    // A run id in the query string wins over the body's (QueryOrBodyString): the general path.
+    if (!ctx.req.Query("run_id") && !ctx.req.Query("run_uuid")) {
+      if (std::optional<LogBatchBody> batch = ReadLogBatch(ctx.req.body, ctx.json_limits)) {
+        ASSIGN_OR_RETURN(int64_t project, ProjectOfRun(s, batch->run_id));
+        ctx.decoded_body = std::move(*batch);
+        return std::vector<int64_t>{project};
+      }
+    }
+    return general(ctx);
+  };
+}
 
 Result<tracking::MetricPoint> ParseMetric(const Json& obj) { return ParseMetric(JsonReader(obj, "", "the metric").Proto3()); }
 
