@@ -10,7 +10,8 @@
 # `all` ends with the checks (issue 18; DESIGN.md section 7), and exits 1 when one fails, so a
 # later dependency that slows the start or the ingest shows up:
 #   start to /readyz, median  <= STARTUP_MAX_MS (50)     idle RSS, median <= RSS_MAX_MB (30)
-#   ingest, median            >= INGEST_MIN (200000 points/s)
+#   ingest, median            >= INGEST_MIN (200000 points per second of server CPU; with
+#                                INGEST_WALL_MIN set, also that many points per second of wall time)
 # Record figures only on a quiet machine (load average < 1.5; the script prints it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -99,7 +100,10 @@ if [[ $what == all ]]; then
   read -r ready rss < <(/usr/bin/python3 -c "import json; s = json.load(open('$tmp/startup.json'))['$first']; print(s['ready_ms']['median'], s['idle_rss_mb']['median'])")
   check "startup ready_ms [$first]" "$ready" le "$STARTUP_MAX_MS"
   check "idle_rss_mb [$first]" "$rss" le "$RSS_MAX_MB"
-  check "ingest points/s [$first]" "$(median < "$tmp/ingest-$first")" ge "$INGEST_MIN"
+  # Per second of server CPU: a slower request path shows up even while the machine is shared
+  # (points/s then follows the core's share, and is printed above); INGEST_WALL_MIN checks that too.
+  check "ingest points per server CPU second [$first]" "$(median < "$tmp/ingest-cpu-$first")" ge "$INGEST_MIN"
+  if [[ ${INGEST_WALL_MIN:-0} != 0 ]]; then check "ingest points/s [$first]" "$(median < "$tmp/ingest-$first")" ge "$INGEST_WALL_MIN"; fi
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
   exit $failed
 fi
