@@ -345,6 +345,15 @@ def test_log_batch_reads_every_body_shape_the_same_way(admin, exp):
     r = admin.s.post(admin.url + url, params={"run_id": other}, json={"run_id": rid, "metrics": [{"key": "e", "value": 1, "timestamp": 1}]})
     assert r.status_code == 200, r.text
     assert len(history(other, "e")) == 1 and history(rid, "e") == []
+    # Spacing, an integer -0 (stored as 0, as the JSON parser reads it), an escape, UTF-8.
+    for raw in ['{ "run_id" : "%s" ,\n "metrics" : [ { "key" : "g" , "value" : -0 , "timestamp" : 1 } ] }\n' % rid,
+                '{"run_id":"%s","metrics":[{"key":"h\\u0069","value":1,"timestamp":1}]}' % rid,
+                '{"run_id":"%s","metrics":[{"key":"\u00e9","value":1,"timestamp":1}]}' % rid]:
+        r = admin.s.post(admin.url + url, data=raw.encode(), headers={"Content-Type": "application/json"})
+        assert r.status_code == 200, (raw, r.text)
+    g = history(rid, "g")
+    assert g[0]["value"] == 0 and math.copysign(1, g[0]["value"]) == 1, g
+    assert len(history(rid, "hi")) == 1 and len(history(rid, "\u00e9")) == 1
     run = admin.ok("GET", "/api/2.0/mlflow/runs/get", params={"run_id": rid})["run"]["data"]
     assert {"key": "p", "value": "1"} in run["params"] and {"key": "q", "value": ""} in run["params"]
     assert {"key": "t", "value": "x"} in run["tags"]
