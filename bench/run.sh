@@ -28,6 +28,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 echo "bench: $(date -u +%FT%TZ) $(git rev-parse --short HEAD 2>/dev/null || echo '?') load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 start_server() {  # $1 binary, $2 data dir; sets URL, PID, TOKEN
+  : > "$tmp/out"  # emptied here, not by the child's redirect: the loop below must not see the last server's line
   taskset -c 0 "$1" server --data-dir "$2" --host 127.0.0.1 --port 0 > "$tmp/out" 2> "$tmp/err" &
   PID=$!
   for _ in $(seq 200); do grep -q '^listening on' "$tmp/out" && break; sleep 0.05; done
