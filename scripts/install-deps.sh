@@ -47,6 +47,7 @@ PACKAGES=(
   python3-xgboost  # peer of tests/train and bench/xgboost (XGBoost 1.7)
   postgresql nginx prometheus chromium fonts-noto-cjk
   poppler-utils  # pdftotext/pdfinfo/pdffonts check the exported PDF reports (tests/api/test_report.py)
+  valgrind  # bench/ingest_callgrind.sh counts the instructions of a log-batch (bench/RESULTS.md, issue 18)
 )
 # Node from Debian only when none is on PATH (a newer one may have been installed another way).
 command -v node > /dev/null || PACKAGES+=(nodejs)

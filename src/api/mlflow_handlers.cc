@@ -209,8 +209,13 @@ void RegisterMlflowRoutes(Router& r, Services& s) {
           RETURN_IF_ERROR(s.tracking.DeleteTag(id, key));
           return Empty();
         });
-  r.Add("POST", "/api/2.0/mlflow/runs/log-batch", Permission::kExperimentWrite, RunFromField(s),
+  r.Add("POST", "/api/2.0/mlflow/runs/log-batch", Permission::kExperimentWrite, RunOfLogBatch(s),
         [&s](RouteContext& ctx) -> Result<HttpResponse> {
+          // The usual body, read by the resolver without the JSON tree (tracking_requests.h).
+          if (const auto* batch = std::any_cast<LogBatchBody>(&ctx.decoded_body)) {
+            RETURN_IF_ERROR(s.tracking.LogBatch(batch->run_id, batch->metrics, batch->params, batch->tags));
+            return Empty();
+          }
           ASSIGN_OR_RETURN(std::string id, RunIdOf(ctx));
           ASSIGN_OR_RETURN(const Json* body, ctx.Body());
           ASSIGN_OR_RETURN(auto metrics, ParseMetricList(*body, "metrics"));

@@ -53,7 +53,7 @@ Result<int64_t> ProjectOfExperiment(Services& s, int64_t experiment_id) {
   return e.project_id;
 }
 
-static Result<int64_t> ProjectOfRun(Services& s, const std::string& run_id) {
+Result<int64_t> ProjectOfRun(Services& s, const std::string& run_id) {
   ASSIGN_OR_RETURN(int64_t exp, s.tracking.ExperimentOfRun(run_id));
   return ProjectOfExperiment(s, exp);
 }

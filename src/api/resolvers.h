@@ -35,5 +35,6 @@ Status AuditSensitiveRead(Services& s, RouteContext& ctx, const data::Dataset& d
 
 Result<int64_t> ParseExperimentId(const std::string& text);
 Result<int64_t> ProjectOfExperiment(Services& s, int64_t experiment_id);
+Result<int64_t> ProjectOfRun(Services& s, const std::string& run_id);
 
 }  // namespace moebius::api

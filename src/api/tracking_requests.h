@@ -20,6 +20,24 @@ Result<std::vector<std::string>> ParseStringList(const Json& body, const char* f
 // Run search body → query (shared by /api/v1/runs/search and MLflow runs/search).
 Result<tracking::RunSearchRequest> ParseRunSearch(const Json& body);
 
+// MLflow log-batch (POST /api/2.0/mlflow/runs/log-batch). The resolver reads the body in one
+// SAX pass straight into a LogBatchBody, without the JSON tree, when it has the usual shape: an
+// object of run_id (or run_uuid) as a string, and metrics ({key, value, timestamp[, step]},
+// plainly typed, at most 1000), params and tags ({key[, value]} strings); no other member, no
+// repeated key, no query-string run id, within the JSON limits. Anything else takes the general
+// path (RunFromField and the JSON tree), which reads it the same way or names what is wrong, so
+// answers do not depend on which path ran. A log-batch is 1000 metrics; the tree was a third of
+// its CPU (issue 18).
+struct LogBatchBody {
+  std::string run_id;
+  std::vector<tracking::MetricPoint> metrics;
+  std::vector<tracking::KeyValue> params;
+  std::vector<tracking::KeyValue> tags;
+};
+// Resolves the run's project like RunFromField; on the fast path it also leaves the
+// LogBatchBody in ctx.decoded_body for the handler.
+ProjectResolver RunOfLogBatch(Services& s);
+
 // Where an experiment or a registered model created through the MLflow API lands: the project
 // named by the X-Moebius-Project header, else by a `moebius.project` tag of the body, else
 // `default`.

@@ -58,6 +58,8 @@ Result<std::vector<ImageCheck>> CheckImages(store::BlobStore& blobs, const std::
     auto probe = image::Probe(*bytes);
     if (probe.ok()) {
       out[i].info = *probe;
+    } else if (probe.status().code() == StatusCode::kUnavailable) {
+      read_errors[i] = probe.status();  // no image module: the server, not the image, is at fault
     } else {
       out[i].status = probe.status();
       if (auto header = image::ReadHeader(*bytes); header.ok()) out[i].info = *header;

@@ -223,7 +223,8 @@ Result<Json> ApplyImageOp(std::vector<ManifestEntry>& items, const JsonReader& o
     Status st = r.st;
     image::Encoded& result = r.result;
     bool did_change = r.changed;
-    if (st.code() == StatusCode::kInternal) return st.WithContext(op + ": " + e.path);
+    // Our storage or a missing image module (kUnavailable), not the image, is at fault: no on_error applies.
+    if (st.code() == StatusCode::kInternal || st.code() == StatusCode::kUnavailable) return st.WithContext(op + ": " + e.path);
     if (!st.ok()) {
       // An image over the pixel limit is the item's fault, not an oversized request: a 400.
       StatusCode code = st.code() == StatusCode::kTooLarge ? StatusCode::kInvalidArgument : st.code();

@@ -18,9 +18,10 @@ BIN = os.environ.get("MOEBIUS_BIN", os.path.join(ROOT, "build", "moebius"))
 class Server:
     """One server process over a data directory; restartable on the same directory."""
 
-    def __init__(self, data_dir=None, extra_args=()):
+    def __init__(self, data_dir=None, extra_args=(), env=None):
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="moebius-api-")
         self.extra_args = list(extra_args)
+        self.env = None if env is None else {**os.environ, **env}  # added to the environment
         self.proc = None
         self.url = None
         self.log = []
@@ -29,7 +30,7 @@ class Server:
     def start(self):
         self.proc = subprocess.Popen(
             [BIN, "server", "--data-dir", self.data_dir, "--host", "127.0.0.1", "--port", "0", *self.extra_args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env)
         deadline = time.time() + 20
         while time.time() < deadline:
             line = self.proc.stdout.readline()

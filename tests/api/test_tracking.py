@@ -318,3 +318,55 @@ def test_documented_mlflow_rules(admin, exp):
     assert {"key": "mlflow.runName", "value": "again"} in tags
     missing = admin.post("/api/2.0/mlflow/runs/delete-tag", json={"run_id": rid, "key": "no-such-tag"})
     assert missing.status_code == 404 and missing.json()["error_code"] == "RESOURCE_DOES_NOT_EXIST"
+
+
+def test_log_batch_reads_every_body_shape_the_same_way(admin, exp):
+    """log-batch reads its usual body without the JSON tree (api/tracking_requests.h) and anything
+    else through the tree; both must store the same points and give the same errors."""
+    rid = new_run(admin, exp, "shapes")
+    other = new_run(admin, exp, "shapes-other")
+    url = "/api/2.0/mlflow/runs/log-batch"
+    history = lambda run, key: admin.ok("GET", "/api/2.0/mlflow/metrics/get-history", params={"run_id": run, "metric_key": key})["metrics"]
+    # The usual shape; integer value, absent step; params and tags.
+    admin.ok("POST", url, json={"run_id": rid, "metrics": [{"key": "a", "value": 2, "timestamp": 5}],
+                                "params": [{"key": "p", "value": "1"}, {"key": "q"}], "tags": [{"key": "t", "value": "x"}]})
+    assert history(rid, "a") == [{"key": "a", "value": 2.0, "timestamp": 5, "step": 0}]
+    # run_uuid; proto3 spellings (NaN, int64 as a string, a whole float step); an unknown member.
+    admin.ok("POST", url, json={"run_uuid": rid, "extra": {"x": 1}, "metrics": [
+        {"key": "b", "value": "NaN", "timestamp": "7", "step": 3.0}, {"key": "b", "value": 1.5, "timestamp": 8, "step": 4}]})
+    b = history(rid, "b")
+    assert len(b) == 2 and b[0]["value"] == "NaN" and b[0]["timestamp"] == 7 and b[0]["step"] == 3 and b[1]["value"] == 1.5
+    # A repeated key: the last one counts, as in the tree.
+    r = admin.s.post(admin.url + url, data='{"run_id": "%s", "metrics": [{"key": "c", "key": "d", "value": 1, "timestamp": 1}]}' % rid,
+                     headers={"Content-Type": "application/json"})
+    assert r.status_code == 200, r.text
+    assert history(rid, "d") == [{"key": "d", "value": 1.0, "timestamp": 1, "step": 0}] and history(rid, "c") == []
+    # A run id in the query string wins over the body's.
+    r = admin.s.post(admin.url + url, params={"run_id": other}, json={"run_id": rid, "metrics": [{"key": "e", "value": 1, "timestamp": 1}]})
+    assert r.status_code == 200, r.text
+    assert len(history(other, "e")) == 1 and history(rid, "e") == []
+    # Spacing, an integer -0 (stored as 0, as the JSON parser reads it), an escape, UTF-8.
+    for raw in ['{ "run_id" : "%s" ,\n "metrics" : [ { "key" : "g" , "value" : -0 , "timestamp" : 1 } ] }\n' % rid,
+                '{"run_id":"%s","metrics":[{"key":"h\\u0069","value":1,"timestamp":1}]}' % rid,
+                '{"run_id":"%s","metrics":[{"key":"\u00e9","value":1,"timestamp":1}]}' % rid]:
+        r = admin.s.post(admin.url + url, data=raw.encode(), headers={"Content-Type": "application/json"})
+        assert r.status_code == 200, (raw, r.text)
+    g = history(rid, "g")
+    assert g[0]["value"] == 0 and math.copysign(1, g[0]["value"]) == 1, g
+    assert len(history(rid, "hi")) == 1 and len(history(rid, "\u00e9")) == 1
+    run = admin.ok("GET", "/api/2.0/mlflow/runs/get", params={"run_id": rid})["run"]["data"]
+    assert {"key": "p", "value": "1"} in run["params"] and {"key": "q", "value": ""} in run["params"]
+    assert {"key": "t", "value": "x"} in run["tags"]
+    # Errors are the general path's, whichever path met the body first.
+    for body, status, words in [
+        ({"run_id": rid, "metrics": [{"key": "f", "value": 1, "timestamp": 1}] * 1001}, 400, "at most 1000 metrics"),
+        ({"run_id": rid, "metrics": [{"key": "f", "timestamp": 1}]}, 400, "'value'"),
+        ({"run_id": rid, "metrics": [{"key": "f", "value": 1}]}, 400, "'timestamp'"),
+        ({"run_id": rid, "metrics": [{"key": "f", "value": 1, "timestamp": 1.5}]}, 400, "timestamp"),
+        ({"run_id": rid, "metrics": [{"key": 3, "value": 1, "timestamp": 1}]}, 400, "key"),
+        ({"metrics": [{"key": "f", "value": 1, "timestamp": 1}]}, 400, "run_id"),
+        ({"run_id": "0" * 32, "metrics": [{"key": "f", "value": 1, "timestamp": 1}]}, 404, ""),
+    ]:
+        r = admin.post(url, json=body)
+        assert r.status_code == status and words in r.json()["message"], (body if len(str(body)) < 300 else words, r.status_code, r.text[:300])
+    assert history(rid, "f") == []

@@ -246,3 +246,27 @@ def test_quality_finds_corrupt_images_and_size_outliers(env):
     assert images["width"] == {"min": 64, "median": 64, "max": 1600}
     assert images["height"]["median"] == 48
     assert q["ok"] is False
+
+
+def test_without_the_image_module_decoding_is_a_503_naming_it():
+    """The server starts without OpenCV; decoding loads libmoebius-image.so on first use. When it
+    cannot be loaded, ingest still works (magic bytes only), and what needs pixels is a 503 that
+    names the module, not a crash and not a per-image failure."""
+    server = Server(env={"MOEBIUS_IMAGE_MODULE": "/nonexistent/libmoebius-image.so"}).start()
+    try:
+        admin = server.client(server.login("admin", server.admin_password()))
+        admin.ok("POST", "/api/v1/projects", json={"name": "imgs"})
+        base = ingest(admin, "nomodule", [(f"a/{i}.png", png(20, 20, i)) for i in range(3)])
+        for ops in ([{"op": "resize_images", "mode": "exact", "width": 8, "height": 8, "on_error": "skip"}],
+                    [{"op": "convert_images", "format": "jpeg"}]):
+            # The raw session: the client helper refuses any 5xx, and a 503 is what this test expects.
+            r = admin.s.post(server.url + base + "/versions", json={"from_version": "v1", "status": "refined", "operations": ops})
+            assert r.status_code == 503, (ops, r.status_code, r.text)
+            assert "libmoebius-image.so" in r.json()["message"] and "/nonexistent" in r.json()["message"], r.text
+        r = admin.s.get(server.url + f"{base}/versions/v1/quality")
+        assert r.status_code == 503, r.text
+        assert "libmoebius-image.so" in r.json()["message"], r.text
+        assert [v["name"] for v in admin.ok("GET", base)["versions"]] == ["v1"]
+        assert server.proc.poll() is None
+    finally:
+        server.cleanup()

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
@@ -341,6 +342,29 @@ TEST(ImageTest, SpecsAreValidated) {
   EXPECT_FALSE(ParseColor("cmyk").ok());
   EXPECT_EQ(ExtensionOf("jpeg"), ".jpg");
   EXPECT_EQ(*NormalizeOutputFormat("jpg"), "jpeg");
+}
+
+// Run by ctest as `image_module_missing`, with MOEBIUS_IMAGE_MODULE naming a file that is not
+// there: what needs pixels is a clear kUnavailable naming the module, what needs only headers or
+// specs still works, and nothing crashes. Skipped in the ordinary run.
+TEST(ImageModuleMissing, DecodingSaysWhatIsMissing) {
+  if (!std::getenv("MOEBIUS_EXPECT_NO_IMAGE_MODULE")) GTEST_SKIP() << "run by ctest's image_module_missing";
+  std::string png = Encode(Picture(20, 10, 3), ".png");
+  auto header = ReadHeader(png);
+  ASSERT_TRUE(header.ok()) << header.status().ToString();
+  EXPECT_EQ(header->width, 20);
+  EXPECT_TRUE(ValidateResize(ResizeSpec{ResizeMode::kFit, 8, 8}).ok());
+  EXPECT_FALSE(CanWrite("png"));
+  std::vector<Status> failures = {Probe(png).status(), Resize(png, ResizeSpec{ResizeMode::kFit, 8, 8}).status(),
+                                  Convert(png, ConvertSpec{"jpeg"}).status(), NormalizeOutputFormat("png").status(),
+                                  DecodePixels(png, ResizeSpec{ResizeMode::kFill, 8, 8}, 3).status()};
+  for (const Status& st : failures) {
+    EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+    EXPECT_NE(st.message().find("libmoebius-image.so"), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find("no-such-dir"), std::string::npos) << st.message();
+  }
+  // The header checks still come first: a bomb is refused without the module.
+  EXPECT_EQ(Probe(png, Limits{100}).status().code(), StatusCode::kTooLarge);
 }
 
 }  // namespace
