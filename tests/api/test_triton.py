@@ -18,6 +18,7 @@ import pytest
 import xgboost as xgb
 
 from moebius_server import BIN, ROOT, Server
+from test_registry import train_model
 
 P = "tri"
 MLF = "/api/2.0/mlflow"
@@ -36,17 +37,6 @@ def model_config_pb2():
         sys.path.remove(out)
 
 
-def train_model(features=6, seed=1):
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(300, features)).astype(np.float32)
-    y = (x[:, 0] - x[:, 2] > 0).astype(np.float32)
-    booster = xgb.train({"objective": "binary:logistic", "max_depth": 3, "seed": seed}, xgb.DMatrix(x, label=y), num_boost_round=12)
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "model.json")
-        booster.save_model(path)
-        return open(path, "rb").read(), x
-
-
 @pytest.fixture(scope="module")
 def env():
     server = Server().start()
@@ -55,7 +45,7 @@ def env():
     admin.ok("POST", "/api/v1/users", json={"username": "look", "password": "look-password-1", "global_role": "viewer"})
     admin.ok("PUT", f"/api/v1/projects/{P}/members/look", json={"role": "viewer"})
     viewer = server.client(server.login("look", "look-password-1"))
-    model_bytes, x = train_model()
+    model_bytes, x = train_model(seed=1, features=6)
     exp = admin.ok("POST", f"{MLF}/experiments/create", json={"name": "tri-exp"}, headers={"X-Moebius-Project": P})["experiment_id"]
     run = admin.ok("POST", f"{MLF}/runs/create", json={"experiment_id": exp})["run"]["info"]["run_id"]
     signature = {"format": "moebius.signature", "version": 1, "inputs": [{"name": f"f{i}", "type": "float"} for i in range(6)],
