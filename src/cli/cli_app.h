@@ -55,6 +55,24 @@ class CommandHost {
   virtual void Keep(std::shared_ptr<void> p) = 0;
 };
 
+// Reads a password from the terminal without echo, or a line from standard input.
+std::string ReadPassword(bool from_stdin);
+
+// `moebius project ...` and `moebius task ...` (cli_projects.cc).
+void AddProjectCommands(CommandHost& host);
+void AddTaskCommands(CommandHost& host);
+// `moebius experiment ...` and `moebius run ...` (cli_runs.cc).
+void AddExperimentCommands(CommandHost& host);
+void AddRunCommands(CommandHost& host);
+// `moebius user ...` and `moebius token ...` (cli_users.cc).
+void AddUserCommands(CommandHost& host);
+void AddTokenCommands(CommandHost& host);
+// `moebius data ...` (cli_data.cc): datasets, rounds, versions, quality, statistics, transforms,
+// splits; `data connection ...` and the analysis commands are added under the same noun.
+void AddDataCommands(CommandHost& host);
+void AddDataConnectionCommands(CommandHost& host, CLI::App* d);
+void AddDataAnalysisCommands(CommandHost& host, CLI::App* d);
+
 // `moebius job submit|list|show|logs|cancel` (cli_jobs.cc).
 void AddJobCommands(CommandHost& host);
 // `moebius train xgboost` (cli_train.cc): the built-in tabular trainer that jobs run.
