@@ -115,6 +115,8 @@ test('deployments UI: tab, page, traffic split, history, rollback, inference tes
     const predicted = Number((await result.locator('tr[data-output=predict] [data-stat=data]').innerText()).trim());
     // One tree: feature 0 = 1 ≥ 0.5 goes right (leaf 0.6); sigmoid(0 + 0.6) with base_score 0.5 (margin 0).
     assert.ok(Math.abs(predicted - 1 / (1 + Math.exp(-0.6))) < 1e-4, `predict = ${predicted}`);
+    // The counters of the variant that answered move (the page reloads the deployment after a call).
+    await variants.locator(`tr[data-variant=${variant}] [data-stat=requests]`).getByText('1', { exact: true }).waitFor();
     await shot('deployment-infer.png');
     assert.deepEqual(pageErrors, []);
 
