@@ -51,7 +51,7 @@ export function TrafficSplitForm({ deployment }: { deployment: Deployment }) {
   };
   const changed = texts.some((s, i) => s.trim() !== current[i]);
   return (
-    <form className="form" onSubmit={submit} data-testid="traffic-form">
+    <form className="form traffic-form" onSubmit={submit} data-testid="traffic-form">
       <h3>{t('serving.trafficSplit')}</h3>
       <div className="filter-bar">
         {deployment.variants.map((v, i) => (
