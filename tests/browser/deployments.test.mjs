@@ -6,9 +6,9 @@
 // registered versions and a deployment churn-live with variants a=v1@90, b=v2@10. In chromium, as
 // admin: the project's Deployments tab lists it with its weights → the deployment page (variants
 // linking to their versions, counters, the create in the history) → a weight that is not a number
-// and a 0/0 split are refused in the form → 50/50 saved with a
-// reason (the history grows, before → after) → Roll back (back to 90/10, a third history row) → the
-// inference tester: its fields come from /v2/models/churn-live, Send shows the output and the
+// and a 0/0 split are refused in the form, a weight over 1,000,000 by the server with its
+// message → 50/50 saved with a reason (the history grows, before → after) → Roll back (back to
+// 90/10, a third history row) → the inference tester: its fields come from /v2/models/churn-live, Send shows the output and the
 // variant that answered; the counters move. As a viewer: the page without the split controls.
 // Screenshots go to tests/browser/out/.
 import { test } from 'node:test';
@@ -73,6 +73,15 @@ test('deployments UI: tab, page, traffic split, history, rollback, inference tes
     await form.locator('input[name=weight-b]').fill('0');
     await form.getByRole('button', { name: 'Save split' }).click();
     await form.getByTestId('weight-problem').getByText('At least one weight must be above 0.').waitFor();
+    // Past the server's limit: its 400 shown as it answered, nothing changed.
+    await form.locator('input[name=weight-a]').fill('1000001');
+    await form.locator('input[name=weight-b]').fill('1');
+    await form.getByRole('button', { name: 'Save split' }).click();
+    const refused = form.getByTestId('traffic-error').getByRole('alert');
+    await refused.waitFor();
+    assert.match(await refused.innerText(), /variant 'a': weight must be from 0 to 1000000/);
+    assert.match(await refused.innerText(), /INVALID_PARAMETER_VALUE/);
+    assert.equal(await history.locator('tbody tr').count(), 1);
     await form.locator('input[name=weight-a]').fill('50');
     await form.locator('input[name=weight-b]').fill('50');
     await form.locator('input[name=deploy-reason]').fill('even split for the A/B test');
