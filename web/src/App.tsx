@@ -27,6 +27,8 @@ const ModelVersionPage = lazy(() => import('./pages/model/ModelVersionPage'));
 // Approval requests (REG-5): the inbox and one request with its evidence.
 const ApprovalsPage = lazy(() => import('./pages/approvals/ApprovalsPage'));
 const ApprovalPage = lazy(() => import('./pages/approvals/ApprovalPage'));
+// Model serving: one deployment's traffic split, history, counters and an inference tester.
+const DeploymentPage = lazy(() => import('./pages/deployment/DeploymentPage'));
 
 export function App() {
   return (
@@ -122,6 +124,14 @@ export function App() {
             element={
               <Suspense fallback={<Loading />}>
                 <ApprovalPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/deployments/:deployment"
+            element={
+              <Suspense fallback={<Loading />}>
+                <DeploymentPage />
               </Suspense>
             }
           />

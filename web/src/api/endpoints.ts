@@ -1,7 +1,14 @@
 // One function per endpoint the UI uses (docs/api.md).
-import { api, putBytes, qs, sendBytes, seg } from './client';
+import { api, ApiError, getCsrfToken, putBytes, qs, sendBytes, seg } from './client';
 import type {
   ApprovalRequest,
+  Deployment,
+  DeploymentDetail,
+  DeploymentVariant,
+  DeploymentStrategy,
+  V2InferResponse,
+  V2ModelMeta,
+  V2Tensor,
   ArtifactFile,
   CodeFile,
   CodeSnapshot,
@@ -389,3 +396,47 @@ export const modelExportUrl = (model: string, version: number | string) =>
 /** Registers the versions of a Triton repository sent as the raw body (tar, tar.gz or zip). */
 export const importRepository = (project: string, archive: Blob, model?: string) =>
   sendBytes<ImportedRepository>('POST', `/api/v1/projects/${seg(project)}/models/import${qs({ model })}`, archive, 'application/x-tar');
+
+// ---- model serving (docs/design/serving.md)
+export const listDeployments = (project: string) =>
+  api.get<{ deployments: Deployment[] }>(`/api/v1/projects/${seg(project)}/deployments`);
+export const getDeployment = (name: string) => api.get<{ deployment: DeploymentDetail }>(`/api/v1/deployments/${seg(name)}`);
+export const updateDeployment = (
+  name: string,
+  body: { variants: DeploymentVariant[]; strategy?: DeploymentStrategy; sticky_header?: string; reason?: string },
+) => api.put<{ deployment: Deployment }>(`/api/v1/deployments/${seg(name)}`, body);
+export const rollbackDeployment = (name: string, reason?: string) =>
+  api.post<{ deployment: Deployment }>(`/api/v1/deployments/${seg(name)}/rollback`, reason ? { reason } : {});
+export const getV2Model = (name: string) => api.get<V2ModelMeta>(`/v2/models/${seg(name)}`);
+
+/** POST /v2/models/{name}/infer: the answer and the variant that served it (X-Moebius-Variant). */
+export async function inferV2(name: string, inputs: V2Tensor[]): Promise<{ response: V2InferResponse; variant: string }> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json' };
+  const csrf = getCsrfToken();
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  let res: Response;
+  try {
+    res = await fetch(`/v2/models/${seg(name)}/infer`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ inputs }),
+      credentials: 'same-origin',
+    });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK_ERROR', e instanceof Error ? e.message : String(e), {});
+  }
+  const text = await res.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    parsed = {};
+  }
+  if (!res.ok) {
+    // The v2 protocol answers {"error": "..."}; the REST layer's {"message"} is read too.
+    const message =
+      typeof parsed.error === 'string' ? parsed.error : typeof parsed.message === 'string' ? parsed.message : `${res.status} ${res.statusText}`;
+    throw new ApiError(res.status, `HTTP_${res.status}`, message, parsed);
+  }
+  return { response: parsed as unknown as V2InferResponse, variant: res.headers.get('X-Moebius-Variant') ?? '' };
+}

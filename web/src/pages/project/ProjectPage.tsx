@@ -7,6 +7,7 @@ import { ErrorBox, Loading } from '../../components/Status';
 import { Tabs } from '../../components/Tabs';
 import { ConnectionsTab } from './ConnectionsTab';
 import { DatasetsTab } from './DatasetsTab';
+import { DeploymentsTab } from './DeploymentsTab';
 import { ExperimentsTab } from './ExperimentsTab';
 import { JobsTab } from './JobsTab';
 import { MembersTab } from './MembersTab';
@@ -70,6 +71,7 @@ export function ProjectPage() {
             {tab === 'members' && <MembersTab project={project} />}
             {tab === 'packages' && <PackagesTab project={project} />}
             {tab === 'models' && <ModelsTab project={project} />}
+            {tab === 'deployments' && <DeploymentsTab project={project} />}
             {tab === 'settings' && <SettingsTab project={project} />}
           </div>
         </>
