@@ -11,7 +11,9 @@
 //   GET    /v2/models/{model}, /v2/models/{model}/ready (project.read) a deployment as a v2 model
 //   POST   /v2/models/{model}/infer                    (project.read) routed by the deployment's strategy
 //   POST   /v2/models/{model}/versions/{version}/infer (project.read) one variant
-// v2 answers name the variant in X-Moebius-Variant; v2 errors are {"error": "..."}.
+// v2 answers name the variant in X-Moebius-Variant; v2 errors are {"error": "..."}. Triton's binary
+// tensor extension: a request with Inference-Header-Content-Length carries its JSON header and then
+// the inputs' bytes (parameters.binary_data_size); binary_data_output asks for binary outputs.
 #include "api/resolvers.h"
 #include "api/router.h"
 #include "api/services.h"
@@ -165,14 +167,33 @@ void RegisterServingRoutes(Router& r, Services& s) {
   }, v2);
 
   auto infer = [&s](RouteContext& ctx, const std::string& variant) -> Result<HttpResponse> {
-    ASSIGN_OR_RETURN(const Json* body, ctx.Body());
-    ASSIGN_OR_RETURN(serving::InferRequest request, serving::ParseInferRequest(*body));
+    serving::InferRequest request;
+    if (auto header = ctx.req.Header("inference-header-content-length")) {
+      // Triton's binary tensor extension: a JSON header of that length, then the tensors' bytes.
+      auto n = ParseInt64(std::string(*header));
+      if (!n || *n < 0 || static_cast<size_t>(*n) > ctx.req.body.size())
+        return InvalidArgument("Inference-Header-Content-Length must be a byte count within the body");
+      std::string_view all(ctx.req.body);
+      ASSIGN_OR_RETURN(Json json, ParseJson(all.substr(0, static_cast<size_t>(*n)), ctx.json_limits));
+      ASSIGN_OR_RETURN(request, serving::ParseInferRequest(json, all.substr(static_cast<size_t>(*n))));
+    } else {
+      ASSIGN_OR_RETURN(const Json* body, ctx.Body());
+      ASSIGN_OR_RETURN(request, serving::ParseInferRequest(*body));
+    }
     std::string key;
     ASSIGN_OR_RETURN(serving::Deployment d, s.serving.store().Get(ctx.Param("model")));
     if (!d.sticky_header.empty())
       if (auto h = ctx.req.Header(d.sticky_header)) key = std::string(*h);
     ASSIGN_OR_RETURN(serving::InferAnswer a, s.serving.Infer(ctx.Param("model"), variant, request, key));
-    HttpResponse resp = V2Json(serving::InferResponseJson(ctx.Param("model"), a.variant, request.id, a.outputs));
+    HttpResponse resp;
+    if (request.binary_outputs) {
+      size_t header_length = 0;
+      resp.body = serving::InferResponseBinary(ctx.Param("model"), a.variant, request.id, a.outputs, &header_length);
+      resp.content_type = "application/octet-stream";
+      resp.headers.emplace_back("Inference-Header-Content-Length", std::to_string(header_length));
+    } else {
+      resp = V2Json(serving::InferResponseJson(ctx.Param("model"), a.variant, request.id, a.outputs));
+    }
     resp.headers.emplace_back("X-Moebius-Variant", a.variant);
     resp.headers.emplace_back("X-Moebius-Model-Version", a.model + "/" + std::to_string(a.version));
     return resp;

@@ -1,6 +1,7 @@
 #include "serving/v2_protocol.h"
 
 #include <cmath>
+#include <cstring>
 #include <set>
 
 namespace moebius::serving {
@@ -38,9 +39,58 @@ Status Flatten(const Json& data, InputTensor& t, int depth) {
   return Status::Ok();
 }
 
+// Element size in bytes of a fixed-size datatype; 0 for BYTES (length-prefixed elements).
+size_t ElementSize(const std::string& dt) {
+  if (dt == "BOOL" || dt == "INT8" || dt == "UINT8") return 1;
+  if (dt == "INT16" || dt == "UINT16" || dt == "FP16") return 2;
+  if (dt == "INT32" || dt == "UINT32" || dt == "FP32") return 4;
+  if (dt == "INT64" || dt == "UINT64" || dt == "FP64") return 8;
+  return 0;
+}
+
+template <typename T>
+T Load(const char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));  // the protocol's binary data is little-endian, as this machine is
+  return v;
+}
+
+// Decodes `count` elements of `t.datatype` from `bytes` (Triton's binary tensor extension).
+Status DecodeBinary(std::string_view bytes, int64_t count, InputTensor& t) {
+  const std::string& dt = t.datatype;
+  if (dt == "BYTES") {
+    size_t at = 0;
+    while (at < bytes.size()) {
+      if (bytes.size() - at < 4) return InvalidArgument("input '" + t.name + "': binary BYTES data ends inside a length");
+      uint32_t n = Load<uint32_t>(bytes.data() + at);
+      at += 4;
+      if (bytes.size() - at < n) return InvalidArgument("input '" + t.name + "': binary BYTES data ends inside an element");
+      t.strings.emplace_back(bytes.substr(at, n));
+      at += n;
+    }
+    return Status::Ok();
+  }
+  if (dt == "FP16") return InvalidArgument("input '" + t.name + "': FP16 binary data is not taken");
+  size_t size = ElementSize(dt);
+  if (bytes.size() != static_cast<size_t>(count) * size)
+    return InvalidArgument("input '" + t.name + "': binary_data_size " + std::to_string(bytes.size()) + " is not " + std::to_string(count) + " × " +
+                           std::to_string(size) + " bytes");
+  t.numbers.reserve(static_cast<size_t>(count));
+  for (size_t i = 0; i < bytes.size(); i += size) {
+    const char* p = bytes.data() + i;
+    double v = dt == "BOOL" ? (p[0] != 0) : dt == "INT8" ? Load<int8_t>(p) : dt == "UINT8" ? Load<uint8_t>(p) : dt == "INT16" ? Load<int16_t>(p)
+             : dt == "UINT16" ? Load<uint16_t>(p) : dt == "INT32" ? Load<int32_t>(p) : dt == "UINT32" ? Load<uint32_t>(p)
+             : dt == "FP32" ? Load<float>(p) : dt == "INT64" ? static_cast<double>(Load<int64_t>(p)) : dt == "UINT64" ? static_cast<double>(Load<uint64_t>(p))
+             : Load<double>(p);
+    t.numbers.push_back(v);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
-Result<InferRequest> ParseInferRequest(const Json& body) {
+Result<InferRequest> ParseInferRequest(const Json& body, std::string_view binary) {
+  size_t binary_at = 0;
   if (!body.is_object()) return InvalidArgument("the request body must be a JSON object with \"inputs\"");
   InferRequest r;
   if (body.contains("id")) {
@@ -71,20 +121,53 @@ Result<InferRequest> ParseInferRequest(const Json& body) {
       count *= t.shape.back();
       if (count > (int64_t{1} << 31)) return InvalidArgument("input '" + t.name + "' is too large");
     }
-    if (!in.contains("data")) return InvalidArgument("input '" + t.name + "' has no \"data\" (binary tensor data is not taken yet)");
-    RETURN_IF_ERROR(Flatten(in["data"], t, 0));
+    const Json params = in.value("parameters", Json::object());
+    if (params.is_object() && params.contains("binary_data_size")) {
+      if (!params["binary_data_size"].is_number_unsigned()) return InvalidArgument("input '" + t.name + "': binary_data_size must be a byte count");
+      size_t n = params["binary_data_size"].get<size_t>();
+      if (in.contains("data")) return InvalidArgument("input '" + t.name + "' has both \"data\" and binary_data_size");
+      if (binary.size() - binary_at < n)
+        return InvalidArgument("input '" + t.name + "': binary_data_size " + std::to_string(n) + " runs past the end of the request's binary data");
+      RETURN_IF_ERROR(DecodeBinary(binary.substr(binary_at, n), count, t));
+      binary_at += n;
+    } else {
+      if (!in.contains("data")) return InvalidArgument("input '" + t.name + "' has no \"data\" and no binary_data_size");
+      RETURN_IF_ERROR(Flatten(in["data"], t, 0));
+    }
     if (static_cast<int64_t>(t.size()) != count)
       return InvalidArgument("input '" + t.name + "' has " + std::to_string(t.size()) + " values but its shape holds " + std::to_string(count));
     r.inputs.push_back(std::move(t));
   }
+  if (binary_at != binary.size())
+    return InvalidArgument("the request has " + std::to_string(binary.size() - binary_at) + " bytes of binary data no input claims");
   if (body.contains("outputs")) {
     if (!body["outputs"].is_array()) return InvalidArgument("\"outputs\" must be a list of {\"name\"}");
     for (const Json& o : body["outputs"]) {
       if (!o.is_object() || !o.contains("name") || !o["name"].is_string()) return InvalidArgument("each of \"outputs\" needs a \"name\"");
       r.requested_outputs.push_back(o["name"].get<std::string>());
+      const Json op = o.value("parameters", Json::object());
+      if (op.is_object() && op.value("binary_data", false) == true) r.binary_outputs = true;
     }
   }
+  const Json rp = body.value("parameters", Json::object());
+  if (rp.is_object() && rp.value("binary_data_output", false) == true) r.binary_outputs = true;
   return r;
+}
+
+std::string InferResponseBinary(const std::string& model, const std::string& version, const std::string& id,
+                                const std::vector<OutputTensor>& outputs, size_t* header_length) {
+  Json outs = Json::array();
+  std::string tail;
+  for (const auto& o : outputs) {
+    size_t n = o.data.size() * sizeof(float);
+    outs.push_back({{"name", o.name}, {"datatype", o.datatype}, {"shape", o.shape}, {"parameters", {{"binary_data_size", n}}}});
+    tail.append(reinterpret_cast<const char*>(o.data.data()), n);
+  }
+  Json r{{"model_name", model}, {"model_version", version}, {"outputs", std::move(outs)}};
+  if (!id.empty()) r["id"] = id;
+  std::string header = r.dump();
+  *header_length = header.size();
+  return header + tail;
 }
 
 Json InferResponseJson(const std::string& model, const std::string& version, const std::string& id, const std::vector<OutputTensor>& outputs) {

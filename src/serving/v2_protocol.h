@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/json.h"
@@ -30,6 +31,9 @@ struct InferRequest {
   std::string id;
   std::vector<InputTensor> inputs;
   std::vector<std::string> requested_outputs;  // empty: all
+  // Answer with binary output data (request parameter binary_data_output, or an output's
+  // binary_data parameter): Triton's binary tensor extension.
+  bool binary_outputs = false;
 };
 
 struct OutputTensor {
@@ -39,8 +43,16 @@ struct OutputTensor {
   std::vector<float> data;
 };
 
-// Parses and checks a request body (limits as the router's: depth, strings, items).
-Result<InferRequest> ParseInferRequest(const Json& body);
+// Parses and checks a request body (limits as the router's: depth, strings, items). With Triton's
+// binary tensor extension the JSON part is `body` and the bytes after it are `binary`: an input with
+// parameters.binary_data_size takes that many bytes of it, in order (little-endian elements; BYTES
+// elements each a 4-byte length and the bytes); every byte must be claimed.
+Result<InferRequest> ParseInferRequest(const Json& body, std::string_view binary = {});
+
+// The answer with binary outputs: the JSON header (each output with parameters.binary_data_size)
+// followed by the outputs' raw FP32 data; `header_length` is for Inference-Header-Content-Length.
+std::string InferResponseBinary(const std::string& model, const std::string& version, const std::string& id,
+                                const std::vector<OutputTensor>& outputs, size_t* header_length);
 
 Json InferResponseJson(const std::string& model, const std::string& version, const std::string& id, const std::vector<OutputTensor>& outputs);
 

@@ -82,6 +82,47 @@ def test_outputs_equal_python_xgboost_and_name_the_variant(env):
     assert admin.get("/v2/health/ready").status_code == 200
 
 
+def binary_request(rows, binary_output=True, extra=b"", size_delta=0):
+    rows = np.asarray(rows, dtype=np.float32)
+    header = {"id": "bin-1", "inputs": [{"name": n, "shape": [len(rows)], "datatype": "FP32",
+                                         "parameters": {"binary_data_size": 4 * len(rows) + (size_delta if i == 0 else 0)}}
+                                        for i, n in enumerate(FEATURES)]}
+    if binary_output:
+        header["parameters"] = {"binary_data_output": True}
+    head = json.dumps(header).encode()
+    tail = b"".join(rows[:, i].astype("<f4").tobytes() for i in range(3)) + extra
+    return head + tail, {"Inference-Header-Content-Length": str(len(head)), "Content-Type": "application/octet-stream"}
+
+
+def test_binary_tensors_in_and_out_equal_the_json_answer(env):
+    server, admin, u, boosters = env
+    rows = np.random.default_rng(9).normal(size=(32, 3)).astype(np.float32)
+    want = np.array(admin.post("/v2/models/churn-dev/versions/blue/infer", json=body(rows)).json()["outputs"][0]["data"], dtype=np.float32)
+    data, headers = binary_request(rows)
+    r = admin.post("/v2/models/churn-dev/versions/blue/infer", data=data, headers=headers)
+    assert r.status_code == 200, r.text
+    n = int(r.headers["Inference-Header-Content-Length"])
+    head = json.loads(r.content[:n])
+    out = head["outputs"][0]
+    assert out["parameters"]["binary_data_size"] == 4 * 32 and "data" not in out and head["id"] == "bin-1"
+    got = np.frombuffer(r.content[n:], dtype="<f4")
+    assert np.array_equal(got.view(np.uint32), want.view(np.uint32))
+    # Binary in, JSON out.
+    data, headers = binary_request(rows, binary_output=False)
+    r = admin.post("/v2/models/churn-dev/versions/blue/infer", data=data, headers=headers)
+    assert np.array_equal(np.array(r.json()["outputs"][0]["data"], dtype=np.float32).view(np.uint32), want.view(np.uint32))
+    # A size that does not match the shape, bytes no input claims, a header past the body: 400s.
+    for data, headers, words in (
+        (*binary_request(rows, size_delta=-4), "is not 32"),
+        (*binary_request(rows, extra=b"\0\0\0\0"), "no input claims"),
+    ):
+        r = admin.post("/v2/models/churn-dev/infer", data=data, headers=headers)
+        assert r.status_code == 400 and words in r.json()["error"], r.text
+    data, headers = binary_request(rows)
+    r = admin.post("/v2/models/churn-dev/infer", data=data, headers={**headers, "Inference-Header-Content-Length": str(len(data) + 1)})
+    assert r.status_code == 400 and "Inference-Header-Content-Length" in r.json()["error"], r.text
+
+
 def test_v2_errors_are_400_and_404_with_an_error_field(env):
     server, admin, u, _ = env
     good = body([[0.1, 0.2, 0.3]])
