@@ -9,6 +9,7 @@
 //   DELETE /api/v1/deployments/{deployment}            (deploy.write)
 //   GET    /v2, /v2/health/live, /v2/health/ready      (public)
 //   GET    /v2/models/{model}, /v2/models/{model}/ready (project.read) a deployment as a v2 model
+//   GET    /v2/models/{model}/versions/{version}[/ready] (project.read) one variant
 //   POST   /v2/models/{model}/infer                    (project.read) routed by the deployment's strategy
 //   POST   /v2/models/{model}/versions/{version}/infer (project.read) one variant
 // v2 answers name the variant in X-Moebius-Variant; v2 errors are {"error": "..."}. Triton's binary
@@ -165,6 +166,17 @@ void RegisterServingRoutes(Router& r, Services& s) {
     RETURN_IF_ERROR(s.serving.Metadata(ctx.Param("model")).status());
     return V2Json(Json::object());
   }, v2);
+
+  r.Add("GET", "/v2/models/{model}/versions/{version}", Permission::kProjectRead, DeploymentFrom(s, "model"),
+        [&s](RouteContext& ctx) -> Result<HttpResponse> {
+          ASSIGN_OR_RETURN(Json meta, s.serving.Metadata(ctx.Param("model"), ctx.Param("version")));
+          return V2Json(meta);
+        }, v2);
+  r.Add("GET", "/v2/models/{model}/versions/{version}/ready", Permission::kProjectRead, DeploymentFrom(s, "model"),
+        [&s](RouteContext& ctx) -> Result<HttpResponse> {
+          RETURN_IF_ERROR(s.serving.Metadata(ctx.Param("model"), ctx.Param("version")).status());
+          return V2Json(Json::object());
+        }, v2);
 
   auto infer = [&s](RouteContext& ctx, const std::string& variant) -> Result<HttpResponse> {
     serving::InferRequest request;

@@ -174,12 +174,22 @@ Result<InferAnswer> ServingService::Infer(const std::string& deployment, const s
   return InferAnswer{d.variants[pick].name, d.variants[pick].model, d.variants[pick].version, std::move(*outputs)};
 }
 
-Result<Json> ServingService::Metadata(const std::string& deployment) {
+Result<Json> ServingService::Metadata(const std::string& deployment, const std::string& variant) {
   ASSIGN_OR_RETURN(auto live, Current(deployment));
   Json versions = Json::array();
-  for (const auto& v : live->deployment.variants) versions.push_back(v.name);
-  const LoadedModel& first = *live->models.front();
-  return Json{{"name", deployment}, {"versions", versions}, {"platform", "moebius_xgboost"}, {"inputs", first.InputsJson()}, {"outputs", first.OutputsJson()}};
+  size_t pick = 0;
+  bool found = variant.empty();
+  for (size_t i = 0; i < live->deployment.variants.size(); ++i) {
+    versions.push_back(live->deployment.variants[i].name);
+    if (!found && live->deployment.variants[i].name == variant) {
+      pick = i;
+      found = true;
+    }
+  }
+  if (!found) return NotFound("deployment '" + deployment + "' has no variant '" + variant + "'");
+  const LoadedModel& m = *live->models[pick];
+  if (!variant.empty()) versions = Json::array({variant});
+  return Json{{"name", deployment}, {"versions", versions}, {"platform", "moebius_xgboost"}, {"inputs", m.InputsJson()}, {"outputs", m.OutputsJson()}};
 }
 
 Result<Json> ServingService::Stats(const std::string& deployment) {

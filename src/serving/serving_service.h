@@ -64,8 +64,9 @@ class ServingService {
 
   // Routes (or takes `variant`) and answers. kNotFound for an unknown deployment or variant.
   Result<InferAnswer> Infer(const std::string& deployment, const std::string& variant, const InferRequest& request, const std::string& key);
-  // v2 model metadata of a deployment: name, versions (variants), platform, inputs, outputs.
-  Result<Json> Metadata(const std::string& deployment);
+  // v2 model metadata of a deployment: name, versions (variants), platform, inputs, outputs; of
+  // one variant when `variant` is given (kNotFound for an unknown one).
+  Result<Json> Metadata(const std::string& deployment, const std::string& variant = "");
   // {variant: {requests, failures, rows, mean_ms}} since the last change.
   Result<Json> Stats(const std::string& deployment);
 

@@ -79,6 +79,10 @@ def test_outputs_equal_python_xgboost_and_name_the_variant(env):
     meta = admin.ok("GET", "/v2/models/churn-dev")
     assert [i["name"] for i in meta["inputs"]] == FEATURES and meta["versions"] == ["blue"]
     assert admin.get("/v2/models/churn-dev/ready").status_code == 200
+    assert admin.ok("GET", "/v2/models/churn-dev/versions/blue")["versions"] == ["blue"]
+    assert admin.get("/v2/models/churn-dev/versions/blue/ready").status_code == 200
+    r = admin.get("/v2/models/churn-dev/versions/green/ready")
+    assert r.status_code == 404 and "no variant 'green'" in r.json()["error"], r.text
     assert admin.get("/v2/health/ready").status_code == 200
 
 
