@@ -30,8 +30,8 @@ namespace {
 
 ProjectResolver DeploymentFrom(Services& s, const char* param) {
   return [&s, param](RouteContext& ctx) -> Result<std::vector<int64_t>> {
-    ASSIGN_OR_RETURN(serving::Deployment d, s.serving.store().Get(ctx.Param(param)));
-    return std::vector<int64_t>{d.project_id};
+    ASSIGN_OR_RETURN(serving::ServingService::Routing r, s.serving.RoutingOf(ctx.Param(param)));
+    return std::vector<int64_t>{r.project_id};
   };
 }
 
@@ -193,9 +193,9 @@ void RegisterServingRoutes(Router& r, Services& s) {
       ASSIGN_OR_RETURN(request, serving::ParseInferRequest(*body));
     }
     std::string key;
-    ASSIGN_OR_RETURN(serving::Deployment d, s.serving.store().Get(ctx.Param("model")));
-    if (!d.sticky_header.empty())
-      if (auto h = ctx.req.Header(d.sticky_header)) key = std::string(*h);
+    ASSIGN_OR_RETURN(serving::ServingService::Routing routing, s.serving.RoutingOf(ctx.Param("model")));
+    if (!routing.sticky_header.empty())
+      if (auto h = ctx.req.Header(routing.sticky_header)) key = std::string(*h);
     ASSIGN_OR_RETURN(serving::InferAnswer a, s.serving.Infer(ctx.Param("model"), variant, request, key));
     HttpResponse resp;
     if (request.binary_outputs) {

@@ -135,6 +135,16 @@ Status ServingService::Delete(const std::string& name) {
   return Status::Ok();
 }
 
+Result<ServingService::Routing> ServingService::RoutingOf(const std::string& name) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = live_.find(name);
+    if (it != live_.end()) return Routing{it->second->deployment.project_id, it->second->deployment.sticky_header};
+  }
+  ASSIGN_OR_RETURN(Deployment d, store_.Get(name));
+  return Routing{d.project_id, d.sticky_header};
+}
+
 Result<InferAnswer> ServingService::Infer(const std::string& deployment, const std::string& variant, const InferRequest& request,
                                           const std::string& key) {
   ASSIGN_OR_RETURN(auto live, Current(deployment));

@@ -62,6 +62,14 @@ class ServingService {
   Result<Deployment> Rollback(const std::string& name, const std::string& user, const std::string& reason);
   Status Delete(const std::string& name);
 
+  // The deployment's project and sticky header, from the cache when it is live (no database read on
+  // the inference path), else from the store. kNotFound for an unknown deployment.
+  struct Routing {
+    int64_t project_id = 0;
+    std::string sticky_header;
+  };
+  Result<Routing> RoutingOf(const std::string& deployment);
+
   // Routes (or takes `variant`) and answers. kNotFound for an unknown deployment or variant.
   Result<InferAnswer> Infer(const std::string& deployment, const std::string& variant, const InferRequest& request, const std::string& key);
   // v2 model metadata of a deployment: name, versions (variants), platform, inputs, outputs; of
