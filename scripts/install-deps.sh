@@ -48,6 +48,8 @@ PACKAGES=(
   postgresql nginx prometheus chromium fonts-noto-cjk
   poppler-utils  # pdftotext/pdfinfo/pdffonts check the exported PDF reports (tests/api/test_report.py)
   valgrind  # bench/ingest_callgrind.sh counts the instructions of a log-batch (bench/RESULTS.md, issue 18)
+  # serving benchmark (bench/serving/http.sh): the peer kit of ../shared/peers/serving and its load generator
+  wrk python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-flask gunicorn
 )
 # Node from Debian only when none is on PATH (a newer one may have been installed another way).
 command -v node > /dev/null || PACKAGES+=(nodejs)

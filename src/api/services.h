@@ -54,6 +54,7 @@ class RepositoryService;
 }
 namespace serving {
 class ServingService;
+class AsyncInference;
 }
 
 namespace api {
@@ -89,6 +90,7 @@ struct Services {
   registry::Approvals& approvals;                 // approval requests (REG-5)
   triton::RepositoryService& repositories;        // Triton repositories: export, import (INF-4, INF-5)
   serving::ServingService& serving;               // deployments and inference (INF-6, INF-8, SRV-1)
+  serving::AsyncInference& async_inference;       // asynchronous inference (SRV-2)
 };
 
 // Project ids the user may see: every project for admins, their memberships otherwise.

@@ -61,7 +61,7 @@ class Demo {
         {"registration and model card", [this] { return Register(); }},
         {"Triton repository", [this] { return Export(); }},
         {"staging and production request", [this] { return Request(); }},
-        {"deployment and first requests", [this] { return Deploy(); }},
+        {"deployment, canary and first requests", [this] { return Deploy(); }},
     };
     for (size_t i = 0; i < steps.size(); ++i) {
       if (ctx_.stop) return Status::Ok();
@@ -298,8 +298,35 @@ class Demo {
         .status();
   }
 
-  // A staging deployment of the version and a short stream of requests through the v2 endpoint,
-  // rows drawn from the same generator as the table.
+  // The study's runner-up as a second version (registered from its run's artifact folder): the
+  // challenger the staging canary tries.
+  Result<Json> Challenger(const Json& first) {
+    ASSIGN_OR_RETURN(Json m, c_.Get("/api/v1/models/churn"));
+    for (const Json& v : m["versions"])
+      if (v["version"] != first["version"]) return v;
+    ASSIGN_OR_RETURN(Json s, FindStudy());
+    if (s.is_null()) return FailedPrecondition("the study is missing");
+    ASSIGN_OR_RETURN(Json now, c_.Get("/api/v1/studies/" + std::to_string(s["id"].get<int64_t>())));
+    ASSIGN_OR_RETURN(Json trials, c_.Get("/api/v1/studies/" + std::to_string(s["id"].get<int64_t>()) + "/trials"));
+    std::string best = now["study"]["best_trial"].value("run_id", "");
+    const Json* pick = nullptr;  // lowest valid_score after the best (the study minimizes it)
+    for (const Json& t : trials["trials"])
+      if (t.value("state", "") == "complete" && t["value"].is_number() && t.value("run_id", "") != best &&
+          (!pick || t["value"].get<double>() < (*pick)["value"].get<double>()))
+        pick = &t;
+    if (!pick) return FailedPrecondition("the study has no second completed trial");
+    ASSIGN_OR_RETURN(Json made, c_.Post(std::string(kProject) + "/models/churn/versions",
+                                        Json{{"run_id", (*pick)["run_id"]},
+                                             {"path", "model"},
+                                             {"description", "Runner-up trial of study churn-xgb: the staging canary's challenger"}}));
+    Say("  registered churn version " + std::to_string(made["version"]["version"].get<int64_t>()) + " (runner-up trial)");
+    return made["version"];
+  }
+
+  // A staging deployment of the first version with capture and guardrails, the runner-up as a canary
+  // at 25% beside it, and a stream of requests through the v2 endpoint (rows from the same generator
+  // as the table) whose true outcome comes back as feedback: a live deployment with statistics per
+  // variant.
   Status Deploy() {
     if (ctx_.stop) return Status::Ok();
     auto d = c_.Get("/api/v1/deployments/churn-staging");
@@ -307,31 +334,47 @@ class Demo {
     if (!IsNotFound(d.status())) return d.status();
     ASSIGN_OR_RETURN(Json v, Version());
     if (v.is_null()) return FailedPrecondition("model churn has no version");
+    ASSIGN_OR_RETURN(Json challenger, Challenger(v));
+    auto name = [](const Json& version) { return "v" + std::to_string(version["version"].get<int64_t>()); };
     RETURN_IF_ERROR(c_.Post(std::string(kProject) + "/deployments",
                             Json{{"name", "churn-staging"},
                                  {"environment", "staging"},
                                  {"description", "The confirmed churn model, for the retention team's trial"},
-                                 {"variants", {{{"name", "v" + std::to_string(v["version"].get<int64_t>())},
-                                                {"model", "churn"},
-                                                {"version", v["version"]},
-                                                {"weight", 100}}}},
+                                 {"variants", {{{"name", name(v)}, {"model", "churn"}, {"version", v["version"]}, {"weight", 100}}}},
+                                 {"capture_rate", 1.0},
+                                 {"guardrails", {{"max_error_rate", 0.05}, {"max_p99_ms", 50}, {"window_s", 60}, {"min_requests", 50}}},
                                  {"reason", "demo: staging trial"}})
                         .status());
-    std::string csv = ChurnCsv(5000, 50);
+    RETURN_IF_ERROR(c_.Post("/api/v1/deployments/churn-staging/canary",
+                            Json{{"model", "churn"},
+                                 {"version", challenger["version"]},
+                                 {"name", name(challenger)},
+                                 {"steps", {25, 50}},
+                                 {"interval_s", 86400},
+                                 {"reason", "demo: the runner-up on a quarter of the traffic"}})
+                        .status());
+    std::string csv = ChurnCsv(5000, 400);
     auto lines = Split(csv, '\n');
     int answered = 0;
-    for (size_t i = 1; i < lines.size(); ++i) {
+    Json feedback = Json::array();
+    for (size_t i = 1; i < lines.size() && !ctx_.stop; ++i) {
       auto f = Split(lines[i], ',');
       if (f.size() < 6) continue;
-      Json body{{"inputs",
+      std::string id = "demo-" + std::to_string(i);
+      Json body{{"id", id},
+                {"inputs",
                  {{{"name", "tenure_months"}, {"shape", {1}}, {"datatype", "FP64"}, {"data", {std::stod(f[0])}}},
                   {{"name", "contract_months"}, {"shape", {1}}, {"datatype", "FP64"}, {"data", {std::stod(f[1])}}},
                   {{"name", "monthly_charges"}, {"shape", {1}}, {"datatype", "FP64"}, {"data", {std::stod(f[2])}}},
                   {{"name", "support_calls"}, {"shape", {1}}, {"datatype", "FP64"}, {"data", {std::stod(f[3])}}}}}};
       RETURN_IF_ERROR(c_.Post("/v2/models/churn-staging/infer", body).status());
       ++answered;
+      // The outcome is known for most customers a month later: feedback for four in five.
+      if (i % 5 != 0) feedback.push_back({{"request_id", id}, {"value", {{"churned", f[5] == "yes" ? 1 : 0}}}});
     }
-    Say("  churn-staging answered " + std::to_string(answered) + " requests at /v2/models/churn-staging/infer");
+    RETURN_IF_ERROR(c_.Post("/api/v1/deployments/churn-staging/feedback", Json{{"feedback", feedback}}).status());
+    Say("  churn-staging answered " + std::to_string(answered) + " requests at /v2/models/churn-staging/infer (" + name(challenger) +
+        " as a 25% canary), " + std::to_string(feedback.size()) + " with feedback");
     return Status::Ok();
   }
 

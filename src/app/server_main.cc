@@ -39,6 +39,7 @@
 #include "orchestration/schedule_runner.h"
 #include "registry/registry_schema.h"
 #include "registry/approvals.h"
+#include "serving/async_inference.h"
 #include "serving/serving_service.h"
 #include "triton/repository_service.h"
 #include "registry/registry_service.h"
@@ -73,7 +74,7 @@ std::vector<store::Migration> AllMigrations() {
   for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
                      jobs::JobMigrations, envcode::EnvironmentMigrations, envcode::CodeMigrations,
                      hpo::HpoMigrations, report::ReportMigrations, pipeline::PipelineMigrations,
-                     registry::RegistryMigrations, serving::ServingMigrations}) {
+                     registry::RegistryMigrations, serving::ServingMigrations, serving::CaptureMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -234,7 +235,10 @@ int RunServer(const ServerConfig& config) {
   registry::Approvals approvals(*db, registry_store, clock);
   triton::RepositoryService repositories(registry, *blobs, clock);
   serving::DeploymentStore deployment_store(*db, clock);
-  serving::ServingService serving(deployment_store, registry);
+  // Captured inferences: zstd segments under <data>/capture, written off the request threads.
+  serving::CaptureLog capture(*db, (fs::path(config.data_dir) / "capture").string(), clock);
+  serving::ServingService serving(deployment_store, registry, capture, clock);
+  serving::AsyncInference async_inference(serving, clock);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -258,7 +262,7 @@ int RunServer(const ServerConfig& config) {
   api::Services services{*db, *blobs, auth, audit, projects, tracking, metrics, clock,
                          api::ServerLimits{config.max_body_bytes, config.max_body_bytes}, data_store, uploads,
                          sql_sources, job_store, job_service, environments, code, pipeline_store, pipeline_scheduler, registry, approvals,
-                         repositories, serving};
+                         repositories, serving, async_inference};
   // Per-attempt job tokens (the submitter's, for embedded and remote workers alike), revoked when
   // the attempt ends however it ends; and a job's run gets the job's outcome.
   job_store.SetHooks(jobs::JobStoreHooks{
@@ -309,6 +313,7 @@ int RunServer(const ServerConfig& config) {
       api::HttpResponse r;
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       r.body = metrics.RenderPrometheus();
+      serving.RenderPrometheus(r.body);
       return r;
     }
     if (auto resp = router.Handle(req)) return std::move(*resp);
@@ -390,6 +395,16 @@ int RunServer(const ServerConfig& config) {
       schedule_runner.FireDue();
       std::unique_lock lock(mu);
       cv.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; });
+    }
+  });
+  // Deployments: canary steps, the end of blue-green windows and guardrails, checked every second.
+  std::jthread deployments([&serving, &clock](std::stop_token stop) {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    while (!stop.stop_requested()) {
+      serving.Tick(clock.NowMillis());
+      std::unique_lock lock(mu);
+      cv.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
     }
   });
   // The study driver: keeps running studies' trials in flight as jobs and tells them their results.

@@ -121,11 +121,16 @@ Result<User> AuthService::UpdateUser(const std::string& username, const UserUpda
     }
     return Status::Ok();
   }));
-  {
-    std::lock_guard<std::mutex> lock(cache_mu_);
-    basic_cache_.clear();
-  }
+  Invalidate();
   return GetUser(username);
+}
+
+void AuthService::Invalidate() {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  ++generation_;
+  basic_cache_.clear();
+  principal_cache_.clear();
+  role_cache_.clear();
 }
 
 Result<std::optional<std::string>> AuthService::BootstrapAdmin() {
@@ -221,26 +226,39 @@ Result<std::vector<TokenInfo>> AuthService::ListTokens(int64_t user_id) {
 }
 
 Status AuthService::Revoke(int64_t user_id, const std::string& credential_id) {
-  return db_.Write([&](Tx& tx) -> Status {
+  Status st = db_.Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(int64_t n, tx.Exec("UPDATE credentials SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
                                         {clock_.NowMillis(), credential_id, user_id}));
     if (n == 0) return NotFound("token '" + credential_id + "' does not exist");
     return Status::Ok();
   });
+  Invalidate();
+  return st;
 }
 
 Result<Principal> AuthService::AuthenticateSecret(const std::string& secret) {
   if (secret.size() < 10 || secret.size() > 200) return Unauthenticated("invalid credentials");
+  std::string hash = Sha256Hex(secret);
+  int64_t now = clock_.NowMillis();
+  uint64_t generation;
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = principal_cache_.find(hash);
+    if (it != principal_cache_.end() && it->second.until > now) return it->second.principal;
+    generation = generation_;
+  }
   Principal p;
+  int64_t expires_at = 0;
   RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(Rows rows, tx.Query("SELECT c.id, c.kind, c.csrf_token, c.expires_at, c.revoked_at, u.id, u.username, "
                                          "u.display_name, u.global_role, u.disabled, u.created_at "
                                          "FROM credentials c JOIN users u ON u.id = c.user_id WHERE c.secret_hash = ?",
-                                         {Sha256Hex(secret)}));
+                                         {hash}));
     if (rows.empty()) return Unauthenticated("invalid credentials");
     const Row& r = rows[0];
     if (!r.IsNull(4)) return Unauthenticated("credentials have been revoked");
     if (!r.IsNull(3) && r.Int(3) <= clock_.NowMillis()) return Unauthenticated("credentials have expired");
+    if (!r.IsNull(3)) expires_at = r.Int(3);
     p.credential_id = r.Text(0);
     p.credential_kind = r.Text(1);
     p.csrf_token = r.Text(2);
@@ -253,6 +271,13 @@ Result<Principal> AuthService::AuthenticateSecret(const std::string& secret) {
     if (p.user.disabled) return Unauthenticated("account is disabled");
     return Status::Ok();
   }));
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  if (generation == generation_) {
+    if (principal_cache_.size() >= 10000) principal_cache_.clear();
+    int64_t until = now + kAuthCacheMs;
+    if (expires_at > 0) until = std::min(until, expires_at);
+    principal_cache_[hash] = CachedPrincipal{p, until};
+  }
   return p;
 }
 
@@ -285,16 +310,30 @@ Result<Principal> AuthService::AuthenticateBasic(const std::string& username, co
 }
 
 Result<std::optional<Role>> AuthService::RoleInProject(int64_t user_id, int64_t project_id) {
+  int64_t now = clock_.NowMillis();
+  uint64_t generation;
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = role_cache_.find({user_id, project_id});
+    if (it != role_cache_.end() && it->second.until > now) return it->second.role;
+    generation = generation_;
+  }
   std::optional<Role> role;
   RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(Rows rows, tx.Query("SELECT role FROM memberships WHERE project_id = ? AND user_id = ?", {project_id, user_id}));
     if (!rows.empty()) role = ParseRole(rows[0].Text(0));
     return Status::Ok();
   }));
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  if (generation == generation_) {
+    if (role_cache_.size() >= 100000) role_cache_.clear();
+    role_cache_[{user_id, project_id}] = CachedRole{role, now + kAuthCacheMs};
+  }
   return role;
 }
 
 Status AuthService::AddMemberTx(Tx& tx, int64_t project_id, int64_t user_id, Role role) {
+  Invalidate();
   return tx.Exec("INSERT INTO memberships (project_id, user_id, role, added_at) VALUES (?, ?, ?, ?) "
                  "ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role",
                  {project_id, user_id, std::string(RoleName(role)), clock_.NowMillis()})
@@ -304,17 +343,20 @@ Status AuthService::AddMemberTx(Tx& tx, int64_t project_id, int64_t user_id, Rol
 Result<Member> AuthService::SetMember(int64_t project_id, const std::string& username, Role role) {
   ASSIGN_OR_RETURN(User u, GetUser(username));
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) { return AddMemberTx(tx, project_id, u.id, role); }));
+  Invalidate();
   Member m{u.id, u.username, role, clock_.NowMillis()};
   return m;
 }
 
 Status AuthService::RemoveMember(int64_t project_id, const std::string& username) {
   ASSIGN_OR_RETURN(User u, GetUser(username));
-  return db_.Write([&](Tx& tx) -> Status {
+  Status st = db_.Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(int64_t n, tx.Exec("DELETE FROM memberships WHERE project_id = ? AND user_id = ?", {project_id, u.id}));
     if (n == 0) return NotFound("user '" + username + "' is not a member of this project");
     return Status::Ok();
   });
+  Invalidate();
+  return st;
 }
 
 Result<std::vector<Member>> AuthService::ListMembers(int64_t project_id) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -145,10 +146,31 @@ class AuthService {
   const Clock& clock_;
   SignInThrottle throttle_;
   PasswordHashPool hash_pool_;
+  // Forgets every cached credential and role (after a revocation, a user change, a membership
+  // change has committed).
+  void Invalidate();
+
   // Basic auth with a password would cost one argon2 verification per request; remember
   // recent successes (by a hash of username and password) for a short while.
   std::mutex cache_mu_;
   std::unordered_map<std::string, int64_t> basic_cache_ GUARDED_BY(cache_mu_);  // key → expiry ms
+  // Every request authenticates its token and most check a project role: both are kept for
+  // kAuthCacheMs, so the request path reads no database for them. Changes made through this
+  // service forget them at once (Invalidate); a change made on another server sharing the
+  // database is seen within kAuthCacheMs. A generation counter keeps a read that raced a change
+  // from being cached.
+  static constexpr int64_t kAuthCacheMs = 2000;
+  struct CachedPrincipal {
+    Principal principal;
+    int64_t until = 0;
+  };
+  struct CachedRole {
+    std::optional<Role> role;
+    int64_t until = 0;
+  };
+  uint64_t generation_ GUARDED_BY(cache_mu_) = 0;
+  std::unordered_map<std::string, CachedPrincipal> principal_cache_ GUARDED_BY(cache_mu_);  // by secret hash
+  std::map<std::pair<int64_t, int64_t>, CachedRole> role_cache_ GUARDED_BY(cache_mu_);     // by (user, project)
 };
 
 }  // namespace moebius::auth

@@ -1,5 +1,5 @@
-// `moebius deploy create|list|show|set|rollback|delete` and `moebius predict`: deployments and v2
-// inference through the REST API (docs/design/serving.md).
+// `moebius deploy create|list|show|history|set|configure|canary|switch|rollback|captures|feedback|compare|delete`
+// and `moebius predict`: deployments and v2 inference through the REST API (docs/design/serving.md).
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -36,14 +36,41 @@ void PrintDeployment(const Json& d) {
     std::string stats;
     if (d.contains("stats") && d["stats"].is_object() && d["stats"].contains(Str(v, "name"))) {
       const Json& s = d["stats"][Str(v, "name")];
-      char line[128];
-      std::snprintf(line, sizeof(line), "  %lld requests, %lld failed, mean %.2f ms", static_cast<long long>(s.value("requests", int64_t{0})),
-                    static_cast<long long>(s.value("failures", int64_t{0})), s.value("mean_ms", 0.0));
+      char line[256];
+      std::snprintf(line, sizeof(line), "  %lld requests, %lld failed, p50 %.2f ms, p99 %.2f ms%s",
+                    static_cast<long long>(s.value("requests", int64_t{0})), static_cast<long long>(s.value("failures", int64_t{0})),
+                    s.value("p50_ms", 0.0), s.value("p99_ms", 0.0), s.value("shadow", false) ? "  (shadow)" : "");
       stats = line;
     }
     std::printf("  %-12s %s v%s  weight %s%s\n", Str(v, "name").c_str(), Str(v, "model").c_str(), Str(v, "version").c_str(), Str(v, "weight").c_str(),
                 stats.c_str());
   }
+  if (!d.contains("policy") || !d["policy"].is_object()) return;
+  const Json& p = d["policy"];
+  std::printf("  capture %.0f%%", p.value("capture_rate", 0.0) * 100);
+  if (p["shadow"].is_object()) std::printf(", shadow %s (%.0f%%)", Str(p["shadow"], "variant").c_str(), p["shadow"].value("share", 0.0) * 100);
+  if (p["guardrails"].is_object()) {
+    const Json& g = p["guardrails"];
+    std::printf(", guardrails over %s s:", Str(g, "window_s").c_str());
+    if (g["max_error_rate"].is_number()) std::printf(" errors <= %.1f%%", g["max_error_rate"].get<double>() * 100);
+    if (g["max_p99_ms"].is_number()) std::printf(" p99 <= %.2f ms", g["max_p99_ms"].get<double>());
+  }
+  if (p["canary"].is_object()) std::printf(", canary %s at %s%%", Str(p["canary"], "variant").c_str(), Str(p["canary"], "percent").c_str());
+  if (p["blue_green"].is_object()) std::printf(", previous variants warm until %s", Time(p["blue_green"], "keep_until").c_str());
+  std::printf("\n");
+}
+
+void PrintHistory(const Json& d) {
+  for (const Json& h : d["history"])
+    std::printf("  %s %-15s by %-12s %s\n", Time(h, "at").c_str(), Str(h, "action").c_str(), Str(h, "actor").c_str(), Str(h, "reason").c_str());
+}
+
+// "NAME=MODEL:VERSION" (a weight is not taken: the canary's steps and a switch set it).
+Result<Json> ParseNewVariant(const std::string& text) {
+  ASSIGN_OR_RETURN(Json v, ParseVariant(text));
+  if (text.find('@') != std::string::npos) return InvalidArgument("--variant takes no @WEIGHT here: the steps or the switch set it");
+  v.erase("weight");
+  return v;
 }
 
 }  // namespace
@@ -100,9 +127,181 @@ void AddDeployCommands(CommandHost& host) {
       const Json& d = j["deployment"];
       PrintDeployment(d);
       std::printf("history:\n");
-      for (const Json& h : d["history"])
-        std::printf("  %s %-9s by %-12s %s\n", Time(h, "at").c_str(), Str(h, "action").c_str(), Str(h, "actor").c_str(), Str(h, "reason").c_str());
+      PrintHistory(d);
     });
+    return Status::Ok();
+  });
+
+  auto* history = host.Sub(deploy, "history", "every change of a deployment: who, when, what and why");
+  auto* hname = host.Own<std::string>();
+  history->add_option("NAME", *hname)->required();
+  host.OnRun(history, [&g = g, hname](RestClient& c) -> Status {
+    ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/deployments/" + UrlEncode(*hname)));
+    Emit(g, j["deployment"]["history"], [&] { PrintHistory(j["deployment"]); });
+    return Status::Ok();
+  });
+
+  auto* configure = host.Sub(deploy, "configure", "capture rate, shadow mirror and guardrails of a deployment");
+  auto* cname = host.Own<std::string>();
+  auto* capture_rate = host.Own<double>(-1);
+  auto* shadow = host.Own<std::string>();
+  auto* no_shadow = host.Own<bool>(false);
+  auto* max_errors = host.Own<double>(-1);
+  auto* max_p99 = host.Own<double>(-1);
+  auto* window = host.Own<int64_t>(60);
+  auto* min_requests = host.Own<int64_t>(20);
+  auto* no_guard = host.Own<bool>(false);
+  auto* creason = host.Own<std::string>();
+  configure->add_option("NAME", *cname)->required();
+  configure->add_option("--capture-rate", *capture_rate, "share of requests captured, 0 to 1");
+  configure->add_option("--shadow", *shadow, "VARIANT[@SHARE]: mirror SHARE (0 to 1, default 1) of the requests to this weight-0 variant");
+  configure->add_flag("--no-shadow", *no_shadow, "stop mirroring");
+  configure->add_option("--max-error-rate", *max_errors, "guardrail: roll back when a new variant fails more than this share");
+  configure->add_option("--max-p99-ms", *max_p99, "guardrail: roll back when a new variant's p99 latency passes this");
+  configure->add_option("--window", *window, "guardrail window in seconds (5 to 300)")->capture_default_str();
+  configure->add_option("--min-requests", *min_requests, "requests in the window before a verdict")->capture_default_str();
+  configure->add_flag("--no-guardrails", *no_guard, "remove the guardrails");
+  configure->add_option("--reason", *creason);
+  host.OnRun(configure, [&g = g, cname, capture_rate, shadow, no_shadow, max_errors, max_p99, window, min_requests, no_guard,
+                         creason](RestClient& c) -> Status {
+    Json body{{"reason", *creason}};
+    if (*capture_rate >= 0) body["capture_rate"] = *capture_rate;
+    if (*no_shadow) body["shadow"] = nullptr;
+    if (!shadow->empty()) {
+      size_t at = shadow->find('@');
+      Json s{{"variant", shadow->substr(0, at)}};
+      if (at != std::string::npos) {
+        char* end = nullptr;
+        double share = std::strtod(shadow->c_str() + at + 1, &end);
+        if (!end || *end) return InvalidArgument("--shadow must be VARIANT[@SHARE], got '" + *shadow + "'");
+        s["share"] = share;
+      }
+      body["shadow"] = s;
+    }
+    if (*no_guard) body["guardrails"] = nullptr;
+    if (*max_errors >= 0 || *max_p99 >= 0) {
+      Json gr{{"window_s", *window}, {"min_requests", *min_requests}};
+      if (*max_errors >= 0) gr["max_error_rate"] = *max_errors;
+      if (*max_p99 >= 0) gr["max_p99_ms"] = *max_p99;
+      body["guardrails"] = gr;
+    }
+    if (body.size() == 1) return InvalidArgument("nothing to change: give --capture-rate, --shadow, --no-shadow, --max-error-rate, --max-p99-ms or --no-guardrails");
+    ASSIGN_OR_RETURN(Json j, c.Put("/api/v1/deployments/" + UrlEncode(*cname), body));
+    Emit(g, j, [&] { PrintDeployment(j["deployment"]); });
+    return Status::Ok();
+  });
+
+  auto* canary = host.Sub(deploy, "canary", "try a version on a growing share of the traffic: moebius deploy canary NAME --variant v4=churn:4");
+  auto* kname = host.Own<std::string>();
+  auto* kvariant = host.Own<std::string>();
+  auto* steps = host.Own<std::vector<int64_t>>();
+  auto* interval = host.Own<int64_t>(300);
+  auto* kreason = host.Own<std::string>();
+  canary->add_option("NAME", *kname)->required();
+  canary->add_option("--variant", *kvariant, "NAME=MODEL:VERSION of the canary")->required();
+  canary->add_option("--steps", *steps, "percent of the traffic per step, e.g. 10,25,50 (100 is added)")->delimiter(',');
+  canary->add_option("--interval", *interval, "seconds between steps (each only while the guardrails hold)")->capture_default_str();
+  canary->add_option("--reason", *kreason);
+  host.OnRun(canary, [&g = g, kname, kvariant, steps, interval, kreason](RestClient& c) -> Status {
+    ASSIGN_OR_RETURN(Json body, ParseNewVariant(*kvariant));
+    body["interval_s"] = *interval;
+    body["reason"] = *kreason;
+    if (!steps->empty()) body["steps"] = *steps;
+    ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/deployments/" + UrlEncode(*kname) + "/canary", body));
+    Emit(g, j, [&] {
+      std::printf("canary started: ");
+      PrintDeployment(j["deployment"]);
+    });
+    return Status::Ok();
+  });
+
+  auto* sw = host.Sub(deploy, "switch", "blue-green: move all traffic to a version, keeping the previous one warm for a rollback");
+  auto* wname = host.Own<std::string>();
+  auto* wvariant = host.Own<std::string>();
+  auto* keep = host.Own<int64_t>(600);
+  auto* wreason = host.Own<std::string>();
+  sw->add_option("NAME", *wname)->required();
+  sw->add_option("--variant", *wvariant, "NAME=MODEL:VERSION of the new variant")->required();
+  sw->add_option("--keep", *keep, "seconds the previous variants stay loaded for an instant rollback")->capture_default_str();
+  sw->add_option("--reason", *wreason);
+  host.OnRun(sw, [&g = g, wname, wvariant, keep, wreason](RestClient& c) -> Status {
+    ASSIGN_OR_RETURN(Json body, ParseNewVariant(*wvariant));
+    body["keep_s"] = *keep;
+    body["reason"] = *wreason;
+    ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/deployments/" + UrlEncode(*wname) + "/switch", body));
+    Emit(g, j, [&] {
+      std::printf("switched: ");
+      PrintDeployment(j["deployment"]);
+    });
+    return Status::Ok();
+  });
+
+  auto* captures = host.Sub(deploy, "captures", "captured inferences, newest first, with their feedback");
+  auto* pcname = host.Own<std::string>();
+  auto* limit = host.Own<int64_t>(20);
+  auto* cvariant = host.Own<std::string>();
+  auto* with_feedback = host.Own<bool>(false);
+  captures->add_option("NAME", *pcname)->required();
+  captures->add_option("--limit", *limit)->capture_default_str();
+  captures->add_option("--variant", *cvariant);
+  captures->add_flag("--feedback-only", *with_feedback, "only requests that have feedback");
+  host.OnRun(captures, [&g = g, pcname, limit, cvariant, with_feedback](RestClient& c) -> Status {
+    std::string path = "/api/v1/deployments/" + UrlEncode(*pcname) + "/captures?limit=" + std::to_string(*limit);
+    if (!cvariant->empty()) path += "&variant=" + UrlEncode(*cvariant);
+    if (*with_feedback) path += "&feedback=only";
+    ASSIGN_OR_RETURN(Json j, c.Get(path));
+    Emit(g, j, [&] {
+      for (const Json& r : j["captures"])
+        std::printf("%s %s %-10s%s %7.3f ms  out %s%s\n", Time(r, "at").c_str(), Str(r, "id").c_str(), Str(r, "variant").c_str(),
+                    r.value("shadow", false) ? " (shadow)" : "", r.value("latency_ms", 0.0), r["outputs"].dump().substr(0, 80).c_str(),
+                    r.contains("feedback") ? ("  feedback " + r["feedback"].dump()).c_str() : "");
+      const Json& n = j["counts"];
+      std::printf("written %s, dropped %s\n", Str(n, "written").c_str(), Str(n, "dropped").c_str());
+    });
+    return Status::Ok();
+  });
+
+  auto* compare = host.Sub(deploy, "compare", "A/B: the variants' answers with feedback, each against the control with a significance test");
+  auto* aname = host.Own<std::string>();
+  auto* metric = host.Own<std::string>("accuracy");
+  auto* label = host.Own<std::string>("label");
+  auto* threshold = host.Own<double>(0.5);
+  auto* control = host.Own<std::string>();
+  compare->add_option("NAME", *aname)->required();
+  compare->add_option("--metric", *metric, "accuracy, mse or mae")->capture_default_str();
+  compare->add_option("--label", *label, "the feedback field holding the truth")->capture_default_str();
+  compare->add_option("--threshold", *threshold, "a probability at or above it is the positive class")->capture_default_str();
+  compare->add_option("--control", *control, "the variant the others are tested against (default: the largest weight)");
+  host.OnRun(compare, [&g = g, aname, metric, label, threshold, control](RestClient& c) -> Status {
+    std::string path = "/api/v1/deployments/" + UrlEncode(*aname) + "/compare?metric=" + UrlEncode(*metric) + "&label=" + UrlEncode(*label) +
+                       "&threshold=" + std::to_string(*threshold) + (control->empty() ? "" : "&control=" + UrlEncode(*control));
+    ASSIGN_OR_RETURN(Json j, c.Get(path));
+    Emit(g, j, [&] {
+      std::printf("%s on %s answers with feedback (control %s)\n", Str(j, "metric").c_str(), Str(j, "scored").c_str(), Str(j, "control").c_str());
+      for (const Json& a : j["arms"]) {
+        std::printf("  %-12s n %-7s %.4f  [%.4f, %.4f]", Str(a, "variant").c_str(), Str(a, "n").c_str(), a.value("value", 0.0),
+                    a["ci95"][0].get<double>(), a["ci95"][1].get<double>());
+        if (a.contains("vs_control"))
+          std::printf("  %+.4f vs control, p = %.4g%s", a["vs_control"].value("difference", 0.0), a["vs_control"].value("p", 1.0),
+                      a["vs_control"].value("significant", false) ? " (significant)" : "");
+        std::printf("\n");
+      }
+    });
+    return Status::Ok();
+  });
+
+  auto* feedback = host.Sub(deploy, "feedback", "ground truth for a request: moebius deploy feedback NAME REQUEST_ID '{\"label\": 1}'");
+  auto* fname = host.Own<std::string>();
+  auto* frequest = host.Own<std::string>();
+  auto* fvalue = host.Own<std::string>();
+  feedback->add_option("NAME", *fname)->required();
+  feedback->add_option("REQUEST_ID", *frequest, "the X-Moebius-Request-Id of the answer")->required();
+  feedback->add_option("VALUE", *fvalue, "JSON: a label, a number or an object")->required();
+  host.OnRun(feedback, [&g = g, fname, frequest, fvalue](RestClient& c) -> Status {
+    Json value = Json::parse(*fvalue, nullptr, false);
+    if (value.is_discarded()) value = *fvalue;  // a bare word is a string label
+    ASSIGN_OR_RETURN(Json j, c.Post("/api/v1/deployments/" + UrlEncode(*fname) + "/feedback", Json{{"request_id", *frequest}, {"value", value}}));
+    Emit(g, j, [&] { std::printf("feedback recorded for %s\n", frequest->c_str()); });
     return Status::Ok();
   });
 
@@ -124,7 +323,7 @@ void AddDeployCommands(CommandHost& host) {
     return Status::Ok();
   });
 
-  auto* rollback = host.Sub(deploy, "rollback", "back to the variants before the last change");
+  auto* rollback = host.Sub(deploy, "rollback", "back to the state before the last change (a canary's baseline, the variants before a switch)");
   auto* rname = host.Own<std::string>();
   auto* rreason = host.Own<std::string>();
   rollback->add_option("NAME", *rname)->required();

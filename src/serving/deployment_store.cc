@@ -7,7 +7,7 @@ using store::Row;
 using store::Tx;
 
 constexpr char kColumns[] =
-    "id, project_id, name, environment, strategy, sticky_header, variants, description, created_by, created_at, updated_at";
+    "id, project_id, name, environment, strategy, sticky_header, variants, description, created_by, created_at, updated_at, policy";
 
 Result<Deployment> FromRow(const Row& r) {
   Deployment d;
@@ -25,37 +25,22 @@ Result<Deployment> FromRow(const Row& r) {
   d.created_by = r.Text(8);
   d.created_at = r.Int(9);
   d.updated_at = r.Int(10);
+  auto policy = PolicyFromStored(Json::parse(r.Text(11), nullptr, false));
+  if (!policy.ok()) return Internal("deployment " + d.name + " has an unreadable policy: " + policy.status().message());
+  d.policy = std::move(*policy);
   return d;
 }
 
 Status AddEvent(Tx& tx, int64_t deployment, const std::string& action, const std::string& actor, int64_t at, const Json& before,
-                const Json& after, const std::string& reason) {
+                const Json& after, const std::string& reason, const Json& rollback_to = nullptr) {
   ASSIGN_OR_RETURN(int64_t id, tx.NextId("deployment_events"));
-  return tx.Exec("INSERT INTO deployment_events (id, deployment_id, action, actor, at, before_state, after_state, reason) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                 {id, deployment, action, actor, at, before.dump(), after.dump(), reason})
+  return tx.Exec("INSERT INTO deployment_events (id, deployment_id, action, actor, at, before_state, after_state, reason, rollback_to) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 {id, deployment, action, actor, at, before.dump(), after.dump(), reason, rollback_to.dump()})
       .status();
 }
 
 }  // namespace
-
-Json VariantsJson(const std::vector<Variant>& variants) {
-  Json out = Json::array();
-  for (const auto& v : variants) out.push_back({{"name", v.name}, {"model", v.model}, {"version", v.version}, {"weight", v.weight}});
-  return out;
-}
-
-Result<std::vector<Variant>> VariantsFromJson(const Json& j) {
-  if (!j.is_array()) return InvalidArgument("variants must be a list");
-  std::vector<Variant> out;
-  for (const Json& v : j) {
-    if (!v.is_object() || !v.contains("name") || !v["name"].is_string() || !v.contains("model") || !v["model"].is_string() ||
-        !v.contains("version") || !v["version"].is_number_integer() || !v.contains("weight") || !v["weight"].is_number_integer())
-      return InvalidArgument("a variant needs name, model, version and weight");
-    out.push_back({v["name"].get<std::string>(), v["model"].get<std::string>(), v["version"].get<int64_t>(), v["weight"].get<int64_t>()});
-  }
-  return out;
-}
 
 std::vector<store::Migration> ServingMigrations() {
   return {
@@ -87,6 +72,12 @@ CREATE TABLE deployment_events (
 );
 CREATE INDEX deployment_events_deployment ON deployment_events (deployment_id, id);
 )SQL"},
+      // Capture rate, shadow, guardrails and the state of a canary or blue-green switch; the state a
+      // rollback returns to when it is not the one before.
+      {1201, "serving_policy", R"SQL(
+ALTER TABLE deployments ADD COLUMN policy TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE deployment_events ADD COLUMN rollback_to TEXT NOT NULL DEFAULT 'null';
+)SQL"},
   };
 }
 
@@ -97,9 +88,9 @@ Result<Deployment> DeploymentStore::Create(Deployment d, const std::string& reas
     ASSIGN_OR_RETURN(auto taken, tx.Query("SELECT id FROM deployments WHERE name = ?", {d.name}));
     if (!taken.empty()) return AlreadyExists("deployment '" + d.name + "' already exists");
     ASSIGN_OR_RETURN(d.id, tx.NextId("deployments"));
-    RETURN_IF_ERROR(tx.Exec(std::string("INSERT INTO deployments (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    RETURN_IF_ERROR(tx.Exec(std::string("INSERT INTO deployments (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             {d.id, d.project_id, d.name, d.environment, d.strategy, d.sticky_header, VariantsJson(d.variants).dump(), d.description,
-                             d.created_by, now, now})
+                             d.created_by, now, now, PolicyJson(d.policy).dump()})
                         .status());
     return AddEvent(tx, d.id, "create", d.created_by, now, nullptr, VariantsJson(d.variants), reason);
   }));
@@ -133,17 +124,20 @@ Result<std::vector<Deployment>> DeploymentStore::List(const std::vector<int64_t>
 }
 
 Result<Deployment> DeploymentStore::Update(const std::string& name, const Deployment& next, const std::string& action, const std::string& actor,
-                                           const std::string& reason) {
+                                           const std::string& reason, const Json& rollback_to) {
   Deployment out;
   int64_t now = clock_.NowMillis();
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(Row r, store::QueryOne(tx, std::string("SELECT ") + kColumns + " FROM deployments WHERE name = ?", {name},
                                             "deployment '" + name + "'"));
     ASSIGN_OR_RETURN(Deployment before, FromRow(r));
-    RETURN_IF_ERROR(tx.Exec("UPDATE deployments SET strategy = ?, sticky_header = ?, variants = ?, description = ?, updated_at = ? WHERE id = ?",
-                            {next.strategy, next.sticky_header, VariantsJson(next.variants).dump(), next.description, now, before.id})
+    RETURN_IF_ERROR(tx.Exec("UPDATE deployments SET strategy = ?, sticky_header = ?, variants = ?, description = ?, updated_at = ?, policy = ? "
+                            "WHERE id = ?",
+                            {next.strategy, next.sticky_header, VariantsJson(next.variants).dump(), next.description, now,
+                             PolicyJson(next.policy).dump(), before.id})
                         .status());
-    RETURN_IF_ERROR(AddEvent(tx, before.id, action, actor, now, VariantsJson(before.variants), VariantsJson(next.variants), reason));
+    RETURN_IF_ERROR(
+        AddEvent(tx, before.id, action, actor, now, VariantsJson(before.variants), VariantsJson(next.variants), reason, rollback_to));
     out = next;
     out.id = before.id;
     out.project_id = before.project_id;
@@ -168,12 +162,12 @@ Status DeploymentStore::Delete(const std::string& name) {
 Result<std::vector<DeploymentEvent>> DeploymentStore::History(int64_t deployment_id) {
   std::vector<DeploymentEvent> out;
   RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id, action, actor, at, before_state, after_state, reason FROM deployment_events "
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id, action, actor, at, before_state, after_state, reason, rollback_to FROM deployment_events "
                                          "WHERE deployment_id = ? ORDER BY id",
                                          {deployment_id}));
     for (const auto& r : rows)
       out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Int(3), Json::parse(r.Text(4), nullptr, false), Json::parse(r.Text(5), nullptr, false),
-                     r.Text(6)});
+                     r.Text(6), Json::parse(r.Text(7), nullptr, false)});
     return Status::Ok();
   }));
   return out;

@@ -13,18 +13,11 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/status.h"
+#include "serving/deployment_policy.h"
 #include "store/meta/database.h"
 #include "store/meta/migrations.h"
 
 namespace moebius::serving {
-
-struct Variant {
-  std::string name;  // unique in the deployment: "blue", "v3", "canary", ...
-  std::string model;
-  int64_t version = 0;
-  int64_t weight = 100;  // share of the traffic: weight / the sum of weights
-  bool operator==(const Variant&) const = default;
-};
 
 struct Deployment {
   int64_t id = 0;
@@ -36,6 +29,7 @@ struct Deployment {
   std::string strategy = "weighted";
   std::string sticky_header;
   std::vector<Variant> variants;
+  DeploymentPolicy policy;
   std::string description;
   std::string created_by;
   int64_t created_at = 0;
@@ -50,10 +44,10 @@ struct DeploymentEvent {
   Json before;  // the variants before (null for create)
   Json after;   // the variants after
   std::string reason;
+  // The variants a rollback from this state returns to when they are not `before` (the baseline of
+  // a canary step, the state before a blue-green switch); null otherwise.
+  Json rollback_to;
 };
-
-Json VariantsJson(const std::vector<Variant>& variants);
-Result<std::vector<Variant>> VariantsFromJson(const Json& j);
 
 std::vector<store::Migration> ServingMigrations();
 
@@ -65,9 +59,10 @@ class DeploymentStore {
   Result<Deployment> Create(Deployment d, const std::string& reason);
   Result<Deployment> Get(const std::string& name);  // kNotFound
   Result<std::vector<Deployment>> List(const std::vector<int64_t>& project_ids);
-  // Replaces the variants (and strategy fields), recording `action` with the state before.
+  // Replaces the variants, strategy fields and policy, recording `action` with the state before
+  // (and `rollback_to`, see DeploymentEvent).
   Result<Deployment> Update(const std::string& name, const Deployment& next, const std::string& action, const std::string& actor,
-                            const std::string& reason);
+                            const std::string& reason, const Json& rollback_to = nullptr);
   Status Delete(const std::string& name);
   Result<std::vector<DeploymentEvent>> History(int64_t deployment_id);
 

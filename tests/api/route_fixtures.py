@@ -110,6 +110,7 @@ def fill_path(path, fx):
         "alias": "champion",
         "approval": fx["approval"],
         "deployment": fx["model"],
+        "request": "async-unknown",  # an asynchronous inference request id: unknown, a 404
     }
     out = []
     for seg in path.split("/"):

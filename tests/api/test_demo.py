@@ -1,7 +1,8 @@
 """`make up` starts the server with --demo: the loop run for real through the API — a generated
 churn table in two rounds, a stratified split, a 4-trial XGBoost study run by the embedded worker,
 the best trial confirmed against the task's criteria, registered with its card written, exported
-as a Triton repository into the data directory, and a production request waiting for approval.
+as a Triton repository into the data directory, a production request waiting for approval, and a
+staging deployment with the study's runner-up as a 25% canary, captured traffic and feedback.
 A restart resumes nothing twice."""
 import io
 import json
@@ -41,8 +42,10 @@ def test_the_demo_runs_the_loop_through_the_api_once():
         pkgs = admin.ok("GET", "/api/v1/projects/demo/packages")["packages"]
         assert [p["run_id"] for p in pkgs] == [best]
         model = admin.ok("GET", "/api/v1/models/churn")
-        assert len(model["versions"]) == 1
-        v = model["versions"][0]
+        assert sorted(x["version"] for x in model["versions"]) == [1, 2]  # the best trial, then the runner-up
+        v = next(x for x in model["versions"] if x["version"] == 1)
+        runner_up = next(x for x in model["versions"] if x["version"] == 2)
+        assert runner_up["run_id"] != best and runner_up["stage"] == "development"
         assert v["stage"] == "staging" and v["package_id"] == pkgs[0]["id"] and v["run_id"] == best
         # The run read the split version: lineage reaches from the data to the package.
         assert [d["ref"] for d in v["lineage"]["data_versions"]] == ["demo/customers@v2"], v["lineage"]["data_versions"]
@@ -58,10 +61,17 @@ def test_the_demo_runs_the_loop_through_the_api_once():
         r = subprocess.run([BIN, "package", "verify", repo, "--json"], capture_output=True, text=True)
         assert r.returncode == 0, r.stdout + r.stderr
         assert json.loads(r.stdout)["models"][0]["inference"]["ran"]
-        # The staging deployment answered the demo's requests and answers ours, with the variant named.
+        # The staging deployment answered the demo's requests on both variants (the runner-up as a 25%
+        # canary, its guardrails holding), captured them, and has feedback for most; it answers ours.
         dep = admin.ok("GET", "/api/v1/deployments/churn-staging")["deployment"]
-        assert dep["environment"] == "staging" and dep["stats"]["v1"]["requests"] >= 50, dep
-        r = admin.post("/v2/models/churn-staging/infer", json={"inputs": [
+        stats = dep["stats"]
+        assert dep["environment"] == "staging" and stats["v1"]["requests"] + stats["v2"]["requests"] == 400, stats
+        assert 60 <= stats["v2"]["requests"] <= 140 and stats["v1"]["failures"] == stats["v2"]["failures"] == 0, stats  # 25 % of 400
+        assert dep["policy"]["canary"]["variant"] == "v2" and dep["policy"]["canary"]["percent"] == 25
+        assert [h["action"] for h in dep["history"]] == ["create", "canary-start"]
+        fed = admin.ok("GET", "/api/v1/deployments/churn-staging/captures?feedback=only&limit=20")["captures"]
+        assert len(fed) == 20 and all(c["feedback"]["churned"] in (0, 1) for c in fed)
+        r = admin.post("/v2/models/churn-staging/versions/v1/infer", json={"inputs": [
             {"name": n, "shape": [1], "datatype": "FP64", "data": [x]} for n, x in
             (("tenure_months", 3), ("contract_months", 1), ("monthly_charges", 99.5), ("support_calls", 4))]})
         assert r.status_code == 200 and r.headers["X-Moebius-Variant"] == "v1", r.text
@@ -98,7 +108,7 @@ def test_the_demo_runs_the_loop_through_the_api_once():
         out = wait_for_demo(server, 120)
         assert "demo: done" in out and "registered churn" not in out and "round 1" not in out, out
         admin = server.client(server.login("admin", server.admin_password()))
-        assert len(admin.ok("GET", "/api/v1/models/churn")["versions"]) == 1
+        assert len(admin.ok("GET", "/api/v1/models/churn")["versions"]) == 2
         assert len(admin.ok("GET", "/api/v1/approvals", params={"project": "demo"})["requests"]) == 1
         assert [p["name"] for p in admin.ok("GET", "/api/v1/projects")["projects"]].count("demo") == 1
     finally:

@@ -266,7 +266,18 @@ echo '{"inputs":[{"name":"input__0","shape":[1,3],"datatype":"FP32","data":[0.5,
 m predict churn-live --file "$tmp/req.json" --variant green | grep -q "(variant green)" || fail "predict a named variant"
 m deploy set churn-live --variant blue=churn-xgb:1@100 --reason "canary off" | grep -q "weight 100" || fail "deploy set"
 m deploy rollback churn-live --reason "undo" | grep -q "green" || fail "deploy rollback"
-m deploy show churn-live | grep -q "rollback  by admin" || fail "deploy show history"
+m deploy show churn-live | grep -Eq "rollback +by admin" || fail "deploy show history"
+# Capture, feedback, a blue-green switch with its rollback, a canary, the history.
+m deploy configure churn-live --capture-rate 1 --max-error-rate 0.5 --window 30 | grep -q "capture 100%, guardrails over 30 s: errors <= 50.0%" || fail "deploy configure"
+rid=$(curl -s -D - -o /dev/null -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" --data @"$tmp/req.json" "$URL/v2/models/churn-live/infer" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-moebius-request-id"{print $2}')
+[[ -n $rid ]] || fail "an answer names its request id"
+m deploy feedback churn-live "$rid" '{"label": 1}' | grep -q "feedback recorded for $rid" || fail "deploy feedback"
+m deploy captures churn-live --feedback-only | grep -q "$rid .*feedback {\"label\":1}" || fail "deploy captures: $(m deploy captures churn-live)"
+m deploy switch churn-live --variant teal=churn-copy:1 --keep 600 | grep -q "teal .*weight 100" || fail "deploy switch"
+m deploy rollback churn-live | grep -q "blue " || fail "rollback of a switch"
+m deploy canary churn-live --variant next=churn-copy:1 --steps 10,50 --interval 600 | grep -q "canary next at 10%" || fail "deploy canary"
+m deploy history churn-live | grep -q "canary-start" || fail "deploy history"
+m deploy compare churn-live --label label | grep -q "accuracy on 1 answers with feedback (control blue)" || fail "deploy compare: $(m deploy compare churn-live)"
 
 m logout | grep -q "logged out" || fail logout
 [[ ! -e $MOEBIUS_CONFIG_DIR/credentials.json ]] || fail "credentials kept after logout"
