@@ -454,8 +454,11 @@ export const postFeedback = (name: string, requestId: string, value: unknown) =>
   api.post<{ accepted: number }>(`/api/v1/deployments/${seg(name)}/feedback`, { request_id: requestId, value });
 export const getV2Model = (name: string) => api.get<V2ModelMeta>(`/v2/models/${seg(name)}`);
 
-/** POST /v2/models/{name}/infer: the answer and the variant that served it (X-Moebius-Variant). */
-export async function inferV2(name: string, inputs: V2Tensor[]): Promise<{ response: V2InferResponse; variant: string }> {
+/**
+ * POST /v2/models/{name}/infer: the answer, the variant that served it (X-Moebius-Variant) and the
+ * request's id (X-Moebius-Request-Id; feedback names it).
+ */
+export async function inferV2(name: string, inputs: V2Tensor[]): Promise<{ response: V2InferResponse; variant: string; requestId: string }> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json' };
   const csrf = getCsrfToken();
   if (csrf) headers['X-CSRF-Token'] = csrf;
@@ -483,5 +486,9 @@ export async function inferV2(name: string, inputs: V2Tensor[]): Promise<{ respo
       typeof parsed.error === 'string' ? parsed.error : typeof parsed.message === 'string' ? parsed.message : `${res.status} ${res.statusText}`;
     throw new ApiError(res.status, `HTTP_${res.status}`, message, parsed);
   }
-  return { response: parsed as unknown as V2InferResponse, variant: res.headers.get('X-Moebius-Variant') ?? '' };
+  return {
+    response: parsed as unknown as V2InferResponse,
+    variant: res.headers.get('X-Moebius-Variant') ?? '',
+    requestId: res.headers.get('X-Moebius-Request-Id') ?? '',
+  };
 }
