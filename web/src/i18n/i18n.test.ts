@@ -116,6 +116,7 @@ describe('i18n resources', () => {
       ...DEPLOYMENT_ACTIONS.map((k) => `serving.actions.${k}`),
       ...FORM_PROBLEMS.map((k) => `serving.problems.${k}`),
       ...DEPLOYMENT_TABS.map((k) => `serving.tabs.${k}`),
+      ...['canary', 'switch'].flatMap((kind) => ['start', 'hint', 'submit'].map((k) => `serving.${kind}.${k}`)),
       ...['notNumber', 'negative', 'zeroTotal'].map((k) => `serving.weightProblems.${k}`),
       ...CONNECTION_KINDS.map((k) => `connections.kinds.${k}`),
       ...['connections.nameRequired', 'connections.targetRequired', 'connections.sqliteAbsolute'],

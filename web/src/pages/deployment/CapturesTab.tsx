@@ -12,6 +12,7 @@ import { useLocale } from '../../components/useLocale';
 import { formatDateTime, formatNumber } from '../../lib/format';
 import { feedbackText, formatMs, formatShare, tensorSummary } from '../../lib/servingStrategy';
 import { FeedbackForm } from './FeedbackForm';
+import { VariantName } from './VariantName';
 
 const LIMITS = [50, 200, 1000];
 
@@ -133,8 +134,7 @@ function CaptureRow({ c, locale, onPick }: { c: CapturedRequest; locale: string;
         )}
       </td>
       <td className="mono">
-        {c.variant}
-        {c.shadow && <span className="badge shadow">{t('serving.shadowBadge')}</span>}
+        <VariantName name={c.variant} shadow={c.shadow} />
         <div className="muted small">
           {c.model} v{c.version}
         </div>

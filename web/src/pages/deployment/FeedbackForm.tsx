@@ -6,7 +6,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { postFeedback } from '../../api/endpoints';
 import { parseFeedbackValue, type FormProblem } from '../../lib/servingStrategy';
-import { FormOutcome } from './FormOutcome';
+import { FormFooter } from './FormOutcome';
 
 export function FeedbackForm({ deployment, requestId, onRequestId }: { deployment: string; requestId: string; onRequestId: (id: string) => void }) {
   const { t } = useTranslation();
@@ -44,17 +44,12 @@ export function FeedbackForm({ deployment, requestId, onRequestId }: { deploymen
           <small className="hint">{t('serving.feedback.valueHint')}</small>
         </label>
       </div>
-      <FormOutcome prefix="feedback" problem={problem} error={send.error} />
       {send.isSuccess && (
         <p className="hint ok" data-testid="feedback-done">
           {t('serving.feedback.saved')}
         </p>
       )}
-      <div className="form-actions">
-        <button type="submit" className="btn primary" disabled={send.isPending}>
-          {t('serving.feedback.submit')}
-        </button>
-      </div>
+      <FormFooter prefix="feedback" problem={problem} error={send.error} pending={send.isPending} label={t('serving.feedback.submit')} />
     </form>
   );
 }

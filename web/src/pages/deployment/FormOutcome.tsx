@@ -1,10 +1,33 @@
-// Under a strategy form: its own check (a translated line) and the server's refusal as it answered.
+// The end of a strategy form: the reason recorded with the change, the form's own check (a
+// translated line), the server's refusal as it answered, and the submit button.
 import { useTranslation } from 'react-i18next';
 import { ErrorBox } from '../../components/Status';
 import type { FormProblem } from '../../lib/servingStrategy';
 
-/** A form's own problem (as a translated line) and the server's refusal, under `${prefix}-problem` / `${prefix}-error`. */
-export function FormOutcome({ prefix, problem, error }: { prefix: string; problem: FormProblem | null; error: unknown }) {
+export function ReasonField({ name, value, onChange }: { name: string; value: string; onChange: (v: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    <label className="field">
+      <span>{t('serving.reason')}</span>
+      <input name={name} value={value} onChange={(e) => onChange(e.target.value)} />
+    </label>
+  );
+}
+
+/** Under `${prefix}-problem` / `${prefix}-error`; the button reads `label` and waits while `pending`. */
+export function FormFooter({
+  prefix,
+  problem,
+  error,
+  pending,
+  label,
+}: {
+  prefix: string;
+  problem: FormProblem | null;
+  error: unknown;
+  pending: boolean;
+  label: string;
+}) {
   const { t } = useTranslation();
   return (
     <>
@@ -15,6 +38,11 @@ export function FormOutcome({ prefix, problem, error }: { prefix: string; proble
       )}
       <div data-testid={`${prefix}-error`}>
         <ErrorBox error={error} />
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="btn primary" disabled={pending}>
+          {label}
+        </button>
       </div>
     </>
   );

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { DeploymentDetail, VariantCounters } from '../../api/types';
 import { useLocale } from '../../components/useLocale';
 import { formatNumber } from '../../lib/format';
+import { VariantName } from './VariantName';
 import { formatMs, formatRate, formatShare, requestRate, STAT_WINDOWS } from '../../lib/servingStrategy';
 
 export function LiveMetrics({ deployment, windowS, onWindow }: { deployment: DeploymentDetail; windowS: number; onWindow: (s: number) => void }) {
@@ -12,12 +13,22 @@ export function LiveMetrics({ deployment, windowS, onWindow }: { deployment: Dep
   const locale = useLocale();
   const stats = deployment.stats;
   const shown = deployment.window_s ?? windowS;
-  const latency = (c: VariantCounters | undefined, prefix: string) =>
-    (['p50_ms', 'p90_ms', 'p99_ms'] as const).map((k) => (
-      <td key={k} className="right mono" data-stat={`${prefix}-${k.replace('_ms', '')}`}>
-        {formatMs(c?.[k] ?? 0, (c?.requests ?? 0) > 0)}
+  // Requests, error rate and percentiles of one scope ('window' or 'total'); latency over every request.
+  const counters = (c: VariantCounters | undefined, scope: string) => (
+    <>
+      <td className="right mono" data-stat={`${scope}-requests`}>
+        {formatNumber(c?.requests ?? 0, locale)}
       </td>
-    ));
+      <td className={c && c.failures > 0 ? 'right mono fail' : 'right mono'} data-stat={`${scope}-error-rate`}>
+        {c && c.requests > 0 ? formatShare(c.error_rate) : '—'}
+      </td>
+      {(['p50_ms', 'p90_ms', 'p99_ms'] as const).map((k) => (
+        <td key={k} className="right mono" data-stat={`${scope}-${k.replace('_ms', '')}`}>
+          {formatMs(c?.[k] ?? 0, (c?.requests ?? 0) > 0)}
+        </td>
+      ))}
+    </>
+  );
   return (
     <section className="card" data-testid="live-metrics">
       <div className="section-head">
@@ -72,26 +83,13 @@ export function LiveMetrics({ deployment, windowS, onWindow }: { deployment: Dep
                 return (
                   <tr key={v.name} data-variant={v.name}>
                     <td className="mono">
-                      {v.name}
-                      {s?.shadow && <span className="badge shadow">{t('serving.shadowBadge')}</span>}
+                      <VariantName name={v.name} shadow={s?.shadow} />
                     </td>
                     <td className="right mono" data-stat="rate">
                       {formatRate(requestRate(w, shown))}/s
                     </td>
-                    <td className="right mono" data-stat="window-requests">
-                      {formatNumber(w?.requests ?? 0, locale)}
-                    </td>
-                    <td className={w && w.failures > 0 ? 'right mono fail' : 'right mono'} data-stat="window-error-rate">
-                      {w && w.requests > 0 ? formatShare(w.error_rate) : '—'}
-                    </td>
-                    {latency(w, 'window')}
-                    <td className="right mono" data-stat="total-requests">
-                      {formatNumber(s?.requests ?? 0, locale)}
-                    </td>
-                    <td className={s && s.failures > 0 ? 'right mono fail' : 'right mono'} data-stat="total-error-rate">
-                      {s && s.requests > 0 ? formatShare(s.error_rate) : '—'}
-                    </td>
-                    {latency(s, 'total')}
+                    {counters(w, 'window')}
+                    {counters(s, 'total')}
                   </tr>
                 );
               })}

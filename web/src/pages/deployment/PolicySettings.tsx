@@ -14,7 +14,7 @@ import {
   type FormProblem,
   type GuardrailsForm,
 } from '../../lib/servingStrategy';
-import { FormOutcome } from './FormOutcome';
+import { FormFooter, ReasonField } from './FormOutcome';
 import { useDeploymentChange } from './useDeploymentChange';
 
 export function PolicySummary({ policy }: { policy: DeploymentPolicy }) {
@@ -131,16 +131,8 @@ export function PolicySettingsForm({ deployment }: { deployment: Deployment }) {
         {field('windowS', t('serving.policy.windowS'), 'guard-window')}
         {field('minRequests', t('serving.policy.minRequests'), 'guard-min-requests')}
       </div>
-      <label className="field">
-        <span>{t('serving.reason')}</span>
-        <input name="policy-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-      </label>
-      <FormOutcome prefix="policy" problem={problem} error={save.error} />
-      <div className="form-actions">
-        <button type="submit" className="btn primary" disabled={save.isPending}>
-          {t('serving.policy.save')}
-        </button>
-      </div>
+      <ReasonField name="policy-reason" value={reason} onChange={setReason} />
+      <FormFooter prefix="policy" problem={problem} error={save.error} pending={save.isPending} label={t('serving.policy.save')} />
     </form>
   );
 }

@@ -11,6 +11,7 @@ import { useNow } from '../../components/useNow';
 import { formatDateTime } from '../../lib/format';
 import { weightsSummary } from '../../lib/serving';
 import { canarySteps, formatCountdown } from '../../lib/servingStrategy';
+import { ReasonField } from './FormOutcome';
 import { useDeploymentChange } from './useDeploymentChange';
 
 export function StrategyStatus({ deployment, mayWrite }: { deployment: Deployment; mayWrite: boolean }) {
@@ -88,10 +89,7 @@ function RollbackButton({ name }: { name: string }) {
   return (
     <div className="form">
       <div className="filter-bar">
-        <label className="field">
-          <span>{t('serving.reason')}</span>
-          <input name="strategy-rollback-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-        </label>
+        <ReasonField name="strategy-rollback-reason" value={reason} onChange={setReason} />
       </div>
       <ErrorBox error={rollback.error} />
       <div className="form-actions">

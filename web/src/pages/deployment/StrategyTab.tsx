@@ -3,9 +3,8 @@
 // and the capture rate, shadow mirror and guardrails.
 import { useTranslation } from 'react-i18next';
 import type { Deployment } from '../../api/types';
-import { CanaryForm } from './CanaryForm';
+import { NewVariantForm } from './NewVariantForm';
 import { PolicySettingsForm, PolicySummary } from './PolicySettings';
-import { SwitchForm } from './SwitchForm';
 
 export function StrategyTab({ deployment, project, mayWrite }: { deployment: Deployment; project: string; mayWrite: boolean }) {
   const { t } = useTranslation();
@@ -24,8 +23,8 @@ export function StrategyTab({ deployment, project, mayWrite }: { deployment: Dep
             </p>
           ) : (
             <>
-              <CanaryForm deployment={deployment} project={project} />
-              <SwitchForm deployment={deployment} project={project} />
+              <NewVariantForm kind="canary" deployment={deployment} project={project} />
+              <NewVariantForm kind="switch" deployment={deployment} project={project} />
             </>
           )}
           <PolicySettingsForm key={settingsKey} deployment={deployment} />

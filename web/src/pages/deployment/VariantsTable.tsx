@@ -8,6 +8,7 @@ import { formatNumber } from '../../lib/format';
 import { versionPath } from '../../lib/registry';
 import { trafficShares } from '../../lib/serving';
 import { TrafficSplitForm } from './TrafficSplitForm';
+import { VariantName } from './VariantName';
 
 export function VariantsTable({ deployment: d, mayWrite }: { deployment: DeploymentDetail; mayWrite: boolean }) {
   const { t } = useTranslation();
@@ -36,8 +37,7 @@ export function VariantsTable({ deployment: d, mayWrite }: { deployment: Deploym
               return (
                 <tr key={v.name} data-variant={v.name}>
                   <td className="mono">
-                    {v.name}
-                    {s?.shadow && <span className="badge shadow">{t('serving.shadowBadge')}</span>}
+                    <VariantName name={v.name} shadow={s?.shadow} />
                   </td>
                   <td>
                     <Link to={versionPath(v.model, v.version)}>
