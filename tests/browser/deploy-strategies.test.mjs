@@ -29,6 +29,17 @@ const weightsOf = (table) =>
     rows.map((r) => [r.getAttribute('data-variant'), r.querySelector('[data-stat=weight]')?.textContent?.trim()]),
   );
 
+/** Fills the canary form (version 2 of the model, a name, steps, interval) and submits it. */
+async function submitCanary(form, { name, steps, interval, reason = '' }) {
+  await form.locator('select[name=canary-version] option[value="2"]').waitFor({ state: 'attached' });
+  await form.locator('select[name=canary-version]').selectOption('2');
+  await form.locator('input[name=canary-name]').fill(name);
+  await form.locator('input[name=canary-steps]').fill(steps);
+  await form.locator('input[name=canary-interval]').fill(interval);
+  await form.locator('input[name=canary-reason]').fill(reason);
+  await form.getByRole('button', { name: 'Start canary' }).click();
+}
+
 async function rawKeys(page) {
   const text = await page.locator('body').innerText();
   return [...text.matchAll(/\b(serving|registry|common)\.[A-Za-z][\w.-]*/g)].map((m) => m[0]);
@@ -81,22 +92,13 @@ test('deployment strategies UI: create, canary, blue-green, guardrails, captures
     // ---- A canary: the server's refusal inline, then v2 at 20%.
     await page.getByRole('tab', { name: 'Strategy' }).click();
     const canary = page.getByTestId('canary-form');
-    await canary.locator('select[name=canary-version] option[value="2"]').waitFor({ state: 'attached' });
-    await canary.locator('select[name=canary-version]').selectOption('2');
-    await canary.locator('input[name=canary-name]').fill('stable');
-    await canary.locator('input[name=canary-steps]').fill('20, 60');
-    await canary.locator('input[name=canary-interval]').fill('600');
-    await canary.getByRole('button', { name: 'Start canary' }).click();
+    await submitCanary(canary, { name: 'stable', steps: '20, 60', interval: '600' });
     const refused = canary.getByTestId('canary-error').getByRole('alert');
     await refused.waitFor();
     assert.match(await refused.innerText(), /already has a variant 'stable'/);
-    await canary.locator('input[name=canary-steps]').fill('20, 10');
-    await canary.getByRole('button', { name: 'Start canary' }).click();
+    await submitCanary(canary, { name: 'next', steps: '20, 10', interval: '600' });
     await canary.getByTestId('canary-problem').waitFor();
-    await canary.locator('input[name=canary-steps]').fill('20, 60');
-    await canary.locator('input[name=canary-name]').fill('next');
-    await canary.locator('input[name=canary-reason]').fill('try v2');
-    await canary.getByRole('button', { name: 'Start canary' }).click();
+    await submitCanary(canary, { name: 'next', steps: '20, 60', interval: '600', reason: 'try v2' });
     const status = page.getByTestId('strategy-status');
     await status.getByTestId('canary-percent').getByText('20%').waitFor();
     assert.match(await status.getByTestId('canary-status').innerText(), /Canary next running/);
@@ -171,12 +173,7 @@ test('deployment strategies UI: create, canary, blue-green, guardrails, captures
     assert.equal(stored.capture_rate, 1);
 
     // ---- A canary whose variant fails every request: its guardrail rolls it back.
-    await canary.locator('select[name=canary-version] option[value="2"]').waitFor({ state: 'attached' });
-    await canary.locator('select[name=canary-version]').selectOption('2');
-    await canary.locator('input[name=canary-name]').fill('broken');
-    await canary.locator('input[name=canary-steps]').fill('50');
-    await canary.locator('input[name=canary-interval]').fill('600');
-    await canary.getByRole('button', { name: 'Start canary' }).click();
+    await submitCanary(canary, { name: 'broken', steps: '50', interval: '600' });
     await status.getByTestId('canary-percent').getByText('50%').waitFor();
     for (let i = 0; i < 10; i++) {
       // Three features where the model takes two: the variant answers 400 and counts a failure
@@ -196,12 +193,7 @@ test('deployment strategies UI: create, canary, blue-green, guardrails, captures
 
     // ---- A canary promoted on its own schedule (one step, one second): automatic history rows.
     await page.getByRole('tab', { name: 'Strategy' }).click();
-    await canary.locator('select[name=canary-version] option[value="2"]').waitFor({ state: 'attached' });
-    await canary.locator('select[name=canary-version]').selectOption('2');
-    await canary.locator('input[name=canary-name]').fill('v2');
-    await canary.locator('input[name=canary-steps]').fill('50');
-    await canary.locator('input[name=canary-interval]').fill('1');
-    await canary.getByRole('button', { name: 'Start canary' }).click();
+    await submitCanary(canary, { name: 'v2', steps: '50', interval: '1' });
     await page.getByRole('tab', { name: 'Overview' }).click();
     const promoted = history.locator('tbody tr[data-action=canary-promote]');
     await promoted.waitFor();
