@@ -30,7 +30,10 @@ describe('live figures', () => {
     expect(formatShare(0)).toBe('0%');
     expect(formatShare(1)).toBe('100%');
     expect(formatShare(0.025)).toBe('2.5%');
-    expect(formatShare(0.005)).toBe('0.50%');
+    expect(formatShare(0.005)).toBe('0.5%');
+    expect(formatShare(0.2)).toBe('20%');
+    expect(formatShare(1 / 26)).toBe('3.8%');
+    expect(formatShare(0.0025)).toBe('0.25%');
     expect(formatMs(0.1234, true)).toBe('0.12');
     expect(formatMs(12.34, true)).toBe('12.3');
     expect(formatMs(123.4, true)).toBe('123');

@@ -22,11 +22,10 @@ export function formatRate(perSecond: number): string {
   return Math.round(perSecond).toString();
 }
 
-/** A share (0..1) as a percent text: "2.5%", "0%", "100%". */
+/** A share (0..1) as a percent text: "2.5%", "20%", "0.25%" (one decimal, two under 1 %, no trailing zeros). */
 export function formatShare(share: number): string {
   const pct = share * 100;
-  if (pct === 0 || pct === 100) return `${pct}%`;
-  return `${pct < 1 ? pct.toFixed(2) : pct.toFixed(1)}%`;
+  return `${Number(pct.toFixed(pct < 1 ? 2 : 1))}%`;
 }
 
 /** A latency in ms for a table cell, "—" when nothing was measured. */

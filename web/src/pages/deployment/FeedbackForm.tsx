@@ -31,7 +31,7 @@ export function FeedbackForm({ deployment, requestId, onRequestId }: { deploymen
     send.mutate({ id, value: v.value });
   };
   return (
-    <form className="form" onSubmit={submit} data-testid="feedback-form">
+    <form className="form subform" onSubmit={submit} data-testid="feedback-form">
       <h3>{t('serving.feedback.title')}</h3>
       <div className="filter-bar">
         <label className="field">

@@ -87,16 +87,14 @@ function RollbackButton({ name }: { name: string }) {
   const [reason, setReason] = useState('');
   const rollback = useDeploymentChange(name, () => rollbackDeployment(name, reason.trim() || undefined), () => setReason(''));
   return (
-    <div className="form">
-      <div className="filter-bar">
+    <div className="strategy-rollback">
+      <div className="row">
         <ReasonField name="strategy-rollback-reason" value={reason} onChange={setReason} />
-      </div>
-      <ErrorBox error={rollback.error} />
-      <div className="form-actions">
         <button type="button" className="btn" data-testid="strategy-rollback" disabled={rollback.isPending} onClick={() => rollback.mutate(undefined)}>
           {t('serving.rollback')}
         </button>
       </div>
+      <ErrorBox error={rollback.error} />
     </div>
   );
 }
