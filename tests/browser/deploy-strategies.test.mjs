@@ -110,7 +110,7 @@ test('deployment strategies UI: create, canary, blue-green, guardrails, captures
         ['100%', 'next'],
       ],
     );
-    assert.match(await status.getByTestId('canary-next').innerText(), /Next step to 60% at .+ \(in (9|10) m \d\d s\)/);
+    assert.match(await status.getByTestId('canary-next').innerText(), /Next step to 60% at .+ \(in (9|10) min \d\d s\)/);
     await page.getByTestId('canary-running-note').waitFor();
     assert.equal(await page.getByTestId('canary-form').count(), 0);
     await shot('strategies-canary.png');
@@ -139,7 +139,7 @@ test('deployment strategies UI: create, canary, blue-green, guardrails, captures
     await sw.locator('input[name=switch-keep]').fill('900');
     await sw.getByRole('button', { name: 'Switch' }).click();
     await status.getByTestId('switch-status').waitFor();
-    assert.match(await status.getByTestId('switch-keep-until').innerText(), /stable kept warm until .+ \(in 1[45] m \d\d s\)/);
+    assert.match(await status.getByTestId('switch-keep-until').innerText(), /stable kept warm until .+ \(in 1[45] min \d\d s\)/);
     await page.getByRole('tab', { name: 'Overview' }).click();
     await variants.locator('tr[data-variant=green]').waitFor();
     assert.deepEqual(await weightsOf(variants), [

@@ -16,7 +16,7 @@ import { DICTIONARY_CHANGES } from '../lib/dictionary';
 import { ARGV_MODES, JOB_STATES } from '../lib/jobs';
 import { PARAM_TYPES, PRUNERS, SAMPLERS } from '../lib/study';
 import { FILE_ROLES, STAGES } from '../lib/registry';
-import { FORM_PROBLEMS } from '../lib/servingStrategy';
+import { COUNTDOWN_UNITS, FORM_PROBLEMS } from '../lib/servingStrategy';
 import { DEPLOYMENT_ACTIONS } from '../api/servingTypes';
 import { DEPLOYMENT_TABS } from '../pages/deployment/tabs';
 import { LINEAGE_NODE_KINDS } from '../lib/versionLineage';
@@ -116,6 +116,7 @@ describe('i18n resources', () => {
       ...DEPLOYMENT_ACTIONS.map((k) => `serving.actions.${k}`),
       ...FORM_PROBLEMS.map((k) => `serving.problems.${k}`),
       ...DEPLOYMENT_TABS.map((k) => `serving.tabs.${k}`),
+      ...COUNTDOWN_UNITS.map((k) => `serving.countdown.${k}`),
       ...['canary', 'switch'].flatMap((kind) => ['start', 'hint', 'submit'].map((k) => `serving.${kind}.${k}`)),
       ...['notNumber', 'negative', 'zeroTotal'].map((k) => `serving.weightProblems.${k}`),
       ...CONNECTION_KINDS.map((k) => `connections.kinds.${k}`),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   canarySteps,
   feedbackText,
-  formatCountdown,
+  countdown,
   formatMs,
   formatRate,
   formatShare,
@@ -40,10 +40,10 @@ describe('live figures', () => {
     expect(formatMs(5, false)).toBe('—');
   });
   it('counts down', () => {
-    expect(formatCountdown(42_000, 0)).toBe('42 s');
-    expect(formatCountdown(65_000, 0)).toBe('1 m 05 s');
-    expect(formatCountdown(7_380_000, 0)).toBe('2 h 03 m');
-    expect(formatCountdown(0, 5_000)).toBe('0 s');
+    expect(countdown(42_000, 0)).toEqual({ unit: 'seconds', h: 0, m: '0', s: '42' });
+    expect(countdown(65_000, 0)).toEqual({ unit: 'minutes', h: 0, m: '1', s: '05' });
+    expect(countdown(7_380_000, 0)).toEqual({ unit: 'hours', h: 2, m: '03', s: '00' });
+    expect(countdown(0, 5_000)).toEqual({ unit: 'seconds', h: 0, m: '0', s: '0' });
   });
   it('marks canary steps', () => {
     expect(canarySteps([10, 25, 100], 1)).toEqual([

@@ -34,13 +34,18 @@ export function formatMs(ms: number, measured: boolean): string {
   return ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : Math.round(ms).toString();
 }
 
-/** "1 m 05 s", "42 s", "2 h 03 m": the time left until `atMs` (0 s once passed). */
-export function formatCountdown(atMs: number, nowMs: number): string {
-  const s = Math.max(0, Math.round((atMs - nowMs) / 1000));
-  if (s < 60) return `${s} s`;
+export const COUNTDOWN_UNITS = ['seconds', 'minutes', 'hours'] as const;
+/**
+ * The time left until `atMs` (0 once passed), for the i18n key `serving.countdown.<unit>`:
+ * {unit: 'seconds', s} under a minute, {unit: 'minutes', m, s} under an hour, else {unit: 'hours', h, m};
+ * minutes and seconds after the first part two digits wide.
+ */
+export function countdown(atMs: number, nowMs: number): { unit: (typeof COUNTDOWN_UNITS)[number]; h: number; m: string; s: string } {
+  const total = Math.max(0, Math.round((atMs - nowMs) / 1000));
   const pad = (n: number) => String(n).padStart(2, '0');
-  if (s < 3600) return `${Math.floor(s / 60)} m ${pad(s % 60)} s`;
-  return `${Math.floor(s / 3600)} h ${pad(Math.floor((s % 3600) / 60))} m`;
+  if (total < 60) return { unit: 'seconds', h: 0, m: '0', s: String(total) };
+  if (total < 3600) return { unit: 'minutes', h: 0, m: String(Math.floor(total / 60)), s: pad(total % 60) };
+  return { unit: 'hours', h: Math.floor(total / 3600), m: pad(Math.floor((total % 3600) / 60)), s: pad(total % 60) };
 }
 
 /** Each canary step with whether it is done, in force or to come. */

@@ -2,6 +2,7 @@
 // steps done and to come, when the next one is due) or a blue-green switch inside its rollback window
 // (the variants kept warm and until when). Holders of deploy.write roll back from here.
 import { useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { rollbackDeployment } from '../../api/endpoints';
 import type { BlueGreenState, CanaryState, Deployment } from '../../api/types';
@@ -10,9 +11,15 @@ import { useLocale } from '../../components/useLocale';
 import { useNow } from '../../components/useNow';
 import { formatDateTime } from '../../lib/format';
 import { weightsSummary } from '../../lib/serving';
-import { canarySteps, formatCountdown } from '../../lib/servingStrategy';
+import { canarySteps, countdown } from '../../lib/servingStrategy';
 import { ReasonField } from './FormOutcome';
 import { useDeploymentChange } from './useDeploymentChange';
+
+/** "in 3 min 05 s" in the page's language. */
+function timeLeft(t: TFunction, atMs: number, nowMs: number): string {
+  const c = countdown(atMs, nowMs);
+  return t(`serving.countdown.${c.unit}`, c);
+}
 
 export function StrategyStatus({ deployment, mayWrite }: { deployment: Deployment; mayWrite: boolean }) {
   const { canary, blue_green: bg } = deployment.policy;
@@ -49,7 +56,7 @@ function CanaryProgress({ canary, now }: { canary: CanaryState; now: number }) {
         <span data-testid="canary-next">
           {t('serving.canary.nextAt', {
             at: formatDateTime(canary.next_at, locale),
-            left: formatCountdown(canary.next_at, now),
+            left: timeLeft(t, canary.next_at, now),
             percent: canary.steps[canary.step + 1] ?? 100,
           })}
         </span>{' '}
@@ -72,7 +79,7 @@ function BlueGreenWindow({ bg, now }: { bg: BlueGreenState; now: number }) {
         {t('serving.switch.keptUntil', {
           variants: bg.previous.join(', '),
           at: formatDateTime(bg.keep_until, locale),
-          left: formatCountdown(bg.keep_until, now),
+          left: timeLeft(t, bg.keep_until, now),
         })}
       </p>
       <p className="muted small">
