@@ -12,7 +12,8 @@
 // (the history row automatic, by moebius, with the guardrail's reason) → a canary promoted on its
 // own schedule → inferences sent over the v2 API appear in the captured requests with their ids,
 // live rates and percentiles move → feedback attached from the page shows on its row and under
-// "with feedback only" → the labels in Korean → churn-live deleted after a confirmation.
+// "with feedback only" → the labels in Korean → churn-live deleted after a confirmation → a viewer
+// reads the settings and captures with no controls.
 // Screenshots go to tests/browser/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,6 +24,7 @@ const PROJECT = 'strat-ui';
 const MODEL = 'churn';
 const SEED = 'churn-live';
 const D = 'churn-strat';
+const VERA = 'vera-password-1';
 
 const weightsOf = (table) =>
   table.locator('tbody tr').evaluateAll((rows) =>
@@ -279,6 +281,28 @@ test('deployment strategies UI: create, canary, blue-green, guardrails, captures
     const left = (await api('GET', `/api/v1/projects/${PROJECT}/deployments`)).deployments.map((d) => d.name);
     assert.deepEqual(left, [D]);
     assert.deepEqual(pageErrors, []);
+
+    // ---- A viewer reads the settings and captures, with no controls.
+    await api('POST', '/api/v1/users', { username: 'vera', password: VERA });
+    await api('PUT', `/api/v1/projects/${PROJECT}/members/vera`, { role: 'viewer' });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
+    await page.fill('input[name=username]', 'vera');
+    await page.fill('input[name=password]', VERA);
+    await page.click('button[type=submit]');
+    await page.getByTestId('current-user').waitFor();
+    await page.goto(`${server.base}/projects/${PROJECT}?tab=deployments`);
+    await page.getByTestId('deployments-table').locator(`tr[data-deployment=${D}]`).waitFor();
+    assert.equal(await page.getByTestId('new-deployment').count(), 0);
+    assert.equal(await page.getByTestId('delete-deployment').count(), 0);
+    await page.goto(`${server.base}/deployments/${D}?tab=strategy`);
+    await page.getByTestId('policy-summary').locator('[data-stat=capture-rate]').getByText('100%').waitFor();
+    assert.equal(await page.getByTestId('canary-form').count(), 0);
+    assert.equal(await page.getByTestId('policy-form').count(), 0);
+    await page.getByRole('tab', { name: 'Captured requests' }).click();
+    await page.getByTestId('captures-table').locator('tr[data-request=req-3]').waitFor();
+    assert.equal(await page.getByTestId('feedback-form').count(), 0);
+    assert.equal(await page.locator('[data-stat=request-id] button').count(), 0);
   } catch (e) {
     await shot('strategies-failure.png').catch(() => {});
     throw e;
