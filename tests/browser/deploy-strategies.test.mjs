@@ -201,7 +201,7 @@ test('deployment strategies UI: create, canary, blue-green, guardrails, captures
     await promoted.waitFor();
     assert.match(await promoted.innerText(), /Canary promoted\s+moebius\s*automatic.*canary step to 100% of the traffic/s);
     await variants.locator('tr[data-variant=stable]').waitFor({ state: 'detached' });
-    assert.deepEqual(await weightsOf(variants), [['v2', '100']]);
+    assert.deepEqual(await weightsOf(variants), [['v2', '10000']]); // a canary's weights are percent × 100
 
     // ---- Inferences over the API: captured with their ids; live figures move.
     for (let i = 1; i <= 5; i++) {
