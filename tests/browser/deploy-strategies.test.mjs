@@ -17,8 +17,8 @@
 // Screenshots go to tests/browser/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { adminClient, browserSession, loginInBrowser } from './harness.mjs';
-import { setUpDeployment } from './deploy-setup.mjs';
+import { adminClient, browserSession, loginInBrowser, signInAs } from './harness.mjs';
+import { setUpDeployment, weightsOf } from './deploy-setup.mjs';
 
 const PROJECT = 'strat-ui';
 const MODEL = 'churn';
@@ -26,19 +26,16 @@ const SEED = 'churn-live';
 const D = 'churn-strat';
 const VERA = 'vera-password-1';
 
-const weightsOf = (table) =>
-  table.locator('tbody tr').evaluateAll((rows) =>
-    rows.map((r) => [r.getAttribute('data-variant'), r.querySelector('[data-stat=weight]')?.textContent?.trim()]),
-  );
+/** Fills the inputs of `form` named by the keys of `values`. */
+async function fillIn(form, values) {
+  for (const [name, value] of Object.entries(values)) await form.locator(`input[name=${name}]`).fill(value);
+}
 
 /** Fills the canary form (version 2 of the model, a name, steps, interval) and submits it. */
 async function submitCanary(form, { name, steps, interval, reason = '' }) {
   await form.locator('select[name=canary-version] option[value="2"]').waitFor({ state: 'attached' });
   await form.locator('select[name=canary-version]').selectOption('2');
-  await form.locator('input[name=canary-name]').fill(name);
-  await form.locator('input[name=canary-steps]').fill(steps);
-  await form.locator('input[name=canary-interval]').fill(interval);
-  await form.locator('input[name=canary-reason]').fill(reason);
+  await fillIn(form, { 'canary-name': name, 'canary-steps': steps, 'canary-interval': interval, 'canary-reason': reason });
   await form.getByRole('button', { name: 'Start canary' }).click();
 }
 
@@ -158,14 +155,10 @@ test('deployment strategies UI: create, canary, blue-green, guardrails, captures
     // ---- Guardrails and capture rate: the form's check, then saved.
     await page.getByRole('tab', { name: 'Strategy' }).click();
     const policy = page.getByTestId('policy-form');
-    await policy.locator('input[name=capture-rate]').fill('100');
-    await policy.locator('input[name=guard-error-rate]').fill('20');
-    await policy.locator('input[name=guard-window]').fill('4');
-    await policy.locator('input[name=guard-min-requests]').fill('5');
+    await fillIn(policy, { 'capture-rate': '100', 'guard-error-rate': '20', 'guard-window': '4', 'guard-min-requests': '5' });
     await policy.getByRole('button', { name: 'Save settings' }).click();
     await policy.getByTestId('policy-problem').getByText('The guardrail window must be from 5 to 300 seconds.').waitFor();
-    await policy.locator('input[name=guard-window]').fill('10');
-    await policy.locator('input[name=policy-reason]').fill('guard the canaries');
+    await fillIn(policy, { 'guard-window': '10', 'policy-reason': 'guard the canaries' });
     await policy.getByRole('button', { name: 'Save settings' }).click();
     const summary = page.getByTestId('policy-summary');
     await summary.locator('[data-stat=guardrails]').getByText('error rate ≤ 20% · over 10 s, from 5 requests').waitFor();
@@ -285,12 +278,7 @@ test('deployment strategies UI: create, canary, blue-green, guardrails, captures
     // ---- A viewer reads the settings and captures, with no controls.
     await api('POST', '/api/v1/users', { username: 'vera', password: VERA });
     await api('PUT', `/api/v1/projects/${PROJECT}/members/vera`, { role: 'viewer' });
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(/\/login/);
-    await page.fill('input[name=username]', 'vera');
-    await page.fill('input[name=password]', VERA);
-    await page.click('button[type=submit]');
-    await page.getByTestId('current-user').waitFor();
+    await signInAs(page, 'vera', VERA);
     await page.goto(`${server.base}/projects/${PROJECT}?tab=deployments`);
     await page.getByTestId('deployments-table').locator(`tr[data-deployment=${D}]`).waitFor();
     assert.equal(await page.getByTestId('new-deployment').count(), 0);
