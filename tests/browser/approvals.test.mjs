@@ -20,7 +20,7 @@
 // Settings tab is read-only for rita, editable by the admin. Screenshots go to tests/browser/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { adminClient, browserSession } from './harness.mjs';
+import { adminClient, browserSession, signInAs } from './harness.mjs';
 
 const PROJECT = 'approvals-ui';
 const MODEL = 'churn';
@@ -41,17 +41,6 @@ const XGB_MODEL = JSON.stringify({
 async function rawKeys(page) {
   const text = await page.locator('body').innerText();
   return [...text.matchAll(/\b(approvals|registry|projectPage|report|nav|common)\.[A-Za-z][\w.]*/g)].map((m) => m[0]);
-}
-
-async function signIn(page, base, user, password) {
-  if (!/\/login/.test(page.url())) {
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(/\/login/);
-  }
-  await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-  await page.getByTestId('current-user').waitFor();
 }
 
 test('approvals UI: request production, self-approval refused, inbox, evidence, approve', { timeout: 240_000 }, async (t) => {
@@ -99,7 +88,7 @@ test('approvals UI: request production, self-approval refused, inbox, evidence, 
     // ---- dev registers the run's model from its confirmed package.
     await page.goto(`${server.base}/projects/${PROJECT}?tab=packages`);
     await page.waitForURL(/\/login/);
-    await signIn(page, server.base, 'dev', USERS.dev);
+    await signInAs(page, 'dev', USERS.dev);
     await page.goto(`${server.base}/projects/${PROJECT}?tab=packages`);
     await page.getByTestId('register-package').click();
     const rform = page.getByTestId('register-form');
@@ -186,7 +175,7 @@ test('approvals UI: request production, self-approval refused, inbox, evidence, 
     await api('PUT', `/api/v1/projects/${PROJECT}/members/dev`, { role: 'model-developer' });
 
     // ---- rita: the count in the navigation, the inbox row awaiting her review.
-    await signIn(page, server.base, 'rita', USERS.rita);
+    await signInAs(page, 'rita', USERS.rita);
     const count = page.getByTestId('approvals-count');
     await count.waitFor();
     assert.equal((await count.innerText()).trim(), '1');
@@ -328,7 +317,7 @@ test('approvals UI: request production, self-approval refused, inbox, evidence, 
     await readOnly.waitFor();
     assert.match(await readOnly.innerText(), /^1\b/);
     assert.equal(await page.getByTestId('registry-settings-form').count(), 0);
-    await signIn(page, server.base, 'admin', password);
+    await signInAs(page, 'admin', password);
     await page.goto(`${server.base}/projects/${PROJECT}?tab=settings`);
     const settings = page.getByTestId('registry-settings-form');
     await settings.locator('input[name=required-approvals]').fill('7');

@@ -1,4 +1,4 @@
-// Setup shared by deployments.test.mjs: a project, a run holding a real XGBoost JSON model (one
+// Setup shared by deployments.test.mjs and deploy-strategies.test.mjs: a project, a run holding a real XGBoost JSON model (one
 // tree on feature 0), two registered versions of it and a deployment a=v1@90, b=v2@10.
 const tree = {
   tree_param: { num_nodes: '3', num_feature: '2', size_leaf_vector: '1' },
@@ -59,3 +59,9 @@ export async function setUpDeployment(base, token, api, { project, model, deploy
     reason: 'first rollout',
   });
 }
+
+/** [variant, weight] of each row of a deployment's variants table, in order. */
+export const weightsOf = (table) =>
+  table.locator('tbody tr').evaluateAll((rows) =>
+    rows.map((r) => [r.getAttribute('data-variant'), r.querySelector('[data-stat=weight]')?.textContent?.trim()]),
+  );

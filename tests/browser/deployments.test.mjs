@@ -13,18 +13,13 @@
 // Screenshots go to tests/browser/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { adminClient, browserSession, loginInBrowser } from './harness.mjs';
-import { setUpDeployment } from './deploy-setup.mjs';
+import { adminClient, browserSession, loginInBrowser, signInAs } from './harness.mjs';
+import { setUpDeployment, weightsOf } from './deploy-setup.mjs';
 
 const PROJECT = 'serve-ui';
 const MODEL = 'churn';
 const DEPLOYMENT = 'churn-live';
 const VERA = 'vera-password-1';
-
-const weightsOf = (table) =>
-  table.locator('tbody tr').evaluateAll((rows) =>
-    rows.map((r) => [r.getAttribute('data-variant'), r.querySelector('[data-stat=weight]')?.textContent?.trim()]),
-  );
 
 test('deployments UI: tab, page, traffic split, history, rollback, inference tester', { timeout: 300_000 }, async (t) => {
   const { server, password, openPage } = await browserSession(t, 'deployments');
@@ -93,7 +88,7 @@ test('deployments UI: tab, page, traffic split, history, rollback, inference tes
     ]);
     const newest = history.locator('tbody tr').first();
     assert.equal(await newest.getAttribute('data-action'), 'update');
-    assert.match(await newest.innerText(), /Traffic changed\s+admin.*even split for the A\/B test\s+a 90 · b 10 → a 50 · b 50/s);
+    assert.match(await newest.innerText(), /Changed\s+admin.*even split for the A\/B test\s+a 90 · b 10 → a 50 · b 50/s);
     assert.equal((await api('GET', `/api/v1/deployments/${DEPLOYMENT}`)).deployment.variants[0].weight, 50);
     await shot('deployment-split.png');
 
@@ -130,12 +125,7 @@ test('deployments UI: tab, page, traffic split, history, rollback, inference tes
     assert.deepEqual(pageErrors, []);
 
     // ---- A viewer sees the page without the split controls.
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(/\/login/);
-    await page.fill('input[name=username]', 'vera');
-    await page.fill('input[name=password]', VERA);
-    await page.click('button[type=submit]');
-    await page.getByTestId('current-user').waitFor();
+    await signInAs(page, 'vera', VERA);
     await page.goto(`${server.base}/deployments/${DEPLOYMENT}`);
     await page.getByTestId('variants-table').locator('tr[data-variant=a]').waitFor();
     await page.getByTestId('deployment-history').waitFor();

@@ -166,6 +166,18 @@ export async function loginInBrowser(page, base, password, startPath = '/project
   await page.getByTestId('current-user').waitFor();
 }
 
+/** Signs the current user out (unless the login page is open) and `user` in through the login form. */
+export async function signInAs(page, user, password) {
+  if (!/\/login/.test(page.url())) {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
+  }
+  await page.fill('input[name=username]', user);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.getByTestId('current-user').waitFor();
+}
+
 /** Number of non-transparent pixels in the first ECharts canvas inside `selector`. */
 export async function paintedPixels(page, selector) {
   return page.evaluate((sel) => {

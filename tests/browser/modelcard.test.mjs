@@ -18,7 +18,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { adminClient, browserSession, loginInBrowser } from './harness.mjs';
+import { adminClient, browserSession, loginInBrowser, signInAs } from './harness.mjs';
 
 const PROJECT = 'card-ui';
 const MODEL = 'churn';
@@ -53,15 +53,6 @@ function tarEntries(buf) {
 async function rawKeys(page) {
   const text = await page.locator('body').innerText();
   return [...text.matchAll(/\b(registry|approvals|report|common|runStatus)\.[A-Za-z][\w.]*/g)].map((m) => m[0]);
-}
-
-async function signIn(page, user, password) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(/\/login/);
-  await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-  await page.getByTestId('current-user').waitFor();
 }
 
 test('model card UI: card, edit, documents, lineage graph, export, approval evidence, import', { timeout: 300_000 }, async (t) => {
@@ -235,7 +226,7 @@ test('model card UI: card, edit, documents, lineage graph, export, approval evid
     const reqId = requests[0].id;
 
     // ---- rita (approver): reads the card without an Edit button; the request page shows it as evidence.
-    await signIn(page, 'rita', RITA);
+    await signInAs(page, 'rita', RITA);
     await page.goto(`${server.base}/models/${MODEL}/versions/1`);
     await card.locator('[data-section=intended_use]').getByText(USE).waitFor();
     assert.equal(await card.getByTestId('card-edit').count(), 0, 'no Edit without model.register');
@@ -263,7 +254,7 @@ test('model card UI: card, edit, documents, lineage graph, export, approval evid
     assert.deepEqual(await rawKeys(page), [], 'no untranslated keys (request page)');
 
     // ---- admin: import the exported tar with one byte of the model file changed → the problems.
-    await signIn(page, 'admin', password);
+    await signInAs(page, 'admin', password);
     const modelEntry = entries.find((e) => e.name.endsWith('/xgboost.json'));
     const bad = Buffer.from(exported);
     // Inside the JSON's "learner" key: the file still parses, but no longer matches its hash.

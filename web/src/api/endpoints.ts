@@ -6,6 +6,10 @@ import type {
   DeploymentDetail,
   DeploymentVariant,
   DeploymentStrategy,
+  DeploymentEnvironment,
+  CapturesResponse,
+  Guardrails,
+  ShadowPolicy,
   V2InferResponse,
   V2ModelMeta,
   V2Tensor,
@@ -400,17 +404,61 @@ export const importRepository = (project: string, archive: Blob, model?: string)
 // ---- model serving (docs/design/serving.md)
 export const listDeployments = (project: string) =>
   api.get<{ deployments: Deployment[] }>(`/api/v1/projects/${seg(project)}/deployments`);
-export const getDeployment = (name: string) => api.get<{ deployment: DeploymentDetail }>(`/api/v1/deployments/${seg(name)}`);
-export const updateDeployment = (
-  name: string,
-  body: { variants: DeploymentVariant[]; strategy?: DeploymentStrategy; sticky_header?: string; reason?: string },
-) => api.put<{ deployment: Deployment }>(`/api/v1/deployments/${seg(name)}`, body);
+/** One deployment with its history, per-variant counters (since loaded and over the last `windowS` seconds) and capture counts. */
+export const getDeployment = (name: string, windowS?: number) =>
+  api.get<{ deployment: DeploymentDetail }>(`/api/v1/deployments/${seg(name)}${qs({ window_s: windowS })}`);
+export interface CreateDeploymentBody {
+  name: string;
+  environment: DeploymentEnvironment;
+  variants: DeploymentVariant[];
+  description?: string;
+  reason?: string;
+}
+export const createDeployment = (project: string, body: CreateDeploymentBody) =>
+  api.post<{ deployment: Deployment }>(`/api/v1/projects/${seg(project)}/deployments`, body);
+export const deleteDeployment = (name: string) => api.del<Record<string, never>>(`/api/v1/deployments/${seg(name)}`);
+/** What PUT /deployments/{name} changes: variants, routing, capture rate, shadow, guardrails (null removes them). */
+export interface DeploymentChanges {
+  variants?: DeploymentVariant[];
+  strategy?: DeploymentStrategy;
+  sticky_header?: string;
+  capture_rate?: number;
+  shadow?: ShadowPolicy | null;
+  guardrails?: Omit<Guardrails, 'max_error_rate' | 'max_p99_ms'> & { max_error_rate?: number; max_p99_ms?: number } | null;
+  reason?: string;
+}
+export const updateDeployment = (name: string, body: DeploymentChanges) =>
+  api.put<{ deployment: Deployment }>(`/api/v1/deployments/${seg(name)}`, body);
 export const rollbackDeployment = (name: string, reason?: string) =>
   api.post<{ deployment: Deployment }>(`/api/v1/deployments/${seg(name)}/rollback`, reason ? { reason } : {});
+/** A canary of `model` v`version`: steps of the traffic (percent) every `interval_s`, rolled back by the guardrails. */
+export const startCanary = (
+  name: string,
+  body: { model: string; version: number; name?: string; steps?: number[]; interval_s?: number; reason?: string },
+) => api.post<{ deployment: Deployment }>(`/api/v1/deployments/${seg(name)}/canary`, body);
+/** Blue-green: all traffic to `model` v`version` at once; the variants before stay warm for `keep_s` seconds. */
+export const switchDeployment = (name: string, body: { model: string; version: number; name?: string; keep_s?: number; reason?: string }) =>
+  api.post<{ deployment: Deployment }>(`/api/v1/deployments/${seg(name)}/switch`, body);
+export interface CaptureFilter {
+  limit?: number;
+  variant?: string;
+  request_id?: string;
+  feedbackOnly?: boolean;
+}
+export const listCaptures = (name: string, f: CaptureFilter = {}) =>
+  api.get<CapturesResponse>(
+    `/api/v1/deployments/${seg(name)}/captures${qs({ limit: f.limit, variant: f.variant, request_id: f.request_id, feedback: f.feedbackOnly ? 'only' : undefined })}`,
+  );
+/** Ground truth for a request id (replaces earlier feedback for it). */
+export const postFeedback = (name: string, requestId: string, value: unknown) =>
+  api.post<{ accepted: number }>(`/api/v1/deployments/${seg(name)}/feedback`, { request_id: requestId, value });
 export const getV2Model = (name: string) => api.get<V2ModelMeta>(`/v2/models/${seg(name)}`);
 
-/** POST /v2/models/{name}/infer: the answer and the variant that served it (X-Moebius-Variant). */
-export async function inferV2(name: string, inputs: V2Tensor[]): Promise<{ response: V2InferResponse; variant: string }> {
+/**
+ * POST /v2/models/{name}/infer: the answer, the variant that served it (X-Moebius-Variant) and the
+ * request's id (X-Moebius-Request-Id; feedback names it).
+ */
+export async function inferV2(name: string, inputs: V2Tensor[]): Promise<{ response: V2InferResponse; variant: string; requestId: string }> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json' };
   const csrf = getCsrfToken();
   if (csrf) headers['X-CSRF-Token'] = csrf;
@@ -438,5 +486,9 @@ export async function inferV2(name: string, inputs: V2Tensor[]): Promise<{ respo
       typeof parsed.error === 'string' ? parsed.error : typeof parsed.message === 'string' ? parsed.message : `${res.status} ${res.statusText}`;
     throw new ApiError(res.status, `HTTP_${res.status}`, message, parsed);
   }
-  return { response: parsed as unknown as V2InferResponse, variant: res.headers.get('X-Moebius-Variant') ?? '' };
+  return {
+    response: parsed as unknown as V2InferResponse,
+    variant: res.headers.get('X-Moebius-Variant') ?? '',
+    requestId: res.headers.get('X-Moebius-Request-Id') ?? '',
+  };
 }

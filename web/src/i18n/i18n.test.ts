@@ -16,6 +16,9 @@ import { DICTIONARY_CHANGES } from '../lib/dictionary';
 import { ARGV_MODES, JOB_STATES } from '../lib/jobs';
 import { PARAM_TYPES, PRUNERS, SAMPLERS } from '../lib/study';
 import { FILE_ROLES, STAGES } from '../lib/registry';
+import { COUNTDOWN_UNITS, FORM_PROBLEMS } from '../lib/servingStrategy';
+import { DEPLOYMENT_ACTIONS } from '../api/servingTypes';
+import { DEPLOYMENT_TABS } from '../pages/deployment/tabs';
 import { LINEAGE_NODE_KINDS } from '../lib/versionLineage';
 import { EVENT_ACTIONS, INBOX_FILTERS, REFUSAL_CODES, REQUEST_STATES } from '../lib/approvals';
 import {
@@ -110,7 +113,11 @@ describe('i18n resources', () => {
       ...PROJECT_TABS.map((s) => `projectPage.tabs.${s}`),
       ...['development', 'staging', 'production'].map((k) => `serving.environments.${k}`),
       ...['weighted', 'sticky'].map((k) => `serving.strategies.${k}`),
-      ...['create', 'update', 'rollback'].map((k) => `serving.actions.${k}`),
+      ...DEPLOYMENT_ACTIONS.map((k) => `serving.actions.${k}`),
+      ...FORM_PROBLEMS.map((k) => `serving.problems.${k}`),
+      ...DEPLOYMENT_TABS.map((k) => `serving.tabs.${k}`),
+      ...COUNTDOWN_UNITS.map((k) => `serving.countdown.${k}`),
+      ...['canary', 'switch'].flatMap((kind) => ['start', 'hint', 'submit'].map((k) => `serving.${kind}.${k}`)),
       ...['notNumber', 'negative', 'zeroTotal'].map((k) => `serving.weightProblems.${k}`),
       ...CONNECTION_KINDS.map((k) => `connections.kinds.${k}`),
       ...['connections.nameRequired', 'connections.targetRequired', 'connections.sqliteAbsolute'],

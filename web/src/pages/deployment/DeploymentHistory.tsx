@@ -1,10 +1,12 @@
-// A deployment's changes, newest first: the action, who, when, why, and the weights before → after.
+// A deployment's changes, newest first: the action, who (the server's own changes — canary steps,
+// guardrail rollbacks, the end of a switch — marked automatic), when, why, and the weights before → after.
 import { useTranslation } from 'react-i18next';
 import type { DeploymentChange } from '../../api/types';
 import { Empty } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
 import { formatDateTime } from '../../lib/format';
 import { weightsSummary } from '../../lib/serving';
+import { isAutomatic } from '../../lib/servingStrategy';
 
 export function DeploymentHistory({ history }: { history: DeploymentChange[] }) {
   const { t } = useTranslation();
@@ -29,11 +31,14 @@ export function DeploymentHistory({ history }: { history: DeploymentChange[] }) 
             </thead>
             <tbody>
               {rows.map((h, i) => (
-                <tr key={`${h.at}-${i}`} data-action={h.action}>
-                  <td>{t(`serving.actions.${h.action}`, { defaultValue: h.action })}</td>
-                  <td>{h.actor}</td>
+                <tr key={`${h.at}-${i}`} data-action={h.action} data-actor={h.actor}>
+                  <td className={h.action === 'auto-rollback' ? 'fail' : undefined}>{t(`serving.actions.${h.action}`, { defaultValue: h.action })}</td>
+                  <td>
+                    {h.actor}
+                    {isAutomatic(h) && <span className="badge auto">{t('serving.automatic')}</span>}
+                  </td>
                   <td className="small nowrap">{formatDateTime(h.at, locale)}</td>
-                  <td>{h.reason || <span className="muted">—</span>}</td>
+                  <td data-stat="reason">{h.reason || <span className="muted">—</span>}</td>
                   <td className="mono small" data-stat="weights">
                     {h.before ? `${weightsSummary(h.before)} → ${weightsSummary(h.after)}` : weightsSummary(h.after)}
                   </td>

@@ -1,35 +1,52 @@
-// One deployment (docs/design/serving.md): its variants with the model versions they serve, their
-// weights and counters, every change with who, when, why and the weights before and after; holders
-// of deploy.write edit the traffic split and roll back; anyone who may read the project tries a
-// prediction against it.
+// One deployment (docs/design/serving.md), read again every few seconds: its variants with the model
+// versions they serve, their weights and counters, live rates, error rates and latency percentiles,
+// a running canary or blue-green window, every change with who, when, why and the weights before and
+// after; holders of deploy.write edit the traffic split, start canaries and switches, set capture,
+// shadow and guardrails, and roll back; anyone who may read the project tries a prediction against
+// it and reads its captured requests.
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
+import { useParams, useSearchParams } from 'react-router-dom';
 import { getDeployment } from '../../api/endpoints';
 import { useAuth } from '../../components/auth';
 import { Breadcrumbs } from '../../components/Breadcrumbs';
 import { ErrorBox, Loading } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
-import { formatDateTime, formatNumber } from '../../lib/format';
-import { versionPath } from '../../lib/registry';
-import { trafficShares } from '../../lib/serving';
+import { formatDateTime } from '../../lib/format';
+import { Tabs } from '../../components/Tabs';
 import { useModelProject } from '../model/useModelProject';
+import { CapturesTab } from './CapturesTab';
 import { DeploymentHistory } from './DeploymentHistory';
 import { InferenceTester } from './InferenceTester';
-import { TrafficSplitForm } from './TrafficSplitForm';
+import { LiveMetrics } from './LiveMetrics';
+import { StrategyStatus } from './StrategyStatus';
+import { StrategyTab } from './StrategyTab';
+import { VariantsTable } from './VariantsTable';
+import { DEPLOYMENT_TABS, type DeploymentTab } from './tabs';
+import { deploymentKey } from './useDeploymentChange';
 
-export const deploymentKey = (name: string) => ['deployment', name];
+/** How often the page reads the deployment again (its live figures and strategy state). */
+const REFRESH_MS = 3000;
 
 export default function DeploymentPage() {
   const { t } = useTranslation();
   const locale = useLocale();
   const { can } = useAuth();
   const { deployment: name = '' } = useParams();
-  const q = useQuery({ queryKey: deploymentKey(name), queryFn: () => getDeployment(name) });
+  const [params, setParams] = useSearchParams();
+  const tab: DeploymentTab = (DEPLOYMENT_TABS as readonly string[]).includes(params.get('tab') ?? '')
+    ? (params.get('tab') as DeploymentTab)
+    : 'overview';
+  const [windowS, setWindowS] = useState(60);
+  const q = useQuery({
+    queryKey: [...deploymentKey(name), windowS],
+    queryFn: () => getDeployment(name, windowS),
+    refetchInterval: REFRESH_MS,
+  });
   const d = q.data?.deployment;
   const project = useModelProject(d?.project_id);
   const mayWrite = project !== undefined && can('deploy.write', project.name);
-  const shares = trafficShares(d?.variants.map((v) => v.weight) ?? []);
   return (
     <div className="page">
       <Breadcrumbs
@@ -58,61 +75,22 @@ export default function DeploymentPage() {
               {d.description && <p className="muted">{d.description}</p>}
             </div>
           </div>
-          <section className="card">
-            <h2>{t('serving.variants')}</h2>
-            <div className="table-scroll">
-              <table className="table" data-testid="variants-table">
-                <thead>
-                  <tr>
-                    <th>{t('serving.variant')}</th>
-                    <th>{t('serving.modelVersion')}</th>
-                    <th className="right">{t('serving.weight')}</th>
-                    <th className="right">{t('serving.share')}</th>
-                    <th className="right">{t('serving.requests')}</th>
-                    <th className="right">{t('serving.failures')}</th>
-                    <th className="right">{t('serving.rows')}</th>
-                    <th className="right">{t('serving.meanMs')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.variants.map((v, i) => {
-                    const s = d.stats?.[v.name];
-                    return (
-                      <tr key={v.name} data-variant={v.name}>
-                        <td className="mono">{v.name}</td>
-                        <td>
-                          <Link to={versionPath(v.model, v.version)}>
-                            {v.model} v{v.version}
-                          </Link>
-                        </td>
-                        <td className="right mono" data-stat="weight">
-                          {v.weight}
-                        </td>
-                        <td className="right mono" data-stat="share">
-                          {formatNumber(Math.round(shares[i] * 10) / 10, locale)}%
-                        </td>
-                        <td className="right mono" data-stat="requests">
-                          {s ? formatNumber(s.requests, locale) : '—'}
-                        </td>
-                        <td className="right mono" data-stat="failures">
-                          {s ? formatNumber(s.failures, locale) : '—'}
-                        </td>
-                        <td className="right mono" data-stat="rows">
-                          {s ? formatNumber(s.rows, locale) : '—'}
-                        </td>
-                        <td className="right mono" data-stat="mean-ms">
-                          {s && s.requests > 0 ? s.mean_ms.toFixed(2) : '—'}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-            {mayWrite && <TrafficSplitForm deployment={d} />}
-          </section>
-          <InferenceTester deployment={d.name} />
-          <DeploymentHistory history={d.history ?? []} />
+          <StrategyStatus deployment={d} mayWrite={mayWrite} />
+          <Tabs
+            tabs={DEPLOYMENT_TABS.map((id) => ({ id, label: t(`serving.tabs.${id}`) }))}
+            active={tab}
+            onChange={(id) => setParams({ tab: id }, { replace: true })}
+          />
+          {tab === 'overview' && (
+            <>
+              <VariantsTable deployment={d} mayWrite={mayWrite} />
+              <LiveMetrics deployment={d} windowS={windowS} onWindow={setWindowS} />
+              <InferenceTester deployment={d.name} />
+              <DeploymentHistory history={d.history ?? []} />
+            </>
+          )}
+          {tab === 'strategy' && <StrategyTab deployment={d} project={project?.name ?? ''} mayWrite={mayWrite} />}
+          {tab === 'captures' && <CapturesTab deployment={d} mayWrite={mayWrite} />}
         </>
       )}
     </div>

@@ -1,7 +1,7 @@
 // Tries a deployment over the KServe v2 protocol: one field per input of GET /v2/models/{name}
 // (per feature for a [n, k] input; numbers for numeric types, text for BYTES), Send posts one row
-// to …/infer and shows the outputs and the variant that answered (X-Moebius-Variant), or the
-// server's {"error"}.
+// to …/infer and shows the outputs, the variant that answered (X-Moebius-Variant) and the request's
+// id (X-Moebius-Request-Id, which feedback names), or the server's {"error"}.
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -81,6 +81,12 @@ export function InferenceTester({ deployment }: { deployment: string }) {
             <div data-testid="infer-result">
               <p>
                 {t('serving.answeredBy')} <strong className="mono" data-testid="infer-variant">{send.data.variant || '—'}</strong>
+                {send.data.requestId && (
+                  <>
+                    {' '}
+                    · {t('serving.captures.requestId')} <span className="mono" data-testid="infer-request-id">{send.data.requestId}</span>
+                  </>
+                )}
               </p>
               <table className="table compact">
                 <thead>
