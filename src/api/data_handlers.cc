@@ -370,12 +370,14 @@ void RegisterDataRoutes(Router& r, Services& s) {
     return JsonResponse(Json{
         {"from", va.Name()}, {"to", vb.Name()},
         {"counts", {{"added", d.delta.added.size()}, {"removed", d.delta.removed.size()}, {"modified", d.delta.modified.size()},
-                    {"renamed", d.renamed.size()}, {"label_changes", d.label_changes.size()}}},
+                    {"renamed", d.renamed.size()}, {"label_changes", d.label_changes.size()},
+                    {"annotation_changes", d.annotation_changes.size()}}},
         {"added", list(d.delta.added, EntryJson)},
         {"removed", list(d.delta.removed, [](const std::string& p) { return Json(p); })},
         {"modified", list(d.delta.modified, EntryJson)},
         {"renamed", renamed},
         {"label_changes", list(d.label_changes, [](const std::string& p) { return Json(p); })},
+        {"annotation_changes", list(d.annotation_changes, [](const auto& c) { return Json{{"path", c.first}, {"kinds", c.second}}; })},
         {"dictionaries", list(d.dictionaries, [](const data::DictionaryDiff& x) { return x.ToJson(kMaxListedChanges); })},
         {"listed_at_most", kMaxListedChanges}});
   });

@@ -55,6 +55,9 @@ class RepositoryService;
 namespace serving {
 class ServingService;
 }
+namespace label {
+class LabelService;
+}
 
 namespace api {
 
@@ -112,6 +115,7 @@ void RegisterMlflowRegistryRoutes(Router& router, Services& s);
 void RegisterApprovalRoutes(Router& router, Services& s);
 void RegisterTritonRoutes(Router& router, Services& s);
 void RegisterServingRoutes(Router& router, Services& s);
+void RegisterLabelRoutes(Router& router, Services& s, label::LabelService& labeling);
 
 }  // namespace api
 }  // namespace moebius

@@ -40,6 +40,7 @@
 #include "registry/registry_schema.h"
 #include "registry/approvals.h"
 #include "serving/serving_service.h"
+#include "label/label_service.h"
 #include "triton/repository_service.h"
 #include "registry/registry_service.h"
 #include "report/package_store.h"
@@ -73,7 +74,7 @@ std::vector<store::Migration> AllMigrations() {
   for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
                      jobs::JobMigrations, envcode::EnvironmentMigrations, envcode::CodeMigrations,
                      hpo::HpoMigrations, report::ReportMigrations, pipeline::PipelineMigrations,
-                     registry::RegistryMigrations, serving::ServingMigrations}) {
+                     registry::RegistryMigrations, serving::ServingMigrations, label::LabelMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -235,6 +236,8 @@ int RunServer(const ServerConfig& config) {
   triton::RepositoryService repositories(registry, *blobs, clock);
   serving::DeploymentStore deployment_store(*db, clock);
   serving::ServingService serving(deployment_store, registry);
+  label::LabelStore label_store(*db, clock);
+  label::LabelService labeling(label_store, data_store);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -296,6 +299,7 @@ int RunServer(const ServerConfig& config) {
   api::RegisterApprovalRoutes(router, services);
   api::RegisterTritonRoutes(router, services);
   api::RegisterServingRoutes(router, services);
+  api::RegisterLabelRoutes(router, services, labeling);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {

@@ -92,6 +92,26 @@ std::string WithLabel(const std::string& meta, const std::string& label) {
   return j.dump();
 }
 
+// The kinds of change between two items' meta "annotations" (LBL-4), by the part that differs.
+std::vector<std::string> AnnotationChangeKinds(const std::string& before_meta, const std::string& after_meta) {
+  auto annotations = [](const std::string& meta) {
+    Json j = Json::parse(meta, nullptr, false);
+    return j.is_object() && j.contains("annotations") && j["annotations"].is_object() ? j["annotations"] : Json::object();
+  };
+  Json a = annotations(before_meta), b = annotations(after_meta);
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> kKinds = {
+      {"class change", {"classes", "rows"}}, {"box change", {"boxes"}}, {"mask change", {"polygons", "masks"}},
+      {"span change", {"spans"}}, {"answer change", {"answers", "impossible"}}};
+  std::vector<std::string> out;
+  for (const auto& [kind, keys] : kKinds)
+    for (const std::string& k : keys)
+      if (a.value(k, Json()) != b.value(k, Json())) {
+        out.push_back(kind);
+        break;
+      }
+  return out;
+}
+
 int64_t TotalBytes(const std::vector<ManifestEntry>& entries) {
   int64_t n = 0;
   for (const auto& e : entries) n += e.size;
@@ -615,6 +635,23 @@ Result<Version> DataStore::CreateVersion(const Dataset& ds, const VersionSpec& s
     derived["labeled_items"] = labeled;
     derived["labels"] = spec.labels_from_folders ? "folders" : "imported";
   }
+  if (!spec.annotations.empty()) {
+    if (spec.status != "labeled") return InvalidArgument("a version with annotations has status 'labeled'");
+    std::map<std::string, const Json*> by_path;
+    for (const auto& [path, a] : spec.annotations) by_path[path] = &a;
+    int64_t annotated = 0;
+    for (auto& e : entries) {
+      auto it = by_path.find(e.path);
+      if (it == by_path.end()) continue;
+      Json m = Json::parse(e.meta, nullptr, false);
+      if (!m.is_object()) m = Json::object();
+      m["annotations"] = *it->second;
+      e.meta = m.dump();
+      ++annotated;
+    }
+    if (annotated != static_cast<int64_t>(by_path.size())) return InvalidArgument("annotations name items that are not in the version");
+    derived["annotated_items"] = annotated;
+  }
   if (!spec.operations.is_null()) {
     if (spec.status != "refined") return InvalidArgument("a version made by operations has status 'refined'");
     if (pii_key_.empty()) return FailedPrecondition("the server has no key for pseudonymization");
@@ -714,6 +751,10 @@ Result<DiffResult> DataStore::DiffVersions(const Version& a, const Version& b) {
   for (const auto& m : out.delta.modified) {
     auto it = before.find(m.path);
     if (it != before.end() && LabelOf(it->second->meta) != LabelOf(m.meta)) out.label_changes.push_back(m.path);
+    if (it != before.end()) {
+      std::vector<std::string> kinds = AnnotationChangeKinds(it->second->meta, m.meta);
+      if (!kinds.empty()) out.annotation_changes.push_back({m.path, std::move(kinds)});
+    }
     if (it != before.end() && IsDictionaryPath(m.path) && it->second->sha256 != m.sha256) {
       ASSIGN_OR_RETURN(std::string old_bytes, blobs_.Get(it->second->sha256));
       ASSIGN_OR_RETURN(std::string new_bytes, blobs_.Get(m.sha256));

@@ -45,6 +45,9 @@ struct VersionSpec {
   // path segment (folder-per-class)
   std::vector<std::pair<std::string, std::string>> labels;
   bool labels_from_folders = false;
+  // labeled versions made by a labeling project: path → annotation object, stored as the item's
+  // meta "annotations" (src/label/label_schema.h has the shapes)
+  std::vector<std::pair<std::string, Json>> annotations;
   // split versions: how to assign items to train/val/test or folds (from_version required)
   std::optional<SplitSpec> split;
   // refined versions: the operations of refine.h, recorded with their report
@@ -71,6 +74,9 @@ struct DiffResult {
   ManifestDelta delta;
   std::vector<std::pair<std::string, std::string>> renamed;  // (old path, new path), same content
   std::vector<std::string> label_changes;                    // paths whose meta label changed
+  // paths whose meta annotations changed, with the kinds of change (LBL-4): "class change",
+  // "box change", "mask change" (polygons or masks), "span change", "answer change"
+  std::vector<std::pair<std::string, std::vector<std::string>>> annotation_changes;
   std::vector<DictionaryDiff> dictionaries;                  // modified dictionary items, entry by entry
 };
 
