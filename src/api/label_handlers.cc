@@ -113,7 +113,7 @@ void RegisterLabelRoutes(Router& r, Services& s, label::LabelService& svc) {
     ASSIGN_OR_RETURN(std::string name, body.Req<std::string>("name"));
     ASSIGN_OR_RETURN(JsonReader spec, body.Object("spec"));
     ASSIGN_OR_RETURN(label::LabelSchema sc, svc.SaveSchema(ctx.project_ids.at(0), name, spec, ctx.user().username));
-    return JsonResponse(Json{{"schema", LabelSchemaJson(sc)}}, 201);
+    return JsonResponse(Json{{"schema", LabelSchemaJson(sc)}});
   });
 
   r.Add("GET", base + "/label-schemas/{schema}", Permission::kProjectRead, ProjectFromPath(s), [&svc](RouteContext& ctx) -> Result<HttpResponse> {
@@ -157,7 +157,7 @@ void RegisterLabelRoutes(Router& r, Services& s, label::LabelService& svc) {
     ASSIGN_OR_RETURN(rq.path_prefix, body.Get<std::string>("path_prefix", ""));
     ASSIGN_OR_RETURN(label::LabelProject p, svc.Create(rq));
     ASSIGN_OR_RETURN(Json out, ProjectWithProgress(svc, p));
-    return JsonResponse(Json{{"labeling_project", out}}, 201);
+    return JsonResponse(Json{{"labeling_project", out}});
   });
 
   r.Add("GET", lp, Permission::kProjectRead, ProjectFromPath(s), [&svc](RouteContext& ctx) -> Result<HttpResponse> {

@@ -163,7 +163,7 @@ Result<Assignment> LabelService::Save(const LabelProject& p, int64_t assignment_
   if (p.state != "open") return FailedPrecondition("labeling project '" + p.name + "' is finished");
   ASSIGN_OR_RETURN(Assignment a, store_.GetAssignment(p.id, assignment_id));
   if (a.labeler != actor.username && !actor.any_assignment)
-    return PermissionDenied("assignment " + std::to_string(a.id) + " belongs to " + a.labeler);
+    return FailedPrecondition("assignment " + std::to_string(a.id) + " is " + a.labeler + "'s, not yours");
   if (!Editable(a.state))
     return FailedPrecondition("assignment " + std::to_string(a.id) + " is " + a.state + "; only to-do, in-progress and rejected work can change");
   ASSIGN_OR_RETURN(LabelSchema schema, store_.GetSchemaById(p.schema_id));
