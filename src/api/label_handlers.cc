@@ -17,6 +17,10 @@
 //   POST   /labeling/{labeling}/assignments/{assignment}/review  (label.manage) {"decision": "accept"|"reject", "comment"}
 //   GET    /labeling/{labeling}/history                     (project.read)  ?item= every change, who and when
 //   GET    /labeling/{labeling}/agreement                   (project.read)  ?iou=0.5 agreement between labelers (LBL-5)
+//   GET    /labeling/{labeling}/export                      (project.read)  ?format=coco|voc|yolo|conll2003|squad2|labelstudio|csv|jsonl
+//          &source=accepted|submitted: the annotations as a streamed file (LBL-6)
+//   POST   /labeling/{labeling}/import                      (label.manage)  ?format=...&labeler=: the body is the file;
+//          every annotation is checked, all are stored as the labeler's submitted work, or none
 //   POST   /labeling/{labeling}/finish                      (label.manage)  {"message", "allow_partial"}: a labeled version
 #include "api/label_views.h"
 #include "api/resolvers.h"
@@ -317,6 +321,36 @@ void RegisterLabelRoutes(Router& r, Services& s, label::LabelService& svc) {
     }
     ASSIGN_OR_RETURN(Json report, svc.Agreement(p, options));
     return JsonResponse(Json{{"agreement", report}});
+  });
+
+  r.Add("GET", lp + "/export", Permission::kProjectRead, ProjectFromPath(s), [&s, &svc](RouteContext& ctx) -> Result<HttpResponse> {
+    ASSIGN_OR_RETURN(label::LabelProject p, ProjectOf(svc, ctx));
+    std::string format = ctx.req.Query("format").value_or("jsonl");
+    std::string source = ctx.req.Query("source").value_or("accepted");
+    if (source != "accepted" && source != "submitted") return InvalidArgument("source must be 'accepted' or 'submitted'");
+    ASSIGN_OR_RETURN(label::LabelSchema schema, svc.store().GetSchemaById(p.schema_id));
+    RETURN_IF_ERROR(label::CheckFormat(format, schema.spec));
+    ASSIGN_OR_RETURN(data::Dataset ds, s.data.GetDataset(p.project_id, p.dataset));
+    RETURN_IF_ERROR(AuditSensitiveRead(s, ctx, ds));
+    ASSIGN_OR_RETURN(auto items, svc.ExportItems(p, source == "submitted"));
+    ASSIGN_OR_RETURN(std::unique_ptr<label::Exporter> exporter, label::MakeExporter(format, schema.spec, std::move(items)));
+    std::shared_ptr<label::Exporter> e(std::move(exporter));
+    HttpResponse resp;
+    resp.content_type = e->ContentType();
+    resp.headers.push_back({"Content-Disposition", "attachment; filename=\"" + p.name + "-" + e->FileName() + "\""});
+    resp.stream = [e]() { return e->Next(); };
+    return resp;
+  });
+
+  r.Add("POST", lp + "/import", Permission::kLabelManage, ProjectFromPath(s), [&s, &svc](RouteContext& ctx) -> Result<HttpResponse> {
+    ASSIGN_OR_RETURN(label::LabelProject p, ProjectOf(svc, ctx));
+    auto format = ctx.req.Query("format");
+    if (!format || format->empty()) return InvalidArgument("name the file's format: ?format=coco|voc|yolo|conll2003|squad2|labelstudio|csv|jsonl");
+    std::string labeler = ctx.req.Query("labeler").value_or(ctx.user().username);
+    if (labeler != ctx.user().username) RETURN_IF_ERROR(CheckLabelers(s, p.project_id, {labeler}));
+    ASSIGN_OR_RETURN(int64_t n, svc.Import(p, *format, ctx.req.body, labeler, ctx.user().username));
+    ASSIGN_OR_RETURN(Json progress, svc.Progress(p));
+    return JsonResponse(Json{{"imported", n}, {"labeler", labeler}, {"progress", progress}});
   });
 
   r.Add("POST", lp + "/finish", Permission::kLabelManage, ProjectFromPath(s), [&svc](RouteContext& ctx) -> Result<HttpResponse> {

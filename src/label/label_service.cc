@@ -120,6 +120,7 @@ Result<ItemContext> LabelService::ContextOf(const LabelSchema& schema, const Lab
     if (!info.ok()) return InvalidArgument("item '" + item.path + "' is not an image this server reads: " + info.status().message());
     ctx.width = info->width;
     ctx.height = info->height;
+    if (item.width != info->width || item.height != info->height) RETURN_IF_ERROR(store_.SetItemSize(item.id, info->width, info->height));
   } else if (t == "ner") {
     ASSIGN_OR_RETURN(std::string bytes, ItemBytes(item));
     ctx.text_length = CodePoints(bytes);
@@ -267,6 +268,96 @@ Result<std::vector<std::pair<LabelItem, Json>>> LabelService::FinalAnnotations(c
     if (f != latest.end()) out.push_back({std::move(it), f->second->annotation});
   }
   return out;
+}
+
+Result<std::vector<ExportItem>> LabelService::ExportItems(const LabelProject& p, bool include_submitted) {
+  ASSIGN_OR_RETURN(LabelSchema schema, store_.GetSchemaById(p.schema_id));
+  std::vector<std::pair<LabelItem, Json>> chosen;
+  if (!include_submitted) {
+    ASSIGN_OR_RETURN(chosen, FinalAnnotations(p));
+  } else {
+    ASSIGN_OR_RETURN(std::vector<LabelItem> items, store_.Items(p.id));
+    ASSIGN_OR_RETURN(std::vector<Assignment> all, store_.Assignments(p.id));
+    std::map<int64_t, const Assignment*> latest;
+    for (const Assignment& a : all) {
+      if (a.state != "submitted" && a.state != "accepted") continue;
+      auto& slot = latest[a.item_id];
+      if (!slot || a.updated_at > slot->updated_at || (a.updated_at == slot->updated_at && a.id > slot->id)) slot = &a;
+    }
+    for (LabelItem& it : items)
+      if (auto f = latest.find(it.id); f != latest.end()) chosen.push_back({std::move(it), f->second->annotation});
+  }
+  const std::string& t = schema.task_type;
+  bool image = t == "object_detection" || t == "segmentation" || t == "image_classification";
+  bool text = t == "ner" || t == "qa" || t == "text_classification";
+  std::vector<ExportItem> out;
+  out.reserve(chosen.size());
+  for (auto& [item, annotation] : chosen) {
+    ExportItem e;
+    e.item.path = item.path;
+    e.item.width = item.width;
+    e.item.height = item.height;
+    if (image && (item.width == 0 || item.height == 0)) {
+      ASSIGN_OR_RETURN(std::string bytes, ItemBytes(item));
+      if (auto info = data::image::ReadHeader(bytes); info.ok()) {
+        e.item.width = info->width, e.item.height = info->height;
+        RETURN_IF_ERROR(store_.SetItemSize(item.id, info->width, info->height));
+      }
+    }
+    if (text) {
+      ASSIGN_OR_RETURN(e.item.text, ItemBytes(item));
+    }
+    e.annotation = std::move(annotation);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<int64_t> LabelService::Import(const LabelProject& p, const std::string& format, std::string_view bytes, const std::string& labeler,
+                                     const std::string& actor) {
+  if (p.state != "open") return FailedPrecondition("labeling project '" + p.name + "' is finished");
+  ASSIGN_OR_RETURN(LabelSchema schema, store_.GetSchemaById(p.schema_id));
+  ASSIGN_OR_RETURN(std::vector<LabelItem> items, store_.Items(p.id));
+  std::map<std::string, const LabelItem*> by_path;
+  std::vector<std::string> paths;
+  for (const LabelItem& it : items) {
+    by_path[it.path] = &it;
+    paths.push_back(it.path);
+  }
+  std::map<std::string, ItemContext> contexts;
+  auto context = [&](const LabelItem& it) -> Result<ItemContext> {
+    auto c = contexts.find(it.path);
+    if (c != contexts.end()) return c->second;
+    ASSIGN_OR_RETURN(ItemContext ctx, ContextOf(schema, it));
+    contexts[it.path] = ctx;
+    return ctx;
+  };
+  ItemLookup lookup = [&](const std::string& path) -> Result<std::optional<FormatItem>> {
+    auto it = by_path.find(path);
+    if (it == by_path.end()) return std::optional<FormatItem>();
+    FormatItem f;
+    f.path = path;
+    const std::string& t = schema.task_type;
+    if (t == "object_detection" || t == "segmentation") {
+      ASSIGN_OR_RETURN(ItemContext ctx, context(*it->second));
+      f.width = ctx.width.value_or(0);
+      f.height = ctx.height.value_or(0);
+    } else if (t == "ner" || t == "qa") {
+      ASSIGN_OR_RETURN(f.text, ItemBytes(*it->second));
+    }
+    return std::optional<FormatItem>(std::move(f));
+  };
+  ASSIGN_OR_RETURN(std::vector<ImportedAnnotation> parsed, ParseImport(format, schema.spec, bytes, paths, lookup));
+  std::vector<std::pair<int64_t, Json>> rows;
+  for (ImportedAnnotation& a : parsed) {
+    const LabelItem& it = *by_path.at(a.path);
+    ASSIGN_OR_RETURN(ItemContext ctx, context(it));
+    Status st = ValidateAnnotation(schema.spec, a.annotation, ctx, true);
+    if (!st.ok()) return InvalidArgument("item '" + a.path + "': " + st.message());
+    RETURN_IF_ERROR(FillTexts(schema, it, &a.annotation));
+    rows.push_back({it.id, std::move(a.annotation)});
+  }
+  return store_.ImportAnnotations(p.id, rows, labeler, actor, "from " + format);
 }
 
 Result<data::Version> LabelService::Finish(const LabelProject& p, const std::string& message, bool allow_partial, const std::string& user) {

@@ -16,6 +16,7 @@
 #include "base/status.h"
 #include "data/data_store.h"
 #include "label/agreement.h"
+#include "label/formats.h"
 #include "label/label_schema.h"
 #include "label/label_store.h"
 
@@ -80,6 +81,16 @@ class LabelService {
 
   // Agreement of the submitted and accepted annotations of items with two or more labelers.
   Result<Json> Agreement(const LabelProject& p, const AgreementOptions& options = {});
+
+  // The items and annotations an export writes: each item's accepted annotation, or with
+  // `include_submitted` its latest submitted or accepted one. Image sizes and texts are read
+  // from the items as the format needs them.
+  Result<std::vector<ExportItem>> ExportItems(const LabelProject& p, bool include_submitted);
+  // Parses `bytes` in `format`, checks every annotation against the schema and its item, and
+  // stores them all as `labeler`'s submitted annotations — or, on the first problem, nothing
+  // (kInvalidArgument naming the item). Returns how many items were imported.
+  Result<int64_t> Import(const LabelProject& p, const std::string& format, std::string_view bytes, const std::string& labeler,
+                         const std::string& actor);
 
   // Makes the labeled dataset version and closes the project. Without `allow_partial`, every
   // item must have an accepted annotation.

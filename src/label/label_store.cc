@@ -12,7 +12,7 @@ constexpr char kSchemaColumns[] = "id, project_id, name, version, task_type, spe
 constexpr char kProjectColumns[] =
     "id, project_id, name, description, dataset_id, dataset, data_version, schema_id, overlap, batch_size, state, result_version, "
     "item_count, created_by, created_at, finished_at";
-constexpr char kItemColumns[] = "id, label_project_id, path, sha256, size, batch";
+constexpr char kItemColumns[] = "id, label_project_id, path, sha256, size, batch, width, height";
 constexpr char kAssignmentColumns[] =
     "id, label_project_id, item_id, labeler, state, annotation, comment, reviewer, revision, created_at, updated_at";
 constexpr char kEventColumns[] = "id, label_project_id, item_id, assignment_id, actor, action, annotation, comment, at";
@@ -48,7 +48,7 @@ LabelProject ProjectOf(const Row& r) {
   return p;
 }
 
-LabelItem ItemOf(const Row& r) { return LabelItem{r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Int(4), r.Int(5)}; }
+LabelItem ItemOf(const Row& r) { return LabelItem{r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Int(4), r.Int(5), r.Int(6), r.Int(7)}; }
 
 Assignment AssignmentOf(const Row& r) {
   Assignment a;
@@ -122,6 +122,8 @@ CREATE TABLE label_items (
   sha256 TEXT NOT NULL,
   size BIGINT NOT NULL,
   batch BIGINT NOT NULL,
+  width BIGINT NOT NULL,
+  height BIGINT NOT NULL,
   UNIQUE (label_project_id, path)
 );
 CREATE INDEX label_items_batch ON label_items (label_project_id, batch, id);
@@ -232,9 +234,9 @@ Result<LabelProject> LabelStore::CreateProject(LabelProject p, const std::vector
     rows.reserve(items.size());
     for (const LabelItem& it : items) {
       ASSIGN_OR_RETURN(int64_t id, tx.NextId("label_items"));
-      rows.push_back({id, p.id, it.path, it.sha256, it.size, it.batch});
+      rows.push_back({id, p.id, it.path, it.sha256, it.size, it.batch, it.width, it.height});
     }
-    return tx.ExecMany(std::string("INSERT INTO label_items (") + kItemColumns + ") VALUES (?, ?, ?, ?, ?, ?)", rows);
+    return tx.ExecMany(std::string("INSERT INTO label_items (") + kItemColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows);
   }));
   return p;
 }
@@ -306,6 +308,42 @@ Result<std::optional<LabelItem>> LabelStore::FindItem(int64_t label_project_id, 
     return Status::Ok();
   }));
   return out;
+}
+
+Status LabelStore::SetItemSize(int64_t item_id, int64_t width, int64_t height) {
+  return db_.Write([&](Tx& tx) -> Status {
+    return tx.Exec("UPDATE label_items SET width = ?, height = ? WHERE id = ?", {width, height, item_id}).status();
+  });
+}
+
+Result<int64_t> LabelStore::ImportAnnotations(int64_t label_project_id, const std::vector<std::pair<int64_t, Json>>& annotations,
+                                              const std::string& labeler, const std::string& actor, const std::string& note) {
+  int64_t now = clock_.NowMillis();
+  RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
+    for (const auto& [item, annotation] : annotations) {
+      ASSIGN_OR_RETURN(Rows have, tx.Query(std::string("SELECT ") + kAssignmentColumns + " FROM label_assignments WHERE item_id = ? AND labeler = ?",
+                                           {item, labeler}));
+      int64_t id = 0;
+      if (have.empty()) {
+        ASSIGN_OR_RETURN(id, tx.NextId("label_assignments"));
+        RETURN_IF_ERROR(tx.Exec(std::string("INSERT INTO label_assignments (") + kAssignmentColumns +
+                                    ") VALUES (?, ?, ?, ?, 'submitted', ?, '', '', 1, ?, ?)",
+                                {id, label_project_id, item, labeler, annotation.dump(), now, now})
+                            .status());
+      } else {
+        Assignment a = AssignmentOf(have[0]);
+        id = a.id;
+        if (a.state == "accepted" || a.state == "submitted")
+          return FailedPrecondition("the item of assignment " + std::to_string(a.id) + " is already " + a.state + " for " + labeler);
+        RETURN_IF_ERROR(tx.Exec("UPDATE label_assignments SET state = 'submitted', annotation = ?, revision = revision + 1, updated_at = ? WHERE id = ?",
+                                {annotation.dump(), now, id})
+                            .status());
+      }
+      RETURN_IF_ERROR(InsertEvent(tx, LabelEvent{0, label_project_id, item, id, actor, "import", annotation, note, now}));
+    }
+    return Status::Ok();
+  }));
+  return static_cast<int64_t>(annotations.size());
 }
 
 Result<int64_t> LabelStore::AddAssignments(int64_t label_project_id, const std::vector<std::pair<int64_t, std::string>>& pairs,

@@ -55,6 +55,8 @@ class LabelStore {
   Result<LabelItem> GetItem(int64_t label_project_id, int64_t item_id);
   Result<std::optional<LabelItem>> FindItem(int64_t label_project_id, const std::string& path);
 
+  Status SetItemSize(int64_t item_id, int64_t width, int64_t height);
+
   // --- assignments
   // Adds (item, labeler) pairs as "todo", each with an "assign" event by `actor`; pairs that
   // exist are skipped. Returns how many were added.
@@ -65,6 +67,11 @@ class LabelStore {
   // `expected_revision` (kConflict, 409, otherwise: someone changed it meanwhile), with `event`.
   // The revision goes up by one when the annotation changed.
   Result<Assignment> UpdateAssignment(Assignment a, int64_t expected_revision, LabelEvent event);
+  // Imported annotations (all or none, in one transaction): each becomes `labeler`'s submitted
+  // annotation of its item (made if missing), with an "import" event by `actor` noting `note`.
+  // An item whose annotation by `labeler` is already submitted or accepted is kFailedPrecondition.
+  Result<int64_t> ImportAnnotations(int64_t label_project_id, const std::vector<std::pair<int64_t, Json>>& annotations,
+                                    const std::string& labeler, const std::string& actor, const std::string& note);
   Result<std::vector<StateCount>> CountStates(int64_t label_project_id);
 
   // --- history, oldest first

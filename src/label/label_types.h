@@ -51,6 +51,7 @@ struct LabelItem {
   std::string sha256;
   int64_t size = 0;
   int64_t batch = 1;  // 1, 2, ... in path order
+  int64_t width = 0, height = 0;  // images: recorded the first time the item's header is read
 };
 
 // Assignment states: todo → in_progress (saved) → submitted → accepted, or rejected (with the

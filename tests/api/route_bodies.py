@@ -11,6 +11,7 @@ RAW_OR_EMPTY = {
     "PUT /api/v1/jobs/{job}/step-blobs",
     "POST /api/v1/auth/logout",
     "POST /api/v1/projects/{project}/models/import",
+    "POST /api/v1/projects/{project}/labeling/{labeling}/import",
 }
 
 
