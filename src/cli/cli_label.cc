@@ -192,6 +192,45 @@ void AddLabelCommands(CommandHost& host) {
     return Status::Ok();
   });
 
+  auto* exp = host.Sub(label, "export", "write the annotations in a format (streamed from the server)");
+  auto* eproject = host.Own<std::string>();
+  auto* ename = host.Own<std::string>();
+  auto* eformat = host.Own<std::string>("jsonl");
+  auto* esource = host.Own<std::string>("accepted");
+  auto* eout = host.Own<std::string>();
+  exp->add_option("PROJECT", *eproject)->required();
+  exp->add_option("NAME", *ename)->required();
+  exp->add_option("--format", *eformat, "coco | voc | yolo | conll2003 | squad2 | labelstudio | csv | jsonl");
+  exp->add_option("--source", *esource, "accepted (default) or submitted (the latest submitted or accepted)");
+  exp->add_option("-o,--output", *eout, "the file to write")->required();
+  host.OnRun(exp, [eproject, ename, eformat, esource, eout](RestClient& c) -> Status {
+    ASSIGN_OR_RETURN(std::string bytes, c.GetBytes(Lp(*eproject, *ename) + "/export?format=" + UrlEncode(*eformat) + "&source=" + UrlEncode(*esource)));
+    std::ofstream out(*eout, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) return Internal("cannot write " + *eout);
+    std::printf("wrote %zu bytes to %s\n", bytes.size(), eout->c_str());
+    return Status::Ok();
+  });
+
+  auto* imp = host.Sub(label, "import", "import annotations from a file (all are checked; any problem imports nothing)");
+  auto* iproject = host.Own<std::string>();
+  auto* iname = host.Own<std::string>();
+  auto* iformat = host.Own<std::string>();
+  auto* ifile = host.Own<std::string>();
+  auto* ilabeler = host.Own<std::string>();
+  imp->add_option("PROJECT", *iproject)->required();
+  imp->add_option("NAME", *iname)->required();
+  imp->add_option("FILE", *ifile)->required();
+  imp->add_option("--format", *iformat, "coco | voc | yolo | conll2003 | squad2 | labelstudio | csv | jsonl")->required();
+  imp->add_option("--labeler", *ilabeler, "whose submitted work the annotations become (default: you)");
+  host.OnRun(imp, [&g = g, iproject, iname, iformat, ifile, ilabeler](RestClient& c) -> Status {
+    ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(*ifile));
+    std::string q = "?format=" + UrlEncode(*iformat) + (ilabeler->empty() ? "" : "&labeler=" + UrlEncode(*ilabeler));
+    ASSIGN_OR_RETURN(Json j, c.PostBytes(Lp(*iproject, *iname) + "/import" + q, bytes));
+    Emit(g, j, [&] { std::printf("imported %s annotations as %s's submitted work\n", Str(j, "imported").c_str(), Str(j, "labeler").c_str()); });
+    return Status::Ok();
+  });
+
   auto* finish = host.Sub(label, "finish", "close the project into a labeled dataset version");
   auto* fproject = host.Own<std::string>();
   auto* fname = host.Own<std::string>();
