@@ -29,7 +29,7 @@ constexpr size_t kMaxListedChanges = 1000;
 Json DatasetJson(const data::Dataset& d, const std::string& project) {
   Json j{{"id", d.id},           {"project", project},         {"name", d.name},         {"domain", d.domain},
          {"description", d.description}, {"sensitive", d.sensitive}, {"tags", d.tags}, {"created_at", d.created_at},
-         {"created_by", d.created_by}};
+         {"created_by", d.created_by}, {"strict_ingest", d.strict_ingest}};
   // From a search: the table columns that matched (all of them when there was no query).
   if (!d.columns.empty()) j["columns"] = d.columns;
   return j;
@@ -162,10 +162,11 @@ void RegisterDataRoutes(Router& r, Services& s) {
     ASSIGN_OR_RETURN(std::string domain, ReqString(*body, "domain"));
     ASSIGN_OR_RETURN(auto description, OptString(*body, "description"));
     ASSIGN_OR_RETURN(auto sensitive, OptBool(*body, "sensitive"));
+    ASSIGN_OR_RETURN(auto strict, OptBool(*body, "strict_ingest"));
     ASSIGN_OR_RETURN(auto tags_in, JsonReader(*body).OptList<std::string>("tags"));
     std::vector<std::string> tags = tags_in.value_or(std::vector<std::string>());
     ASSIGN_OR_RETURN(data::Dataset d, s.data.CreateDataset(ctx.project_ids.at(0), name, domain, description.value_or(""),
-                                                           sensitive.value_or(false), tags, ctx.user().username));
+                                                           sensitive.value_or(false), tags, ctx.user().username, strict.value_or(false)));
     return JsonResponse(Json{{"dataset", DatasetJson(d, ctx.Param("project"))}});
   });
 

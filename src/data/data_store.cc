@@ -19,7 +19,7 @@ using store::Rows;
 using store::SqlValue;
 using store::Tx;
 
-constexpr char kDatasetColumns[] = "id, project_id, name, domain, description, sensitive, tags, created_at, created_by";
+constexpr char kDatasetColumns[] = "id, project_id, name, domain, description, sensitive, tags, created_at, created_by, strict_ingest";
 constexpr char kRoundColumns[] =
     "id, dataset_id, number, kind, source, note, manifest_root, item_count, total_bytes, sources, created_at, created_by";
 constexpr char kVersionColumns[] =
@@ -44,6 +44,7 @@ Dataset DatasetOf(const Row& r) {
       if (t.is_string()) d.tags.push_back(t.get<std::string>());
   d.created_at = r.Int(7);
   d.created_by = r.Text(8);
+  d.strict_ingest = r.Int(9) != 0;
   return d;
 }
 
@@ -172,7 +173,7 @@ class Utf8Lines {
 };
 
 Status CheckText(const std::string& path, const ItemContent& content) {
-  if (content.size() == 0) return InvalidArgument(path + " is empty");
+  if (content.size() == 0) return Status::Ok();  // stored; the quality report lists it (strict ingest refuses it)
   if (IsDictionaryPath(path)) {
     if (content.in_memory()) return ParseDictionary(path, content.bytes()).status();
     if (content.size() > kMaxDictionaryBytes)
@@ -189,8 +190,12 @@ Status CheckText(const std::string& path, const ItemContent& content) {
   return lines.Finish();
 }
 
-Status CheckImage(const std::string& path, const ItemContent& content) {
-  if (content.size() == 0) return InvalidArgument(path + " is empty");
+// Strict (a dataset's opt-in): every file must be a non-empty image or a JSON/TXT/XML/CSV sidecar.
+// Otherwise empty files and sidecars of any type (YOLO's empty label files, data.yaml, masks as
+// .npy, README) are stored like other items, and an image that does not decode is a finding of
+// the quality report rather than a refusal.
+Status CheckImageStrict(const std::string& path, const ItemContent& content) {
+  if (content.size() == 0) return InvalidArgument(path + " is empty (the dataset has strict ingest)");
   ASSIGN_OR_RETURN(std::string head, content.Prefix(16));
   std::string_view bytes = head;
   auto starts = [&](std::string_view magic) { return bytes.substr(0, magic.size()) == magic; };
@@ -198,8 +203,14 @@ Status CheckImage(const std::string& path, const ItemContent& content) {
                (starts("RIFF") && bytes.size() > 12 && bytes.substr(8, 4) == "WEBP") || starts("II*\0") || starts("MM\0*");
   std::string lower = ToLower(path);
   bool sidecar = EndsWith(lower, ".json") || EndsWith(lower, ".txt") || EndsWith(lower, ".xml") || EndsWith(lower, ".csv");
-  if (!known && !sidecar) return InvalidArgument(path + " is not a supported image (JPEG, PNG, GIF, BMP, WebP, TIFF)");
+  if (!known && !sidecar)
+    return InvalidArgument(path + " is not a supported image (JPEG, PNG, GIF, BMP, WebP, TIFF) (the dataset has strict ingest)");
   return Status::Ok();
+}
+
+Status CheckTextStrict(const std::string& path, const ItemContent& content) {
+  if (content.size() == 0) return InvalidArgument(path + " is empty (the dataset has strict ingest)");
+  return CheckText(path, content);
 }
 
 }  // namespace
@@ -230,10 +241,13 @@ ContentCheck DataStore::CheckFor(const Dataset& ds, IngestColumns* columns) cons
         if (columns->names.size() < 10000) columns->names.insert(c.name);
       return Status::Ok();
     };
-  if (ds.domain == "language") return CheckText;
-  if (ds.domain == "vision") return CheckImage;
-  return [](const std::string& path, const ItemContent& content) -> Status {
-    return content.size() == 0 ? InvalidArgument(path + " is empty") : Status::Ok();
+  if (ds.domain == "language") return ds.strict_ingest ? CheckTextStrict : CheckText;
+  if (ds.domain == "vision") {
+    if (ds.strict_ingest) return CheckImageStrict;
+    return [](const std::string&, const ItemContent&) -> Status { return Status::Ok(); };
+  }
+  return [strict = ds.strict_ingest](const std::string& path, const ItemContent& content) -> Status {
+    return strict && content.size() == 0 ? InvalidArgument(path + " is empty (the dataset has strict ingest)") : Status::Ok();
   };
 }
 
@@ -241,7 +255,7 @@ ContentCheck DataStore::CheckFor(const Dataset& ds, IngestColumns* columns) cons
 
 Result<Dataset> DataStore::CreateDataset(int64_t project_id, const std::string& name, const std::string& domain,
                                          const std::string& description, bool sensitive, const std::vector<std::string>& tags,
-                                         const std::string& user) {
+                                         const std::string& user, bool strict_ingest) {
   RETURN_IF_ERROR(ValidateName(name));
   if (domain != "vision" && domain != "language" && domain != "tabular" && domain != "multimodal")
     return InvalidArgument("domain '" + domain + "' is not one of: vision, language, tabular, multimodal");
@@ -249,11 +263,12 @@ Result<Dataset> DataStore::CreateDataset(int64_t project_id, const std::string& 
   if (tags.size() > 50) return InvalidArgument("at most 50 tags");
   for (const auto& t : tags)
     if (t.empty() || t.size() > 64) return InvalidArgument("tags must be 1 to 64 characters");
-  Dataset d{0, project_id, name, domain, description, sensitive, tags, clock_.NowMillis(), user, {}};
+  Dataset d{0, project_id, name, domain, description, sensitive, tags, clock_.NowMillis(), user, {}, strict_ingest};
   Status st = db_.Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(d.id, tx.NextId("datasets"));
-    return tx.Exec(std::string("INSERT INTO datasets (") + kDatasetColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   {d.id, project_id, name, domain, description, int64_t{sensitive ? 1 : 0}, Json(tags).dump(), d.created_at, user})
+    return tx.Exec(std::string("INSERT INTO datasets (") + kDatasetColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   {d.id, project_id, name, domain, description, int64_t{sensitive ? 1 : 0}, Json(tags).dump(), d.created_at, user,
+                    int64_t{strict_ingest ? 1 : 0}})
         .status();
   });
   if (st.code() == StatusCode::kAlreadyExists) return AlreadyExists("dataset '" + name + "' already exists in this project");

@@ -87,9 +87,12 @@ class DataStore {
       : db_(db), blobs_(blobs), manifests_(blobs), clock_(clock), pii_key_(std::move(pii_key)) {}
 
   // --- datasets
+  // `strict_ingest` refuses empty files and (vision) files that are neither images nor
+  // JSON/TXT/XML/CSV sidecars; by default they are stored and the quality report lists the
+  // suspicious ones.
   Result<Dataset> CreateDataset(int64_t project_id, const std::string& name, const std::string& domain,
                                 const std::string& description, bool sensitive, const std::vector<std::string>& tags,
-                                const std::string& user);
+                                const std::string& user, bool strict_ingest = false);
   Result<Dataset> GetDataset(int64_t project_id, const std::string& name);
   // Datasets of the given projects whose name, tag or description contains `query` (all if empty).
   Result<std::vector<Dataset>> ListDatasets(const std::vector<int64_t>& project_ids, const std::string& query);
