@@ -22,6 +22,9 @@
 //   POST   /labeling/{labeling}/import                      (label.manage)  ?format=...&labeler=: the body is the file;
 //          every annotation is checked, all are stored as the labeler's submitted work, or none
 //   POST   /labeling/{labeling}/finish                      (label.manage)  {"message", "allow_partial"}: a labeled version
+#include <algorithm>
+#include <map>
+
 #include "api/label_views.h"
 #include "api/resolvers.h"
 #include "api/router.h"

@@ -131,7 +131,7 @@ test('labeling UI: box, polygon, Korean span, QA answer, autosave on close, revi
     await page.mouse.up();
     await page.getByTestId('shape-box-0').waitFor();
     assert.equal(await page.getByTestId('shape-box-0').getAttribute('data-class'), 'bus');
-    await page.getByTestId('save-state').getByText('All changes saved').waitFor();
+    await page.getByTestId('save-state').filter({ hasText: 'All changes saved' }).waitFor();
     const drafted = await annotationOf('det', 'a.png');
     assert.equal(drafted.state, 'in_progress');
     assert.equal(drafted.annotation.boxes.length, 1);
@@ -139,7 +139,7 @@ test('labeling UI: box, polygon, Korean span, QA answer, autosave on close, revi
     assert.ok(drafted.annotation.boxes[0].w > 0.5 && drafted.annotation.boxes[0].x + drafted.annotation.boxes[0].w <= 4);
     await shot('labeling-box.png');
     await page.getByTestId('submit').click();
-    await page.getByTestId('assignment-state').getByText('submitted').waitFor();
+    await page.getByTestId('assignment-state').filter({ hasText: 'submitted' }).waitFor();
 
     // ---- A box on b.png, then the tab closes before the autosave pause: the keepalive save arrives.
     await page.getByTestId('next').click();
@@ -177,7 +177,7 @@ test('labeling UI: box, polygon, Korean span, QA answer, autosave on close, revi
     await page2.mouse.down();
     await page2.mouse.move(b.x + 400, b.y + 520, { steps: 5 });
     await page2.mouse.up();
-    await page2.getByTestId('save-state').getByText('All changes saved').waitFor();
+    await page2.getByTestId('save-state').filter({ hasText: 'All changes saved' }).waitFor();
     const poly = (await annotationOf('seg', 'a.png')).annotation.polygons;
     assert.equal(poly.length, 1);
     assert.equal(poly[0].points.length, 3);
@@ -185,32 +185,32 @@ test('labeling UI: box, polygon, Korean span, QA answer, autosave on close, revi
     assert.ok(poly[0].points[2][1] > 3.4, `the dragged vertex moved down: ${JSON.stringify(poly[0].points)}`);
     await second.shot('labeling-polygon.png');
     await page2.getByTestId('submit').click();
-    await page2.getByTestId('assignment-state').getByText('submitted').waitFor();
+    await page2.getByTestId('assignment-state').filter({ hasText: 'submitted' }).waitFor();
 
     // ---- A Korean entity: select 서울, tag it LOC (hotkey 2).
     await page2.goto(`${server.base}/projects/${P}/labeling/ner?tab=work`);
     await page2.getByTestId('my-work').locator('[data-path="n1.txt"] a').click();
-    await page2.getByTestId('span-text').getByText(SENTENCE).waitFor();
+    await page2.getByTestId('span-text').filter({ hasText: SENTENCE }).waitFor();
     await page2.keyboard.press('2');
     await selectText(page2, 'span-text', '서울');
     const start = Array.from(SENTENCE).indexOf('서');
     await page2.getByTestId('span-list').locator(`[data-span="LOC:${start}-${start + 2}"]`).waitFor();
-    await page2.getByTestId('span-mark').getByText('서울').waitFor();
-    await page2.getByTestId('save-state').getByText('All changes saved').waitFor();
+    await page2.getByTestId('span-mark').filter({ hasText: '서울' }).waitFor();
+    await page2.getByTestId('save-state').filter({ hasText: 'All changes saved' }).waitFor();
     await second.shot('labeling-span.png');
     await page2.getByTestId('submit').click();
-    await page2.getByTestId('assignment-state').getByText('submitted').waitFor();
+    await page2.getByTestId('assignment-state').filter({ hasText: 'submitted' }).waitFor();
     const spans = (await annotationOf('ner', 'n1.txt')).annotation.spans;
     assert.deepEqual(spans, [{ class: 'LOC', start, end: start + 2, text: '서울' }]);
 
     // ---- A QA answer highlighted in the context.
     await page2.goto(`${server.base}/projects/${P}/labeling/qa?tab=work`);
     await page2.getByTestId('my-work').locator('[data-path="q1.json"] a').click();
-    await page2.getByTestId('qa-question').getByText(QA.question).waitFor();
+    await page2.getByTestId('qa-question').filter({ hasText: QA.question }).waitFor();
     await selectText(page2, 'qa-context', '세종대왕');
-    await page2.getByTestId('qa-answer').getByText('세종대왕').waitFor();
+    await page2.getByTestId('qa-answer').filter({ hasText: '세종대왕' }).waitFor();
     await page2.getByTestId('submit').click();
-    await page2.getByTestId('assignment-state').getByText('submitted').waitFor();
+    await page2.getByTestId('assignment-state').filter({ hasText: 'submitted' }).waitFor();
     const answer = (await annotationOf('qa', 'q1.json')).annotation;
     assert.deepEqual(answer.answers, [{ start: 0, end: 4, text: '세종대왕' }]);
 
@@ -223,8 +223,8 @@ test('labeling UI: box, polygon, Korean span, QA answer, autosave on close, revi
     await page2.getByText('a rejection needs a comment').waitFor();
     await page2.getByTestId('review-comment').fill('버스가 아니라 승용차입니다');
     await page2.getByTestId('reject').click();
-    await page2.getByTestId('assignment-state').getByText('rejected').waitFor();
-    await page2.getByTestId('reject-comment').getByText('버스가 아니라 승용차입니다').waitFor();
+    await page2.getByTestId('assignment-state').filter({ hasText: 'rejected' }).waitFor();
+    await page2.getByTestId('reject-comment').filter({ hasText: '버스가 아니라 승용차입니다' }).waitFor();
     await page2.getByTestId('item-history').locator('[data-action=reject]').waitFor();
 
     // ---- Every change is in the history, as the server records it.

@@ -109,6 +109,7 @@ export default function AnnotatePage() {
       if (latest.current === sent) {
         dirty.current = false;
         setSaveState('saved');
+        localStorage.removeItem(key);  // the server holds it now
       }
       setError(null);
       void queryClient.invalidateQueries({ queryKey: ['label-history', project, labeling, itemId] });
@@ -116,7 +117,7 @@ export default function AnnotatePage() {
       setSaveState('failed');
       setError(e);
     }
-  }, [assignment, project, labeling, itemId, queryClient]);
+  }, [assignment, project, labeling, itemId, queryClient, key]);
 
   // Autosave after a pause in editing.
   useEffect(() => {
