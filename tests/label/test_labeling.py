@@ -170,3 +170,32 @@ def test_korean_entity_spans_and_qa(server, admin):
     assert got["annotation"]["answers"][0]["text"] == "세종대왕" and got["state"] == "submitted"
     content = s.lab2.get(s.lp("qa") + f"/items/{q['item_id']}/content")
     assert content.status_code == 200 and content.json()["question"] == "누가 한글을 만들었나?"
+
+
+def test_agreement_is_the_human_level_baseline_of_evaluations(server, admin):
+    s = Setup(server, admin, "lbl-hlp")
+    version = s.dataset("tweets", "language", [(f"t{i}.txt", f"글 {i}".encode()) for i in range(4)])
+    s.labeling("sent", "tweets", version, "mood", {"task_type": "text_classification", "classes": [{"name": "pos"}, {"name": "neg"}]},
+               overlap=2)
+    s.rev.ok("POST", s.lp("sent") + "/assign", json={"mode": "round_robin", "labelers": [s.names["lab1"], s.names["lab2"]]})
+    given = {"lab1": ["pos", "pos", "neg", "neg"], "lab2": ["pos", "neg", "neg", "neg"]}  # agree on 3 of 4
+    for who, client in (("lab1", s.lab1), ("lab2", s.lab2)):
+        for a in s.mine(client, "sent"):
+            cls = given[who][int(a["path"][1])]
+            client.ok("POST", s.lp("sent") + f"/assignments/{a['id']}/submit", json={"annotation": {"classes": [cls]}})
+            if who == "lab1":
+                s.rev.ok("POST", s.lp("sent") + f"/assignments/{a['id']}/review", json={"decision": "accept"})
+    assert s.rev.ok("GET", s.lp("sent") + "/agreement")["agreement"]["hlp"] == {"metric": "accuracy", "value": 0.75}
+    labeled = s.rev.ok("POST", s.lp("sent") + "/finish", json={})["version"]["name"]
+    items = s.admin.ok("GET", f"/api/v1/projects/{s.p}/datasets/tweets/versions/{labeled}/items")["items"]
+    assert [i["meta"]["label"] for i in sorted(items, key=lambda i: i["path"])] == given["lab1"]
+
+    exp = s.admin.ok("POST", f"/api/v1/projects/{s.p}/experiments", json={"name": "hlp-exp"})["experiment"]["experiment_id"]
+    run = s.admin.ok("POST", "/api/2.0/mlflow/runs/create", json={"experiment_id": exp})["run"]["info"]["run_id"]
+    s.admin.ok("POST", f"/api/v1/runs/{run}/inputs", json={"kind": "dataset_version", "ref": f"{s.p}/tweets@{labeled}"})
+    s.admin.ok("POST", f"/api/v1/runs/{run}/evaluations",
+               json={"name": "eval", "problem": "classification", "y_true": given["lab1"], "y_pred": ["pos", "pos", "neg", "pos"]})
+    b = s.admin.ok("GET", f"/api/v1/runs/{run}/evaluation")["evaluation"]["baselines"]
+    assert b["human"]["metrics"] == {"accuracy": 0.75}
+    assert b["human"]["labeling_project"] == "sent" and b["human"]["labeled_version"] == labeled
+    assert "sent" in b["human_note"]
