@@ -62,7 +62,7 @@ test-serving:
 	MOEBIUS_TREE_PREDICT=$(CURDIR)/$(BUILD)/src/serving/moebius_tree_predict $(PY) -m pytest -q tests/serving
 
 test-label:
-	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius $(PY) -m pytest -q tests/label
+	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius MOEBIUS_EVAL_REF=$(CURDIR)/$(BUILD)/src/eval/moebius_eval_ref $(PY) -m pytest -q tests/label
 
 test-crash:
 	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius $(PY) -m pytest -q tests/crash
