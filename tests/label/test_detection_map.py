@@ -68,8 +68,10 @@ def test_map_over_exported_coco_equals_the_evaluation_library(server, admin):
     assert len(exported) == len(gts) == sum(len(b) for b in truth.values())
     thresholds = np.linspace(0.5, 0.95, 10)
     labels = sorted({g["label"] for g in exported})
-    assert len(ours["per_class"]) == len(labels)
-    for c, label in zip(ours["per_class"], labels):
+    by_label = {c["label"]: c for c in ours["per_class"]}
+    assert sorted(by_label) == labels
+    for label in labels:
+        c = by_label[label]
         g = [x for x in exported if x["label"] == label]
         d = [x for x in dets if x["label"] == label]
         want = float(np.mean([coco_ap(g, d, t) for t in thresholds]))
