@@ -19,7 +19,7 @@ Result<std::optional<Json>> HumanLevel(LabelStore& store, int64_t project_id, co
   for (const LabelItem& it : items) path_of[it.id] = it.path;
   std::vector<Annotated> annotated;
   for (const char* state : {"submitted", "accepted"}) {
-    ASSIGN_OR_RETURN(std::vector<Assignment> as, store.Assignments(chosen->id, AssignmentFilter{std::nullopt, std::string(state)}));
+    ASSIGN_OR_RETURN(std::vector<Assignment> as, store.Assignments(chosen->id, InState(state)));
     for (Assignment& a : as) annotated.push_back({a.item_id, path_of[a.item_id], a.labeler, std::move(a.annotation)});
   }
   Json report = AgreementReport(schema.spec, annotated);

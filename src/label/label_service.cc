@@ -151,7 +151,7 @@ Result<Json> LabelService::Agreement(const LabelProject& p, const AgreementOptio
   for (const LabelItem& it : items) path_of[it.id] = it.path;
   std::vector<Annotated> annotated;
   for (const char* state : {"submitted", "accepted"}) {
-    ASSIGN_OR_RETURN(std::vector<Assignment> as, store_.Assignments(p.id, AssignmentFilter{std::nullopt, std::string(state)}));
+    ASSIGN_OR_RETURN(std::vector<Assignment> as, store_.Assignments(p.id, InState(state)));
     for (Assignment& a : as) annotated.push_back({a.item_id, path_of[a.item_id], a.labeler, std::move(a.annotation)});
   }
   Json out = AgreementReport(schema.spec, annotated, options);
@@ -256,7 +256,7 @@ Result<Json> LabelService::Progress(const LabelProject& p) {
 
 Result<std::vector<std::pair<LabelItem, Json>>> LabelService::FinalAnnotations(const LabelProject& p) {
   ASSIGN_OR_RETURN(std::vector<LabelItem> items, store_.Items(p.id));
-  ASSIGN_OR_RETURN(std::vector<Assignment> accepted, store_.Assignments(p.id, AssignmentFilter{std::nullopt, std::string("accepted")}));
+  ASSIGN_OR_RETURN(std::vector<Assignment> accepted, store_.Assignments(p.id, InState("accepted")));
   std::map<int64_t, const Assignment*> latest;
   for (const Assignment& a : accepted) {
     auto& slot = latest[a.item_id];

@@ -26,6 +26,12 @@ struct AssignmentFilter {
   std::optional<int64_t> batch;
 };
 
+inline AssignmentFilter InState(std::string state) {
+  AssignmentFilter f;
+  f.state = std::move(state);
+  return f;
+}
+
 // Counts of a project's assignments by labeler and state.
 struct StateCount {
   std::string labeler;
