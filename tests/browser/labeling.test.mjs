@@ -239,7 +239,8 @@ test('labeling UI: box, polygon, Korean span, QA answer, autosave on close, revi
       const shown = await rows.evaluateAll((trs) => trs.map((tr) => `${tr.dataset.action}:${tr.dataset.path}`));
       assert.deepEqual(shown, events.map((e) => `${e.action}:${e.path}`), `history of ${name}`);
       const actions = new Set(events.map((e) => e.action));
-      for (const a of ['assign', 'save', 'submit']) assert.ok(actions.has(a), `${name} history has ${a}`);
+      // The QA answer was submitted before its autosave pause ended: no draft was saved there.
+      for (const a of name === 'qa' ? ['assign', 'submit'] : ['assign', 'save', 'submit']) assert.ok(actions.has(a), `${name} history has ${a}`);
     }
     const det = (await api('GET', `${lp('det')}/history`)).events.filter((e) => e.path === 'a.png').map((e) => `${e.action}:${e.actor}`);
     assert.deepEqual(det, ['assign:admin', 'save:kim', 'submit:kim', 'reject:rev']);
