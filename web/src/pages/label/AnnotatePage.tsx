@@ -78,6 +78,8 @@ export default function AnnotatePage() {
   const [error, setError] = useState<unknown>(null);
   const [activeClass, setActiveClass] = useState('');
   const [comment, setComment] = useState('');
+  // The state the last save answered (the item itself is not reloaded after each autosave).
+  const [savedState, setSavedState] = useState<string | null>(null);
   const dirty = useRef(false);
   const latest = useRef<Annotation | null>(null);
   const key = assignment ? draftKey(project, labeling, assignment.id) : '';
@@ -93,6 +95,7 @@ export default function AnnotatePage() {
     dirty.current = !!local && local.savedAt > assignment.updated_at;
     setSaveState(dirty.current ? 'unsaved' : 'saved');
     setComment('');
+    setSavedState(null);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [assignment?.id, assignment?.revision, assignment?.state, type]);
 
@@ -105,7 +108,8 @@ export default function AnnotatePage() {
     const sent = latest.current;
     setSaveState('saving');
     try {
-      await saveDraft(project, labeling, assignment.id, sent);
+      const saved = await saveDraft(project, labeling, assignment.id, sent);
+      setSavedState(saved.assignment.state);
       if (latest.current === sent) {
         dirty.current = false;
         setSaveState('saved');
@@ -246,7 +250,7 @@ export default function AnnotatePage() {
                   <>
                     <span data-testid="assignment-labeler">{assignment.labeler}</span> ·{' '}
                     <span className="badge" data-testid="assignment-state">
-                      {t(`labeling.states.${assignment.state}`)}
+                      {t(`labeling.states.${savedState ?? assignment.state}`)}
                     </span>
                   </>
                 ) : (

@@ -68,7 +68,7 @@ export function ImageCanvas({
   );
 
   const zoomBy = (factor: number, cx = VIEW_W / 2, cy = VIEW_H / 2) => {
-    const z = Math.max(0.05, Math.min(40, zoom * factor));
+    const z = Math.max(0.05, Math.min(400, zoom * factor));
     setPan({ x: cx - ((cx - pan.x) * z) / zoom, y: cy - ((cy - pan.y) * z) / zoom });
     setZoom(z);
   };
@@ -269,7 +269,7 @@ export function ImageCanvas({
       <ul className="shape-list small" data-testid="shape-list">
         {boxes.map((b, i) => (
           <li key={`lb${i}`}>
-            <span className="swatch" style={{ background: colorOf(b.class) }} /> {b.class}: {t('labeling.boxAt', { x: b.x, y: b.y, w: b.w, h: b.h })}
+            <span className="swatch" style={{ background: colorOf(b.class) }} /> {b.class}: {t('labeling.boxAt', { x: b.x, y: b.y, w: b.w, h: b.h })}{' '}
             {!readOnly && (
               <button type="button" className="link-button" onClick={() => onChange({ ...annotation, boxes: boxes.filter((_, k) => k !== i) })}>
                 {t('labeling.remove')}
@@ -279,7 +279,7 @@ export function ImageCanvas({
         ))}
         {polygons.map((p, i) => (
           <li key={`lp${i}`}>
-            <span className="swatch" style={{ background: colorOf(p.class) }} /> {p.class}: {t('labeling.polygonOf', { count: p.points.length })}
+            <span className="swatch" style={{ background: colorOf(p.class) }} /> {p.class}: {t('labeling.polygonOf', { count: p.points.length })}{' '}
             {!readOnly && (
               <button type="button" className="link-button" onClick={() => onChange({ ...annotation, polygons: polygons.filter((_, k) => k !== i) })}>
                 {t('labeling.remove')}
