@@ -7,7 +7,7 @@ DATA ?= data
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: all deps web build up test test-unit test-web test-api test-jobs test-data test-data-stats test-eval test-prometheus test-cli test-mlflow test-browser test-crash test-train test-serving bench clean docs
+.PHONY: all deps web build up test test-unit test-web test-api test-jobs test-data test-data-stats test-eval test-prometheus test-cli test-mlflow test-browser test-crash test-train test-serving test-label bench clean docs
 
 all: build
 
@@ -32,7 +32,7 @@ up: deps build
 
 # Install, build, run every test.
 test: deps build
-	$(MAKE) test-unit test-web test-api test-jobs test-data test-data-stats test-eval test-crash test-prometheus test-cli test-mlflow test-train test-serving test-browser
+	$(MAKE) test-unit test-web test-api test-jobs test-data test-data-stats test-eval test-crash test-prometheus test-cli test-mlflow test-train test-serving test-label test-browser
 
 test-unit:
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -60,6 +60,9 @@ test-train:
 
 test-serving:
 	MOEBIUS_TREE_PREDICT=$(CURDIR)/$(BUILD)/src/serving/moebius_tree_predict $(PY) -m pytest -q tests/serving
+
+test-label:
+	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius MOEBIUS_EVAL_REF=$(CURDIR)/$(BUILD)/src/eval/moebius_eval_ref $(PY) -m pytest -q tests/label
 
 test-crash:
 	MOEBIUS_BIN=$(CURDIR)/$(BUILD)/moebius $(PY) -m pytest -q tests/crash

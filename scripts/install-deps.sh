@@ -45,6 +45,7 @@ PACKAGES=(
   sqlite3 curl python3 python3-pytest python3-requests python3-pandas python3-sklearn
   python3-optuna  # peer of bench/tuning (Optuna 3.1; pulls python3-cmaes)
   python3-xgboost  # peer of tests/train and bench/xgboost (XGBoost 1.7)
+  python3-statsmodels  # peer of tests/label and bench/label: statsmodels' fleiss_kappa
   postgresql nginx prometheus chromium fonts-noto-cjk
   poppler-utils  # pdftotext/pdfinfo/pdffonts check the exported PDF reports (tests/api/test_report.py)
   valgrind  # bench/ingest_callgrind.sh counts the instructions of a log-batch (bench/RESULTS.md, issue 18)

@@ -75,7 +75,7 @@ PY
 start_peer() {  # $1 arm
   local style=lean
   [[ $1 == fastapi_typical ]] && style=typical
-  (cd "$tmp/peers" && env OMP_NUM_THREADS=1 STYLE=$style taskset -c 0 $PY -m uvicorn --app-dir "$tmp/peers" fastapi_v2:app --host 127.0.0.1 \
+  (cd "$tmp/peers" && exec env OMP_NUM_THREADS=1 STYLE=$style taskset -c 0 $PY -m uvicorn --app-dir "$tmp/peers" fastapi_v2:app --host 127.0.0.1 \
     --port 8001 --workers 1 --loop uvloop --http httptools --no-access-log --log-level warning > "$tmp/peer.log" 2>&1) &
   PID=$!
   wait_ready http://127.0.0.1:8001

@@ -29,7 +29,7 @@ constexpr size_t kMaxListedChanges = 1000;
 Json DatasetJson(const data::Dataset& d, const std::string& project) {
   Json j{{"id", d.id},           {"project", project},         {"name", d.name},         {"domain", d.domain},
          {"description", d.description}, {"sensitive", d.sensitive}, {"tags", d.tags}, {"created_at", d.created_at},
-         {"created_by", d.created_by}};
+         {"created_by", d.created_by}, {"strict_ingest", d.strict_ingest}};
   // From a search: the table columns that matched (all of them when there was no query).
   if (!d.columns.empty()) j["columns"] = d.columns;
   return j;
@@ -162,10 +162,11 @@ void RegisterDataRoutes(Router& r, Services& s) {
     ASSIGN_OR_RETURN(std::string domain, ReqString(*body, "domain"));
     ASSIGN_OR_RETURN(auto description, OptString(*body, "description"));
     ASSIGN_OR_RETURN(auto sensitive, OptBool(*body, "sensitive"));
+    ASSIGN_OR_RETURN(auto strict, OptBool(*body, "strict_ingest"));
     ASSIGN_OR_RETURN(auto tags_in, JsonReader(*body).OptList<std::string>("tags"));
     std::vector<std::string> tags = tags_in.value_or(std::vector<std::string>());
     ASSIGN_OR_RETURN(data::Dataset d, s.data.CreateDataset(ctx.project_ids.at(0), name, domain, description.value_or(""),
-                                                           sensitive.value_or(false), tags, ctx.user().username));
+                                                           sensitive.value_or(false), tags, ctx.user().username, strict.value_or(false)));
     return JsonResponse(Json{{"dataset", DatasetJson(d, ctx.Param("project"))}});
   });
 
@@ -370,12 +371,14 @@ void RegisterDataRoutes(Router& r, Services& s) {
     return JsonResponse(Json{
         {"from", va.Name()}, {"to", vb.Name()},
         {"counts", {{"added", d.delta.added.size()}, {"removed", d.delta.removed.size()}, {"modified", d.delta.modified.size()},
-                    {"renamed", d.renamed.size()}, {"label_changes", d.label_changes.size()}}},
+                    {"renamed", d.renamed.size()}, {"label_changes", d.label_changes.size()},
+                    {"annotation_changes", d.annotation_changes.size()}}},
         {"added", list(d.delta.added, EntryJson)},
         {"removed", list(d.delta.removed, [](const std::string& p) { return Json(p); })},
         {"modified", list(d.delta.modified, EntryJson)},
         {"renamed", renamed},
         {"label_changes", list(d.label_changes, [](const std::string& p) { return Json(p); })},
+        {"annotation_changes", list(d.annotation_changes, [](const auto& c) { return Json{{"path", c.first}, {"kinds", c.second}}; })},
         {"dictionaries", list(d.dictionaries, [](const data::DictionaryDiff& x) { return x.ToJson(kMaxListedChanges); })},
         {"listed_at_most", kMaxListedChanges}});
   });

@@ -56,6 +56,9 @@ namespace serving {
 class ServingService;
 class AsyncInference;
 }
+namespace label {
+class LabelService;
+}
 
 namespace api {
 
@@ -114,6 +117,7 @@ void RegisterMlflowRegistryRoutes(Router& router, Services& s);
 void RegisterApprovalRoutes(Router& router, Services& s);
 void RegisterTritonRoutes(Router& router, Services& s);
 void RegisterServingRoutes(Router& router, Services& s);
+void RegisterLabelRoutes(Router& router, Services& s, label::LabelService& labeling);
 
 }  // namespace api
 }  // namespace moebius

@@ -183,7 +183,9 @@ void RegisterServingRoutes(Router& r, Services& s) {
       ASSIGN_OR_RETURN(next.variants, VariantsOf(*body));
     }
     ASSIGN_OR_RETURN(auto reason, OptString(*body, "reason"));
-    ASSIGN_OR_RETURN(serving::Deployment d, s.serving.Update(ctx.Param("deployment"), std::move(next), ctx.user().username, reason.value_or("")));
+    bool variants_changed = body->contains("variants") || body->contains("strategy") || body->contains("sticky_header");
+    ASSIGN_OR_RETURN(serving::Deployment d, s.serving.Update(ctx.Param("deployment"), std::move(next), ctx.user().username, reason.value_or(""),
+                                                             variants_changed));
     return JsonResponse(Json{{"deployment", DeploymentJson(d)}});
   });
 

@@ -41,6 +41,7 @@
 #include "registry/approvals.h"
 #include "serving/async_inference.h"
 #include "serving/serving_service.h"
+#include "label/label_service.h"
 #include "triton/repository_service.h"
 #include "registry/registry_service.h"
 #include "report/package_store.h"
@@ -74,7 +75,7 @@ std::vector<store::Migration> AllMigrations() {
   for (auto* part : {auth::AuthMigrations, project::ProjectMigrations, tracking::TrackingMigrations, data::DataMigrations,
                      jobs::JobMigrations, envcode::EnvironmentMigrations, envcode::CodeMigrations,
                      hpo::HpoMigrations, report::ReportMigrations, pipeline::PipelineMigrations,
-                     registry::RegistryMigrations, serving::ServingMigrations, serving::CaptureMigrations}) {
+                     registry::RegistryMigrations, serving::ServingMigrations, serving::CaptureMigrations, label::LabelMigrations}) {
     auto m = part();
     all.insert(all.end(), m.begin(), m.end());
   }
@@ -239,6 +240,8 @@ int RunServer(const ServerConfig& config) {
   serving::CaptureLog capture(*db, (fs::path(config.data_dir) / "capture").string(), clock);
   serving::ServingService serving(deployment_store, registry, capture, clock);
   serving::AsyncInference async_inference(serving, clock);
+  label::LabelStore label_store(*db, clock);
+  label::LabelService labeling(label_store, data_store);
 
   auto pw = auth.BootstrapAdmin();
   if (!pw.ok()) {
@@ -300,6 +303,7 @@ int RunServer(const ServerConfig& config) {
   api::RegisterApprovalRoutes(router, services);
   api::RegisterTritonRoutes(router, services);
   api::RegisterServingRoutes(router, services);
+  api::RegisterLabelRoutes(router, services, labeling);
 
   bool ready = false;
   auto route = [&](api::HttpRequest& req) -> api::HttpResponse {

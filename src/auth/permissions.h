@@ -44,6 +44,7 @@ enum class Permission {
   kDataWrite,
   kJobRun,
   kLabelWrite,
+  kLabelManage,
   kModelConfirm,
   kModelRegister,
   kModelApprove,

@@ -115,6 +115,7 @@ class App final : public CommandHost {
     CLI::App* model = AddModelCommands(*this);
     AddTritonCommands(*this, model, package);
     AddApprovalCommands(*this);
+    AddLabelCommands(*this);
     AddDeployCommands(*this);
   }
 

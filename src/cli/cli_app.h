@@ -103,5 +103,7 @@ void AddDeployCommands(CommandHost& host);
 void AddTritonCommands(CommandHost& host, CLI::App* model, CLI::App* package);
 // `moebius approval list|show|request|approve|reject|cancel|comment` (cli_approvals.cc).
 void AddApprovalCommands(CommandHost& host);
+// cli_label.cc
+void AddLabelCommands(CommandHost& host);
 
 }  // namespace moebius::cli

@@ -577,6 +577,11 @@ void AddDataCommands(CommandHost& host) {
       for (const auto& e : j["modified"]) std::printf("M  %s\n", Str(e, "path").c_str());
       for (const auto& r : j["renamed"]) std::printf("R  %s -> %s\n", Str(r, "from").c_str(), Str(r, "to").c_str());
       for (const auto& p : j["label_changes"]) std::printf("L  %s\n", p.get<std::string>().c_str());
+      for (const auto& a : j.value("annotation_changes", Json::array())) {
+        std::string kinds;
+        for (const auto& k : a["kinds"]) kinds += (kinds.empty() ? "" : ", ") + k.get<std::string>();
+        std::printf("C  %s (%s)\n", Str(a, "path").c_str(), kinds.c_str());
+      }
       if (!j.contains("dictionaries")) return;
       for (const auto& dict : j["dictionaries"]) {
         const Json& dn = dict["counts"];

@@ -98,6 +98,10 @@ CREATE TABLE data_columns (
   PRIMARY KEY (dataset_id, name)
 )
 )SQL"},
+      // Strict ingest (opt-in): refuse empty files and unknown sidecars instead of storing them.
+      {411, "dataset_strict_ingest", R"SQL(
+ALTER TABLE datasets ADD COLUMN strict_ingest BIGINT NOT NULL DEFAULT 0
+)SQL"},
   };
 }
 

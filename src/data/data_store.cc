@@ -19,7 +19,7 @@ using store::Rows;
 using store::SqlValue;
 using store::Tx;
 
-constexpr char kDatasetColumns[] = "id, project_id, name, domain, description, sensitive, tags, created_at, created_by";
+constexpr char kDatasetColumns[] = "id, project_id, name, domain, description, sensitive, tags, created_at, created_by, strict_ingest";
 constexpr char kRoundColumns[] =
     "id, dataset_id, number, kind, source, note, manifest_root, item_count, total_bytes, sources, created_at, created_by";
 constexpr char kVersionColumns[] =
@@ -44,6 +44,7 @@ Dataset DatasetOf(const Row& r) {
       if (t.is_string()) d.tags.push_back(t.get<std::string>());
   d.created_at = r.Int(7);
   d.created_by = r.Text(8);
+  d.strict_ingest = r.Int(9) != 0;
   return d;
 }
 
@@ -90,6 +91,26 @@ std::string WithLabel(const std::string& meta, const std::string& label) {
   if (!j.is_object()) j = Json::object();
   j["label"] = label;
   return j.dump();
+}
+
+// The kinds of change between two items' meta "annotations" (LBL-4), by the part that differs.
+std::vector<std::string> AnnotationChangeKinds(const std::string& before_meta, const std::string& after_meta) {
+  auto annotations = [](const std::string& meta) {
+    Json j = Json::parse(meta, nullptr, false);
+    return j.is_object() && j.contains("annotations") && j["annotations"].is_object() ? j["annotations"] : Json::object();
+  };
+  Json a = annotations(before_meta), b = annotations(after_meta);
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> kKinds = {
+      {"class change", {"classes", "rows"}}, {"box change", {"boxes"}}, {"mask change", {"polygons", "masks"}},
+      {"span change", {"spans"}}, {"answer change", {"answers", "impossible"}}};
+  std::vector<std::string> out;
+  for (const auto& [kind, keys] : kKinds)
+    for (const std::string& k : keys)
+      if (a.value(k, Json()) != b.value(k, Json())) {
+        out.push_back(kind);
+        break;
+      }
+  return out;
 }
 
 int64_t TotalBytes(const std::vector<ManifestEntry>& entries) {
@@ -152,7 +173,7 @@ class Utf8Lines {
 };
 
 Status CheckText(const std::string& path, const ItemContent& content) {
-  if (content.size() == 0) return InvalidArgument(path + " is empty");
+  if (content.size() == 0) return Status::Ok();  // stored; the quality report lists it (strict ingest refuses it)
   if (IsDictionaryPath(path)) {
     if (content.in_memory()) return ParseDictionary(path, content.bytes()).status();
     if (content.size() > kMaxDictionaryBytes)
@@ -169,8 +190,12 @@ Status CheckText(const std::string& path, const ItemContent& content) {
   return lines.Finish();
 }
 
-Status CheckImage(const std::string& path, const ItemContent& content) {
-  if (content.size() == 0) return InvalidArgument(path + " is empty");
+// Strict (a dataset's opt-in): every file must be a non-empty image or a JSON/TXT/XML/CSV sidecar.
+// Otherwise empty files and sidecars of any type (YOLO's empty label files, data.yaml, masks as
+// .npy, README) are stored like other items, and an image that does not decode is a finding of
+// the quality report rather than a refusal.
+Status CheckImageStrict(const std::string& path, const ItemContent& content) {
+  if (content.size() == 0) return InvalidArgument(path + " is empty (the dataset has strict ingest)");
   ASSIGN_OR_RETURN(std::string head, content.Prefix(16));
   std::string_view bytes = head;
   auto starts = [&](std::string_view magic) { return bytes.substr(0, magic.size()) == magic; };
@@ -178,8 +203,14 @@ Status CheckImage(const std::string& path, const ItemContent& content) {
                (starts("RIFF") && bytes.size() > 12 && bytes.substr(8, 4) == "WEBP") || starts("II*\0") || starts("MM\0*");
   std::string lower = ToLower(path);
   bool sidecar = EndsWith(lower, ".json") || EndsWith(lower, ".txt") || EndsWith(lower, ".xml") || EndsWith(lower, ".csv");
-  if (!known && !sidecar) return InvalidArgument(path + " is not a supported image (JPEG, PNG, GIF, BMP, WebP, TIFF)");
+  if (!known && !sidecar)
+    return InvalidArgument(path + " is not a supported image (JPEG, PNG, GIF, BMP, WebP, TIFF) (the dataset has strict ingest)");
   return Status::Ok();
+}
+
+Status CheckTextStrict(const std::string& path, const ItemContent& content) {
+  if (content.size() == 0) return InvalidArgument(path + " is empty (the dataset has strict ingest)");
+  return CheckText(path, content);
 }
 
 }  // namespace
@@ -210,10 +241,13 @@ ContentCheck DataStore::CheckFor(const Dataset& ds, IngestColumns* columns) cons
         if (columns->names.size() < 10000) columns->names.insert(c.name);
       return Status::Ok();
     };
-  if (ds.domain == "language") return CheckText;
-  if (ds.domain == "vision") return CheckImage;
-  return [](const std::string& path, const ItemContent& content) -> Status {
-    return content.size() == 0 ? InvalidArgument(path + " is empty") : Status::Ok();
+  if (ds.domain == "language") return ds.strict_ingest ? CheckTextStrict : CheckText;
+  if (ds.domain == "vision") {
+    if (ds.strict_ingest) return CheckImageStrict;
+    return [](const std::string&, const ItemContent&) -> Status { return Status::Ok(); };
+  }
+  return [strict = ds.strict_ingest](const std::string& path, const ItemContent& content) -> Status {
+    return strict && content.size() == 0 ? InvalidArgument(path + " is empty (the dataset has strict ingest)") : Status::Ok();
   };
 }
 
@@ -221,7 +255,7 @@ ContentCheck DataStore::CheckFor(const Dataset& ds, IngestColumns* columns) cons
 
 Result<Dataset> DataStore::CreateDataset(int64_t project_id, const std::string& name, const std::string& domain,
                                          const std::string& description, bool sensitive, const std::vector<std::string>& tags,
-                                         const std::string& user) {
+                                         const std::string& user, bool strict_ingest) {
   RETURN_IF_ERROR(ValidateName(name));
   if (domain != "vision" && domain != "language" && domain != "tabular" && domain != "multimodal")
     return InvalidArgument("domain '" + domain + "' is not one of: vision, language, tabular, multimodal");
@@ -229,11 +263,12 @@ Result<Dataset> DataStore::CreateDataset(int64_t project_id, const std::string& 
   if (tags.size() > 50) return InvalidArgument("at most 50 tags");
   for (const auto& t : tags)
     if (t.empty() || t.size() > 64) return InvalidArgument("tags must be 1 to 64 characters");
-  Dataset d{0, project_id, name, domain, description, sensitive, tags, clock_.NowMillis(), user, {}};
+  Dataset d{0, project_id, name, domain, description, sensitive, tags, clock_.NowMillis(), user, {}, strict_ingest};
   Status st = db_.Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(d.id, tx.NextId("datasets"));
-    return tx.Exec(std::string("INSERT INTO datasets (") + kDatasetColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   {d.id, project_id, name, domain, description, int64_t{sensitive ? 1 : 0}, Json(tags).dump(), d.created_at, user})
+    return tx.Exec(std::string("INSERT INTO datasets (") + kDatasetColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   {d.id, project_id, name, domain, description, int64_t{sensitive ? 1 : 0}, Json(tags).dump(), d.created_at, user,
+                    int64_t{strict_ingest ? 1 : 0}})
         .status();
   });
   if (st.code() == StatusCode::kAlreadyExists) return AlreadyExists("dataset '" + name + "' already exists in this project");
@@ -615,6 +650,23 @@ Result<Version> DataStore::CreateVersion(const Dataset& ds, const VersionSpec& s
     derived["labeled_items"] = labeled;
     derived["labels"] = spec.labels_from_folders ? "folders" : "imported";
   }
+  if (!spec.annotations.empty()) {
+    if (spec.status != "labeled") return InvalidArgument("a version with annotations has status 'labeled'");
+    std::map<std::string, const Json*> by_path;
+    for (const auto& [path, a] : spec.annotations) by_path[path] = &a;
+    int64_t annotated = 0;
+    for (auto& e : entries) {
+      auto it = by_path.find(e.path);
+      if (it == by_path.end()) continue;
+      Json m = Json::parse(e.meta, nullptr, false);
+      if (!m.is_object()) m = Json::object();
+      m["annotations"] = *it->second;
+      e.meta = m.dump();
+      ++annotated;
+    }
+    if (annotated != static_cast<int64_t>(by_path.size())) return InvalidArgument("annotations name items that are not in the version");
+    derived["annotated_items"] = annotated;
+  }
   if (!spec.operations.is_null()) {
     if (spec.status != "refined") return InvalidArgument("a version made by operations has status 'refined'");
     if (pii_key_.empty()) return FailedPrecondition("the server has no key for pseudonymization");
@@ -714,6 +766,10 @@ Result<DiffResult> DataStore::DiffVersions(const Version& a, const Version& b) {
   for (const auto& m : out.delta.modified) {
     auto it = before.find(m.path);
     if (it != before.end() && LabelOf(it->second->meta) != LabelOf(m.meta)) out.label_changes.push_back(m.path);
+    if (it != before.end()) {
+      std::vector<std::string> kinds = AnnotationChangeKinds(it->second->meta, m.meta);
+      if (!kinds.empty()) out.annotation_changes.push_back({m.path, std::move(kinds)});
+    }
     if (it != before.end() && IsDictionaryPath(m.path) && it->second->sha256 != m.sha256) {
       ASSIGN_OR_RETURN(std::string old_bytes, blobs_.Get(it->second->sha256));
       ASSIGN_OR_RETURN(std::string new_bytes, blobs_.Get(m.sha256));

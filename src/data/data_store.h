@@ -45,6 +45,9 @@ struct VersionSpec {
   // path segment (folder-per-class)
   std::vector<std::pair<std::string, std::string>> labels;
   bool labels_from_folders = false;
+  // labeled versions made by a labeling project: path → annotation object, stored as the item's
+  // meta "annotations" (src/label/label_schema.h has the shapes)
+  std::vector<std::pair<std::string, Json>> annotations;
   // split versions: how to assign items to train/val/test or folds (from_version required)
   std::optional<SplitSpec> split;
   // refined versions: the operations of refine.h, recorded with their report
@@ -71,6 +74,9 @@ struct DiffResult {
   ManifestDelta delta;
   std::vector<std::pair<std::string, std::string>> renamed;  // (old path, new path), same content
   std::vector<std::string> label_changes;                    // paths whose meta label changed
+  // paths whose meta annotations changed, with the kinds of change (LBL-4): "class change",
+  // "box change", "mask change" (polygons or masks), "span change", "answer change"
+  std::vector<std::pair<std::string, std::vector<std::string>>> annotation_changes;
   std::vector<DictionaryDiff> dictionaries;                  // modified dictionary items, entry by entry
 };
 
@@ -81,9 +87,12 @@ class DataStore {
       : db_(db), blobs_(blobs), manifests_(blobs), clock_(clock), pii_key_(std::move(pii_key)) {}
 
   // --- datasets
+  // `strict_ingest` refuses empty files and (vision) files that are neither images nor
+  // JSON/TXT/XML/CSV sidecars; by default they are stored and the quality report lists the
+  // suspicious ones.
   Result<Dataset> CreateDataset(int64_t project_id, const std::string& name, const std::string& domain,
                                 const std::string& description, bool sensitive, const std::vector<std::string>& tags,
-                                const std::string& user);
+                                const std::string& user, bool strict_ingest = false);
   Result<Dataset> GetDataset(int64_t project_id, const std::string& name);
   // Datasets of the given projects whose name, tag or description contains `query` (all if empty).
   Result<std::vector<Dataset>> ListDatasets(const std::vector<int64_t>& project_ids, const std::string& query);

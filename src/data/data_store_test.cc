@@ -142,12 +142,19 @@ TEST_F(DataStoreTest, BadUploadsLeaveNoRound) {
   auto e = store_->IngestRound(ds_, evil, "archive", "evil.tar", "", "u");
   ASSERT_FALSE(e.ok());
   EXPECT_NE(e.status().message().find("'../f'"), std::string::npos) << e.status().message();
+  // An empty file: refused under strict ingest (nothing stored), stored by default.
   Write("empty.txt", "");
-  auto empty = store_->IngestRound(ds_, Tar("empty.tar", "empty.txt"), "archive", "empty.tar", "", "u");
+  auto strict = *store_->CreateDataset(1, "docs-strict", "language", "", false, {}, "alice", /*strict_ingest=*/true);
+  EXPECT_TRUE(strict.strict_ingest);
+  auto empty = store_->IngestRound(strict, Tar("empty.tar", "empty.txt"), "archive", "empty.tar", "", "u");
   ASSERT_FALSE(empty.ok());
   EXPECT_NE(empty.status().message().find("empty.txt is empty"), std::string::npos);
+  EXPECT_TRUE(store_->ListRounds(strict.id)->empty());
   EXPECT_TRUE(store_->ListRounds(ds_.id)->empty());
   EXPECT_TRUE(fs::is_empty(dir_ / "blobs" / "packs"));
+  auto kept = store_->IngestRound(ds_, Tar("empty2.tar", "empty.txt"), "archive", "empty2.tar", "", "u");
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(kept->item_count, 1);
 }
 
 TEST_F(DataStoreTest, LargeTextsAreCheckedInPiecesWithTheirLineNumbers) {

@@ -27,6 +27,7 @@ struct Dataset {
   std::string created_by;
   // Table columns seen in its rounds (tabular datasets); filled by ListDatasets only.
   std::vector<std::string> columns;
+  bool strict_ingest = false;  // refuse empty files and unknown sidecars instead of storing them
 };
 
 struct Round {

@@ -131,7 +131,7 @@ void Baselines(Builder& b, const Json& model) {
         if (!j.is_object() || !j.contains("metrics") || !j["metrics"].contains(it.key())) return "—";
         return FormatValue(j["metrics"][it.key()]);
       };
-      rows.push_back({it.key(), FormatValue(*it), pick(bl["simple"]), pick(bl["previous"]), "—"});
+      rows.push_back({it.key(), FormatValue(*it), pick(bl["simple"]), pick(bl["previous"]), pick(bl["human"])});
     }
   }
   b.Table(head, rows);

@@ -90,10 +90,11 @@ Json BuildReportModel(const ReportInputs& in) {
   Json simple = nullptr;
   if (in.evaluation && in.evaluation->contains("baselines") && (*in.evaluation)["baselines"].contains("simple"))
     simple = (*in.evaluation)["baselines"]["simple"];
+  Json human = in.evaluation ? in.evaluation->value("baselines", Json::object()).value("human", Json(nullptr)) : Json(nullptr);
   m["baselines"] = {{"simple", simple},
                     {"previous", in.previous ? *in.previous : Json(nullptr)},
-                    {"human", nullptr},
-                    {"human_note", ReportText(lang, "no_labeling")}};
+                    {"human", human},
+                    {"human_note", human.is_object() ? (*in.evaluation)["baselines"].value("human_note", "") : ReportText(lang, "no_labeling")}};
   m["explanations"] = in.explanations ? Explanations(*in.explanations) : Json::array();
   m["confirmation"] = in.packages;
   return m;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 
+#include "base/strings.h"
+#include "label/human_level.h"
 #include "report/stored_documents.h"
 
 namespace moebius::report {
@@ -132,6 +134,20 @@ Result<std::optional<Json>> ReportService::Evaluation(const tracking::Run& run, 
   if (!e["baselines"].contains("simple")) e["baselines"]["simple"] = nullptr;
   e["baselines"]["human"] = nullptr;
   e["baselines"]["human_note"] = "not available: no labeling agreement recorded";
+  // Human-level: the labelers' agreement over the labeled data the run read (its dataset inputs).
+  for (const tracking::RunInput& in : run.inputs) {
+    size_t slash = in.ref.find('/'), at = in.ref.rfind("@v");
+    if (in.kind != "dataset_version" || slash == std::string::npos || at == std::string::npos || at < slash) continue;
+    auto p = projects_.GetProject(in.ref.substr(0, slash));
+    auto n = ParseInt64(in.ref.substr(at + 2));
+    if (!p.ok() || !n) continue;
+    ASSIGN_OR_RETURN(std::optional<Json> human, label::HumanLevel(labels_, p->id, in.ref.substr(slash + 1, at - slash - 1), *n));
+    if (!human) continue;
+    e["baselines"]["human_note"] = "labelers' agreement in labeling project " + (*human)["labeling_project"].get<std::string>() + " (" +
+                                   (*human)["labeled_version"].get<std::string>() + ")";
+    e["baselines"]["human"] = std::move(*human);
+    break;
+  }
   const std::string artifact = "evaluations/" + name + ".json";
   auto summary = [&](const tracking::Run& r, const Json& other) {
     return Json{{"run_id", r.info.run_id}, {"run_name", r.info.run_name}, {"metrics", other.value("metrics", Json::object())},

@@ -39,6 +39,7 @@
 #include "base/json.h"
 #include "base/status.h"
 #include "data/manifest.h"
+#include "label/label_store.h"
 #include "project/project_service.h"
 #include "report/package_store.h"
 #include "report/report_model.h"
@@ -58,7 +59,7 @@ class ReportService {
  public:
   ReportService(tracking::TrackingStore& tracking, project::ProjectService& projects, store::BlobStore& blobs, store::Database& db,
                 const Clock& clock)
-      : tracking_(tracking), projects_(projects), blobs_(blobs), packages_(db), clock_(clock) {}
+      : tracking_(tracking), projects_(projects), blobs_(blobs), packages_(db), labels_(db, clock), clock_(clock) {}
 
   PackageStore& packages() { return packages_; }
 
@@ -87,6 +88,7 @@ class ReportService {
   project::ProjectService& projects_;
   store::BlobStore& blobs_;
   PackageStore packages_;
+  label::LabelStore labels_;  // the labelers' agreement: the human-level baseline (EVAL-4)
   const Clock& clock_;
 };
 

@@ -1,5 +1,7 @@
 #include "serving/serving_service.h"
 
+#include <malloc.h>
+
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -147,6 +149,9 @@ Result<std::shared_ptr<const LoadedModel>> ServingService::Model(const registry:
   }
   registry::ReadFile read = [this](const registry::ModelFile& f, int64_t max) { return registry_.ReadFileHead(f, max); };
   auto loaded = LoadedModel::Load(v, read, runtime);
+  // Reading a large model's JSON takes many times its size for a moment; give it back to the system
+  // (glibc keeps freed memory otherwise, and the resident size would stay at that peak).
+  malloc_trim(0);
   if (!loaded.ok() && loaded.status().code() == StatusCode::kFailedPrecondition) return InvalidArgument(loaded.status().message());
   RETURN_IF_ERROR(loaded.status());
   std::lock_guard lock(mu_);
@@ -223,11 +228,22 @@ Result<Deployment> ServingService::Create(Deployment d, const std::string& user,
   return made;
 }
 
-Result<Deployment> ServingService::Update(const std::string& name, Deployment next, const std::string& user, const std::string& reason) {
+Result<Deployment> ServingService::Update(const std::string& name, Deployment next, const std::string& user, const std::string& reason,
+                                          bool variants_changed) {
   std::lock_guard change(change_mu_);
   ASSIGN_OR_RETURN(Deployment current, store_.Get(name));
   next.project_id = current.project_id;
   next.environment = current.environment;
+  if (!variants_changed) {
+    next.variants = current.variants;
+    next.policy.canary = current.policy.canary;
+    next.policy.blue_green = current.policy.blue_green;
+    // A configuration change is no state a rollback should return to: it keeps the last change's.
+    ASSIGN_OR_RETURN(auto history, store_.History(current.id));
+    Json rollback_to = nullptr;
+    if (!history.empty()) rollback_to = history.back().rollback_to.is_null() ? history.back().before : history.back().rollback_to;
+    return Apply(name, next, "configure", user, reason, rollback_to);
+  }
   next.policy.canary.reset();
   next.policy.blue_green.reset();
   return Apply(name, next, "update", user, reason);

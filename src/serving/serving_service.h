@@ -71,9 +71,11 @@ class ServingService {
   CaptureLog& capture() { return capture_; }
 
   Result<Deployment> Create(Deployment d, const std::string& user, const std::string& reason);
-  // New variants (weights, versions), strategy, sticky header or policy settings. Ends a running
-  // canary or blue-green window: the state given is the one wanted.
-  Result<Deployment> Update(const std::string& name, Deployment next, const std::string& user, const std::string& reason);
+  // New variants (weights, versions), strategy, sticky header or policy settings. New variants end
+  // a running canary or blue-green window (the state given is the one wanted: `update`); settings
+  // alone keep them (`configure`).
+  Result<Deployment> Update(const std::string& name, Deployment next, const std::string& user, const std::string& reason,
+                            bool variants_changed = true);
   // Starts a canary: `v` (its weight ignored) takes steps[0] % of the traffic, the other variants
   // share the rest by their weights; each interval the next step, if the guardrails hold; at 100 %
   // it replaces them. kFailedPrecondition while another canary runs.

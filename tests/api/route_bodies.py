@@ -11,6 +11,7 @@ RAW_OR_EMPTY = {
     "PUT /api/v1/jobs/{job}/step-blobs",
     "POST /api/v1/auth/logout",
     "POST /api/v1/projects/{project}/models/import",
+    "POST /api/v1/projects/{project}/labeling/{labeling}/import",
 }
 
 
@@ -173,6 +174,17 @@ def documented_bodies(fx):
         "POST /api/v1/deployments/{deployment}/rollback": [{"reason": "r"}],
         "POST /v2/models/{model}/infer": [v2_body],
         "POST /v2/models/{model}/versions/{version}/infer": [v2_body],
+        # labeling
+        "POST " + v1 + "/label-schemas": [{"name": "fz-schema", "spec": {"task_type": "ner", "allow_overlap": False, "multi_label": False,
+                                                                          "classes": [{"name": "PER", "color": "#ff0000", "hotkey": "1", "description": "d"}]}}],
+        "POST " + v1 + "/labeling": [{"name": "fz-label", "description": "d", "dataset": ds, "version": version, "schema": "fx-schema",
+                                      "schema_version": 1, "overlap": 1, "batch_size": 10, "path_prefix": ""}],
+        "POST " + v1 + "/labeling/{labeling}/assign": [{"mode": "round_robin", "labelers": ["admin"], "overlap": 1, "batches": [1],
+                                                        "items": [int(fx["label_item"])]}],
+        "PUT " + v1 + "/labeling/{labeling}/assignments/{assignment}": [{"annotation": {"rows": ["yes", None]}}],
+        "POST " + v1 + "/labeling/{labeling}/assignments/{assignment}/submit": [{"annotation": {"rows": ["yes", "no"]}}],
+        "POST " + v1 + "/labeling/{labeling}/assignments/{assignment}/review": [{"decision": "reject", "comment": "c"}],
+        "POST " + v1 + "/labeling/{labeling}/finish": [{"message": "m", "allow_partial": True}],
         **mlflow_registry_bodies(fx),
     }
 

@@ -72,11 +72,18 @@ def build_fixtures(admin, project):
              json={"name": model, "variants": [{"name": "v1", "model": model, "version": 1, "weight": 100}]})
     # A pending request to put that version into production (admin's own: admin's approval is a 409).
     approval = admin.ok("POST", f"/api/v1/models/{model}/versions/1/requests", json={"reason": "fixture"})["request"]["id"]
+    # A label schema and a labeling project over the dataset's version (one table item), its item
+    # assigned to admin.
+    admin.ok("POST", f"/api/v1/projects/{p}/label-schemas",
+             json={"name": "fx-schema", "spec": {"task_type": "tabular_classification", "classes": [{"name": "yes"}, {"name": "no"}]}})
+    admin.ok("POST", f"/api/v1/projects/{p}/labeling", json={"name": "fx-label", "dataset": ds, "version": version, "schema": "fx-schema"})
+    admin.ok("POST", f"/api/v1/projects/{p}/labeling/fx-label/assign", json={"mode": "manual", "labelers": ["admin"]})
+    assignment = admin.ok("GET", f"/api/v1/projects/{p}/labeling/fx-label/assignments")["assignments"][0]
     return {"project": p, "experiment_id": exp["experiment_id"], "experiment_name": exp_name, "run_id": run_id,
             "dataset": ds, "round": str(rnd), "version": version, "upload": upload, "connection": connection, "job": str(job),
             "schedule": str(schedule), "environment": environment, "snapshot": snapshot, "study": str(study),
             "package": str(package), "pipeline_run": str(pipeline_run), "model": model,
-            "approval": str(approval)}
+            "approval": str(approval), "label_item": str(assignment["item_id"]), "assignment": str(assignment["id"])}
 
 
 def fill_path(path, fx):
@@ -111,6 +118,10 @@ def fill_path(path, fx):
         "approval": fx["approval"],
         "deployment": fx["model"],
         "request": "async-unknown",  # an asynchronous inference request id: unknown, a 404
+        "schema": "fx-schema",
+        "labeling": "fx-label",
+        "item": fx["label_item"],
+        "assignment": fx["assignment"],
     }
     out = []
     for seg in path.split("/"):

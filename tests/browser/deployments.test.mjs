@@ -88,7 +88,7 @@ test('deployments UI: tab, page, traffic split, history, rollback, inference tes
     ]);
     const newest = history.locator('tbody tr').first();
     assert.equal(await newest.getAttribute('data-action'), 'update');
-    assert.match(await newest.innerText(), /Changed\s+admin.*even split for the A\/B test\s+a 90 · b 10 → a 50 · b 50/s);
+    assert.match(await newest.innerText(), /Variants changed\s+admin.*even split for the A\/B test\s+a 90 · b 10 → a 50 · b 50/s);
     assert.equal((await api('GET', `/api/v1/deployments/${DEPLOYMENT}`)).deployment.variants[0].weight, 50);
     await shot('deployment-split.png');
 

@@ -83,7 +83,7 @@ def test_round_trip_versions_diff_rollback_lineage(env, tmp_path):
     diff = cli(e, "--json", "data", "diff", "vision/pets@v1", "v2").stdout
     import json
     d = json.loads(diff)
-    assert d["counts"] == {"added": 1, "removed": 0, "modified": 1, "renamed": 0, "label_changes": 0}
+    assert d["counts"] == {"added": 1, "removed": 0, "modified": 1, "renamed": 0, "label_changes": 0, "annotation_changes": 0}
     assert d["added"][0]["path"] == "cat/new.png" and d["modified"][0]["path"] == "cat/c0.png"
     labels = tmp_path / "labels.csv"
     labels.write_text("path,label\ncat/c1.png,dog\n")

@@ -29,6 +29,9 @@ const ApprovalsPage = lazy(() => import('./pages/approvals/ApprovalsPage'));
 const ApprovalPage = lazy(() => import('./pages/approvals/ApprovalPage'));
 // Model serving: one deployment's traffic split, history, counters and an inference tester.
 const DeploymentPage = lazy(() => import('./pages/deployment/DeploymentPage'));
+// Labeling: a labeling project's progress, queues and agreement; the annotation tools.
+const LabelingProjectPage = lazy(() => import('./pages/label/LabelingProjectPage'));
+const AnnotatePage = lazy(() => import('./pages/label/AnnotatePage'));
 
 export function App() {
   return (
@@ -132,6 +135,22 @@ export function App() {
             element={
               <Suspense fallback={<Loading />}>
                 <DeploymentPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/projects/:project/labeling/:labeling"
+            element={
+              <Suspense fallback={<Loading />}>
+                <LabelingProjectPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/projects/:project/labeling/:labeling/items/:item"
+            element={
+              <Suspense fallback={<Loading />}>
+                <AnnotatePage />
               </Suspense>
             }
           />

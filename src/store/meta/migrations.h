@@ -3,7 +3,7 @@
 // transaction, recording them in schema_migrations.
 //
 // Version ranges by owner: store 1-99, auth 100-199, project 200-299, tracking 300-399,
-// data 400-499, labeling 500-599, jobs 600-699, training/hpo 700-799, registry 800-899,
+// data 400-499, labeling 1300-1399, jobs 600-699, training/hpo 700-799, registry 800-899,
 // serving 900-999, monitoring 1000-1099, governance 1100-1199.
 #pragma once
 

@@ -64,6 +64,7 @@ export interface DeploymentPolicy {
 export const DEPLOYMENT_ACTIONS = [
   'create',
   'update',
+  'configure',
   'canary-start',
   'canary-step',
   'canary-promote',

@@ -650,6 +650,9 @@ export interface BaselineJson {
   run_name?: string;
   chosen?: string;
   metrics: Record<string, number | null>;
+  /** Human-level baselines: where the labelers' agreement comes from. */
+  labeling_project?: string;
+  labeled_version?: string;
   roc?: CurveJson | null;
   pr?: CurveJson | null;
 }

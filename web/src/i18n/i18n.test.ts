@@ -21,6 +21,8 @@ import { DEPLOYMENT_ACTIONS } from '../api/servingTypes';
 import { DEPLOYMENT_TABS } from '../pages/deployment/tabs';
 import { LINEAGE_NODE_KINDS } from '../lib/versionLineage';
 import { EVENT_ACTIONS, INBOX_FILTERS, REFUSAL_CODES, REQUEST_STATES } from '../lib/approvals';
+import { ASSIGNMENT_STATES, EVENT_ACTIONS as LABEL_ACTIONS, TASK_TYPES } from '../lib/label';
+import { LABELING_TABS } from '../pages/label/LabelingProjectPage';
 import {
   COLUMN_KIND_FILTERS,
   COLUMN_TYPES,
@@ -159,6 +161,12 @@ describe('i18n resources', () => {
       ...EVENT_ACTIONS.map((k) => `approvals.events.${k}`),
       ...REFUSAL_CODES.map((k) => `approvals.refusals.${k}`),
       ...REQUEST_STATES.filter((k) => k !== 'pending').map((k) => `approvals.decided.${k}`),
+      ...ASSIGNMENT_STATES.map((k) => `labeling.states.${k}`),
+      ...LABEL_ACTIONS.map((k) => `labeling.actions.${k}`),
+      ...TASK_TYPES.map((k) => `labeling.taskTypes.${k}`),
+      ...LABELING_TABS.map((k) => `labeling.tabs.${k}`),
+      ...['box', 'polygon', 'select', 'pan'].map((k) => `labeling.tools.${k}`),
+      ...['saved', 'saving', 'unsaved', 'failed'].map((k) => `labeling.saveStates.${k}`),
       ...['approvals.reasonRequired', 'approvals.tooLong', 'approvals.rejectNeedsComment', 'approvals.commentRequired', 'approvals.settings.range'],
     ];
     for (const key of dynamic) {

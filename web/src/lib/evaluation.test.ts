@@ -23,6 +23,9 @@ describe('evaluation helpers', () => {
     expect(rows[0]).toMatchObject({ model: 0.75, simple: 0.5, previous: 0.7 });
     expect(rows[0].delta).toBeCloseTo(0.05);
     expect(rows[1]).toMatchObject({ model: null, simple: 0.5, previous: null, delta: null });
+    expect(rows[0].human).toBeNull();
+    const withHuman = { ...ev, baselines: { ...ev.baselines, human: { metrics: { accuracy: 0.9 }, labeling_project: 'lp' } } } as unknown as StoredEvaluation;
+    expect(baselineRows(withHuman)[0].human).toBe(0.9);
   });
 
   it('sorts slices by priority with undefined ones last', () => {

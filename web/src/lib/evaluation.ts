@@ -7,6 +7,8 @@ export interface BaselineRow {
   model: number | null;
   simple: number | null;
   previous: number | null;
+  /** The labelers' agreement on this metric (human-level performance), when recorded. */
+  human: number | null;
   /** model − previous when both exist. */
   delta: number | null;
 }
@@ -28,6 +30,7 @@ export function baselineRows(ev: StoredEvaluation): BaselineRow[] {
         model,
         simple: pick(ev.baselines?.simple, metric),
         previous,
+        human: pick(ev.baselines?.human, metric),
         delta: model !== null && previous !== null ? model - previous : null,
       };
     });

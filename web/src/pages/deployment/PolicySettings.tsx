@@ -93,7 +93,6 @@ export function PolicySettingsForm({ deployment }: { deployment: Deployment }) {
   return (
     <form className="form" onSubmit={submit} data-testid="policy-form">
       <h3>{t('serving.policy.title')}</h3>
-      {(policy.canary || policy.blue_green) && <p className="hint warn small">{t('serving.policy.endsStrategy')}</p>}
       <div className="filter-bar">
         <label className="field">
           <span>{t('serving.policy.captureRatePct')}</span>

@@ -341,7 +341,7 @@ function BaselinesTable({ ev }: { ev: StoredEvaluation }) {
               <td className="right mono">{f(r.model)}</td>
               <td className="right mono">{f(r.simple)}</td>
               <td className="right mono">{f(r.previous)}</td>
-              <td className="right muted">—</td>
+              <td className="right mono">{f(r.human)}</td>
             </tr>
           ))}
         </tbody>
@@ -355,7 +355,10 @@ function BaselinesTable({ ev }: { ev: StoredEvaluation }) {
           {t('report.previousModel')}: {b.previous ? `${b.previous.run_name || ''} (${b.previous.run_id})` : t('report.noPrevious')}
         </li>
         <li data-testid="human-level">
-          {t('report.humanLevel')}: {t('report.noLabeling')}
+          {t('report.humanLevel')}:{' '}
+          {b.human
+            ? t('report.humanFrom', { project: b.human.labeling_project ?? '', version: b.human.labeled_version ?? '' })
+            : t('report.noLabeling')}
         </li>
       </ul>
     </>

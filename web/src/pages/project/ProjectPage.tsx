@@ -21,6 +21,7 @@ import { StudiesTab } from './StudiesTab';
 import { TasksTab } from './TasksTab';
 import { CodeTab } from '../envcode/CodeTab';
 import { EnvironmentsTab } from '../envcode/EnvironmentsTab';
+import { LabelingTab } from '../label/LabelingTab';
 
 const TAB_IDS = PROJECT_TABS;
 type TabId = ProjectTab;
@@ -72,6 +73,7 @@ export function ProjectPage() {
             {tab === 'packages' && <PackagesTab project={project} />}
             {tab === 'models' && <ModelsTab project={project} />}
             {tab === 'deployments' && <DeploymentsTab project={project} />}
+            {tab === 'labeling' && <LabelingTab project={project} />}
             {tab === 'settings' && <SettingsTab project={project} />}
           </div>
         </>
