@@ -83,11 +83,14 @@ def test_canary_steps_on_their_schedule_then_replace_the_baseline(env):
     assert d["policy"]["canary"]["steps"] == [20, 60, 100] and d["policy"]["canary"]["percent"] == 20
     r = admin.post("/api/v1/deployments/can/canary", json={"model": "churn", "version": 3, "name": "other"})
     assert r.status_code == 409 and "already runs a canary" in r.json()["message"], r.text
+    # Settings alone keep the canary running.
+    d = admin.ok("PUT", "/api/v1/deployments/can", json={"capture_rate": 0.5, "reason": "more capture"})["deployment"]
+    assert d["policy"]["capture_rate"] == 0.5 and d["policy"]["canary"] is not None
     promoted = wait_for(lambda: (lambda x: x if x["policy"]["canary"] is None else None)(get(admin, "can")))
     assert [(v["name"], v["version"]) for v in promoted["variants"]] == [("next", 2)]
     actions = [h["action"] for h in promoted["history"]]
-    assert actions == ["create", "canary-start", "canary-step", "canary-promote"], actions
-    assert promoted["history"][2]["actor"] == "moebius" and "60%" in promoted["history"][2]["reason"]
+    assert actions == ["create", "canary-start", "configure", "canary-step", "canary-promote"], actions
+    assert promoted["history"][3]["actor"] == "moebius" and "60%" in promoted["history"][3]["reason"]
     for _ in range(20):
         assert admin.post("/v2/models/can/infer", json=body([[0.1, 0.2, 0.3]])).headers["X-Moebius-Variant"] == "next"
     # A rollback after the promotion returns to the baseline, not to the last step.
