@@ -6,6 +6,7 @@
 #include "auth/auth_service.h"
 #include "base/json_reader.h"
 #include "eval/criteria.h"
+#include "eval/metric_names.h"
 #include "project/project_service.h"
 #include "tracking/tracking_store.h"
 
@@ -27,16 +28,6 @@ Result<project::TaskSpec> TaskSpecOf(const Json& json) {
   ASSIGN_OR_RETURN(spec.acceptance_criteria, body.Opt<std::string>("acceptance_criteria"));
   ASSIGN_OR_RETURN(spec.description, body.Opt<std::string>("description"));
   return spec;
-}
-
-Json EvaluationJson(const eval::Evaluation& ev) {
-  Json clauses = Json::array();
-  for (const auto& c : ev.clauses) {
-    Json j{{"text", c.text}, {"passed", c.passed}};
-    j["actual"] = c.actual ? DoubleJson(*c.actual) : Json(nullptr);
-    clauses.push_back(j);
-  }
-  return {{"passed", ev.passed}, {"clauses", clauses}, {"missing", ev.missing}};
 }
 
 }  // namespace
@@ -164,12 +155,9 @@ void RegisterProjectRoutes(Router& r, Services& s) {
           ASSIGN_OR_RETURN(int64_t run_project, ProjectOfExperiment(s, run.info.experiment_id));
           if (run_project != t.project_id) return NotFound("Run '" + run_id + "' not found in this project");
           ASSIGN_OR_RETURN(eval::Criteria criteria, eval::ParseCriteria(t.acceptance_criteria));
-          eval::Evaluation ev = criteria.Evaluate([&](std::string_view key) -> std::optional<double> {
-            for (const auto& m : run.metrics)
-              if (m.key == key) return m.value;
-            return std::nullopt;
-          });
-          Json out = EvaluationJson(ev);
+          std::map<std::string, double> logged;
+          for (const auto& m : run.metrics) logged[m.key] = m.value;
+          Json out = eval::EvaluationToJson(eval::RunMetrics(std::move(logged)).Evaluate(criteria));
           out["criteria"] = t.acceptance_criteria;
           out["run_id"] = run_id;
           return JsonResponse(out);
