@@ -377,6 +377,7 @@ void RegisterDataRoutes(Router& r, Services& s) {
         {"renamed", renamed},
         {"label_changes", list(d.label_changes, [](const std::string& p) { return Json(p); })},
         {"dictionaries", list(d.dictionaries, [](const data::DictionaryDiff& x) { return x.ToJson(kMaxListedChanges); })},
+        {"tables", list(d.tables, [](const data::TableDiff& x) { return x.ToJson(); })},
         {"listed_at_most", kMaxListedChanges}});
   });
 
