@@ -10,6 +10,7 @@ import type {
   V2ModelMeta,
   V2Tensor,
   ArtifactFile,
+  CriteriaCheck,
   CodeFile,
   CodeSnapshot,
   Environment,
@@ -81,6 +82,9 @@ export const deleteMember = (project: string, user: string) =>
 
 export const listTasks = (project: string) =>
   api.get<{ tasks?: Task[] }>(`/api/v1/projects/${seg(project)}/tasks`);
+/** A run against a task's acceptance criteria (src/eval/metric_names.h). */
+export const evaluateTask = (project: string, task: string, runId: string) =>
+  api.post<Omit<CriteriaCheck, 'task'>>(`/api/v1/projects/${seg(project)}/tasks/${seg(task)}/evaluate`, { run_id: runId });
 export interface NewTask {
   name: string;
   domain: string;
@@ -115,6 +119,12 @@ export const listArtifacts = (runId: string, path?: string) =>
   api.get<{ files?: ArtifactFile[] }>(`/api/v1/runs/${seg(runId)}/artifacts${qs({ path })}`);
 export const artifactContentUrl = (runId: string, path: string) =>
   `/api/v1/runs/${seg(runId)}/artifacts/content${qs({ path })}`;
+/** An artifact's bytes as text, for the run page's preview. */
+export async function getArtifactText(runId: string, path: string, signal?: AbortSignal): Promise<string> {
+  const r = await fetch(artifactContentUrl(runId, path), { credentials: 'same-origin', signal });
+  if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
+  return r.text();
+}
 
 // ---- data management
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvaluation } from '../api/types';
-import { baselineRows, curvePoints, heatColor, labelName, normalizeRows, sortSlices } from './evaluation';
+import { baselineRows, curvePoints, heatColor, higherIsBetter, labelName, normalizeRows, sortSlices } from './evaluation';
 
 const ev = {
   name: 'eval',
@@ -23,6 +23,20 @@ describe('evaluation helpers', () => {
     expect(rows[0]).toMatchObject({ model: 0.75, simple: 0.5, previous: 0.7 });
     expect(rows[0].delta).toBeCloseTo(0.05);
     expect(rows[1]).toMatchObject({ model: null, simple: 0.5, previous: null, delta: null });
+    expect(rows[0].losesTo).toEqual([]);
+  });
+
+  it('flags a baseline the model loses to, in the metric\'s direction (issue 17)', () => {
+    const worse = {
+      ...ev,
+      metrics: { accuracy: 0.45, rmse: 2 },
+      baselines: { ...ev.baselines, simple: { model: 'mean', metrics: { accuracy: 0.5, rmse: 1.5 } }, previous: { run_id: 'r0', metrics: { rmse: 3 } } },
+    } as unknown as StoredEvaluation;
+    const rows = baselineRows(worse);
+    expect(rows.find((r) => r.metric === 'accuracy')?.losesTo).toEqual(['simple']);
+    expect(rows.find((r) => r.metric === 'rmse')?.losesTo).toEqual(['simple']);  // lower is better; beats the previous 3
+    expect(higherIsBetter('log_loss')).toBe(false);
+    expect(higherIsBetter('f1')).toBe(true);
   });
 
   it('sorts slices by priority with undefined ones last', () => {
