@@ -10,11 +10,12 @@
 //    searchable, sortable table, keeps pinned charts first across a reload, and previews the
 //    model's signature; a failed job shows its reason (the exception line of its log) on the
 //    run's header, the job's header and in the jobs table.
-// 2. Lineage and study plots: a 6-trial study, a pipeline step and a job whose own process
+// 2. Lineage, diffs and study plots: a 6-trial study, a pipeline step and a job whose own process
 //    creates its run all read a data version, and all of them are on the version's page and in
 //    the dataset's lineage. On the study page (in Korean): the contour's colour bar reads the
 //    objective's numbers (0.31–0.40, not "0" at both ends), an int parameter's ticks are whole
 //    numbers, the importance chart's labels are not clipped, and the "완료" chips do not wrap.
+//    A diff of two versions of a table shows its rows added, removed and changed.
 // Screenshots go to tests/browser/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -260,6 +261,23 @@ test('experience: every run that read a version is on its page; study plots read
   const step = pipeDone.steps.find((s) => s.name === 'count');
   const ownDone = await waitJob(api, own.id);
   assert.equal(ownDone.state, 'succeeded', ownDone.error);
+  // v3: the table again under the same name, with an id column, one row changed, one removed,
+  // two added and a column added (for the row-level diff of v3 against v4's parent, below).
+  const table = (rows, extra) =>
+    'id,a,b,c,y' + (extra ? ',region' : '') + '\n' + rows.map((r) => r.join(',') + (extra ? ',north' : '') + '\n').join('');
+  const base = Array.from({ length: 30 }, (_, i) => [`r${i}`, i, (i * 7) % 5, i % 3, i % 2]);
+  const next = base.filter((r) => r[0] !== 'r4').map((r) => (r[0] === 'r2' ? [r[0], 99, r[2], r[3], r[4]] : r));
+  next.push(['r100', 1, 1, 1, 1], ['r101', 2, 2, 2, 0]);
+  for (const [i, body] of [[2, table(base, false)], [3, table(next, true)]]) {
+    const up = `/api/v1/projects/${PROJECT}/datasets/table/uploads`;
+    const { upload } = await api('POST', up, {});
+    const r = await fetch(`${server.base}${up}/${upload.id}/parts/1`, {
+      method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' }, body,
+    });
+    assert.equal(r.status, 200, await r.text());
+    await api('POST', `${up}/${upload.id}/complete`, { format: 'file', filename: 'ids.csv' });
+    await api('POST', `/api/v1/projects/${PROJECT}/datasets/table/versions`, { status: 'raw', rounds: [i] });
+  }
 
   const { page, pageErrors, shot } = await openPage();
   try {
@@ -281,6 +299,19 @@ test('experience: every run that read a version is on its page; study plots read
     await lineageRuns.getByRole('link', { name: 'counted/count' }).waitFor();
     await lineageRuns.getByRole('link', { name: 'depth-5' }).waitFor();
     await lineageRuns.getByRole('link', { name: 'made-by-the-trainer' }).waitFor();
+
+    // ---- Item 9: the diff of v3 and v4 (ids.csv modified) opens on the modified files and
+    // shows the rows added, removed and changed, and the column added.
+    await page.goto(`${server.base}/projects/${PROJECT}/datasets/table/diff?from=v3&to=v4`);
+    const td = page.locator('[data-testid=table-diff][data-path="ids.csv"]');
+    await td.waitFor();
+    const count = async (k) => (await td.getByTestId(`table-diff-count-${k}`).locator('strong').innerText()).trim();
+    assert.deepEqual([await count('added'), await count('removed'), await count('changed'), await count('unchanged')], ['2', '1', '1', '28']);
+    assert.match(await td.getByTestId('table-diff-columns').innerText(), /Columns added: region/);
+    await td.locator('[data-testid=table-diff-changed] tr[data-key=r2][data-column=a]').waitFor();
+    assert.match(await td.getByTestId('table-diff-removed').innerText(), /r4/);
+    assert.equal(await page.getByRole('tab', { selected: true }).innerText(), 'Modified (1)');
+    await shot('experience-table-diff.png');
 
     // ---- Item 6: the experiment's runs table nests the trials under the study's run.
     await page.goto(`${server.base}/projects/${PROJECT}/experiments/${finished.experiment_id}`);
