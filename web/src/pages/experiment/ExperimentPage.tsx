@@ -116,7 +116,6 @@ export function ExperimentPage() {
   const objectives = (studiesQ.data?.studies ?? []).filter((x) => String(x.experiment_id) === experimentId).map((x) => x.objective.metric);
   const columns = useMemo(
     () => chosen ?? defaultRunColumns(keys, runs, { primaryMetric: task?.primary_metric, taskMetrics: task?.metrics, objectives }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [chosen, keys, runs, task?.primary_metric, task?.metrics?.join(','), objectives.join(',')],
   );
   const setColumns = (cols: ColumnId[] | null) => {
