@@ -175,6 +175,12 @@ def test_projects_tasks_and_criteria(admin, unique):
     assert ev["passed"] is True and ev["missing"] == [] and ev["close"] == {}
     assert [(c["metric"], c["logged_as"], c["actual"]) for c in ev["clauses"]] == [
         ("test.f1", "test_f1", 0.9), ("perf.latency_p99_ms", "perf.latency_p99_ms", 0.4)]
+    # Project cards (issue 17): counts and last activity with ?summary=true, nothing without.
+    listed = {x["name"]: x for x in admin.ok("GET", "/api/v1/projects", params={"summary": "true"})["projects"]}
+    summary = listed[name]["summary"]
+    assert summary["experiments"] == 1 and summary["datasets"] == 0 and summary["active_jobs"] == 0, summary
+    assert summary["last_activity"] >= p["created_at"]
+    assert "summary" not in next(x for x in admin.ok("GET", "/api/v1/projects")["projects"] if x["name"] == name)
     valid = admin.ok("POST", "/api/v1/criteria/validate", json={"expression": "(a > 1 or b < 2) and not c == 3"})
     assert valid["metrics"] == ["a", "b", "c"]
     admin.ok("POST", f"/api/v1/projects/{name}/archive")

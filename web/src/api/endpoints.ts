@@ -68,6 +68,8 @@ export const logout = () => api.post<unknown>('/api/v1/auth/logout', {}, { skipU
 export const getMe = () => api.get<Me>('/api/v1/auth/me', { skipUnauthorized: true });
 
 export const listProjects = () => api.get<{ projects?: Project[] }>('/api/v1/projects');
+/** Projects with their cards' counts and last activity (`?summary=true`). */
+export const listProjectsWithSummary = () => api.get<{ projects?: Project[] }>('/api/v1/projects?summary=true');
 export const createProject = (body: { name: string; display_name?: string; description?: string }) =>
   api.post<{ project: Project }>('/api/v1/projects', body);
 export const getProject = (project: string) =>

@@ -33,6 +33,8 @@ export interface Project {
   created_at?: number;
   created_by?: string;
   default_for_mlflow?: boolean;
+  /** With `?summary=true` (issue 17): counts and the time of the last activity. */
+  summary?: { experiments: number; datasets: number; active_jobs: number; last_activity: number | null };
 }
 
 export interface Member {
