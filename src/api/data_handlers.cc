@@ -380,6 +380,7 @@ void RegisterDataRoutes(Router& r, Services& s) {
         {"label_changes", list(d.label_changes, [](const std::string& p) { return Json(p); })},
         {"annotation_changes", list(d.annotation_changes, [](const auto& c) { return Json{{"path", c.first}, {"kinds", c.second}}; })},
         {"dictionaries", list(d.dictionaries, [](const data::DictionaryDiff& x) { return x.ToJson(kMaxListedChanges); })},
+        {"tables", list(d.tables, [](const data::TableDiff& x) { return x.ToJson(); })},
         {"listed_at_most", kMaxListedChanges}});
   });
 

@@ -8,7 +8,9 @@
 #include "api/services.h"
 #include "api/tracking_requests.h"
 #include "auth/auth_service.h"
+#include "base/log.h"
 #include "base/strings.h"
+#include "orchestration/job_service.h"
 #include "project/project_service.h"
 #include "tracking/tracking_store.h"
 
@@ -149,6 +151,12 @@ void RegisterMlflowRoutes(Router& r, Services& s) {
           // The run belongs to whoever is authenticated; a client-sent user_id cannot impersonate.
           ASSIGN_OR_RETURN(tracking::Run run,
                            s.tracking.CreateRun(exp, ctx.user().username, run_name.value_or(""), start_time, tags));
+          // A run a job's process creates with the job's token reads the job's data versions.
+          if (ctx.principal) {
+            if (Status st = s.job_service.LinkRunOfCaller(*ctx.principal, run.info.run_id); !st.ok())
+              log::Warn("run " + run.info.run_id + ": linking it to its job: " + st.ToString());
+            ASSIGN_OR_RETURN(run, s.tracking.GetRun(run.info.run_id));
+          }
           return JsonResponse(Json{{"run", RunJson(run)}});
         });
   r.Add("GET", "/api/2.0/mlflow/runs/get", Permission::kProjectRead, RunFromField(s), [&s](RouteContext& ctx) -> Result<HttpResponse> {

@@ -1,11 +1,16 @@
 // /api/v1/projects, members, tasks and acceptance criteria.
+#include <algorithm>
+
 #include "api/json_views.h"
 #include "api/resolvers.h"
 #include "api/router.h"
 #include "api/services.h"
 #include "auth/auth_service.h"
 #include "base/json_reader.h"
+#include "data/data_store.h"
 #include "eval/criteria.h"
+#include "eval/metric_names.h"
+#include "jobs/job_store.h"
 #include "project/project_service.h"
 #include "tracking/tracking_store.h"
 
@@ -29,14 +34,22 @@ Result<project::TaskSpec> TaskSpecOf(const Json& json) {
   return spec;
 }
 
-Json EvaluationJson(const eval::Evaluation& ev) {
-  Json clauses = Json::array();
-  for (const auto& c : ev.clauses) {
-    Json j{{"text", c.text}, {"passed", c.passed}};
-    j["actual"] = c.actual ? DoubleJson(*c.actual) : Json(nullptr);
-    clauses.push_back(j);
+// What a project card shows (issue 17, item 10): counts of experiments, datasets and running or
+// queued jobs, and when the project's experiments last changed (a run created or updated).
+Result<Json> ProjectSummary(Services& s, int64_t project_id) {
+  ASSIGN_OR_RETURN(auto experiments, s.tracking.ListExperiments(project_id, "ACTIVE_ONLY"));
+  int64_t last = 0;
+  for (const auto& e : experiments) last = std::max(last, e.last_update_time);
+  ASSIGN_OR_RETURN(auto datasets, s.data.ListDatasets({project_id}, ""));
+  for (const auto& d : datasets) last = std::max(last, d.created_at);
+  int64_t active = 0;
+  for (jobs::JobState st : {jobs::JobState::kRunning, jobs::JobState::kQueued}) {
+    ASSIGN_OR_RETURN(auto js, s.jobs.List(jobs::JobFilter{.project_ids = {project_id}, .state = st, .limit = 1000}));
+    active += static_cast<int64_t>(js.size());
+    for (const auto& j : js) last = std::max(last, j.created_at);
   }
-  return {{"passed", ev.passed}, {"clauses", clauses}, {"missing", ev.missing}};
+  return Json{{"experiments", experiments.size()}, {"datasets", datasets.size()}, {"active_jobs", active},
+              {"last_activity", last > 0 ? Json(last) : Json(nullptr)}};
 }
 
 }  // namespace
@@ -49,8 +62,16 @@ void RegisterProjectRoutes(Router& r, Services& s) {
       ASSIGN_OR_RETURN(visible, VisibleProjects(s, ctx.user()));
     }
     ASSIGN_OR_RETURN(auto projects, s.projects.ListProjects(include_archived, visible));
+    // ?summary=true: each project with its counts and last activity, for the project cards.
+    const bool summary = ctx.req.Query("summary").value_or("") == "true";
     Json out = Json::array();
-    for (const auto& p : projects) out.push_back(ProjectJson(p));
+    for (const auto& p : projects) {
+      Json j = ProjectJson(p);
+      if (summary) {
+        ASSIGN_OR_RETURN(j["summary"], ProjectSummary(s, p.id));
+      }
+      out.push_back(std::move(j));
+    }
     return JsonResponse(Json{{"projects", out}});
   });
 
@@ -164,12 +185,9 @@ void RegisterProjectRoutes(Router& r, Services& s) {
           ASSIGN_OR_RETURN(int64_t run_project, ProjectOfExperiment(s, run.info.experiment_id));
           if (run_project != t.project_id) return NotFound("Run '" + run_id + "' not found in this project");
           ASSIGN_OR_RETURN(eval::Criteria criteria, eval::ParseCriteria(t.acceptance_criteria));
-          eval::Evaluation ev = criteria.Evaluate([&](std::string_view key) -> std::optional<double> {
-            for (const auto& m : run.metrics)
-              if (m.key == key) return m.value;
-            return std::nullopt;
-          });
-          Json out = EvaluationJson(ev);
+          std::map<std::string, double> logged;
+          for (const auto& m : run.metrics) logged[m.key] = m.value;
+          Json out = eval::EvaluationToJson(eval::RunMetrics(std::move(logged)).Evaluate(criteria));
           out["criteria"] = t.acceptance_criteria;
           out["run_id"] = run_id;
           return JsonResponse(out);

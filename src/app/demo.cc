@@ -21,7 +21,9 @@ namespace fs = std::filesystem;
 using cli::RestClient;
 
 constexpr const char* kProject = "/api/v1/projects/demo";
-constexpr const char* kCriteria = "test_f1 >= 0.7 and perf.latency_p99_ms <= 50";
+// Named as the trainer logs them (eval/metric_names.h): `test.f1` is the f1 of the trainer's
+// evaluation "test" (logged as test_f1), perf.latency_p99_ms its serving measurement.
+constexpr const char* kCriteria = "test.f1 >= 0.7 and perf.latency_p99_ms <= 50";
 
 // A churn table with a known signal, seeded: rows [first, first + n) of the same population.
 std::string ChurnCsv(int first, int n) {
@@ -110,8 +112,8 @@ class Demo {
     return c_.Post(std::string(kProject) + "/tasks", Json{{"name", "churn"},
                                                          {"domain", "tabular"},
                                                          {"problem_type", "classification"},
-                                                         {"primary_metric", "test_f1"},
-                                                         {"metrics", {"test_f1", "test_accuracy", "test_roc_auc", "perf.latency_p99_ms"}},
+                                                         {"primary_metric", "test.f1"},
+                                                         {"metrics", {"test.f1", "test.accuracy", "test.roc_auc", "perf.latency_p99_ms"}},
                                                          {"acceptance_criteria", kCriteria},
                                                          {"description", "Predict which customers leave within 90 days, so retention can call them first."}})
         .status();

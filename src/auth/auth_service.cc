@@ -225,6 +225,22 @@ Result<std::vector<TokenInfo>> AuthService::ListTokens(int64_t user_id) {
   return out;
 }
 
+Result<TokenInfo> AuthService::GetToken(int64_t user_id, const std::string& credential_id) {
+  std::optional<TokenInfo> out;
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Rows rows, tx.Query("SELECT id, name, created_at, expires_at, revoked_at FROM credentials "
+                                         "WHERE id = ? AND user_id = ? AND kind = 'token'",
+                                         {credential_id, user_id}));
+    if (rows.empty()) return Status::Ok();
+    TokenInfo t{rows[0].Text(0), rows[0].Text(1), rows[0].Int(2), std::nullopt, !rows[0].IsNull(4)};
+    if (!rows[0].IsNull(3)) t.expires_at = rows[0].Int(3);
+    out = std::move(t);
+    return Status::Ok();
+  }));
+  if (!out) return NotFound("token '" + credential_id + "' does not exist");
+  return *out;
+}
+
 Status AuthService::Revoke(int64_t user_id, const std::string& credential_id) {
   Status st = db_.Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(int64_t n, tx.Exec("UPDATE credentials SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",

@@ -118,6 +118,8 @@ class AuthService {
   // credentials such as the per-attempt tokens of jobs.
   Result<IssuedCredential> CreateTokenUntil(int64_t user_id, const std::string& name, int64_t expires_at);
   Result<std::vector<TokenInfo>> ListTokens(int64_t user_id);
+  // The token `credential_id` of `user_id`; kNotFound when it is not one of theirs.
+  Result<TokenInfo> GetToken(int64_t user_id, const std::string& credential_id);
   // Revokes a credential of `user_id`; kNotFound when it is not theirs.
   Status Revoke(int64_t user_id, const std::string& credential_id);
   // Token or session secret → principal; kUnauthenticated when unknown, expired or revoked.

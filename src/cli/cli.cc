@@ -37,6 +37,22 @@ std::string Str(const Json& j, const char* key) {
   return v.dump();
 }
 
+std::string MissingMetricsText(const Json& check) {
+  std::string out;
+  if (!check.is_object() || !check.contains("missing") || !check["missing"].is_array()) return out;
+  for (const Json& m : check["missing"]) {
+    if (!m.is_string()) continue;
+    const std::string name = m.get<std::string>();
+    out += name + ": not logged by this run";
+    const Json close = check.value("close", Json::object()).value(name, Json::array());
+    std::string names;
+    for (const Json& c : close)
+      if (c.is_string()) names += (names.empty() ? "" : ", ") + c.get<std::string>();
+    out += names.empty() ? "\n" : "; close: " + names + "\n";
+  }
+  return out;
+}
+
 std::string Time(const Json& j, const char* key) {
   if (!j.contains(key) || !j[key].is_number()) return "";
   std::time_t t = static_cast<std::time_t>(j[key].get<int64_t>() / 1000);

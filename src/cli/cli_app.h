@@ -25,6 +25,9 @@ struct Globals {
 std::string Str(const Json& j, const char* key);
 // An epoch-milliseconds field as local "YYYY-MM-DD HH:MM" ("" when absent).
 std::string Time(const Json& j, const char* key);
+// For a criteria check ({missing, close}), one line per missing metric naming the logged metrics
+// close to it ("f1: not logged by this run; close: test_f1, test_f1_macro"); "" when none is missing.
+std::string MissingMetricsText(const Json& check);
 // Prints either the raw JSON (--json) or the table built by `table`.
 void Emit(const Globals& g, const Json& j, const std::function<void()>& table);
 

@@ -310,11 +310,14 @@ void AddDataCommands(CommandHost& host) {
   auto* d = host.Noun("data", "datasets: rounds (차수), bundles (묶음), versions (형상)");
   d->require_subcommand(1);
 
-  auto* list = host.Sub(d, "list", "list or search datasets you can see");
+  auto* list = host.Sub(d, "list", "list or search datasets you can see (of PROJECT when given, as the other list verbs take it)");
   auto* query = host.Own<std::string>();
+  auto* lproject = host.Own<std::string>();
+  list->add_option("PROJECT", *lproject, "only this project's datasets");
   list->add_option("--query,-q", *query, "match name, tag or description");
-  host.OnRun(list, [&g = g, query](RestClient& c) -> Status {
-    ASSIGN_OR_RETURN(Json j, c.Get("/api/v1/datasets?q=" + RestClient::Segment(*query)));
+  host.OnRun(list, [&g = g, query, lproject](RestClient& c) -> Status {
+    const std::string path = lproject->empty() ? "/api/v1/datasets" : "/api/v1/projects/" + RestClient::Segment(*lproject) + "/datasets";
+    ASSIGN_OR_RETURN(Json j, c.Get(path + "?q=" + RestClient::Segment(*query)));
     Emit(g, j, [&] {
       TablePrinter t({"DATASET", "DOMAIN", "SENSITIVE", "TAGS", "CREATED"});
       for (const auto& x : j["datasets"])
@@ -614,9 +617,21 @@ void AddDataCommands(CommandHost& host) {
     ASSIGN_OR_RETURN(Json j, c.Get(ref.Path() + "/lineage"));
     Emit(g, j, [&] {
       std::map<std::string, std::string> label;
-      for (const auto& n : j["nodes"]) label[Str(n, "id")] = Str(n, "label");
-      TablePrinter t({"FROM", "RELATION", "TO"});
-      for (const auto& e : j["edges"]) t.AddRow({label[Str(e, "from")], Str(e, "relation"), label[Str(e, "to")]});
+      for (const auto& n : j["nodes"]) {
+        const std::string kind = Str(n, "kind"), name = Str(n, "label");
+        label[Str(n, "id")] = kind == "dataset" ? "dataset " + name
+                              : kind == "run"   ? "run " + (name.empty() ? Str(n, "id").substr(4) : name + " (" + Str(n, "id").substr(4, 8) + ")")
+                                                : name;
+      }
+      // Each edge as a sentence that reads left to right: an edge goes from a parent to what
+      // came of it, and its relation names the parent from the child's side ("v2 derived from
+      // v1"), except "used by", which reads from the version to the run.
+      TablePrinter t({"ITEM", "RELATION", "ITEM"});
+      for (const auto& e : j["edges"]) {
+        const std::string rel = Str(e, "relation");
+        const bool forward = rel == "used by";
+        t.AddRow({label[Str(e, forward ? "from" : "to")], rel, label[Str(e, forward ? "to" : "from")]});
+      }
       std::cout << t.Render();
     });
     return Status::Ok();

@@ -21,6 +21,7 @@ void PrintCriteria(const Json& c) {
   for (const Json& cl : c.value("clauses", Json::array()))
     std::printf("  %s %-40s actual %s\n", cl.value("passed", false) ? "✓" : "✗", Str(cl, "text").c_str(),
                 cl.contains("actual") && !cl["actual"].is_null() ? cl["actual"].dump().c_str() : "missing");
+  std::printf("%s", MissingMetricsText(c).c_str());
 }
 
 }  // namespace

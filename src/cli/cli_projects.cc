@@ -147,7 +147,7 @@ void AddTaskCommands(CommandHost& host) {
   create->add_option("--problem-type", *problem, "classification, regression, detection, ...")->required();
   create->add_option("--metric", *metrics, "a metric of the task (repeatable)");
   create->add_option("--primary-metric", *primary);
-  create->add_option("--criteria", *criteria, "acceptance criteria, e.g. \"f1 >= 0.85 and p99_latency_ms <= 50\"");
+  create->add_option("--criteria", *criteria, "acceptance criteria over logged metric names, e.g. \"test.f1 >= 0.85 and perf.latency_p99_ms <= 50\" (test.f1: metric f1 of evaluation test, logged as test_f1)");
   host.OnRun(create, [&g = g, cp, cn, domain, problem, metrics, primary, criteria](RestClient& c) -> Status {
     Json body{{"name", *cn}, {"domain", *domain}, {"problem_type", *problem}, {"metrics", *metrics}};
     if (!primary->empty()) body["primary_metric"] = *primary;
@@ -171,6 +171,7 @@ void AddTaskCommands(CommandHost& host) {
       for (const auto& cl : j["clauses"])
         tp.AddRow({Str(cl, "text"), cl["actual"].is_null() ? "missing" : Str(cl, "actual"), cl["passed"].get<bool>() ? "pass" : "FAIL"});
       std::cout << tp.Render() << (j["passed"].get<bool>() ? "PASSED" : "FAILED") << ": " << Str(j, "criteria") << "\n";
+      std::cout << MissingMetricsText(j);
     });
     return Status::Ok();
   });

@@ -1,5 +1,7 @@
 #include "data/analysis.h"
 
+#include <set>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -143,6 +145,81 @@ Result<std::pair<std::string, Table>> ReadTableItem(store::BlobStore& blobs, con
   return path.empty() ? NotFound("the version has no table item (CSV, TSV or JSONL)") : NotFound("no table item '" + path + "' in the version");
 }
 
+namespace {
+
+// Why a feature should not be ranked as important (issue 17, item 9), or "" when none:
+//  - "identifier": every value present and distinct (string or int columns of 20+ rows) — it
+//    names rows, it does not describe them, and any model can memorize it;
+//  - "leakage": the feature alone predicts the label almost perfectly (99% of rows by its
+//    majority label per value, or per one of 20 equal-frequency bins of a number, where the
+//    label's majority class is under 95%; |Pearson r| >= 0.99 for a numeric label) — it most
+//    likely carries the label itself (a refund issued because the customer left).
+std::string SuspectFeature(const Column& c, const Column& label) {
+  const size_t n = c.size();
+  if (n < 20 || label.size() != n) return "";
+  if (c.type == ColumnType::kString || c.type == ColumnType::kInt) {
+    std::set<std::string> seen;
+    bool unique = true;
+    for (size_t r = 0; r < n && unique; ++r) {
+      auto t = c.Text(r);
+      unique = t && seen.insert(*t).second;
+    }
+    if (unique) return "identifier";
+  }
+  const bool categorical = label.type == ColumnType::kString || label.type == ColumnType::kBool;
+  if (!categorical) {
+    if (!IsNumeric(c.type)) return "";
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, m = 0;
+    for (size_t r = 0; r < n; ++r) {
+      double x = c.numbers[r], y = label.numbers[r];
+      if (std::isnan(x) || std::isnan(y)) continue;
+      sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y, ++m;
+    }
+    if (m < 20) return "";
+    double cov = sxy / m - sx / m * sy / m, vx = sxx / m - sx / m * sx / m, vy = syy / m - sy / m * sy / m;
+    return vx > 0 && vy > 0 && std::fabs(cov / std::sqrt(vx * vy)) >= 0.99 ? "leakage" : "";
+  }
+  // Groups of the feature: its values, or 20 equal-frequency bins of a number.
+  std::vector<std::string> group(n);
+  if (IsNumeric(c.type) && c.type != ColumnType::kBool) {
+    std::vector<double> v;
+    for (double x : c.numbers)
+      if (!std::isnan(x)) v.push_back(x);
+    if (v.size() < 20) return "";
+    std::sort(v.begin(), v.end());
+    std::vector<double> cuts;
+    for (int b = 1; b < 20; ++b) cuts.push_back(v[v.size() * b / 20]);
+    for (size_t r = 0; r < n; ++r)
+      group[r] = std::isnan(c.numbers[r]) ? "\x1e" : std::to_string(std::upper_bound(cuts.begin(), cuts.end(), c.numbers[r]) - cuts.begin());
+  } else {
+    for (size_t r = 0; r < n; ++r) group[r] = c.Text(r).value_or("\x1e");
+  }
+  std::map<std::string, std::map<std::string, size_t>> counts;
+  std::map<std::string, size_t> classes;
+  size_t rows = 0;
+  for (size_t r = 0; r < n; ++r) {
+    auto y = label.Text(r);
+    if (!y) continue;
+    ++counts[group[r]][*y];
+    ++classes[*y];
+    ++rows;
+  }
+  if (rows < 20 || classes.size() < 2) return "";
+  size_t majority = 0, right = 0;
+  for (const auto& [k, v] : classes) majority = std::max(majority, v);
+  for (const auto& [g, by] : counts) {
+    size_t best = 0;
+    for (const auto& [k, v] : by) best = std::max(best, v);
+    right += best;
+  }
+  const double base = static_cast<double>(majority) / static_cast<double>(rows);
+  const double alone = static_cast<double>(right) / static_cast<double>(rows);
+  // A feature with about as many groups as rows predicts "perfectly" by memorizing: not leakage.
+  return base < 0.95 && alone >= 0.99 && counts.size() * 2 < rows ? "leakage" : "";
+}
+
+}  // namespace
+
 Result<Json> AnalyzeTable(const Table& table, const std::string& label, int bins) {
   StatsOptions options;
   options.histogram_bins = bins;
@@ -186,10 +263,25 @@ Result<Json> AnalyzeTable(const Table& table, const std::string& label, int bins
     y = lc->numbers;
   }
   ASSIGN_OR_RETURN(auto ranked, transform::RankFeatures(matrix, y, io));
-  Json importance = Json::array();
-  for (const auto& f : ranked)
-    importance.push_back({{"feature", f.feature}, {"score", std::isfinite(f.score) ? Json(f.score) : Json(nullptr)},
-                          {"method", transform::ImportanceMethodName(f.method)}});
+  // Identifiers and likely leakage are listed after the ranked features, with why, instead of
+  // at the top of the ranking.
+  Json importance = Json::array(), suspects = Json::array();
+  for (const auto& f : ranked) {
+    Json j{{"feature", f.feature}, {"score", std::isfinite(f.score) ? Json(f.score) : Json(nullptr)},
+           {"method", transform::ImportanceMethodName(f.method)}};
+    // A text column's feature is its vocabulary ids, named <column>_index.
+    const Column* fc = table.Find(f.feature);
+    if (!fc && f.feature.size() > 6 && f.feature.compare(f.feature.size() - 6, 6, "_index") == 0)
+      fc = table.Find(f.feature.substr(0, f.feature.size() - 6));
+    std::string why = fc ? SuspectFeature(*fc, *lc) : "";
+    if (why.empty()) {
+      importance.push_back(std::move(j));
+    } else {
+      j["flag"] = why;
+      suspects.push_back(std::move(j));
+    }
+  }
+  for (auto& j : suspects) importance.push_back(std::move(j));
   out["importance"] = importance;
   return out;
 }

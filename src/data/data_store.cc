@@ -777,6 +777,17 @@ Result<DiffResult> DataStore::DiffVersions(const Version& a, const Version& b) {
       ASSIGN_OR_RETURN(Dictionary new_dict, ParseDictionary(m.path, new_bytes));
       out.dictionaries.push_back(DiffDictionaries(m.path, old_dict, new_dict));
     }
+    auto format = FormatFromPath(m.path);
+    if (it != before.end() && format && !IsDictionaryPath(m.path) && it->second->sha256 != m.sha256 &&
+        out.tables.size() < DiffResult::kMaxTableDiffs && static_cast<size_t>(it->second->size) <= DiffResult::kMaxTableDiffBytes &&
+        static_cast<size_t>(m.size) <= DiffResult::kMaxTableDiffBytes) {
+      ASSIGN_OR_RETURN(std::string old_bytes, blobs_.Get(it->second->sha256));
+      ASSIGN_OR_RETURN(std::string new_bytes, blobs_.Get(m.sha256));
+      auto old_table = ReadTableFromBuffer(old_bytes, ReadOptions{*format, m.path, {}});
+      auto new_table = ReadTableFromBuffer(new_bytes, ReadOptions{*format, m.path, {}});
+      // A file that does not read as a table (either side) is listed as modified only.
+      if (old_table.ok() && new_table.ok()) out.tables.push_back(DiffTables(m.path, *old_table, *new_table));
+    }
   }
   return out;
 }

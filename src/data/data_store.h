@@ -23,6 +23,7 @@
 #include "data/dictionary.h"
 #include "data/manifest.h"
 #include "data/split.h"
+#include "data/table/table_diff.h"
 #include "store/blob/blob_store.h"
 #include "store/meta/database.h"
 
@@ -78,6 +79,11 @@ struct DiffResult {
   // "box change", "mask change" (polygons or masks), "span change", "answer change"
   std::vector<std::pair<std::string, std::vector<std::string>>> annotation_changes;
   std::vector<DictionaryDiff> dictionaries;                  // modified dictionary items, entry by entry
+  // Modified table items (CSV, TSV, JSONL; the first kMaxTableDiffs, each of at most
+  // kMaxTableDiffBytes on either side), row by row (table/table_diff.h).
+  std::vector<TableDiff> tables;
+  static constexpr size_t kMaxTableDiffs = 3;
+  static constexpr size_t kMaxTableDiffBytes = 64 << 20;
 };
 
 class DataStore {

@@ -298,7 +298,7 @@ Truth Eval(const Node& n, const std::function<std::optional<double>(std::string_
       std::optional<double> v = lookup(n.metric);
       Truth t = !v || std::isnan(*v) ? Truth::kUnknown : Compare(*v, n.op, n.number) ? Truth::kTrue : Truth::kFalse;
       if (!v && std::find(ev.missing.begin(), ev.missing.end(), n.metric) == ev.missing.end()) ev.missing.push_back(n.metric);
-      ev.clauses.push_back({CompareText(n), t == Truth::kTrue, v});
+      ev.clauses.push_back({CompareText(n), t == Truth::kTrue, v, n.metric, ""});
       return t;
     }
     case Node::kNot: {

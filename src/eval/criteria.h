@@ -23,6 +23,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,12 +38,17 @@ struct ClauseResult {
   std::string text;  // canonical text of one comparison, e.g. "f1 >= 0.85"
   bool passed = false;
   std::optional<double> actual;  // the metric's value; nullopt when missing
+  std::string metric;            // the metric name the comparison uses, e.g. "f1"
+  std::string logged_as;         // the run's key that gave `actual` (metric_names.h); empty when missing
 };
 
 struct Evaluation {
   bool passed = false;
   std::vector<ClauseResult> clauses;  // every comparison, in source order
   std::vector<std::string> missing;   // metrics the lookup did not find, in first-use order
+  // For each missing metric, the run's logged keys close to it (metric_names.h), best first;
+  // filled by RunMetrics::Evaluate, not by Criteria::Evaluate.
+  std::map<std::string, std::vector<std::string>> close;
 };
 
 class Criteria {

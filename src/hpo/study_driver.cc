@@ -27,17 +27,24 @@ std::optional<double> LastValue(const tracking::Run& run, const std::string& met
   return std::nullopt;
 }
 
-Result<tracking::Experiment> ResolveExperiment(tracking::TrackingStore& tracking, int64_t project_id, const std::string& ref) {
-  auto unknown = [&] { return InvalidArgument("unknown experiment '" + ref + "' in this project"); };
-  Result<tracking::Experiment> e = NotFound("");
-  if (auto id = ParseInt64(ref)) e = tracking.GetExperiment(*id);
-  if (!e.ok()) e = tracking.GetExperimentByName(ref);
+// The experiment `ref` names in the project, by id or name; nullopt when no experiment has that
+// name (and it is not an id), so the caller creates it — as a job submitted with `experiment`
+// does. One of another project, or deleted, is refused.
+Result<std::optional<tracking::Experiment>> ResolveExperiment(tracking::TrackingStore& tracking, int64_t project_id, const std::string& ref) {
+  if (ref.empty()) return InvalidArgument("experiment must be an experiment name or id");
+  Result<tracking::Experiment> e = tracking.GetExperimentByName(ref);
+  if (!e.ok() && e.status().code() != StatusCode::kNotFound) return e.status();
   if (!e.ok()) {
-    if (e.status().code() == StatusCode::kNotFound || e.status().code() == StatusCode::kInvalidArgument) return unknown();
-    return e.status();
+    if (auto id = ParseInt64(ref)) e = tracking.GetExperiment(*id);
+    if (!e.ok()) {
+      if (e.status().code() == StatusCode::kNotFound || e.status().code() == StatusCode::kInvalidArgument)
+        return std::optional<tracking::Experiment>();
+      return e.status();
+    }
   }
-  if (e->project_id != project_id || e->lifecycle_stage != "active") return unknown();
-  return e;
+  if (e->project_id != project_id) return InvalidArgument("experiment '" + ref + "' belongs to another project");
+  if (e->lifecycle_stage != "active") return InvalidArgument("experiment '" + ref + "' is deleted");
+  return std::optional<tracking::Experiment>(*e);
 }
 
 }  // namespace
@@ -53,7 +60,7 @@ Result<StudyRecord> StudyDriver::Create(int64_t project_id, const Json& body, co
       return Status(st.code(), "trial." + st.message().substr(st.message().rfind("payload.", 0) == 0 ? 8 : 0));
     spec["trial"]["data"] = payload["data"];
   }
-  ASSIGN_OR_RETURN(tracking::Experiment exp, ResolveExperiment(tracking_, project_id, spec["experiment"].get<std::string>()));
+  ASSIGN_OR_RETURN(std::optional<tracking::Experiment> found, ResolveExperiment(tracking_, project_id, spec["experiment"].get<std::string>()));
   // The tuning objects must build (the sampler and pruner options were checked; this checks the
   // combination once more, so the driver never meets a spec it cannot run).
   RETURN_IF_ERROR(NewStudyOf(spec).status());
@@ -68,6 +75,18 @@ Result<StudyRecord> StudyDriver::Create(int64_t project_id, const Json& body, co
     if (!existing.ok()) return existing.status();
     for (const auto& s : *existing)
       if (s.name == spec["name"]) return AlreadyExists("the project already has a study named '" + s.name + "'");
+  }
+  // Every check passed: a missing experiment is created now (nothing is created for a refused study).
+  tracking::Experiment exp;
+  if (found) {
+    exp = *found;
+  } else {
+    auto created_exp = tracking_.CreateExperiment(project_id, spec["experiment"].get<std::string>(), "", {});
+    if (!created_exp.ok())
+      return created_exp.status().code() == StatusCode::kInvalidArgument || created_exp.status().code() == StatusCode::kAlreadyExists
+                 ? InvalidArgument("experiment: " + created_exp.status().message())
+                 : created_exp.status();
+    exp = *created_exp;
   }
   StudyRecord s;
   s.project_id = project_id;

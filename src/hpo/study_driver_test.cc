@@ -264,10 +264,8 @@ TEST_F(StudyDriverTest, StopCancelsTheRunningTrials) {
   EXPECT_EQ(Trials(s.id).size(), 2u);
 }
 
-TEST_F(StudyDriverTest, CreateRefusesAnUnknownExperimentAndDuplicateNames) {
-  Json spec = Spec("u", 2, 1);
-  spec["experiment"] = "nope";
-  EXPECT_EQ(driver_->Create(1, spec, "alice").status().code(), StatusCode::kInvalidArgument);
+TEST_F(StudyDriverTest, CreateRefusesAnotherProjectsExperimentAndDuplicateNames) {
+  Json spec;
   EXPECT_EQ(driver_->Create(2, Spec("u", 2, 1), "alice").status().code(), StatusCode::kInvalidArgument);  // another project's
   spec = Spec("u", 2, 1);
   spec["warm_start_from"] = 99;
@@ -276,6 +274,23 @@ TEST_F(StudyDriverTest, CreateRefusesAnUnknownExperimentAndDuplicateNames) {
   EXPECT_EQ(driver_->Create(1, Spec("u", 2, 1), "alice").status().code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(studies_->List(1)->size(), 1u);
   EXPECT_FALSE(Claim().has_value());  // nothing queued before a tick
+}
+
+// As a job submitted with `experiment` does (issue 17): a study naming an experiment the project
+// does not have creates it, once every other check passed.
+TEST_F(StudyDriverTest, CreateMakesAMissingExperiment) {
+  Json spec = Spec("fresh", 2, 1);
+  spec["experiment"] = "brand-new";
+  spec["warm_start_from"] = 99;  // refused: nothing is created
+  EXPECT_EQ(driver_->Create(1, spec, "alice").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(tracking_->GetExperimentByName("brand-new").status().code(), StatusCode::kNotFound);
+  spec.erase("warm_start_from");
+  auto s = driver_->Create(1, spec, "alice");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto e = tracking_->GetExperimentByName("brand-new");
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->project_id, 1);
+  EXPECT_EQ(s->experiment_id, e->experiment_id);
 }
 
 }  // namespace

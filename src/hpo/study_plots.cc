@@ -21,8 +21,31 @@ Json Coord(const tuning::ParamSpec& p, const Json& params) {
   return nullptr;
 }
 
-double Axis(const tuning::ParamSpec& p, double v) { return p.log ? std::log(v) : v; }
-double Unaxis(const tuning::ParamSpec& p, double v) { return p.log ? std::exp(v) : v; }
+double Axis(const tuning::ParamSpec& p, double v) { return p.log && p.kind != tuning::ParamKind::kCategorical ? std::log(v) : v; }
+double Unaxis(const tuning::ParamSpec& p, double v) { return p.log && p.kind != tuning::ParamKind::kCategorical ? std::exp(v) : v; }
+
+// The contour's cells along one parameter, in its own units: one per choice (its index) for a
+// categorical, kGrid evenly spaced on the axis for a float, and whole numbers for an int — every
+// one when the range has at most kGrid, else kGrid spaced ones rounded — so no axis reads 9.65.
+std::vector<double> GridOf(const tuning::ParamSpec& p) {
+  std::vector<double> g;
+  if (p.kind == tuning::ParamKind::kCategorical) {
+    for (size_t i = 0; i < std::max<size_t>(p.choices.size(), 2); ++i) g.push_back(static_cast<double>(i));
+    return g;
+  }
+  if (p.kind == tuning::ParamKind::kInt && p.high - p.low + 1 <= kGrid) {
+    for (double v = std::ceil(p.low); v <= p.high; v += 1) g.push_back(v);
+    if (g.size() >= 2) return g;
+    g.clear();
+  }
+  const double l = Axis(p, p.low), h = Axis(p, p.high);
+  for (int i = 0; i < kGrid; ++i) {
+    double v = Unaxis(p, l + (h - l) * i / (kGrid - 1));
+    if (p.kind == tuning::ParamKind::kInt) v = std::round(v);
+    if (g.empty() || v != g.back()) g.push_back(v);
+  }
+  return g;
+}
 
 }  // namespace
 
@@ -129,21 +152,16 @@ Result<Json> StudyPlots(const StudyRecord& study, const std::vector<TrialRecord>
   Json xg = Json::array(), yg = Json::array(), z = Json::array();
   double xl = lo(px), xh = hi(px), yl = lo(py), yh = hi(py);
   double xs = xh > xl ? xh - xl : 1, ys = yh > yl ? yh - yl : 1;
-  // A categorical axis has one cell per choice (its index); a numeric one kGrid cells.
-  auto cells = [](const tuning::ParamSpec& p) {
-    return p.kind == tuning::ParamKind::kCategorical ? static_cast<int>(std::max<size_t>(p.choices.size(), 2)) : kGrid;
-  };
-  const int nx = cells(px), ny = cells(py);
-  auto at = [](double l, double h, int i, int n) { return l + (h - l) * i / (n - 1); };
-  for (int i = 0; i < nx; ++i) xg.push_back(Unaxis(px, at(xl, xh, i, nx)));
-  for (int j = 0; j < ny; ++j) yg.push_back(Unaxis(py, at(yl, yh, j, ny)));
+  const std::vector<double> gx = GridOf(px), gy = GridOf(py);
+  for (double v : gx) xg.push_back(px.kind == tuning::ParamKind::kInt ? Json(static_cast<int64_t>(v)) : Json(v));
+  for (double v : gy) yg.push_back(py.kind == tuning::ParamKind::kInt ? Json(static_cast<int64_t>(v)) : Json(v));
   // Inverse-distance weighting (power 2) of the trials' values on the grid, in axis units
   // scaled to [0, 1]: a picture of where the good region is, not a fitted model.
-  for (int j = 0; j < ny && !pts.empty(); ++j) {
+  for (size_t j = 0; j < gy.size() && !pts.empty(); ++j) {
     Json row = Json::array();
-    double v = at(yl, yh, j, ny);
-    for (int i = 0; i < nx; ++i) {
-      double u = at(xl, xh, i, nx);
+    double v = Axis(py, gy[j]);
+    for (size_t i = 0; i < gx.size(); ++i) {
+      double u = Axis(px, gx[i]);
       double wsum = 0, zsum = 0;
       bool exact = false;
       for (const Pt& p : pts) {

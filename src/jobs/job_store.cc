@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "base/log.h"
+#include "jobs/failure_reason.h"
 
 namespace moebius::jobs {
 namespace {
@@ -500,7 +501,16 @@ Result<Job> JobStore::Finish(int64_t id, const std::string& worker, int exit_cod
                      : exit_code == 0    ? JobState::kSucceeded
                                          : JobState::kFailed;
     std::string why = error;
-    if (why.empty() && state == JobState::kFailed) why = "exited with status " + std::to_string(exit_code);
+    if (why.empty() && state == JobState::kFailed) {
+      // The status alone names no reason: add what the end of the job's log says went wrong.
+      why = "exited with status " + std::to_string(exit_code);
+      ASSIGN_OR_RETURN(Rows tail, tx.Query("SELECT text FROM job_logs WHERE job_id = ? ORDER BY seq DESC LIMIT 16", {id}));
+      std::string text;
+      for (auto it = tail.rbegin(); it != tail.rend(); ++it) text += it->Text(0);
+      if (text.size() > 16384) text = text.substr(text.size() - 16384);
+      std::string reason = FailureReason(text);
+      if (!reason.empty()) why += ": " + reason;
+    }
     if (why.empty() && state == JobState::kCancelled) why = "cancelled";
     RETURN_IF_ERROR(End(tx, id, state, exit_code, why.substr(0, 4000), clock_.NowMillis()));
     std::vector<Job> rest;

@@ -1,5 +1,7 @@
 #include "orchestration/job_service.h"
 
+#include <cstdio>
+
 #include "auth/auth_service.h"
 #include "auth/permissions.h"
 #include "base/log.h"
@@ -267,7 +269,11 @@ Result<std::string> JobService::PrepareRun(const auth::User& user, const Json& b
 Status JobService::LinkRun(const jobs::Job& job) {
   const Json& p = job.spec.payload;
   if (!p.contains("run_id") || !p["run_id"].is_string()) return Status::Ok();
-  std::string run_id = p["run_id"].get<std::string>();
+  return LinkRunTo(job, p["run_id"].get<std::string>());
+}
+
+Status JobService::LinkRunTo(const jobs::Job& job, const std::string& run_id) {
+  const Json& p = job.spec.payload;
   RETURN_IF_ERROR(d_.tracking.LogBatch(run_id, {}, {}, {{"moebius.job_id", std::to_string(job.id)}}));
   if (!p.contains("data")) return Status::Ok();
   ASSIGN_OR_RETURN(project::Project proj, d_.projects.GetProjectById(job.spec.project_id));
@@ -279,6 +285,25 @@ Status JobService::LinkRun(const jobs::Job& job) {
                                                   Json{{"items", v.item_count}, {"status", v.status}, {"path", e["path"]}}.dump()}));
   }
   return Status::Ok();
+}
+
+Status JobService::LinkRunOfCaller(const auth::Principal& caller, const std::string& run_id) {
+  if (caller.credential_kind != "token" || caller.credential_id.empty()) return Status::Ok();
+  auto token = d_.auth.GetToken(caller.user.id, caller.credential_id);
+  if (!token.ok()) return token.status().code() == StatusCode::kNotFound ? Status::Ok() : token.status();
+  // "job-<id>-<attempt>", as the server's issue_token hook names them (src/app/server_main.cc).
+  int64_t job_id = 0;
+  unsigned long long id = 0, attempt = 0;
+  char tail = 0;
+  if (std::sscanf(token->name.c_str(), "job-%llu-%llu%c", &id, &attempt, &tail) == 2) job_id = static_cast<int64_t>(id);
+  if (job_id == 0) return Status::Ok();
+  ASSIGN_OR_RETURN(jobs::Job job, d_.jobs.Get(job_id));
+  ASSIGN_OR_RETURN(tracking::Run run, d_.tracking.GetRun(run_id));
+  ASSIGN_OR_RETURN(tracking::Experiment e, d_.tracking.GetExperiment(run.info.experiment_id));
+  // A run elsewhere is not the job's to claim; nor is a token of someone else's named like a
+  // job's (the job's tokens are its submitter's).
+  if (e.project_id != job.spec.project_id || job.created_by != caller.user.username) return Status::Ok();
+  return LinkRunTo(job, run_id);
 }
 
 void JobService::DiscardRun(const std::string& run_id) {
@@ -299,6 +324,13 @@ void JobService::EndJobRun(const jobs::Job& job) {
   if (!run.ok()) {
     log::Warn("job " + std::to_string(job.id) + ": its run " + run_id + ": " + run.status().ToString());
     return;
+  }
+  // Why it failed, on the run too (issue 17): the run page, the runs table and MLflow clients
+  // show it without reading the job.
+  const bool failed = job.state == jobs::JobState::kFailed || job.state == jobs::JobState::kTimedOut;
+  if (failed && !job.error.empty()) {
+    auto st = d_.tracking.LogBatch(run_id, {}, {}, {{"moebius.failure_reason", job.error.substr(0, 1000)}});
+    if (!st.ok()) log::Warn("job " + std::to_string(job.id) + ": its run's failure reason: " + st.ToString());
   }
   if (run->info.status != "RUNNING" && run->info.status != "SCHEDULED") return;  // the job set it itself
   tracking::RunUpdate up;

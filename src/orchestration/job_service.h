@@ -11,6 +11,10 @@
 //   payload.run_id        the tracking run the job executes: tagged moebius.job_id, and each data
 //                         version is recorded as a `dataset_version` input (data lineage)
 //
+// A run the job's own process creates (an MLflow script, `moebius train` without MLFLOW_RUN_ID,
+// a nested run) is linked the same way when it is created with the job's per-attempt token
+// (LinkRunOfCaller), so every run that read a version records it, whatever started it.
+//
 // A submission from a request body (Submit) may also name a top-level `experiment` (name or id;
 // created when no experiment has that name; needs experiment.write) and `run_name`: the run is
 // created just before the job is queued, and failed and deleted if queuing fails. Nothing is
@@ -36,6 +40,7 @@ namespace moebius {
 namespace auth {
 class AuthService;
 struct User;
+struct Principal;
 }  // namespace auth
 namespace data {
 class DataStore;
@@ -107,9 +112,17 @@ class JobService {
   // The environment revision a job pinned (deleted environments included).
   Result<envcode::Environment> PinnedEnvironment(const jobs::Job& job);
 
+  // When `caller` authenticated with a job's per-attempt token (named "job-<id>-<attempt>"), links
+  // `run_id`, a run it just created in the job's project, to that job: tag moebius.job_id and the
+  // job's payload.data versions as inputs. Otherwise does nothing. Errors name what failed; the
+  // run stays as created.
+  Status LinkRunOfCaller(const auth::Principal& caller, const std::string& run_id);
+
   // The job reached a final state: its run (payload.run_id), if still RUNNING or SCHEDULED, gets
   // FINISHED (succeeded), KILLED (cancelled) or FAILED (failed, timed out) and the job's end
-  // time. Called from the job store's job_ended hook; errors are logged.
+  // time; a failed or timed-out job's error (its reason) becomes the run's tag
+  // moebius.failure_reason either way. Called from the job store's job_ended hook; errors are
+  // logged.
   void EndJobRun(const jobs::Job& job);
 
  private:
@@ -117,6 +130,8 @@ class JobService {
   Result<std::optional<envcode::Environment>> PinEnvironmentAndCode(jobs::JobSpec& spec);
   Result<std::string> PrepareRun(const auth::User& user, const Json& body, jobs::JobSpec& spec);
   Status LinkRun(const jobs::Job& job);
+  // Tags `run_id` with the job and records the job's payload.data versions as its inputs.
+  Status LinkRunTo(const jobs::Job& job, const std::string& run_id);
   void DiscardRun(const std::string& run_id);
 
   JobServiceDeps d_;

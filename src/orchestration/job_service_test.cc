@@ -118,6 +118,38 @@ TEST_F(JobServiceTest, SubmitSpecPinsTheEnvironmentRevisionAndRecordsLineage) {
   EXPECT_NE(after.inputs[0].detail.find("inputs/table"), std::string::npos);
 }
 
+// A run the job's own process creates (an MLflow script, `moebius train` without MLFLOW_RUN_ID)
+// with the job's per-attempt token records the job and its data versions too; a run created
+// with any other credential does not.
+TEST_F(JobServiceTest, ARunCreatedWithTheJobsTokenReadsTheJobsDataVersions) {
+  jobs::JobSpec spec;
+  spec.project_id = project_;
+  spec.payload = Command();
+  spec.payload["data"] = Json::array({{{"dataset", "customers"}, {"version", 1}}});
+  spec.resources = {1, 256, 0};
+  jobs::Job job = service_->SubmitSpec(spec, "root").value();
+  auth::IssuedCredential token =
+      auth_->CreateTokenUntil(admin_.id, "job-" + std::to_string(job.id) + "-1", clock_.NowMillis() + 60000).value();
+  auth::IssuedCredential other = auth_->CreateTokenUntil(admin_.id, "laptop", clock_.NowMillis() + 60000).value();
+
+  auto inputs_of = [&](const std::string& credential_id) {
+    tracking::Run run = tracking_->CreateRun(experiment_, "root", "own", std::nullopt, {}).value();
+    auth::Principal caller{admin_, credential_id, "token", ""};
+    EXPECT_OK(service_->LinkRunOfCaller(caller, run.info.run_id));
+    return tracking_->GetRun(run.info.run_id).value();
+  };
+  tracking::Run linked = inputs_of(token.id);
+  ASSERT_EQ(linked.inputs.size(), 1u);
+  EXPECT_EQ(linked.inputs[0].ref, "p/customers@v1");
+  bool tagged = false;
+  for (const auto& t : linked.tags) tagged = tagged || (t.key == "moebius.job_id" && t.value == std::to_string(job.id));
+  EXPECT_TRUE(tagged);
+  EXPECT_TRUE(inputs_of(other.id).inputs.empty());
+  tracking::Run by_session = tracking_->CreateRun(experiment_, "root", "ui", std::nullopt, {}).value();
+  EXPECT_OK(service_->LinkRunOfCaller(auth::Principal{admin_, "s1", "session", ""}, by_session.info.run_id));
+  EXPECT_TRUE(tracking_->GetRun(by_session.info.run_id).value().inputs.empty());
+}
+
 TEST_F(JobServiceTest, SubmitSpecRefusesAMissingDataVersionAndQueuesNothing) {
   jobs::JobSpec spec;
   spec.project_id = project_;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/strings.h"
+#include "eval/metric_names.h"
 #include "label/human_level.h"
 #include "report/stored_documents.h"
 
@@ -72,18 +73,12 @@ Result<std::optional<project::Task>> ReportService::TaskOf(const tracking::Run& 
 Result<Json> ReportService::CheckCriteria(const tracking::Run& run, const project::Task& task) {
   if (task.acceptance_criteria.empty()) return FailedPrecondition("task '" + task.name + "' has no acceptance criteria to confirm against");
   ASSIGN_OR_RETURN(eval::Criteria criteria, eval::ParseCriteria(task.acceptance_criteria));
-  eval::Evaluation ev = criteria.Evaluate([&](std::string_view key) -> std::optional<double> {
-    for (const auto& m : run.metrics)
-      if (m.key == key) return m.value;
-    return std::nullopt;
-  });
-  Json clauses = Json::array();
-  for (const auto& c : ev.clauses) {
-    Json j{{"text", c.text}, {"passed", c.passed}};
-    j["actual"] = c.actual && std::isfinite(*c.actual) ? Json(*c.actual) : Json(nullptr);
-    clauses.push_back(j);
-  }
-  return Json{{"passed", ev.passed}, {"clauses", clauses}, {"missing", ev.missing}, {"criteria", task.acceptance_criteria}, {"task", task.name}};
+  std::map<std::string, double> logged;
+  for (const auto& m : run.metrics) logged[m.key] = m.value;
+  Json out = eval::EvaluationToJson(eval::RunMetrics(std::move(logged)).Evaluate(criteria));
+  out["criteria"] = task.acceptance_criteria;
+  out["task"] = task.name;
+  return out;
 }
 
 Result<std::optional<Json>> ReportService::LoadDocument(const std::string& run_id, const std::string& path) {

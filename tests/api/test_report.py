@@ -125,7 +125,8 @@ def test_confirm_failing_then_passing_and_archive_hashes(env):
     assert failing.status_code == 409, failing.text
     body = failing.json()
     assert body["error_code"] == "CRITERIA_NOT_MET"
-    assert body["criteria"]["clauses"] == [{"text": "eval_accuracy >= 0.99", "passed": False, "actual": 0.8}]
+    assert body["criteria"]["clauses"] == [
+        {"text": "eval_accuracy >= 0.99", "metric": "eval_accuracy", "logged_as": "eval_accuracy", "passed": False, "actual": 0.8}]
     assert admin.ok("GET", "/api/v1/projects/rep/packages")["packages"] == []
 
     assert admin.post(f"/api/v1/runs/{run}/confirm", json={"task": "nope"}).status_code == 400

@@ -121,8 +121,10 @@ def test_a_small_study_runs_every_trial_as_a_run_and_finds_the_best(env):
     assert len(plots["parallel"]["rows"]) == 8 and plots["parallel"]["dimensions"] == ["x", "kind", "loss"]
     assert len(plots["slice"]["x"]) == 8
     c = plots["contour"]
-    assert (c["x"], c["y"]) == ("x", "kind") and len(c["z"]) == 2 and len(c["z"][0]) == 24  # rows: kind's two choices
+    assert (c["x"], c["y"]) == ("x", "kind") and len(c["z"]) == 2  # rows: kind's two choices
     assert c["y_grid"] == [0, 1]
+    # An int parameter's cells are its whole numbers, not 24 fractions such as 0.13 (issue 17).
+    assert c["x_grid"] == [0, 1, 2, 3] and len(c["z"][0]) == 4
     c2 = dev.ok("GET", f"/api/v1/studies/{s['id']}/plots", params={"x": "kind", "y": "x"})["plots"]["contour"]
     assert (c2["x"], c2["y"]) == ("kind", "x")
     assert dev.get(f"/api/v1/studies/{s['id']}/plots", params={"x": "nope"}).status_code == 400
@@ -196,7 +198,7 @@ def test_bad_specs_are_400s_that_create_and_queue_nothing(env):
         spec("b6", sampler={"type": "cmaes"}, space={"params": [{"name": "c", "type": "categorical", "choices": [1, 2]}]}),
         spec("b7", n_trials=0),
         spec("b8", objective={"goal": "minimize"}),
-        spec("b9", experiment="no-such-experiment"),
+        spec("b9", experiment=""),
         spec("b10", space={"params": [x_float]}, algorithms=[{"name": "a", "command": ["true"]}]),
         {**spec("b11"), "algorithms": [{"name": "mystery"}], "trial": {}, "space": None},
         spec("b12", warm_start_from=999999),
@@ -216,6 +218,27 @@ def test_bad_specs_are_400s_that_create_and_queue_nothing(env):
     assert len(dev.ok("GET", "/api/v1/projects/hpo/jobs")["jobs"]) == jobs_before
     assert dev.get("/api/v1/studies/999999").status_code == 404
     assert dev.get("/api/v1/studies/abc").status_code == 400
+
+
+def test_study_create_makes_a_missing_experiment(env, tmp_path):
+    """Issue 17: `study create` creates an experiment the project lacks, as `job submit
+    --experiment` does; a refused spec creates none."""
+    server, admin, clients = env
+    dev = clients["dev"]
+    names = lambda: {e["name"] for e in dev.ok("GET", "/api/v1/projects/hpo/experiments")["experiments"]}  # noqa: E731
+    bad = dev.post("/api/v1/projects/hpo/studies", json=spec("no-exp-bad", experiment="made-by-a-refused-study", n_trials=0))
+    assert bad.status_code == 400 and "made-by-a-refused-study" not in names()
+    body = spec("made-exp", experiment="made-by-the-cli", n_trials=1, parallelism=1)
+    path = tmp_path / "study.json"
+    path.write_text(json.dumps({**body, "project": "hpo"}))
+    out = subprocess.run([BIN, "study", "create", "--file", str(path), "--server", server.url, "--token", server.login("dev", "dev-password-1")],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0 and "created study" in out.stdout, out.stdout + out.stderr
+    assert "made-by-the-cli" in names()
+    s = next(x for x in dev.ok("GET", "/api/v1/projects/hpo/studies")["studies"] if x["name"] == "made-exp")
+    exp = next(e for e in dev.ok("GET", "/api/v1/projects/hpo/experiments")["experiments"] if e["name"] == "made-by-the-cli")
+    assert str(s["experiment_id"]) == str(exp["experiment_id"])
+    wait_for(dev, s["id"], states=("completed", "failed"))
 
 
 def test_stop_cancels_running_trials(env):

@@ -162,7 +162,25 @@ def test_projects_tasks_and_criteria(admin, unique):
     assert ev["passed"] is True and all(c["passed"] for c in ev["clauses"])
     ev = admin.ok("POST", f"/api/v1/projects/{name}/tasks/churn/evaluate", json={"run_id": bad})
     assert ev["passed"] is False and ev["missing"] == ["p99_latency_ms"]
-    assert ev["clauses"][0] == {"text": "f1 >= 0.85", "passed": False, "actual": 0.8}
+    assert ev["clauses"][0] == {"text": "f1 >= 0.85", "metric": "f1", "logged_as": "f1", "passed": False, "actual": 0.8}
+    # One naming with the trainers (issue 17): `test.f1` is evaluation test's f1, logged as test_f1;
+    # a name the run lacks comes with the logged names close to it.
+    trained = new_run(admin, exp, "trained")
+    log(admin, trained, metrics=[("test_f1", 0.9, 0), ("test_f1_macro", 0.88, 0), ("perf.latency_p99_ms", 0.4, 0)])
+    ev = admin.ok("POST", f"/api/v1/projects/{name}/tasks/churn/evaluate", json={"run_id": trained})
+    assert ev["passed"] is False and ev["missing"] == ["f1", "p99_latency_ms"]
+    assert ev["close"] == {"f1": ["test_f1", "test_f1_macro"], "p99_latency_ms": ["perf.latency_p99_ms"]}
+    admin.ok("PATCH", f"/api/v1/projects/{name}/tasks/churn", json={"acceptance_criteria": "test.f1 >= 0.85 and perf.latency_p99_ms <= 50"})
+    ev = admin.ok("POST", f"/api/v1/projects/{name}/tasks/churn/evaluate", json={"run_id": trained})
+    assert ev["passed"] is True and ev["missing"] == [] and ev["close"] == {}
+    assert [(c["metric"], c["logged_as"], c["actual"]) for c in ev["clauses"]] == [
+        ("test.f1", "test_f1", 0.9), ("perf.latency_p99_ms", "perf.latency_p99_ms", 0.4)]
+    # Project cards (issue 17): counts and last activity with ?summary=true, nothing without.
+    listed = {x["name"]: x for x in admin.ok("GET", "/api/v1/projects", params={"summary": "true"})["projects"]}
+    summary = listed[name]["summary"]
+    assert summary["experiments"] == 1 and summary["datasets"] == 0 and summary["active_jobs"] == 0, summary
+    assert summary["last_activity"] >= p["created_at"]
+    assert "summary" not in next(x for x in admin.ok("GET", "/api/v1/projects")["projects"] if x["name"] == name)
     valid = admin.ok("POST", "/api/v1/criteria/validate", json={"expression": "(a > 1 or b < 2) and not c == 3"})
     assert valid["metrics"] == ["a", "b", "c"]
     admin.ok("POST", f"/api/v1/projects/{name}/archive")

@@ -135,7 +135,7 @@ test('environments and code snapshots in the UI', { timeout: 180_000 }, async (t
     // The run page names its code and environment and links back.
     await code.getByTestId('code-runs').getByRole('link', { name: 'uses-code' }).click();
     await page.waitForURL(/\/runs\//);
-    const card = page.getByTestId('run-envcode');
+    const card = page.getByTestId('run-context');  // the run's context names its environment and code
     await card.waitFor();
     assert.match(await card.innerText(), /serve-prod\s+revision 2/);
     await card.getByRole('link', { name: snap.id.slice(0, 12) }).click();

@@ -12,7 +12,7 @@
 // run's link opens the run page with its eval_* metrics. Screenshots go to tests/browser/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { adminClient, browserSession, loginInBrowser, paintedPixels } from './harness.mjs';
+import { adminClient, browserSession, loginInBrowser } from './harness.mjs';
 
 const PROJECT = 'study-ui';
 
@@ -88,14 +88,14 @@ test('studies UI: start a study, watch trials arrive, open the best run', { time
     assert.equal(await bestRow.getAttribute('data-best'), 'true');
     assert.match(await page.getByTestId('best-trial').innerText(), new RegExp(`trial ${best.number} = ${best.value}`));
 
-    // Plots paint.
+    // Plots are drawn (as SVG, so their labels are text in the page).
     for (const id of ['plot-history', 'plot-importance', 'plot-parallel', 'plot-contour']) {
-      await page.locator(`[data-testid=${id}] canvas`).waitFor();
-      await page.waitForFunction((sel) => {
-        const c = document.querySelector(`${sel} canvas`);
-        return c && c.width > 0;
-      }, `[data-testid=${id}]`);
-      assert.ok((await paintedPixels(page, `[data-testid=${id}]`)) > 500, `${id} painted`);
+      await page.locator(`[data-testid=${id}] svg`).first().waitFor();
+      const shapes = await page.waitForFunction(
+        (sel) => document.querySelectorAll(`${sel} svg path, ${sel} svg rect`).length > 10 && document.querySelectorAll(`${sel} svg path, ${sel} svg rect`).length,
+        `[data-testid=${id}]`,
+      );
+      assert.ok((await shapes.jsonValue()) > 10, `${id} drawn`);
     }
     await shot('studies-page.png');
 

@@ -116,6 +116,11 @@ m data version churn/customers --from v1 --status refined --operations "$tmp/ops
 m data split churn/customers@v2 --method stratified --label churned --ratios train=0.5,test=0.5 | grep -E "^test +yes +7$" > /dev/null || fail "row split"
 echo '{"columns": [{"column": "age", "steps": [{"kind": "z_score"}]}]}' > "$tmp/tf.json"
 m data transform churn/customers@v2 --config "$tmp/tf.json" | grep -E "^transform [0-9a-f]{64} fitted on v2" > /dev/null || fail "transform"
+# Lineage reads left to right (issue 17): the refined v2 is derived from v1, not the other way.
+m data lineage churn/customers | grep -E "^v2 +derived from +v1 *$" > /dev/null || fail "data lineage reads child then parent"
+m data lineage churn/customers | grep -E "^round 1 +ingested into +dataset customers *$" > /dev/null || fail "data lineage: round into dataset"
+# `data list PROJECT`, as the other list verbs take the project.
+m data list churn | grep -q "^churn/customers " || fail "data list PROJECT"
 
 # Environments and code snapshots (PRJ-6, PRJ-7): env create/update/show/list with the secret
 # never shown, code push of a git repository (clean, then dirty) and of a plain folder with a

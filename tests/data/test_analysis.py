@@ -84,6 +84,47 @@ def test_stats_equal_pandas(env):
     assert set(ranked) >= {"age", "income", "city_index", "plan_index"} and "churned" not in ranked
 
 
+def test_importance_sets_identifiers_and_leakage_aside(env):
+    """Issue 17, item 9: an id column (every value distinct) and a column that is the label in
+    disguise are not ranked as the most important features: they come last, flagged, each
+    feature naming the measure it was scored with; a diff of two versions of the table names the
+    rows added, removed and changed and the columns added."""
+    server, admin, _ = env
+    rng = random.Random(5)
+    lines = ["customer_id,tenure,calls,refund,left"]
+    rows = []
+    for i in range(300):
+        tenure, calls = rng.randint(1, 72), rng.randint(0, 6)
+        left = "yes" if (calls >= 4 or tenure < 6) and rng.random() < 0.8 else "no"
+        rows.append([f"C{i:04d}", tenure, calls, 1 if left == "yes" else 0, left])
+    csv = "\n".join(lines + [",".join(map(str, r)) for r in rows]) + "\n"
+    admin.ok("POST", P, json={"name": "leaky", "domain": "tabular"})
+    upload_file(admin, "leaky", csv.encode(), "leaky.csv")
+    admin.ok("POST", f"{P}/leaky/versions", json={"rounds": [1]})
+    imp = admin.ok("GET", f"{P}/leaky/versions/v1/stats", params={"label": "left"})["stats"]["importance"]
+    flags = {f["feature"]: f.get("flag") for f in imp}
+    assert flags["customer_id_index"] == "identifier" and flags["refund"] == "leakage", imp
+    assert {f["feature"] for f in imp[:2]} == {"tenure", "calls"}, imp
+    assert all(f["method"] in ("mutual_information", "abs_pearson") for f in imp)
+
+    # A second version: one row changed, one removed, two added, a column added.
+    changed = [r[:] for r in rows]
+    changed[3][1] = 99
+    del changed[7]
+    changed += [["C9001", 5, 5, 1, "yes"], ["C9002", 40, 0, 0, "no"]]
+    csv2 = "customer_id,tenure,calls,refund,left,region\n" + "".join(",".join(map(str, r)) + ",north\n" for r in changed)
+    upload_file(admin, "leaky", csv2.encode(), "leaky.csv")
+    admin.ok("POST", f"{P}/leaky/versions", json={"rounds": [2]})  # v2: the new file under the same name
+    d = admin.ok("GET", f"{P}/leaky/diff", params={"from": "v1", "to": "v2"})
+    assert d["counts"]["modified"] == 1, d["counts"]
+    [t] = d["tables"]
+    assert t["path"] == "leaky.csv" and t["key"] == "customer_id" and t["columns_added"] == ["region"]
+    # region is a new column, not a change of the rows that kept their values.
+    assert t["counts"] == {"added": 2, "removed": 1, "changed": 1, "unchanged": 300 - 2}, t["counts"]
+    assert t["sample"]["changed"][0] == {"key": "C0003", "changes": {"tenure": [str(rows[3][1]), "99"]}}
+    assert t["sample"]["removed"][0]["customer_id"] == "C0007"
+
+
 def test_quality_against_inferred_then_saved_schema(env):
     server, admin, df = env
     q = admin.ok("GET", f"{P}/customers/versions/v1/quality", params={"label": "churned"})

@@ -87,8 +87,13 @@ def test_a_non_zero_exit_fails_the_job(embedded):
     server, admin, dev = embedded
     job = submit(dev, [PY, "-c", "import sys; print('bad'); sys.exit(3)"])
     done = wait(dev, job["id"], {"succeeded", "failed"})
-    assert done["state"] == "failed" and done["exit_code"] == 3 and done["error"] == "exited with status 3"
+    # The reason is what the end of the log says (issue 17): here its last line.
+    assert done["state"] == "failed" and done["exit_code"] == 3 and done["error"] == "exited with status 3: bad"
     assert "bad\n" in log_text(dev, job["id"])
+    # A Python traceback: its exception line, not the frames.
+    job = submit(dev, [PY, "-c", "print('loading'); import json; json.loads('{nope')"])
+    done = wait(dev, job["id"], {"succeeded", "failed"})
+    assert done["state"] == "failed" and done["error"].startswith("exited with status 1: json.decoder.JSONDecodeError: Expecting"), done
 
 
 def test_a_command_that_does_not_exist_fails_clearly(embedded):

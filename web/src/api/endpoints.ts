@@ -14,6 +14,7 @@ import type {
   V2ModelMeta,
   V2Tensor,
   ArtifactFile,
+  CriteriaCheck,
   CodeFile,
   CodeSnapshot,
   Environment,
@@ -71,6 +72,8 @@ export const logout = () => api.post<unknown>('/api/v1/auth/logout', {}, { skipU
 export const getMe = () => api.get<Me>('/api/v1/auth/me', { skipUnauthorized: true });
 
 export const listProjects = () => api.get<{ projects?: Project[] }>('/api/v1/projects');
+/** Projects with their cards' counts and last activity (`?summary=true`). */
+export const listProjectsWithSummary = () => api.get<{ projects?: Project[] }>('/api/v1/projects?summary=true');
 export const createProject = (body: { name: string; display_name?: string; description?: string }) =>
   api.post<{ project: Project }>('/api/v1/projects', body);
 export const getProject = (project: string) =>
@@ -85,6 +88,9 @@ export const deleteMember = (project: string, user: string) =>
 
 export const listTasks = (project: string) =>
   api.get<{ tasks?: Task[] }>(`/api/v1/projects/${seg(project)}/tasks`);
+/** A run against a task's acceptance criteria (src/eval/metric_names.h). */
+export const evaluateTask = (project: string, task: string, runId: string) =>
+  api.post<Omit<CriteriaCheck, 'task'>>(`/api/v1/projects/${seg(project)}/tasks/${seg(task)}/evaluate`, { run_id: runId });
 export interface NewTask {
   name: string;
   domain: string;
@@ -119,6 +125,12 @@ export const listArtifacts = (runId: string, path?: string) =>
   api.get<{ files?: ArtifactFile[] }>(`/api/v1/runs/${seg(runId)}/artifacts${qs({ path })}`);
 export const artifactContentUrl = (runId: string, path: string) =>
   `/api/v1/runs/${seg(runId)}/artifacts/content${qs({ path })}`;
+/** An artifact's bytes as text, for the run page's preview. */
+export async function getArtifactText(runId: string, path: string, signal?: AbortSignal): Promise<string> {
+  const r = await fetch(artifactContentUrl(runId, path), { credentials: 'same-origin', signal });
+  if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
+  return r.text();
+}
 
 // ---- data management
 

@@ -33,6 +33,8 @@ export interface Project {
   created_at?: number;
   created_by?: string;
   default_for_mlflow?: boolean;
+  /** With `?summary=true` (issue 17): counts and the time of the last activity. */
+  summary?: { experiments: number; datasets: number; active_jobs: number; last_activity: number | null };
 }
 
 export interface Member {
@@ -248,7 +250,26 @@ export interface DataDiff {
   label_changes?: string[];
   /** modified dictionary (단어사전) items, entry by entry */
   dictionaries?: DictionaryDiff[];
+  /** modified table items (CSV, TSV, JSONL), row by row (src/data/table/table_diff.h) */
+  tables?: TableDiff[];
   listed_at_most?: number;
+}
+
+export interface TableDiff {
+  path: string;
+  columns_added: string[];
+  columns_removed: string[];
+  type_changes: { column: string; from: string; to: string }[];
+  /** the column rows were matched by; null: rows matched whole */
+  key: string | null;
+  rows_before: number;
+  rows_after: number;
+  counts: { added: number; removed: number; changed: number; unchanged: number };
+  sample: {
+    added: Record<string, string | null>[];
+    removed: Record<string, string | null>[];
+    changed: { key: string; changes: Record<string, [string | null, string | null]> }[];
+  };
 }
 
 export interface DictionaryDiff {
@@ -330,6 +351,8 @@ export interface FeatureImportance {
   feature: string;
   score: number | null;
   method: string;
+  /** Not ranked: an identifier (every value distinct) or likely leakage (predicts the label alone). */
+  flag?: 'identifier' | 'leakage';
 }
 
 export interface TableStats {
@@ -688,8 +711,11 @@ export interface StoredEvaluation {
 }
 export interface CriteriaCheck {
   passed: boolean;
-  clauses: { text: string; passed: boolean; actual: number | null }[];
+  /** metric: the name the clause uses; logged_as: the run's key that gave actual (src/eval/metric_names.h). */
+  clauses: { text: string; passed: boolean; actual: number | null; metric?: string; logged_as?: string | null }[];
   missing: string[];
+  /** For each missing name, the run's logged names close to it, best first. */
+  close?: Record<string, string[]>;
   criteria: string;
   task: string;
 }

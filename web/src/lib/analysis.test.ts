@@ -153,6 +153,17 @@ describe('correlations, labels, importance', () => {
     expect(r.map((f) => f.feature)).toEqual(['c', 'd', 'a']);
     expect(rankImportance(undefined, 3)).toEqual([]);
   });
+  it('leaves identifiers and likely leakage out of the ranking (issue 17)', () => {
+    const r = rankImportance(
+      [
+        { feature: 'id_index', score: 0.9, method: 'mutual_information', flag: 'identifier' },
+        { feature: 'refund', score: 0.8, method: 'mutual_information', flag: 'leakage' },
+        { feature: 'tenure', score: 0.2, method: 'mutual_information' },
+      ],
+      5,
+    );
+    expect(r.map((f) => f.feature)).toEqual(['tenure']);
+  });
 });
 
 describe('splits', () => {

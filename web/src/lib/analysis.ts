@@ -159,7 +159,8 @@ export function classShares(label: LabelBalance | undefined): ClassShare[] {
 export function rankImportance(importance: FeatureImportance[] | undefined, limit: number): FeatureImportance[] {
   if (!importance) return [];
   const score = (f: FeatureImportance) => (f.score === null || !Number.isFinite(f.score) ? -Infinity : f.score);
-  return [...importance].sort((a, b) => score(b) - score(a) || a.feature.localeCompare(b.feature)).slice(0, limit);
+  // Identifiers and likely leakage are not ranked (the server lists them last, flagged).
+  return [...importance].filter((f) => !f.flag).sort((a, b) => score(b) - score(a) || a.feature.localeCompare(b.feature)).slice(0, limit);
 }
 
 const SPLIT_ORDER = ['train', 'training', 'val', 'valid', 'validation', 'dev', 'test', 'holdout'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvaluation } from '../api/types';
-import { baselineRows, curvePoints, heatColor, labelName, normalizeRows, sortSlices } from './evaluation';
+import { baselineRows, curvePoints, heatColor, higherIsBetter, labelName, normalizeRows, sortSlices } from './evaluation';
 
 const ev = {
   name: 'eval',
@@ -26,6 +26,20 @@ describe('evaluation helpers', () => {
     expect(rows[0].human).toBeNull();
     const withHuman = { ...ev, baselines: { ...ev.baselines, human: { metrics: { accuracy: 0.9 }, labeling_project: 'lp' } } } as unknown as StoredEvaluation;
     expect(baselineRows(withHuman)[0].human).toBe(0.9);
+    expect(rows[0].losesTo).toEqual([]);
+  });
+
+  it('flags a baseline the model loses to, in the metric\'s direction (issue 17)', () => {
+    const worse = {
+      ...ev,
+      metrics: { accuracy: 0.45, rmse: 2 },
+      baselines: { ...ev.baselines, simple: { model: 'mean', metrics: { accuracy: 0.5, rmse: 1.5 } }, previous: { run_id: 'r0', metrics: { rmse: 3 } } },
+    } as unknown as StoredEvaluation;
+    const rows = baselineRows(worse);
+    expect(rows.find((r) => r.metric === 'accuracy')?.losesTo).toEqual(['simple']);
+    expect(rows.find((r) => r.metric === 'rmse')?.losesTo).toEqual(['simple']);  // lower is better; beats the previous 3
+    expect(higherIsBetter('log_loss')).toBe(false);
+    expect(higherIsBetter('f1')).toBe(true);
   });
 
   it('sorts slices by priority with undefined ones last', () => {

@@ -11,6 +11,13 @@ export interface BaselineRow {
   human: number | null;
   /** model − previous when both exist. */
   delta: number | null;
+  /** The baselines this model is worse than on this metric (issue 17: a loss is flagged). */
+  losesTo: ('simple' | 'previous')[];
+}
+
+/** Whether a larger value of `metric` is better: not for losses, errors, latencies and the like. */
+export function higherIsBetter(metric: string): boolean {
+  return !/(loss|error|rmse|mse|mae|mape|brier|latency|deviance|hamming)/i.test(metric);
 }
 
 const pick = (b: BaselineJson | null | undefined, key: string): number | null => {
@@ -25,13 +32,20 @@ export function baselineRows(ev: StoredEvaluation): BaselineRow[] {
       const raw = ev.metrics[metric];
       const model = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
       const previous = pick(ev.baselines?.previous, metric);
+      const simple = pick(ev.baselines?.simple, metric);
+      const up = higherIsBetter(metric);
+      const worse = (b: number | null) => model !== null && b !== null && (up ? model < b : model > b);
+      const losesTo: ('simple' | 'previous')[] = [];
+      if (worse(simple)) losesTo.push('simple');
+      if (worse(previous)) losesTo.push('previous');
       return {
         metric,
         model,
-        simple: pick(ev.baselines?.simple, metric),
+        simple,
         previous,
         human: pick(ev.baselines?.human, metric),
         delta: model !== null && previous !== null ? model - previous : null,
+        losesTo,
       };
     });
 }

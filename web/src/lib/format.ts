@@ -1,11 +1,11 @@
 // Locale-aware formatting of times, durations, numbers and sizes.
 
+/** A date and time, the same everywhere in the UI (issue 17: one date format). */
 export function formatDateTime(ms: number | undefined | null, locale: string): string {
-  if (ms === undefined || ms === null || !Number.isFinite(ms) || ms <= 0) return '';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(ms));
+  return formatDateTimeShort(ms, locale);
 }
 
-/** A compact date and time for table cells. */
+/** A compact date and time (2026-12-08 09:30:05 in the locale's order), for pages and table cells alike. */
 export function formatDateTimeShort(ms: number | undefined | null, locale: string): string {
   if (ms === undefined || ms === null || !Number.isFinite(ms) || ms <= 0) return '';
   return new Intl.DateTimeFormat(locale, {
@@ -19,16 +19,22 @@ export function formatDateTimeShort(ms: number | undefined | null, locale: strin
   }).format(new Date(ms));
 }
 
-export function formatDuration(startMs?: number, endMs?: number): string {
+/**
+ * A duration between two times: "2m 5s", or in `locale`'s words when one is given ("2분 5초";
+ * Intl's narrow units), so durations read in the page's language (issue 17).
+ */
+export function formatDuration(startMs?: number, endMs?: number, locale?: string): string {
   if (!startMs || !endMs || endMs < startMs) return '';
   let s = Math.round((endMs - startMs) / 1000);
   const h = Math.floor(s / 3600);
   s -= h * 3600;
   const m = Math.floor(s / 60);
   s -= m * 60;
-  if (h) return `${h}h ${m}m`;
-  if (m) return `${m}m ${s}s`;
-  return `${s}s`;
+  const u = (n: number, unit: 'hour' | 'minute' | 'second', short: string) =>
+    locale ? new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'narrow' }).format(n) : `${n}${short}`;
+  if (h) return `${u(h, 'hour', 'h')} ${u(m, 'minute', 'm')}`;
+  if (m) return `${u(m, 'minute', 'm')} ${u(s, 'second', 's')}`;
+  return u(s, 'second', 's');
 }
 
 export function formatNumber(v: number | undefined | null, locale: string): string {
@@ -49,4 +55,15 @@ export function formatBytes(n: number | undefined | null): string {
     i++;
   }
   return `${i === 0 ? x : x.toFixed(1)} ${units[i]}`;
+}
+
+/**
+ * Parameters as `name=value` pairs joined by ", " (strings bare, other values as JSON), or ""
+ * when there are none — never a raw `{}` (issue 17).
+ */
+export function formatParams(params: Record<string, unknown> | null | undefined): string {
+  if (!params) return '';
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(', ');
 }

@@ -6,7 +6,9 @@ import {
   formatResources,
   isActiveState,
   jobRunMillis,
+  jobFormOf,
   jobSubmission,
+  parseDataLines,
   groupLabel,
   LogBuffer,
   parseArgv,
@@ -256,5 +258,74 @@ describe('distributed submissions', () => {
   it('labels ranks of a group and nothing else', () => {
     expect(groupLabel({ group: 12, rank: 1, world_size: 4 })).toEqual({ group: 12, rank: 1, worldSize: 4 });
     expect(groupLabel({ group: null, rank: 0, world_size: 1 })).toBeNull();
+  });
+});
+
+describe('the run context of a submission (issue 17)', () => {
+  it('sends experiment, run name, data versions, environment and code', () => {
+    const r = jobSubmission({
+      ...EMPTY_JOB_FORM,
+      command: 'moebius train xgboost --data data/customers',
+      experiment: 'churn',
+      runName: 'first',
+      data: 'customers@v2\n# a comment\nlabels@3 → inputs/labels',
+      environment: 'dev',
+      environmentRevision: '2',
+      code: 'abc123',
+    });
+    expect(r.ok && r.value).toMatchObject({
+      experiment: 'churn',
+      run_name: 'first',
+      payload: {
+        data: [{ dataset: 'customers', version: 2 }, { dataset: 'labels', version: 3, path: 'inputs/labels' }],
+        environment: 'dev',
+        environment_revision: 2,
+        code: 'abc123',
+      },
+    });
+  });
+  it('names a data line it cannot read', () => {
+    expect(parseDataLines('customers@v2\ncustomers v3')).toMatchObject({ ok: false, problem: { key: 'jobs.problems.dataLine', line: 2 } });
+    expect(parseDataLines('a@v1 -> x/\nb@2: y')).toEqual({ ok: true, value: [{ dataset: 'a', version: 1, path: 'x' }, { dataset: 'b', version: 2, path: 'y' }] });
+  });
+  it('fills a form from a job so that submitting it runs the same thing again', () => {
+    const job = {
+      name: 'train',
+      payload: {
+        command: ['python3', 'train.py', '--note', 'first try'],
+        env: { SEED: '7', MOEBIUS_STUDY_ID: '3' },
+        data: [{ dataset: 'customers', version: 2, path: 'data/customers' }, { dataset: 'labels', version: 1, path: 'inputs/l' }],
+        environment: 'dev',
+        environment_revision: 4,
+        code: 'f00d',
+        experiment_id: '12',
+        run_id: 'r1',
+      },
+      priority: 1,
+      resources: { cpus: 2, memory_mb: 1024, gpus: 0 },
+      timeout_s: 60,
+      max_attempts: 2,
+      world_size: 1,
+    };
+    const form = jobFormOf(job);
+    expect(form.data).toBe('customers@v2\nlabels@v1 → inputs/l');
+    const r = jobSubmission(form);
+    expect(r.ok && r.value).toEqual({
+      kind: 'command',
+      name: 'train',
+      experiment: '12',
+      payload: {
+        command: ['python3', 'train.py', '--note', 'first try'],
+        env: { SEED: '7' },
+        data: [{ dataset: 'customers', version: 2 }, { dataset: 'labels', version: 1, path: 'inputs/l' }],
+        environment: 'dev',
+        environment_revision: 4,
+        code: 'f00d',
+      },
+      priority: 1,
+      resources: { cpus: 2, memory_mb: 1024, gpus: 0 },
+      timeout_s: 60,
+      max_attempts: 2,
+    });
   });
 });

@@ -177,6 +177,16 @@ export interface JobForm {
   maxAttempts: string;
   /** Ranks of a distributed group (EXP-8); 1 or empty: an ordinary job. */
   workers: string;
+  /** An experiment name or id: the job runs a new run there (created when no experiment has the name). */
+  experiment: string;
+  runName: string;
+  /** Data versions, one per line: `customers@v2`, optionally `→ data/customers` (where the job gets it). */
+  data: string;
+  /** An environment of the project; with environmentRevision, that revision (else the latest). */
+  environment: string;
+  environmentRevision: string;
+  /** A code snapshot id (or unique prefix). */
+  code: string;
 }
 
 export const EMPTY_JOB_FORM: JobForm = {
@@ -191,12 +201,33 @@ export const EMPTY_JOB_FORM: JobForm = {
   timeoutS: '0',
   maxAttempts: '3',
   workers: '1',
+  experiment: '',
+  runName: '',
+  data: '',
+  environment: '',
+  environmentRevision: '',
+  code: '',
 };
+
+export interface JobDataEntry {
+  dataset: string;
+  version: number;
+  path?: string;
+}
 
 export interface JobSubmission {
   kind: 'command';
   name?: string;
-  payload: { command: string[]; env?: Record<string, string> };
+  experiment?: string;
+  run_name?: string;
+  payload: {
+    command: string[];
+    env?: Record<string, string>;
+    data?: JobDataEntry[];
+    environment?: string;
+    environment_revision?: number;
+    code?: string;
+  };
   priority?: number;
   resources: { cpus?: number; memory_mb?: number; gpus?: number };
   timeout_s?: number;
@@ -221,9 +252,20 @@ export function jobSubmission(form: JobForm): Parsed<JobSubmission> {
   if (!argv.ok) return argv;
   const env = parseEnv(form.env);
   if (!env.ok) return env;
+  const data = parseDataLines(form.data ?? '');
+  if (!data.ok) return data;
   const body: JobSubmission = { kind: 'command', payload: { command: argv.value }, resources: {} };
   if (form.name.trim()) body.name = form.name.trim();
   if (Object.keys(env.value).length) body.payload.env = env.value;
+  if (data.value.length) body.payload.data = data.value;
+  if (form.experiment?.trim()) body.experiment = form.experiment.trim();
+  if (form.runName?.trim()) body.run_name = form.runName.trim();
+  if (form.environment?.trim()) {
+    body.payload.environment = form.environment.trim();
+    const rev = num(form.environmentRevision ?? '');
+    if (rev !== undefined) body.payload.environment_revision = rev;
+  }
+  if (form.code?.trim()) body.payload.code = form.code.trim();
   const set = <K extends keyof JobSubmission>(k: K, v: JobSubmission[K] | undefined) => {
     if (v !== undefined) body[k] = v;
   };
@@ -240,6 +282,56 @@ export function jobSubmission(form: JobForm): Parsed<JobSubmission> {
   const workers = num(form.workers);
   if (workers !== undefined && workers !== 1) body.distributed = { workers };
   return { ok: true, value: body };
+}
+
+/**
+ * Data version lines: `customers@v2` or `customers@2`, optionally followed by `→ path`, `-> path`
+ * or `: path` (where the job finds it; the server's default is data/<dataset>). Blank lines and
+ * lines starting with # are skipped.
+ */
+export function parseDataLines(text: string): Parsed<JobDataEntry[]> {
+  const out: JobDataEntry[] = [];
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n].trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([A-Za-z0-9][\w.-]*)@v?(\d+)(?:\s*(?:→|->|:)\s*(\S+?)\/?)?$/.exec(line);
+    if (!m) return { ok: false, problem: { key: 'jobs.problems.dataLine', line: n + 1 } };
+    out.push({ dataset: m[1], version: Number(m[2]), ...(m[3] ? { path: m[3] } : {}) });
+  }
+  return { ok: true, value: out };
+}
+
+/**
+ * A form filled from a job, to clone it (edit, then submit) or run it again as it was: the same
+ * command, environment variables, resources, data versions, environment revision and code, and
+ * a new run in the same experiment when the job had one.
+ */
+export function jobFormOf(job: Pick<Job, 'name' | 'payload' | 'priority' | 'resources' | 'timeout_s' | 'max_attempts' | 'world_size'>): JobForm {
+  const p = job.payload ?? {};
+  const data = Array.isArray(p.data) ? (p.data as JobDataEntry[]) : [];
+  const env = (p.env ?? {}) as Record<string, string>;
+  // Variables the worker sets for a job are not the submitter's to give again.
+  const own = Object.entries(env).filter(([k]) => !k.startsWith('MOEBIUS_') && !k.startsWith('MLFLOW_'));
+  return {
+    ...EMPTY_JOB_FORM,
+    name: job.name ?? '',
+    command: quoteArgv((p.command as string[] | undefined) ?? []),
+    mode: 'shell',
+    env: own.map(([k, v]) => `${k}=${v}`).join('\n'),
+    priority: String(job.priority ?? 0),
+    cpus: String(job.resources?.cpus ?? ''),
+    memoryMb: String(job.resources?.memory_mb ?? ''),
+    gpus: String(job.resources?.gpus ?? ''),
+    timeoutS: String(job.timeout_s ?? 0),
+    maxAttempts: String(job.max_attempts ?? 3),
+    workers: String(job.world_size ?? 1),
+    experiment: typeof p.experiment_id === 'string' ? p.experiment_id : '',
+    data: data.map((d) => `${d.dataset}@v${d.version}${d.path && d.path !== `data/${d.dataset}` ? ` → ${d.path}` : ''}`).join('\n'),
+    environment: typeof p.environment === 'string' ? p.environment : '',
+    environmentRevision: p.environment_revision !== undefined ? String(p.environment_revision) : '',
+    code: typeof p.code === 'string' ? p.code : '',
+  };
 }
 
 // ---- the followed log

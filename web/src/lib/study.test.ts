@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestTrial, EMPTY_STUDY_FORM, formatParam, needsTextColumn, parseChoice, studySpec, type StudyForm } from './study';
+import { bestTrial, EMPTY_STUDY_FORM, formatParam, lastUsedExperiment, needsTextColumn, paramTick, parseChoice, rangeFormatter, studySpec, type StudyForm } from './study';
 import type { StudyTrial } from '../api/types';
 
 const form = (over: Partial<StudyForm> = {}): StudyForm => ({
@@ -124,5 +124,37 @@ describe('helpers', () => {
     expect(formatParam(0.123456789)).toBe('0.123457');
     expect(formatParam(4)).toBe('4');
     expect(formatParam('a')).toBe('a');
+  });
+});
+
+describe('plot labels (issue 17)', () => {
+  it('gives a colour bar over 0.31–0.40 ends that differ, never "0" at both', () => {
+    const f = rangeFormatter(0.31, 0.4);
+    expect(f(0.31)).toBe('0.31');
+    expect(f(0.4)).toBe('0.4');
+    expect(f(0.3555)).toBe('0.3555');
+    expect(f(0.31)).not.toBe(f(0.4));
+  });
+  it('keeps whole numbers short and tiny or huge ones readable', () => {
+    expect(rangeFormatter(5, 15)(7.5)).toBe('7.5');
+    expect(rangeFormatter(5, 15)(10)).toBe('10');
+    expect(rangeFormatter(0, 1000)(250)).toBe('250');
+    expect(rangeFormatter(1e-6, 3e-6)(2e-6)).toBe('2.00e-6');
+    expect(rangeFormatter(0.5, 0.5)(0.5)).toBe('0.5');
+  });
+  it('labels an int parameter only at whole numbers', () => {
+    const fmt = rangeFormatter(2, 20);
+    expect(paramTick('int', 10, fmt)).toBe('10');
+    expect(paramTick('int', 9.65, fmt)).toBe('');
+    expect(paramTick('float', 9.65, rangeFormatter(9, 10))).toBe('9.65');
+  });
+});
+
+describe('the new-study form default (issue 17)', () => {
+  it('picks the experiment used last', () => {
+    const e = (name: string, last: number, created = 0) => ({ name, last_update_time: last, creation_time: created });
+    expect(lastUsedExperiment([e('Default', 1), e('churn', 9), e('old', 3)])?.name).toBe('churn');
+    expect(lastUsedExperiment([e('a', 5, 1), e('b', 5, 2)])?.name).toBe('b');
+    expect(lastUsedExperiment([])).toBeUndefined();
   });
 });

@@ -174,3 +174,42 @@ export function formatParam(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Number(v.toPrecision(6)).toString();
   return String(v);
 }
+
+/**
+ * A label formatter for numbers between `min` and `max` (a colour bar, an axis) with just enough
+ * digits that the two ends and the steps between read differently: 0.31–0.40 gives "0.31",
+ * "0.355", "0.4", never "0" at both ends. Very large or tiny magnitudes use exponents.
+ */
+export function rangeFormatter(min: number, max: number): (v: number) => string {
+  const span = Math.abs(max - min);
+  const mag = Math.max(Math.abs(min), Math.abs(max));
+  if (!Number.isFinite(span) || !Number.isFinite(mag)) return (v) => String(v);
+  if (mag >= 1e6 || (mag > 0 && mag < 1e-4)) return (v) => (v === 0 ? '0' : v.toExponential(2));
+  // Digits after the point: two more than the span's first significant digit (a tenth of a step).
+  const decimals = span > 0 ? Math.max(0, Math.min(10, 2 - Math.floor(Math.log10(span)))) : mag > 0 ? Math.max(0, 3 - Math.floor(Math.log10(mag))) : 0;
+  return (v) => {
+    const s = v.toFixed(decimals);
+    return decimals > 0 ? s.replace(/\.?0+$/, '') : s;
+  };
+}
+
+/** An axis label for a parameter's value: whole numbers for an int parameter, as-is otherwise. */
+export function paramTick(type: 'float' | 'int' | 'categorical' | string, v: number, fmt: (v: number) => string): string {
+  if (type === 'int') return Number.isInteger(v) ? String(v) : '';
+  return fmt(v);
+}
+
+/** The experiment a project used last (latest update, then creation), for forms' defaults. */
+export function lastUsedExperiment<E extends { name: string; last_update_time?: number; creation_time?: number }>(experiments: E[]): E | undefined {
+  let best: E | undefined;
+  const key = (e: E) => [e.last_update_time ?? 0, e.creation_time ?? 0];
+  for (const e of experiments) {
+    if (!best) best = e;
+    else {
+      const [a1, a2] = key(e);
+      const [b1, b2] = key(best);
+      if (a1 > b1 || (a1 === b1 && a2 > b2)) best = e;
+    }
+  }
+  return best;
+}

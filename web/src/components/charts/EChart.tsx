@@ -12,7 +12,7 @@ import {
   TooltipComponent,
   VisualMapComponent,
 } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption } from 'echarts/core';
 
 echarts.use([
@@ -30,6 +30,7 @@ echarts.use([
   TitleComponent,
   VisualMapComponent,
   CanvasRenderer,
+  SVGRenderer,
 ]);
 
 export interface ChartClick {
@@ -38,24 +39,33 @@ export interface ChartClick {
   name?: string;
 }
 
+/**
+ * `renderer`: 'canvas' (the default) for charts of many points; 'svg' for small charts whose text
+ * (axis labels, legends) should be in the page, where tests and screen readers can read it.
+ */
 export default function EChart({
   option,
   height = 280,
   onClick,
+  renderer = 'canvas',
 }: {
   option: EChartsCoreOption;
   height?: number;
   onClick?: (e: ChartClick) => void;
+  renderer?: 'canvas' | 'svg';
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const clickRef = useRef(onClick);
   clickRef.current = onClick;
+  const optionRef = useRef(option);
+  optionRef.current = option;
 
   useEffect(() => {
     if (!ref.current) return;
-    const c = echarts.init(ref.current, undefined, { renderer: 'canvas' });
+    const c = echarts.init(ref.current, undefined, { renderer });
     chart.current = c;
+    c.setOption(optionRef.current, { notMerge: true });
     c.on('click', (e) => clickRef.current?.(e as ChartClick));
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(ref.current);
@@ -64,7 +74,7 @@ export default function EChart({
       c.dispose();
       chart.current = null;
     };
-  }, []);
+  }, [renderer]);
 
   useEffect(() => {
     chart.current?.setOption(option, { notMerge: true, lazyUpdate: true });

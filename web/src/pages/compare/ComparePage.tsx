@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { useQueries } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { getRun } from '../../api/endpoints';
-import type { Run } from '../../api/types';
+import type { MetricSeries, Run } from '../../api/types';
 import { Breadcrumbs } from '../../components/Breadcrumbs';
 import { MetricChart, XAxisToggle, type XAxisMode } from '../../components/charts/MetricChart';
 import { RunStatus } from '../../components/RunStatus';
@@ -12,6 +12,7 @@ import { useLocale } from '../../components/useLocale';
 import { useMetricHistory } from '../../components/useMetricHistory';
 import { diffKeyValues, type DiffRow } from '../../lib/diff';
 import { formatDateTime, formatNumber } from '../../lib/format';
+import { chartGroups, orderByPins, readPins } from '../../lib/runMetrics';
 import { CompareCurves } from '../evaluation/CompareCurves';
 
 export const MAX_COMPARE_RUNS = 10;
@@ -180,33 +181,41 @@ function CompareCharts({ runs, keys }: { runs: Run[]; keys: string[] }) {
   const hist = useMetricHistory(runIds, keys);
   const names = useMemo(() => new Map(runs.map((r) => [r.info.run_id, r.info.run_name || r.info.run_id])), [runs]);
   const byKey = useMemo(() => {
-    const m = new Map<string, { name: string; points: NonNullable<typeof hist.data>[number]['points'] }[]>();
+    const m = new Map<string, MetricSeries[]>();
     for (const s of hist.data ?? []) {
       if (!m.has(s.key)) m.set(s.key, []);
-      m.get(s.key)!.push({ name: names.get(s.run_id) ?? s.run_id, points: s.points });
+      m.get(s.key)!.push(s);
     }
     return m;
-  }, [hist.data, names]);
+  }, [hist.data]);
+  // Charts only for what some run logged at more than one point (issue 17); single values are in
+  // the metrics table above. Train and valid of one metric share a chart; pinned charts (the run
+  // page's pins, of the first run's experiment) come first.
+  const multi = useMemo(() => keys.filter((k) => (byKey.get(k) ?? []).some((s) => (s.total ?? s.points.length) > 1)), [keys, byKey]);
+  const groups = useMemo(() => chartGroups(multi), [multi]);
+  const pins = useMemo(() => readPins(typeof window === 'undefined' ? undefined : window.localStorage, runs[0]?.info.experiment_id ?? ''), [runs]);
+  const { pinned, rest } = orderByPins(groups, pins);
   if (keys.length === 0) return null;
   return (
     <section className="card">
       <div className="section-head">
         <h2>{t('compare.charts')}</h2>
-        <XAxisToggle value={xMode} onChange={setXMode} />
+        {groups.length > 0 && <XAxisToggle value={xMode} onChange={setXMode} />}
       </div>
       {hist.isPending && <Loading />}
       <ErrorBox error={hist.error} />
-      {hist.data && (
+      {hist.data && groups.length === 0 && <p className="muted small">{t('run.noCurves')}</p>}
+      {hist.data && groups.length > 0 && (
         <div className="chart-grid">
-          {keys.map((key) => {
-            const series = (byKey.get(key) ?? []).filter((s) => s.points.length > 0);
+          {[...pinned, ...rest].map((g) => {
+            const series = g.keys.flatMap((key) =>
+              (byKey.get(key) ?? [])
+                .filter((s) => s.points.length > 0)
+                .map((s) => ({ name: g.keys.length > 1 ? `${names.get(s.run_id) ?? s.run_id} · ${key}` : (names.get(s.run_id) ?? s.run_id), points: s.points })),
+            );
             return (
-              <div key={key} className="chart-cell" data-testid="metric-chart">
-                {series.length > 0 ? (
-                  <MetricChart title={key} series={series} xMode={xMode} height={320} />
-                ) : (
-                  <Empty>{t('charts.noHistory', { key })}</Empty>
-                )}
+              <div key={g.id} className="chart-cell" data-testid="metric-chart" data-chart={g.id}>
+                {series.length > 0 ? <MetricChart title={g.title} series={series} xMode={xMode} height={320} /> : <Empty>{t('charts.noHistory', { key: g.title })}</Empty>}
               </div>
             );
           })}

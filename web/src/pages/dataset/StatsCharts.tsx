@@ -208,17 +208,28 @@ export function ImportanceCard({ importance, label }: { importance: FeatureImpor
   const { t } = useTranslation();
   const locale = useLocale();
   const ranked = useMemo(() => rankImportance(importance, 30), [importance]);
+  const suspects = importance.filter((f) => f.flag);
   const method = ranked[0]?.method ?? '';
+  // The measure each feature was scored with: one line per measure, naming its features.
+  const methods = [...new Set(ranked.map((f) => f.method))];
   const option = useMemo(
     () => ({
       animation: false,
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => (typeof v === 'number' ? formatNumber(v, locale) : '—') },
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        formatter: (ps: { dataIndex: number; value: unknown }[]) => {
+          const f = ranked[ps[0]?.dataIndex ?? 0];
+          if (!f) return '';
+          return `${f.feature}: ${typeof f.score === 'number' ? formatNumber(f.score, locale) : '—'}<br/>${t(`stats.methods.${f.method}`, { defaultValue: f.method })}`;
+        },
+      },
       grid: { left: 12, right: 28, top: 8, bottom: 12, containLabel: true },
       xAxis: { type: 'value' },
       yAxis: { type: 'category', inverse: true, data: ranked.map((f) => f.feature), axisLabel: { width: 160, overflow: 'truncate' } },
       series: [{ type: 'bar', data: ranked.map((f) => f.score ?? 0), itemStyle: { color: '#16a34a' }, barMaxWidth: 18 }],
     }),
-    [ranked, locale],
+    [ranked, locale, t],
   );
   return (
     <section className="card" data-testid="importance">
@@ -227,12 +238,33 @@ export function ImportanceCard({ importance, label }: { importance: FeatureImpor
         <p className="muted">{t('stats.noImportance')}</p>
       ) : (
         <>
-          <p className="hint">{t(`stats.methods.${method}`, { defaultValue: method })}</p>
+          {methods.length <= 1 ? (
+            <p className="hint">{t(`stats.methods.${method}`, { defaultValue: method })}</p>
+          ) : (
+            <ul className="hint plain-list" data-testid="importance-methods">
+              {methods.map((m) => (
+                <li key={m}>
+                  {t(`stats.methods.${m}`, { defaultValue: m })}: {ranked.filter((f) => f.method === m).map((f) => f.feature).join(', ')}
+                </li>
+              ))}
+            </ul>
+          )}
           <div data-testid="importance-chart">
             <Chart option={option} height={Math.max(160, 30 + ranked.length * 24)} />
           </div>
-          {importance.length > ranked.length && <p className="hint">{t('stats.moreFeatures', { count: importance.length - ranked.length })}</p>}
+          {importance.length - suspects.length > ranked.length && (
+            <p className="hint">{t('stats.moreFeatures', { count: importance.length - suspects.length - ranked.length })}</p>
+          )}
         </>
+      )}
+      {suspects.length > 0 && (
+        <ul className="plain-list suspect-features" data-testid="importance-suspects">
+          {suspects.map((f) => (
+            <li key={f.feature} data-feature={f.feature} data-flag={f.flag} className="note-warn small">
+              {t(f.flag === 'identifier' ? 'stats.flagIdentifier' : 'stats.flagLeakage', { feature: f.feature, label })}
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );

@@ -1,9 +1,9 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { diffVersions, getDataset } from '../../api/endpoints';
-import type { DataDiff, DictionaryDiff } from '../../api/types';
+import type { DataDiff, DictionaryDiff, TableDiff } from '../../api/types';
 import { Breadcrumbs } from '../../components/Breadcrumbs';
 import { datasetPath } from '../../components/DataStatusChip';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
@@ -40,6 +40,11 @@ export default function DiffPage() {
   const set = (next: { from?: string; to?: string }) => setParams({ from: next.from ?? from, to: next.to ?? to }, { replace: true });
   const d = q.data;
   const f = filter.trim().toLowerCase();
+  // Open on the first kind of change there is (issue 17): a diff of only modified files opens
+  // on them, not on an empty "added" list.
+  useEffect(() => {
+    if (d) setKind(KINDS.find((k) => d.counts[COUNT_KEY[k]] > 0) ?? 'added');
+  }, [d]);
 
   return (
     <div className="page">
@@ -119,6 +124,13 @@ export default function DiffPage() {
             />
             {d.listed_at_most !== undefined && <span className="muted small">{t('diff.listedAtMost', { max: d.listed_at_most })}</span>}
           </div>
+          {(d.tables?.length ?? 0) > 0 && (
+            <section data-testid="table-diffs">
+              {d.tables!.map((x) => (
+                <TableDiffCard key={x.path} diff={x} />
+              ))}
+            </section>
+          )}
           <DiffList diff={d} kind={kind} filter={f} />
           {(d.dictionaries?.length ?? 0) > 0 && (
             <section className="dict-section" data-testid="dictionary-diffs">
@@ -275,6 +287,100 @@ function DictionaryCard({ diff }: { diff: DictionaryDiff }) {
           {unlisted(diff, 'changed') > 0 && <p className="muted small">{t('quality.more', { count: unlisted(diff, 'changed') })}</p>}
         </>
       )}
+    </div>
+  );
+}
+
+/** One modified table item: columns added, removed and retyped; rows added, removed and changed, with samples. */
+function TableDiffCard({ diff }: { diff: TableDiff }) {
+  const { t } = useTranslation();
+  const columns = (rows: Record<string, string | null>[]) => [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const sampleTable = (kind: 'added' | 'removed') => {
+    const rows = diff.sample[kind];
+    if (rows.length === 0) return null;
+    const cols = columns(rows);
+    return (
+      <div className="table-scroll">
+        <h4 className={kind === 'added' ? 'dict-added' : 'dict-removed'}>{t(`diff.rows.${kind}`)}</h4>
+        <table className="table compact" data-testid={`table-diff-${kind}`}>
+          <thead>
+            <tr>
+              {cols.map((c) => (
+                <th key={c}>{c}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={i}>
+                {cols.map((c) => (
+                  <td key={c} className="mono small">
+                    {r[c] ?? <span className="muted">—</span>}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    );
+  };
+  return (
+    <div className="card dict-card" data-testid="table-diff" data-path={diff.path}>
+      <div className="section-head">
+        <h3 className="mono">{diff.path}</h3>
+        <span className="muted small">
+          {t('diff.rows.count', { before: diff.rows_before, after: diff.rows_after })}
+          {' · '}
+          {diff.key ? t('diff.rows.matchedBy', { key: diff.key }) : t('diff.rows.matchedWhole')}
+        </span>
+      </div>
+      <div className="stat-row">
+        {(['added', 'removed', 'changed', 'unchanged'] as const).map((k) => (
+          <div key={k} className={`stat dict-${k}`} data-testid={`table-diff-count-${k}`}>
+            <span className="muted small">{t(`diff.rows.${k}`)}</span>
+            <strong>{diff.counts[k]}</strong>
+          </div>
+        ))}
+      </div>
+      {(diff.columns_added.length > 0 || diff.columns_removed.length > 0 || diff.type_changes.length > 0) && (
+        <ul className="small" data-testid="table-diff-columns">
+          {diff.columns_added.length > 0 && <li className="dict-added">{t('diff.rows.columnsAdded', { columns: diff.columns_added.join(', ') })}</li>}
+          {diff.columns_removed.length > 0 && <li className="dict-removed">{t('diff.rows.columnsRemoved', { columns: diff.columns_removed.join(', ') })}</li>}
+          {diff.type_changes.map((c) => (
+            <li key={c.column}>{t('diff.rows.typeChanged', { column: c.column, from: c.from, to: c.to })}</li>
+          ))}
+        </ul>
+      )}
+      {diff.sample.changed.length > 0 && (
+        <div className="table-scroll">
+          <h4>{t('diff.rows.changed')}</h4>
+          <table className="table compact" data-testid="table-diff-changed">
+            <thead>
+              <tr>
+                <th>{diff.key}</th>
+                <th>{t('diff.rows.column')}</th>
+                <th>{t('dictionaries.before')}</th>
+                <th>{t('dictionaries.after')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {diff.sample.changed.flatMap((r) =>
+                Object.entries(r.changes).map(([col, [a, b]]) => (
+                  <tr key={`${r.key}/${col}`} data-key={r.key} data-column={col}>
+                    <td className="mono">{r.key}</td>
+                    <td className="mono">{col}</td>
+                    <td className="mono small dict-removed">{a ?? '—'}</td>
+                    <td className="mono small dict-added">{b ?? '—'}</td>
+                  </tr>
+                )),
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {sampleTable('added')}
+      {sampleTable('removed')}
     </div>
   );
 }

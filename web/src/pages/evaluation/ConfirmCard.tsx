@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { confirmRun, getRunCriteria, packageArchiveUrl } from '../../api/endpoints';
 import { useAuth } from '../../components/auth';
+import { MissingMetrics } from '../../components/MissingMetrics';
 import { ErrorBox, Loading } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
 import { formatDateTime, formatNumber } from '../../lib/format';
@@ -62,13 +63,19 @@ export function ConfirmCard({ runId, project }: { runId: string; project?: strin
             <tbody>
               {check.clauses.map((c, i) => (
                 <tr key={i}>
-                  <td className="mono">{c.text}</td>
+                  <td className="mono">
+                    {c.text}
+                    {c.logged_as && c.metric && c.logged_as !== c.metric && (
+                      <span className="muted small"> ({t('report.loggedAs', { key: c.logged_as })})</span>
+                    )}
+                  </td>
                   <td className="right mono">{c.actual === null ? t('report.missing') : formatNumber(c.actual, locale)}</td>
                   <td className={c.passed ? 'pass' : 'fail'}>{c.passed ? '✓' : '✗'}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          <MissingMetrics check={check} />
         </>
       )}
       {done ? (

@@ -84,7 +84,10 @@ function MetricsCard({ ev }: { ev: StoredEvaluation }) {
   return (
     <section className="card">
       <h2>
-        {t('report.metrics')} <span className="muted small">· {t(`report.problem.${ev.problem}`)} · n = {ev.n}</span>
+        {t('report.metrics')}{' '}
+        <span className="muted small">
+          · <span className="mono">{ev.name}</span> · {t(`report.problem.${ev.problem}`)} · n = {ev.n}
+        </span>
       </h2>
       <table className="table compact" data-testid="eval-metrics">
         <tbody>
@@ -92,7 +95,10 @@ function MetricsCard({ ev }: { ev: StoredEvaluation }) {
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([k, v]) => (
               <tr key={k}>
-                <td className="mono">{k}</td>
+                {/* Criteria name this metric `${ev.name}.${k}` (logged as ${ev.name}_${k}). */}
+                <td className="mono" title={t('report.criteriaName', { name: `${ev.name}.${k}` })}>
+                  {k}
+                </td>
                 <td className="right mono">{v === null ? '—' : formatNumber(v, locale)}</td>
               </tr>
             ))}
@@ -130,8 +136,8 @@ function ConfusionCard({ ev }: { ev: StoredEvaluation }) {
   const { t } = useTranslation();
   const m = ev.confusion!;
   const [normalized, setNormalized] = useState(false);
-  const shown = normalized ? normalizeRows(m.matrix) : m.matrix;
-  const max = Math.max(0, ...shown.flat());
+  const shares = normalizeRows(m.matrix);
+  const shown = normalized ? shares : m.matrix;
   return (
     <section className="card">
       <div className="row spread">
@@ -162,7 +168,9 @@ function ConfusionCard({ ev }: { ev: StoredEvaluation }) {
               {row.map((v, c) => (
                 <td
                   key={c}
-                  style={{ background: heatColor(v, max), color: max > 0 && v / max > 0.6 ? '#fff' : undefined }}
+                  // Coloured by the share of the true class's row, counts or not: a weak class's
+                  // errors stand out as they would in the normalized view.
+                  style={{ background: heatColor(shares[r][c], 1), color: shares[r][c] > 0.6 ? '#fff' : undefined }}
                   className="right mono"
                   title={normalized ? String(m.matrix[r][c]) : undefined}
                 >
@@ -336,11 +344,18 @@ function BaselinesTable({ ev }: { ev: StoredEvaluation }) {
         </thead>
         <tbody>
           {baselineRows(ev).map((r) => (
-            <tr key={r.metric}>
-              <td className="mono">{r.metric}</td>
+            <tr key={r.metric} className={r.losesTo.length ? 'loses' : undefined} data-loses={r.losesTo.join(',') || undefined}>
+              <td className="mono">
+                {r.metric}
+                {r.losesTo.length > 0 && (
+                  <span className="status-pill job-failed baseline-loses" data-testid="baseline-loses">
+                    {t(r.losesTo[0] === 'simple' ? 'report.losesToSimple' : 'report.losesToPrevious')}
+                  </span>
+                )}
+              </td>
               <td className="right mono">{f(r.model)}</td>
-              <td className="right mono">{f(r.simple)}</td>
-              <td className="right mono">{f(r.previous)}</td>
+              <td className={r.losesTo.includes('simple') ? 'right mono better-baseline' : 'right mono'}>{f(r.simple)}</td>
+              <td className={r.losesTo.includes('previous') ? 'right mono better-baseline' : 'right mono'}>{f(r.previous)}</td>
               <td className="right mono">{f(r.human)}</td>
             </tr>
           ))}

@@ -4,7 +4,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
-import { getExperiment, getProject, searchRuns } from '../../api/endpoints';
+import { getExperiment, getProject, listStudies, listTasks, searchRuns } from '../../api/endpoints';
 import type { Run } from '../../api/types';
 import { Breadcrumbs } from '../../components/Breadcrumbs';
 import { RunStatus } from '../../components/RunStatus';
@@ -13,7 +13,6 @@ import { useLocale } from '../../components/useLocale';
 import {
   cellValue,
   columnKey,
-  defaultColumns,
   keysPresent,
   nextSort,
   parseColumnKey,
@@ -23,6 +22,9 @@ import {
 } from '../../lib/columns';
 import { formatDateTime, formatDateTimeShort, formatDuration, formatNumber } from '../../lib/format';
 import { ColumnPicker } from './ColumnPicker';
+import { SelectedRunsCharts } from './SelectedRunsCharts';
+import { defaultRunColumns, nestRuns, originOf, tagOf } from '../../lib/runTree';
+import { splitFailure } from '../../lib/runMetrics';
 
 const PAGE_SIZE = 200;
 const ROW_HEIGHT = 36;
@@ -69,10 +71,13 @@ export function ExperimentPage() {
   });
   const [chosen, setChosen] = useState<ColumnId[] | null>(() => loadColumns(experimentId));
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  // Parents whose child runs (study trials, pipeline steps) are shown under them.
+  const [expanded, setExpanded] = useState<Set<string>>(new Set());
 
   useEffect(() => {
     setChosen(loadColumns(experimentId));
     setSelected(new Set());
+    setExpanded(new Set());
   }, [experimentId]);
 
   const projectQ = useQuery({ queryKey: ['project', project], queryFn: () => getProject(project) });
@@ -99,8 +104,20 @@ export function ExperimentPage() {
   });
 
   const runs: Run[] = useMemo(() => runsQ.data?.pages.flatMap((p) => p.runs ?? []) ?? [], [runsQ.data]);
+  const rows = useMemo(() => nestRuns(runs, expanded), [runs, expanded]);
   const keys = useMemo(() => keysPresent(runs), [runs]);
-  const columns = chosen ?? defaultColumns(keys);
+  // Default columns from what the experiment is for: its task's primary metric (the task the
+  // experiment names, else the project's only one) and its studies' objectives.
+  const tasksQ = useQuery({ queryKey: ['tasks', project], queryFn: () => listTasks(project), enabled: !chosen });
+  const studiesQ = useQuery({ queryKey: ['studies', project], queryFn: () => listStudies(project), enabled: !chosen });
+  const expTask = expQ.data?.experiment.tags?.find((x) => x.key === 'moebius.task')?.value;
+  const tasks = tasksQ.data?.tasks ?? [];
+  const task = tasks.find((x) => x.name === expTask) ?? (tasks.length === 1 ? tasks[0] : undefined);
+  const objectives = (studiesQ.data?.studies ?? []).filter((x) => String(x.experiment_id) === experimentId).map((x) => x.objective.metric);
+  const columns = useMemo(
+    () => chosen ?? defaultRunColumns(keys, runs, { primaryMetric: task?.primary_metric, taskMetrics: task?.metrics, objectives }),
+    [chosen, keys, runs, task?.primary_metric, task?.metrics?.join(','), objectives.join(',')],
+  );
   const setColumns = (cols: ColumnId[] | null) => {
     setChosen(cols);
     saveColumns(experimentId, cols);
@@ -119,7 +136,7 @@ export function ExperimentPage() {
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: runs.length,
+    count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 15,
@@ -131,8 +148,8 @@ export function ExperimentPage() {
   const lastIndex = items.length ? items[items.length - 1].index : -1;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = runsQ;
   useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && lastIndex >= runs.length - 30) void fetchNextPage();
-  }, [lastIndex, runs.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
+    if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 30) void fetchNextPage();
+  }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   const toggle = useCallback((id: string) => {
     setSelected((prev) => {
@@ -151,6 +168,16 @@ export function ExperimentPage() {
   const filterError = runsQ.error instanceof ApiError && runsQ.error.status === 400 ? runsQ.error : null;
   const otherError = runsQ.error && !filterError ? runsQ.error : null;
   const canCompare = selected.size >= MIN_COMPARE && selected.size <= MAX_COMPARE;
+  const shownIds = rows.map((r) => r.run.info.run_id);
+  const allSelected = shownIds.length > 0 && shownIds.every((id) => selected.has(id));
+  const selectedRuns = useMemo(() => runs.filter((r) => selected.has(r.info.run_id)), [runs, selected]);
+  const toggleExpanded = (id: string) =>
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
   const exp = expQ.data?.experiment;
   const projectLabel = projectQ.data?.project.display_name || project;
 
@@ -263,7 +290,15 @@ export function ExperimentPage() {
         <div className="grid-scroll" ref={scrollRef} role="table" aria-rowcount={runs.length}>
           <div style={{ width: totalWidth, minWidth: '100%' }}>
             <div className="grid-row grid-head" role="row" style={{ gridTemplateColumns: template }}>
-              <div className="cell" role="columnheader" aria-label={t('runs.select')} />
+              <div className="cell cell-check" role="columnheader">
+                <input
+                  type="checkbox"
+                  name="select-all"
+                  aria-label={t('runs.selectAll')}
+                  checked={allSelected}
+                  onChange={() => setSelected(allSelected ? new Set() : new Set(shownIds))}
+                />
+              </div>
               {fixed.map((c) => (
                 <div key={c.id} className="cell" role="columnheader" aria-sort={ariaSort(c.sort)}>
                   {c.sort ? (
@@ -288,13 +323,18 @@ export function ExperimentPage() {
             </div>
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {items.map((vi) => {
-                const run = runs[vi.index];
+                const row = rows[vi.index];
+                const run = row.run;
                 const id = run.info.run_id;
+                const origin = row.children > 0 || row.depth > 0 ? originOf(run) : null;
+                const failure = run.info.status === 'FAILED' ? tagOf(run, 'moebius.failure_reason') : undefined;
                 return (
                   <div
                     key={id}
                     role="row"
-                    className={selected.has(id) ? 'grid-row selected' : 'grid-row'}
+                    className={`grid-row${selected.has(id) ? ' selected' : ''}${row.depth ? ' child-row' : ''}`}
+                    data-run={id}
+                    data-depth={row.depth}
                     style={{
                       gridTemplateColumns: template,
                       position: 'absolute',
@@ -313,16 +353,35 @@ export function ExperimentPage() {
                         onChange={() => toggle(id)}
                       />
                     </div>
-                    <div className="cell">
+                    <div className="cell run-name-cell" style={{ paddingLeft: row.depth ? 26 : undefined }}>
+                      {row.children > 0 && (
+                        <button
+                          type="button"
+                          className="link-button tree-toggle"
+                          aria-expanded={expanded.has(id)}
+                          aria-label={t(expanded.has(id) ? 'runs.collapse' : 'runs.expand', { count: row.children })}
+                          data-testid="run-children-toggle"
+                          onClick={() => toggleExpanded(id)}
+                        >
+                          {expanded.has(id) ? '▾' : '▸'}
+                        </button>
+                      )}
                       <Link to={`/runs/${encodeURIComponent(id)}`} title={id}>
                         {run.info.run_name || id}
                       </Link>
+                      {row.children > 0 && <span className="muted small"> ({row.children})</span>}
+                      {origin && row.depth === 0 && (
+                        <Link className="small origin-link" to={origin.to} data-testid="run-origin">
+                          {t(origin.kind === 'study' ? 'runs.studyLink' : 'runs.pipelineLink', { name: origin.label })}
+                        </Link>
+                      )}
                     </div>
-                    <div className="cell">
+                    <div className="cell" title={failure}>
                       <RunStatus status={run.info.status} />
+                      {failure && <span className="job-reason">{splitFailure(failure).reason || failure}</span>}
                     </div>
                     <div className="cell">{formatDateTimeShort(run.info.start_time, locale)}</div>
-                    <div className="cell">{formatDuration(run.info.start_time, run.info.end_time)}</div>
+                    <div className="cell">{formatDuration(run.info.start_time, run.info.end_time, locale)}</div>
                     <div className="cell">{run.info.user_id}</div>
                     {columns.map((c) => {
                       const v = cellValue(run, c);
@@ -339,6 +398,7 @@ export function ExperimentPage() {
           </div>
         </div>
       )}
+      {selectedRuns.length >= 2 && <SelectedRunsCharts runs={selectedRuns} columns={columns} />}
     </div>
   );
 }

@@ -1,8 +1,8 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
-import { cancelJob, getJob, listProjects } from '../../api/endpoints';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { cancelJob, getJob, listProjects, submitJob } from '../../api/endpoints';
 import type { Job, JobDataInput } from '../../api/types';
 import { useAuth } from '../../components/auth';
 import { Breadcrumbs } from '../../components/Breadcrumbs';
@@ -11,7 +11,9 @@ import { ErrorBox, Loading } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
 import { useNow } from '../../components/useNow';
 import { formatDateTime, formatDuration } from '../../lib/format';
-import { canCancel, formatResources, isActiveState, jobRunMillis, quoteArgv } from '../../lib/jobs';
+import { canCancel, formatResources, isActiveState, jobFormOf, jobRunMillis, jobSubmission, quoteArgv } from '../../lib/jobs';
+import { SubmitJobForm } from '../project/SubmitJobForm';
+import { splitFailure } from '../../lib/runMetrics';
 import { LogView } from './LogView';
 
 const REFRESH_MS = 1000;
@@ -38,6 +40,19 @@ export default function JobPage() {
   });
   const onLogDone = useCallback(() => void queryClient.invalidateQueries({ queryKey: ['job', jobId] }), [queryClient, jobId]);
   const mayRun = can('job.run', project?.name);
+  const navigate = useNavigate();
+  const [search, setSearch] = useSearchParams();
+  // ?clone=1 (the run page's "Run again with changes"): the form opens filled from this job.
+  const [cloning, setCloning] = useState(search.get('clone') === '1');
+  // Run again as it was: the same body as a clone submitted without edits.
+  const rerun = useMutation({
+    mutationFn: async () => {
+      const body = jobSubmission(jobFormOf(job!));
+      if (!body.ok) throw new Error(body.problem.key);
+      return submitJob(project!.name, body.value);
+    },
+    onSuccess: (r) => navigate(`/jobs/${r.job.id}`),
+  });
 
   return (
     <div className="page">
@@ -59,6 +74,16 @@ export default function JobPage() {
                 <JobStateChip state={job.state} cancelRequested={job.cancel_requested} />
               </h1>
             </div>
+            {mayRun && project && !canCancel(job) && (
+              <div className="row gap">
+                <button type="button" className="btn" data-testid="job-rerun" disabled={rerun.isPending} onClick={() => rerun.mutate()}>
+                  {t('jobs.rerun')}
+                </button>
+                <button type="button" className="btn" data-testid="job-clone" onClick={() => setCloning(true)}>
+                  {t('jobs.clone')}
+                </button>
+              </div>
+            )}
             {mayRun && canCancel(job) && (
               <button
                 type="button"
@@ -74,20 +99,52 @@ export default function JobPage() {
             )}
           </div>
           <ErrorBox error={cancel.error} />
+          <ErrorBox error={rerun.error} />
+          {cloning && project && (
+            <SubmitJobForm
+              project={project.name}
+              initial={jobFormOf(job)}
+              title={t('jobs.cloneTitle', { id: job.id })}
+              onClose={() => {
+                setCloning(false);
+                if (search.get('clone')) setSearch({}, { replace: true });
+              }}
+              onSubmitted={(j) => navigate(`/jobs/${j.id}`)}
+            />
+          )}
           {job.state === 'running' && job.cancel_requested && (
             <p className="note-warn" role="status" data-testid="job-cancelling">
               {t('jobs.cancelRequested')}
             </p>
           )}
-          {job.error && (
-            <div className={job.state === 'failed' || job.state === 'timed_out' ? 'error-box' : 'note-warn'} data-testid="job-error-text">
-              {job.error}
-            </div>
-          )}
+          {job.error && <JobErrorText job={job} />}
           <JobDetails job={job} />
           <LogView jobId={jobId} onDone={onLogDone} />
         </>
       )}
+    </div>
+  );
+}
+
+/**
+ * Why the job ended as it did, in its header (issue 17): for a failure, the reason the server
+ * read from the end of the log (src/jobs/failure_reason.h) before the exit status.
+ */
+function JobErrorText({ job }: { job: Job }) {
+  const { t } = useTranslation();
+  const failed = job.state === 'failed' || job.state === 'timed_out';
+  if (!failed) {
+    return (
+      <div className="note-warn" data-testid="job-error-text">
+        {job.error}
+      </div>
+    );
+  }
+  const { status, reason } = splitFailure(job.error);
+  return (
+    <div className="error-box failure-reason" role="alert" data-testid="job-error-text">
+      <strong>{t('run.failedBecause')}:</strong> <span className="mono">{reason || job.error}</span>
+      {status !== null && <span className="muted small"> ({t('run.exitStatus', { status })})</span>}
     </div>
   );
 }
@@ -148,12 +205,12 @@ function JobDetails({ job }: { job: Job }) {
           ],
         ] as [string, React.ReactNode, string][])
       : []),
-    [t('jobs.timeoutS'), job.timeout_s ? formatDuration(1, 1 + job.timeout_s * 1000) : t('jobs.noTimeout'), 'timeout'],
+    [t('jobs.timeoutS'), job.timeout_s ? formatDuration(1, 1 + job.timeout_s * 1000, locale) : t('jobs.noTimeout'), 'timeout'],
     [t('jobs.createdBy'), job.created_by, 'created-by'],
     [t('jobs.created'), formatDateTime(job.created_at, locale), 'created'],
     [t('jobs.started'), formatDateTime(job.started_at, locale) || '—', 'started'],
     [t('jobs.finished'), formatDateTime(job.finished_at, locale) || '—', 'finished'],
-    [t('jobs.duration'), ms === null ? '—' : formatDuration(job.started_at, job.started_at + ms), 'duration'],
+    [t('jobs.duration'), ms === null ? '—' : formatDuration(job.started_at, job.started_at + ms, locale), 'duration'],
   ];
   return (
     <div className="card">

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { CriteriaCheck, ModelVersion, TensorSpec, VersionLineage } from '../../api/types';
 import { Empty } from '../../components/Status';
+import { MissingMetrics } from '../../components/MissingMetrics';
 import { useLocale } from '../../components/useLocale';
 import { formatBytes, formatDateTime, formatNumber } from '../../lib/format';
 import { dataVersionPath, formatShape, shortHash, signatureSourceKey, sortFiles } from '../../lib/registry';
@@ -223,6 +224,7 @@ export function CriteriaClauses({ check }: { check: CriteriaCheck }) {
           <tr>
             <td colSpan={3} className="muted small" data-testid="criteria-missing">
               {t('approvals.missingMetrics', { metrics: check.missing.join(', ') })}
+              <MissingMetrics check={check} />
             </td>
           </tr>
         </tfoot>

@@ -1,17 +1,18 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { cancelPipelineRun, getPipelineRun } from '../../api/endpoints';
+import { cancelPipelineRun, getPipelineRun, listPipelines } from '../../api/endpoints';
 import type { PipelineStep } from '../../api/types';
 import { useAuth } from '../../components/auth';
 import { Breadcrumbs } from '../../components/Breadcrumbs';
 import { ErrorBox, Loading } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
 import { isStepActive, layoutDag } from '../../lib/dag';
-import { formatDateTime, formatDuration } from '../../lib/format';
+import { formatDateTime, formatDuration, formatParams } from '../../lib/format';
 import { quoteArgv } from '../../lib/jobs';
 import { PipelineStateChip } from '../pipelines/PipelineStateChip';
+import { RunForm } from '../pipelines/PipelinesTab';
 
 const REFRESH_MS = 1000;
 
@@ -41,6 +42,11 @@ export default function PipelineRunPage() {
     onSuccess: (res) => queryClient.setQueryData(['pipeline-run', runId], res),
   });
   const byName = new Map(steps.map((s) => [s.name, s]));
+  // Run again with changes: the pipeline's form, filled with this run's parameters.
+  const [again, setAgain] = useState(false);
+  useEffect(() => setAgain(false), [runId]);
+  const pipelines = useQuery({ queryKey: ['pipelines', run?.project], queryFn: () => listPipelines(run!.project), enabled: again && !!run });
+  const saved = pipelines.data?.pipelines?.find((p) => p.name === run?.pipeline);
   const current = selected ? byName.get(selected) : undefined;
   return (
     <div className="page">
@@ -63,18 +69,23 @@ export default function PipelineRunPage() {
               </h1>
               <div className="muted small">
                 {formatDateTime(run.created_at, locale)} · {run.created_by}
-                {run.finished_at > 0 && ` · ${formatDuration(run.created_at, run.finished_at)}`}
+                {run.finished_at > 0 && ` · ${formatDuration(run.created_at, run.finished_at, locale)}`}
                 {' · '}
                 <Link to={`/runs/${run.run_id}`}>{t('pipeline.runPage.trackingRun')}</Link>
                 {!run.cache && ` · ${t('pipeline.runPage.noCache')}`}
               </div>
-              <div className="mono small">{JSON.stringify(run.params)}</div>
+              {formatParams(run.params) && <div className="mono small">{formatParams(run.params)}</div>}
               {run.error && (
                 <p className="error" data-testid="pipeline-run-error">
                   {run.error}
                 </p>
               )}
             </div>
+            {run.state !== 'running' && can('job.run', run.project) && (
+              <button type="button" className="btn" data-testid="pipeline-rerun" onClick={() => setAgain(true)}>
+                {t('jobs.rerunWithChanges')}
+              </button>
+            )}
             {run.state === 'running' && can('job.run', run.project) && (
               <button type="button" className="btn danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
                 {t('pipeline.runPage.cancel')}
@@ -82,6 +93,8 @@ export default function PipelineRunPage() {
             )}
           </div>
           <ErrorBox error={cancel.error} />
+          <ErrorBox error={pipelines.error} />
+          {again && saved && <RunForm project={run.project} pipeline={saved} initial={run.params} onClose={() => setAgain(false)} />}
           {run.state === 'running' && <p className="muted small">{t('pipeline.runPage.live')}</p>}
           <div className="dag-scroll">
             <svg
@@ -158,6 +171,7 @@ export default function PipelineRunPage() {
 
 function StepRow({ step: s, onSelect }: { step: PipelineStep; onSelect: () => void }) {
   const { t } = useTranslation();
+  const locale = useLocale();
   return (
     <tr data-step-row={s.name}>
       <td>
@@ -173,7 +187,7 @@ function StepRow({ step: s, onSelect }: { step: PipelineStep; onSelect: () => vo
       </td>
       <td className="mono">{s.job_id ? <Link to={`/jobs/${s.job_id}`}>{t('pipeline.runPage.logs', { id: s.job_id })}</Link> : ''}</td>
       <td className="mono small">{s.run_id ? <Link to={`/runs/${s.run_id}`}>{s.run_id.slice(0, 8)}</Link> : ''}</td>
-      <td className="mono small">{s.finished_at > 0 && s.started_at > 0 ? formatDuration(s.started_at, s.finished_at) : ''}</td>
+      <td className="mono small">{s.finished_at > 0 && s.started_at > 0 ? formatDuration(s.started_at, s.finished_at, locale) : ''}</td>
       <td className="small">
         {s.cached_from && t('pipeline.runPage.cachedFrom', { from: s.cached_from })}
         {s.error && <span className="error">{s.error}</span>}
@@ -190,7 +204,7 @@ function StepDetail({ step: s }: { step: PipelineStep }) {
       <dl className="kv">
         <div>
           <dt>{t('pipeline.parameters')}</dt>
-          <dd className="mono small">{JSON.stringify(s.params)}</dd>
+          <dd className="mono small">{formatParams(s.params) || <span className="muted">—</span>}</dd>
         </div>
         <div>
           <dt>{t('pipeline.components.command')}</dt>

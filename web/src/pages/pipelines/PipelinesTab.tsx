@@ -8,7 +8,7 @@ import { useAuth } from '../../components/auth';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
 import { useLocale } from '../../components/useLocale';
 import { STEP_STATES } from '../../lib/dag';
-import { formatDateTimeShort } from '../../lib/format';
+import { formatDateTimeShort, formatParams } from '../../lib/format';
 import { paramInitialText, parseParam, summarizeSteps } from '../../lib/pipelines';
 import { PipelineStateChip } from './PipelineStateChip';
 
@@ -116,7 +116,7 @@ export function PipelinesTab({ project }: { project: string }) {
                         .join(' · ')}
                     </span>
                   </td>
-                  <td className="small mono">{JSON.stringify(r.params)}</td>
+                  <td className="small mono">{formatParams(r.params) || <span className="muted">—</span>}</td>
                   <td className="small nowrap">
                     {formatDateTimeShort(r.created_at, locale)} · {r.created_by}
                   </td>
@@ -130,11 +130,24 @@ export function PipelinesTab({ project }: { project: string }) {
   );
 }
 
-function RunForm({ project, pipeline, onClose }: { project: string; pipeline: Saved<PipelineDefinition>; onClose: () => void }) {
+/** Starts a run of `pipeline`; `initial` fills the parameters from an earlier run (run again with changes). */
+export function RunForm({
+  project,
+  pipeline,
+  onClose,
+  initial,
+}: {
+  project: string;
+  pipeline: Saved<PipelineDefinition>;
+  onClose: () => void;
+  initial?: Record<string, unknown>;
+}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const params = pipeline.definition.parameters;
-  const [texts, setTexts] = useState<Record<string, string>>(() => Object.fromEntries(params.map((p) => [p.name, paramInitialText(p)])));
+  const [texts, setTexts] = useState<Record<string, string>>(() =>
+    Object.fromEntries(params.map((p) => [p.name, initial && initial[p.name] !== undefined ? String(initial[p.name]) : paramInitialText(p)])),
+  );
   const [cache, setCache] = useState(true);
   const [problem, setProblem] = useState('');
   const start = useMutation({

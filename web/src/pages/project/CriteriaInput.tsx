@@ -12,7 +12,7 @@ export type CriteriaState =
   | { kind: 'unavailable'; message: string };
 
 /**
- * A text area for acceptance criteria (`f1 >= 0.85 and p99_latency_ms <= 50`), checked by the
+ * A text area for acceptance criteria (`test.f1 >= 0.85 and perf.latency_p99_ms <= 50`: test.f1 is metric f1 of evaluation test, logged as test_f1), checked by the
  * server as the user types; a syntax error is shown with a caret under its position.
  */
 export function CriteriaInput({
@@ -65,7 +65,7 @@ export function CriteriaInput({
         className={state.kind === 'invalid' ? 'mono invalid' : 'mono'}
         rows={2}
         spellCheck={false}
-        placeholder="f1 >= 0.85 and p99_latency_ms <= 50"
+        placeholder="test.f1 >= 0.85 and perf.latency_p99_ms <= 50"
         value={value}
         onChange={(e) => onChange(e.target.value)}
         aria-invalid={state.kind === 'invalid'}

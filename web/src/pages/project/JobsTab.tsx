@@ -11,6 +11,7 @@ import { useLocale } from '../../components/useLocale';
 import { useNow } from '../../components/useNow';
 import { formatDateTimeShort, formatDuration } from '../../lib/format';
 import { anyActive, formatResources, JOB_STATES, jobRunMillis } from '../../lib/jobs';
+import { splitFailure } from '../../lib/runMetrics';
 import { SubmitJobForm } from './SubmitJobForm';
 import { SchedulesSection } from '../jobrun/SchedulesSection';
 
@@ -113,6 +114,11 @@ export function JobsTab({ project }: { project: string }) {
                     </td>
                     <td data-stat="state">
                       <JobStateChip state={j.state} cancelRequested={j.cancel_requested} />
+                      {(j.state === 'failed' || j.state === 'timed_out') && j.error && (
+                        <span className="job-reason" data-testid="job-reason" title={j.error}>
+                          {splitFailure(j.error).reason || j.error}
+                        </span>
+                      )}
                     </td>
                     <td className="small nowrap" data-stat="group">
                       {j.group ? (
@@ -138,7 +144,7 @@ export function JobsTab({ project }: { project: string }) {
                     <td>{j.created_by}</td>
                     <td className="small nowrap">{formatDateTimeShort(j.created_at, locale)}</td>
                     <td className="right mono small" data-stat="duration">
-                      {ms === null ? '' : formatDuration(j.started_at, j.started_at + ms)}
+                      {ms === null ? '' : formatDuration(j.started_at, j.started_at + ms, locale)}
                     </td>
                   </tr>
                 );

@@ -16,7 +16,8 @@ import { PackagesTab } from './PackagesTab';
 import { SettingsTab } from './SettingsTab';
 import { ComponentsTab } from '../pipelines/ComponentsTab';
 import { PipelinesTab } from '../pipelines/PipelinesTab';
-import { PROJECT_TABS, type ProjectTab } from './tabs';
+import { groupedTabs, PROJECT_TABS, type ProjectTab } from './tabs';
+import { OverviewTab } from './OverviewTab';
 import { StudiesTab } from './StudiesTab';
 import { TasksTab } from './TasksTab';
 import { CodeTab } from '../envcode/CodeTab';
@@ -32,7 +33,7 @@ export function ProjectPage() {
   const [params, setParams] = useSearchParams();
   const tab: TabId = (TAB_IDS as readonly string[]).includes(params.get('tab') ?? '')
     ? (params.get('tab') as TabId)
-    : 'experiments';
+    : 'overview';
   const q = useQuery({ queryKey: ['project', project], queryFn: () => getProject(project) });
   const p = q.data?.project;
 
@@ -54,11 +55,17 @@ export function ProjectPage() {
             </div>
           </div>
           <Tabs
-            tabs={TAB_IDS.map((id) => ({ id, label: t(`projectPage.tabs.${id}`) }))}
+            tabs={groupedTabs(TAB_IDS).map(({ id, group }) => ({
+              id,
+              label: t(`projectPage.tabs.${id}`),
+              group,
+              groupLabel: group === 'overview' ? undefined : t(`projectPage.groups.${group}`),
+            }))}
             active={tab}
             onChange={(id) => setParams({ tab: id }, { replace: true })}
           />
           <div className="tab-panel">
+            {tab === 'overview' && <OverviewTab project={project} />}
             {tab === 'tasks' && <TasksTab project={project} />}
             {tab === 'experiments' && <ExperimentsTab project={project} />}
             {tab === 'datasets' && <DatasetsTab project={project} />}

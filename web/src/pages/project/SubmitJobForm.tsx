@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { submitJob } from '../../api/endpoints';
+import { listDatasets, listEnvironments, listExperiments, submitJob } from '../../api/endpoints';
 import type { Job } from '../../api/types';
 import { ErrorBox } from '../../components/Status';
 import { ARGV_MODES, EMPTY_JOB_FORM, jobSubmission, parseArgv, quoteArgv, type ArgvMode, type JobForm, type Problem } from '../../lib/jobs';
@@ -23,10 +23,27 @@ function useProblemText() {
  * The form names its own syntax problems; everything else (an empty command, out-of-range
  * numbers) is the server's to judge, and its 400 message is shown as it says it.
  */
-export function SubmitJobForm({ project, onClose, onSubmitted }: { project: string; onClose: () => void; onSubmitted: (job: Job) => void }) {
+export function SubmitJobForm({
+  project,
+  onClose,
+  onSubmitted,
+  initial,
+  title,
+}: {
+  project: string;
+  onClose: () => void;
+  onSubmitted: (job: Job) => void;
+  /** A form filled from another job (clone: edit, then submit). */
+  initial?: JobForm;
+  title?: string;
+}) {
   const { t } = useTranslation();
   const problemText = useProblemText();
-  const [form, setForm] = useState<JobForm>(EMPTY_JOB_FORM);
+  const [form, setForm] = useState<JobForm>(initial ?? EMPTY_JOB_FORM);
+  // What the project has, offered as suggestions (the server checks what is sent).
+  const experiments = useQuery({ queryKey: ['experiments', project], queryFn: () => listExperiments(project) }).data?.experiments ?? [];
+  const environments = useQuery({ queryKey: ['environments', project], queryFn: () => listEnvironments(project) }).data?.environments ?? [];
+  const datasets = useQuery({ queryKey: ['datasets', project], queryFn: () => listDatasets(project) }).data?.datasets ?? [];
   const [problem, setProblem] = useState<Problem | null>(null);
   const set = (k: keyof JobForm) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   const argv = useMemo(() => parseArgv(form.command, form.mode), [form.command, form.mode]);
@@ -50,7 +67,7 @@ export function SubmitJobForm({ project, onClose, onSubmitted }: { project: stri
   };
   return (
     <form className="card form" onSubmit={submit} data-testid="job-form">
-      <h3>{t('jobs.submitTitle')}</h3>
+      <h3>{title ?? t('jobs.submitTitle')}</h3>
       <label className="field">
         <span>{t('jobs.name')}</span>
         <input name="job-name" value={form.name} onChange={set('name')} placeholder={t('jobs.namePlaceholder')} />
@@ -93,6 +110,53 @@ export function SubmitJobForm({ project, onClose, onSubmitted }: { project: stri
         <textarea name="job-env" className="mono" rows={2} spellCheck={false} value={form.env} onChange={set('env')} placeholder={'SEED=7\nDATA_DIR=/srv/data'} />
         <small className="hint">{t('jobs.envHint')}</small>
       </label>
+      <div className="row">
+        <label className="field">
+          <span>{t('jobs.experiment')}</span>
+          <input name="job-experiment" list="job-experiments" value={form.experiment} onChange={set('experiment')} placeholder={t('jobs.experimentPlaceholder')} />
+          <datalist id="job-experiments">
+            {experiments.map((x) => (
+              <option key={x.experiment_id} value={x.name} />
+            ))}
+          </datalist>
+        </label>
+        <label className="field">
+          <span>{t('jobs.runName')}</span>
+          <input name="job-run-name" value={form.runName} onChange={set('runName')} disabled={!form.experiment.trim()} />
+        </label>
+      </div>
+      <label className="field">
+        <span>{t('jobs.data')}</span>
+        <textarea
+          name="job-data"
+          className="mono"
+          rows={2}
+          spellCheck={false}
+          value={form.data}
+          onChange={set('data')}
+          placeholder={datasets.length ? `${datasets[0].name}@v1` : 'customers@v2'}
+        />
+        <small className="hint">{t('jobs.dataHint')}</small>
+      </label>
+      <div className="row">
+        <label className="field">
+          <span>{t('jobs.environment')}</span>
+          <select name="job-environment" value={form.environment} onChange={set('environment')}>
+            <option value="">{t('jobs.noEnvironment')}</option>
+            {environments.map((e) => (
+              <option key={e.name} value={e.name}>
+                {e.name}
+              </option>
+            ))}
+            {form.environment && !environments.some((e) => e.name === form.environment) && <option value={form.environment}>{form.environment}</option>}
+          </select>
+        </label>
+        <NumberField name="job-environment-revision" label={t('jobs.environmentRevision')} value={form.environmentRevision} onChange={set('environmentRevision')} />
+        <label className="field">
+          <span>{t('jobs.code')}</span>
+          <input name="job-code" className="mono" value={form.code} onChange={set('code')} placeholder={t('jobs.codePlaceholder')} />
+        </label>
+      </div>
       <div className="row">
         <NumberField name="job-priority" label={t('jobs.priority')} value={form.priority} onChange={set('priority')} />
         <NumberField name="job-cpus" label={t('jobs.cpus')} value={form.cpus} onChange={set('cpus')} step="0.5" />

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { createProject, listProjects } from '../../api/endpoints';
+import { createProject, listProjectsWithSummary } from '../../api/endpoints';
 import { useAuth } from '../../components/auth';
 import { Modal } from '../../components/Modal';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
@@ -17,7 +17,7 @@ export function ProjectsPage() {
   const { can } = useAuth();
   const [creating, setCreating] = useState(false);
   const [filter, setFilter] = useState('');
-  const q = useQuery({ queryKey: ['projects'], queryFn: listProjects });
+  const q = useQuery({ queryKey: ['projects', 'summary'], queryFn: listProjectsWithSummary });
   const projects = (q.data?.projects ?? []).filter((p) => {
     const f = filter.trim().toLowerCase();
     return !f || p.name.includes(f) || (p.display_name ?? '').toLowerCase().includes(f);
@@ -61,8 +61,19 @@ export function ProjectsPage() {
               </div>
               <div className="mono muted small">{p.name}</div>
               {p.description && <p className="project-desc">{p.description}</p>}
+              {p.summary && (
+                <div className="project-counts small" data-testid="project-counts">
+                  <span>{t('projects.experimentsN', { count: p.summary.experiments })}</span>
+                  <span>{t('projects.datasetsN', { count: p.summary.datasets })}</span>
+                  {p.summary.active_jobs > 0 && <span className="running">{t('projects.activeJobsN', { count: p.summary.active_jobs })}</span>}
+                </div>
+              )}
               <div className="muted small">
-                {p.created_at ? t('projects.createdAt', { date: formatDateTime(p.created_at, locale) }) : ''}
+                {p.summary?.last_activity
+                  ? t('projects.lastActivity', { date: formatDateTime(p.summary.last_activity, locale) })
+                  : p.created_at
+                    ? t('projects.createdAt', { date: formatDateTime(p.created_at, locale) })
+                    : ''}
               </div>
             </Link>
           ))}

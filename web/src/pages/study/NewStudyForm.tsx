@@ -5,7 +5,7 @@ import { createStudy, listDatasets, listExperiments, listTrainers } from '../../
 import type { Study } from '../../api/types';
 import { ErrorBox } from '../../components/Status';
 import { ARGV_MODES } from '../../lib/jobs';
-import { EMPTY_PARAM, EMPTY_STUDY_FORM, needsTextColumn, PARAM_TYPES, PRUNERS, SAMPLERS, STUDY_SOURCES, studySpec, TASKS, type ParamRow, type StudyForm } from '../../lib/study';
+import { EMPTY_PARAM, EMPTY_STUDY_FORM, lastUsedExperiment, needsTextColumn, PARAM_TYPES, PRUNERS, SAMPLERS, STUDY_SOURCES, studySpec, TASKS, type ParamRow, type StudyForm } from '../../lib/study';
 
 /**
  * Starts a study: the search space as rows (name, type, low/high/log or choices), the sampler,
@@ -21,7 +21,10 @@ export function NewStudyForm({ project, onClose, onCreated }: { project: string;
   const [problem, setProblem] = useState<{ key: string; line?: number } | null>(null);
   const exps = useQuery({ queryKey: ['experiments', project], queryFn: () => listExperiments(project) });
   const experiments = (exps.data?.experiments ?? []).filter((e) => e.lifecycle_stage !== 'deleted');
-  const experiment = form.experiment || experiments[0]?.name || '';
+  // The experiment the project used last (its runs were created or updated last), as a default;
+  // a new name creates the experiment, as `study create` and a job submission do.
+  const [touchedExperiment, setTouchedExperiment] = useState(false);
+  const experiment = touchedExperiment ? form.experiment : form.experiment || lastUsedExperiment(experiments)?.name || '';
   const trainers = useQuery({ queryKey: ['trainers'], queryFn: listTrainers, enabled: form.source === 'trainers' });
   const datasets = useQuery({ queryKey: ['datasets', project], queryFn: () => listDatasets(project), enabled: form.source === 'trainers' });
   const dataset = form.dataset || datasets.data?.datasets?.[0]?.name || '';
@@ -54,13 +57,21 @@ export function NewStudyForm({ project, onClose, onCreated }: { project: string;
         </label>
         <label className="field">
           <span>{t('study.experiment')}</span>
-          <select name="study-experiment" value={experiment} onChange={(e) => set('experiment', e.target.value)}>
+          <input
+            name="study-experiment"
+            list="study-experiments"
+            value={experiment}
+            onChange={(e) => {
+              setTouchedExperiment(true);
+              set('experiment', e.target.value);
+            }}
+          />
+          <datalist id="study-experiments">
             {experiments.map((x) => (
-              <option key={x.experiment_id} value={x.name}>
-                {x.name}
-              </option>
+              <option key={x.experiment_id} value={x.name} />
             ))}
-          </select>
+          </datalist>
+          {experiment && !experiments.some((x) => x.name === experiment) && <span className="muted small">{t('study.newExperiment')}</span>}
         </label>
       </div>
       <div className="field">

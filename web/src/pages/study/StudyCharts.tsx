@@ -1,11 +1,13 @@
 // The study's plots with ECharts: optimization history, parameter importance, parallel
 // coordinates, slice and contour (for a chosen pair of parameters). Data from
-// GET /api/v1/studies/{id}/plots (src/hpo/study_plots.h). Loaded on demand with ECharts.
+// GET /api/v1/studies/{id}/plots (src/hpo/study_plots.h). Loaded on demand with ECharts, drawn
+// as SVG (a study has tens or hundreds of trials): the labels are text in the page.
 import { lazy, Suspense, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EChartsCoreOption } from 'echarts/core';
 import type { StudyPlots } from '../../api/types';
 import { Loading } from '../../components/Status';
+import { paramTick, rangeFormatter } from '../../lib/study';
 
 const EChart = lazy(() => import('../../components/charts/EChart'));
 
@@ -15,7 +17,7 @@ function Chart({ option, testid, height }: { option: EChartsCoreOption; testid: 
   return (
     <div className="card chart-card" data-testid={testid}>
       <Suspense fallback={<Loading />}>
-        <EChart option={option} height={height} />
+        <EChart option={option} height={height} renderer="svg" />
       </Suspense>
     </div>
   );
@@ -48,9 +50,10 @@ export function StudyCharts({ plots, x, y, onPair }: { plots: StudyPlots; x: str
       animation: false,
       title: title(t('study.plots.importance')),
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      grid: { left: 100, right: 24, top: 36, bottom: 24 },
+      // containLabel: the grid makes room for the longest parameter name instead of clipping it.
+      grid: { left: 8, right: 24, top: 36, bottom: 24, containLabel: true },
       xAxis: { type: 'value', max: 1 },
-      yAxis: { type: 'category', data: list.map((i) => i.name) },
+      yAxis: { type: 'category', data: list.map((i) => i.name), axisLabel: { width: 220, overflow: 'truncate' } },
       series: [{ type: 'bar', data: list.map((i) => Number(i.importance.toFixed(4))) }],
     };
   }, [plots, t]);
@@ -59,17 +62,19 @@ export function StudyCharts({ plots, x, y, onPair }: { plots: StudyPlots; x: str
     const dims = plots.parallel.dimensions.map((name, i) => {
       const p = plots.params[i];
       if (p && p.type === 'categorical') return { dim: i, name, type: 'category', data: (p.choices ?? []).map((_, k) => k) , axisLabel: { formatter: (v: number) => String(p.choices?.[v] ?? v) } };
-      if (p && p.log) return { dim: i, name, type: 'log' };
+      if (p && p.log) return { dim: i, name, type: 'log', ...(p.type === 'int' ? { minInterval: 1 } : {}) };
+      if (p && p.type === 'int') return { dim: i, name, scale: true, minInterval: 1, axisLabel: { formatter: (v: number) => paramTick('int', v, String) } };
       return { dim: i, name, scale: true };
     });
     const values = plots.parallel.rows.map((r) => r.values[r.values.length - 1] as number);
+    const valueFmt = rangeFormatter(Math.min(...values), Math.max(...values));
     return {
       animation: false,
       title: title(t('study.plots.parallel')),
       parallelAxis: dims,
       parallel: { left: 48, right: 64, top: 56, bottom: 24 },
       visualMap: values.length
-        ? { show: true, dimension: dims.length - 1, min: Math.min(...values), max: Math.max(...values), right: 0, top: 40, itemHeight: 120, inRange: { color: ['#2563eb', '#f59e0b', '#dc2626'] }, inverse: plots.goal === 'maximize' }
+        ? { show: true, dimension: dims.length - 1, min: Math.min(...values), max: Math.max(...values), right: 0, top: 40, itemHeight: 120, formatter: valueFmt, inRange: { color: ['#2563eb', '#f59e0b', '#dc2626'] }, inverse: plots.goal === 'maximize' }
         : undefined,
       series: [{ type: 'parallel', lineStyle: { width: 1.5, opacity: 0.7 }, data: plots.parallel.rows.map((r) => r.values) }],
     };
@@ -84,7 +89,12 @@ export function StudyCharts({ plots, x, y, onPair }: { plots: StudyPlots; x: str
           title: title(`${t('study.plots.slice')}: ${p.name} → ${plots.metric}`),
           tooltip: { trigger: 'item' },
           grid: { left: 56, right: 16, top: 36, bottom: 32 },
-          xAxis: p.type === 'categorical' ? { type: 'category', data: (p.choices ?? []).map(String) } : { type: p.log ? 'log' : 'value', scale: true },
+          xAxis:
+            p.type === 'categorical'
+              ? { type: 'category', data: (p.choices ?? []).map(String) }
+              : p.type === 'int'
+                ? { type: p.log ? 'log' : 'value', scale: true, minInterval: 1, axisLabel: { formatter: (v: number) => paramTick('int', v, String) } }
+                : { type: p.log ? 'log' : 'value', scale: true },
           yAxis: { type: 'value', scale: true },
           series: [{ type: 'scatter', data: (plots.slice[p.name] ?? []).map((s) => [p.type === 'categorical' ? String(s.x) : s.x, s.value, s.number]) }],
         },
@@ -98,11 +108,15 @@ export function StudyCharts({ plots, x, y, onPair }: { plots: StudyPlots; x: str
     const flat: [number, number, number][] = [];
     c.z.forEach((row, j) => row.forEach((v, i) => flat.push([i, j, v])));
     const zs = flat.map((f) => f[2]);
+    const zmin = Math.min(...zs);
+    const zmax = Math.max(...zs);
     const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : Number(v.toPrecision(3)).toString());
-    // A categorical axis's cells are choice indices: label them with the choices.
+    // A categorical axis's cells are choice indices: label them with the choices; an int's are
+    // whole numbers.
     const label = (name: string) => {
       const p = plots.params.find((q) => q.name === name);
-      return (v: number) => (p?.type === 'categorical' ? String(p.choices?.[Math.round(v)] ?? v) : fmt(v));
+      return (v: number) =>
+        p?.type === 'categorical' ? String(p.choices?.[Math.round(v)] ?? v) : p?.type === 'int' ? String(Math.round(v)) : fmt(v);
     };
     return {
       animation: false,
@@ -111,7 +125,9 @@ export function StudyCharts({ plots, x, y, onPair }: { plots: StudyPlots; x: str
       grid: { left: 72, right: 80, top: 48, bottom: 40 },
       xAxis: { type: 'category', name: c.x, nameLocation: 'middle', nameGap: 26, data: c.x_grid.map(label(c.x)) },
       yAxis: { type: 'category', name: c.y, data: c.y_grid.map(label(c.y)) },
-      visualMap: { min: Math.min(...zs), max: Math.max(...zs), calculable: true, right: 0, top: 40, inRange: { color: ['#2563eb', '#f5f5f5', '#dc2626'] }, inverse: plots.goal === 'maximize' },
+      // The colour bar's numbers with enough digits for the objective's span (ECharts rounds
+      // them to integers by default: 0.31–0.40 read "0" at both ends).
+      visualMap: { min: zmin, max: zmax, calculable: true, formatter: rangeFormatter(zmin, zmax), right: 0, top: 40, inRange: { color: ['#2563eb', '#f5f5f5', '#dc2626'] }, inverse: plots.goal === 'maximize' },
       series: [{ type: 'heatmap', data: flat }],
     };
   }, [plots, t]);
