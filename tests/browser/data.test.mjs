@@ -46,6 +46,7 @@ async function seed(base, password) {
     description: 'Street camera frames',
     sensitive: true,
     tags: ['cctv', 'night'],
+    strict_ingest: true, // the upload step shows a refused archive: strict ingest refuses a sidecar such as readme.md
   });
   const r1 = await uploadRound(
     base,
