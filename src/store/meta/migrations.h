@@ -2,9 +2,10 @@
 // gathers them and Migrate() applies the missing ones in version order, each in its own
 // transaction, recording them in schema_migrations.
 //
-// Version ranges by owner: store 1-99, auth 100-199, project 200-299, tracking 300-399,
-// data 400-499, labeling 1300-1399, jobs 600-699, training/hpo 700-799, registry 800-899,
-// serving 900-999, monitoring 1000-1099, governance 1100-1199.
+// Version ranges by owner (as used): store 1-99, auth 100-199, project 200-299, tracking 300-399,
+// data 400-499, jobs 600-699, hpo 700-799, environments and code 800-899, confirmed packages
+// (report) 900-999, pipelines 1000-1099, registry 1100-1199, serving 1200-1299, labeling
+// 1300-1399; next free: 1400 (monitoring), 1500 (governance).
 #pragma once
 
 #include <string>
